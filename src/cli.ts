@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {};
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  cluster: { summary: "start, stop or inspect the local Kubernetes control plane (up|down|status)", load: async () => (await import("./commands/cluster.js")).default },
+};
 
 function usage(): string {
   const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);

@@ -1,0 +1,187 @@
+// The Gallery CRD: the schema of GallerySpec/GalleryStatus (types.ts) with its validation rules.
+import { printerColumns } from "../crd/printer-columns.js";
+import type { KindDefinition } from "../crd/definition.js";
+import { KINDS } from "../group.js";
+import { GALLERY_NAME_PATTERN, GALLERY_NAME_RULE } from "../names.js";
+import { type AzureNameRule, azureNameRules, azureNameSchema } from "../schema/azure-name.js";
+import {
+  arraySchema,
+  booleanSchema,
+  defaulted,
+  enumSchema,
+  objectSchema,
+  required,
+  stringSchema,
+  withRules,
+} from "../schema/builders.js";
+import {
+  commonStatusProperties,
+  deletionPolicySchema,
+  locationSchema,
+  resourceGroupSchema,
+  subscriptionIdSchema,
+  tagsSchema,
+} from "../schema/fragments.js";
+import { immutable } from "../schema/rules.js";
+import type {
+  CommunityGalleryInfo,
+  GallerySharingProfile,
+  GallerySpec,
+  GalleryStatus,
+  SharingPermissions,
+} from "./types.js";
+
+const kind = KINDS.Gallery.kind;
+
+const azureName: AzureNameRule = {
+  kind,
+  resource: "gallery",
+  pattern: GALLERY_NAME_PATTERN,
+  rule: GALLERY_NAME_RULE,
+};
+
+const community = objectSchema<CommunityGalleryInfo>({
+  description:
+    "What a community gallery shows publicly to every Azure user. Required when permissions is Community. Be careful: all of it is public.",
+  properties: {
+    publisherUri: required(
+      stringSchema({
+        description: "Where users learn more about the publisher and the images, e.g. https://www.contoso.com.",
+        minLength: 1,
+        maxLength: 1024,
+      }),
+    ),
+    publisherContact: required(
+      stringSchema({
+        description: "The publisher's support e-mail address, e.g. support@contoso.com.",
+        format: "email",
+        minLength: 3,
+        maxLength: 320,
+      }),
+    ),
+    eula: required(
+      stringSchema({
+        description: "The legal agreement for the images, usually its URL, e.g. https://www.contoso.com/eula.",
+        minLength: 1,
+        maxLength: 2048,
+      }),
+    ),
+    publicNamePrefix: required(
+      stringSchema({
+        description:
+          "The prefix of the gallery's public name: Azure appends a GUID (status.publicNames), e.g. ContosoImages.",
+        minLength: 1,
+        maxLength: 80,
+      }),
+    ),
+  },
+});
+
+const sharing = objectSchema<GallerySharingProfile>({
+  description:
+    "Who may be granted access to the gallery beyond Azure RBAC. Private: RBAC only. Groups: direct sharing to subscriptions and tenants (listed in a GallerySharing). Community: public to all Azure users once a GallerySharing enables it. Azure can change permissions on an existing gallery, so this is not immutable.",
+  properties: {
+    permissions: defaulted(
+      enumSchema<SharingPermissions>({
+        description: "Private (default), Groups (direct sharing) or Community.",
+        values: ["Private", "Groups", "Community"],
+      }),
+      "Private",
+    ),
+    community,
+  },
+  rules: [
+    {
+      rule: "self.permissions != 'Community' || has(self.community)",
+      message:
+        "sharing.community is required when permissions is Community: set publisherUri, publisherContact, eula and publicNamePrefix",
+      fieldPath: ".community",
+      reason: "FieldValueRequired",
+    },
+    {
+      rule: "!has(self.community) || self.permissions == 'Community'",
+      message: "sharing.community is only allowed when permissions is Community",
+      fieldPath: ".community",
+      reason: "FieldValueForbidden",
+    },
+  ],
+});
+
+const spec = objectSchema<GallerySpec>({
+  description: "The gallery Azure should have.",
+  properties: {
+    azureName: azureNameSchema(azureName),
+    subscriptionId: required(
+      withRules(
+        subscriptionIdSchema("The Azure subscription that holds the gallery, as a lower-case GUID. Immutable."),
+        immutable("subscriptionId", "Azure cannot move a gallery to another subscription", kind),
+      ),
+    ),
+    resourceGroup: required(
+      withRules(
+        resourceGroupSchema("The resource group that holds the gallery; it must exist already. Immutable."),
+        immutable("resourceGroup", "Azure cannot move a gallery to another resource group", kind),
+      ),
+    ),
+    location: required(
+      withRules(
+        locationSchema(
+          "The Azure region of the gallery, by its programmatic name (e.g. westcentralus). Image definitions and versions live in the same region; versions are replicated from it. Immutable.",
+        ),
+        immutable("location", "Azure cannot move a gallery to another region", kind),
+      ),
+    ),
+    description: stringSchema({ description: "A description of the gallery, shown in the portal.", maxLength: 4096 }),
+    tags: tagsSchema("the gallery"),
+    sharing: defaulted(sharing, { permissions: "Private" }),
+    softDelete: booleanSchema({
+      description:
+        "Keep deleted image versions recoverable for a while (Azure soft delete). Absent: leave Azure's setting alone.",
+    }),
+    deletionPolicy: deletionPolicySchema("delete the gallery in Azure (it must be empty)"),
+  },
+});
+
+const status = objectSchema<GalleryStatus>({
+  description: "The gallery as last observed in Azure.",
+  properties: {
+    ...commonStatusProperties("the gallery"),
+    azureName: stringSchema({ description: "The gallery's name in Azure.", maxLength: 80 }),
+    uniqueName: stringSchema({
+      description:
+        "Azure's unique name of the gallery, {subscription}-{NAME}: the name that subscriptions and tenants it is shared with see.",
+      maxLength: 128,
+    }),
+    publicNames: arraySchema({
+      description: "The public names of a community gallery: publicNamePrefix plus a GUID.",
+      items: stringSchema({ description: "A public name.", maxLength: 256 }),
+      maxItems: 16,
+      listType: "atomic",
+    }),
+    communityEnabled: booleanSchema({ description: "Whether the community gallery is shared publicly." }),
+  },
+});
+
+export const galleryDefinition: KindDefinition<GallerySpec, GalleryStatus> = {
+  names: KINDS.Gallery,
+  description:
+    "An Azure Compute Gallery (Microsoft.Compute/galleries): a container of image definitions that can be shared privately (RBAC), directly with subscriptions and tenants, or with the whole Azure community.",
+  spec,
+  status,
+  rules: azureNameRules(azureName),
+  printerColumns: printerColumns(
+    {
+      name: "Azure Name",
+      type: "string",
+      jsonPath: ".status.azureName",
+      description: "The gallery's name in Azure.",
+    },
+    { name: "Location", type: "string", jsonPath: ".spec.location", description: "The Azure region." },
+    {
+      name: "Sharing",
+      type: "string",
+      jsonPath: ".spec.sharing.permissions",
+      description: "Private, Groups or Community.",
+    },
+  ),
+};

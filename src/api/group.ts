@@ -1,0 +1,48 @@
+// Where our kinds live in the Kubernetes API, and the names that tie objects together. Reconcilers,
+// the CRD generator and the Helm chart all read these, so a rename happens in one place.
+
+export const GROUP = "gallery.azure.dev";
+export const VERSION = "v1alpha1";
+export const API_VERSION = `${GROUP}/${VERSION}` as const;
+
+/** `kubectl get azure-gallery` lists every kind of this operator at once. */
+export const CATEGORY = "azure-gallery";
+
+/**
+ * Set on every object the operator has written to Azure, so that deleting the object waits until
+ * the Azure resource is gone (or orphaned, per `spec.deletionPolicy`).
+ */
+export const FINALIZER = `${GROUP}/finalizer`;
+
+/**
+ * Labels the operator puts on child objects, naming their parents, so that
+ * `kubectl get azure-gallery -l gallery.azure.dev/gallery=<name>` lists everything in one gallery.
+ * Values are Kubernetes object names in the same namespace, not Azure names.
+ */
+export const LABELS = {
+  gallery: `${GROUP}/gallery`,
+  imageDefinition: `${GROUP}/image-definition`,
+} as const;
+
+/** The names one kind goes by in the API and on the kubectl command line. */
+export interface KindNames {
+  kind: string;
+  listKind: string;
+  /** The resource name in URLs and `kubectl get <plural>`. */
+  plural: string;
+  singular: string;
+  shortNames: string[];
+}
+
+function names(kind: string, plural: string, shortNames: string[]): KindNames {
+  return { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), shortNames };
+}
+
+export const KINDS = {
+  Gallery: names("Gallery", "galleries", ["gal"]),
+  ImageDefinition: names("ImageDefinition", "imagedefinitions", ["imgdef"]),
+  ImageVersion: names("ImageVersion", "imageversions", ["imgver"]),
+  GallerySharing: names("GallerySharing", "gallerysharings", ["galshare"]),
+} as const satisfies Record<string, KindNames>;
+
+export type KindName = keyof typeof KINDS;

@@ -1,0 +1,46 @@
+// The API of azure-gallery-operator: our kinds' TypeScript shapes, their names in the Kubernetes
+// API, the condition vocabulary and Azure's naming rules. The CRDs in crds/ are generated from
+// the definitions here (`npm run crds`); nothing in this package imports kube/, azure/ or sim/.
+export {
+  type Condition,
+  CONDITION_TYPES,
+  type ConditionType,
+  REASONS,
+  type Reason,
+} from "./conditions.js";
+export type { KindDefinition, PrinterColumn } from "./crd/definition.js";
+export { customResourceDefinition } from "./crd/definition.js";
+export { type CrdFile, renderCrd, renderCrds } from "./crd/render.js";
+export type * from "./gallery/types.js";
+export type * from "./gallery-sharing/types.js";
+export {
+  API_VERSION,
+  CATEGORY,
+  FINALIZER,
+  GROUP,
+  KINDS,
+  type KindName,
+  type KindNames,
+  LABELS,
+  VERSION,
+} from "./group.js";
+export type * from "./image-definition/types.js";
+export type * from "./image-version/types.js";
+export { KIND_DEFINITIONS } from "./kinds.js";
+export {
+  azureNameOf,
+  compareVersions,
+  type ImageVersionNumber,
+  isGuid,
+  isValidGalleryName,
+  isValidImageDefinitionName,
+  parseVersion,
+} from "./names.js";
+export type {
+  CommonStatus,
+  CustomResource,
+  DeletionPolicy,
+  LocalObjectReference,
+  ObjectMeta,
+  PendingOperation,
+} from "./resource.js";

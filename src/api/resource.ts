@@ -1,0 +1,62 @@
+// Shapes every kind shares: the object envelope, references to parents, deletion policy and the
+// status fields each reconciler writes the same way.
+import type { API_VERSION } from "./group.js";
+import type { Condition } from "./conditions.js";
+
+/**
+ * The metadata fields this package reads. Objects carry more; src/kube's ObjectMeta is a superset,
+ * so an object from the informer cache fits wherever these types are asked for.
+ */
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  generation?: number;
+  labels?: Record<string, string>;
+}
+
+/** One of our custom resources: envelope, desired state (`spec`) and observed state (`status`). */
+export interface CustomResource<Kind extends string, Spec, Status> {
+  apiVersion: typeof API_VERSION;
+  kind: Kind;
+  metadata: ObjectMeta;
+  spec: Spec;
+  status?: Status;
+}
+
+/** Names another object of this API in the same namespace. */
+export interface LocalObjectReference {
+  name: string;
+}
+
+/**
+ * What deleting the Kubernetes object does in Azure: `Delete` removes the Azure resource (or resets
+ * what a GallerySharing shared); `Orphan` leaves Azure as it is and only forgets it.
+ */
+export type DeletionPolicy = "Delete" | "Orphan";
+
+/**
+ * A long-running Azure operation the operator started and has not seen finish. Kept in status so
+ * that an operator restarted mid-operation resumes polling it instead of starting it again.
+ */
+export interface PendingOperation {
+  /** What was started, e.g. `CreateOrUpdate`, `Delete`, `Share`. */
+  action: string;
+  /** The serialized poller state (`@azure/core-lro`), enough to resume polling. */
+  resumeToken: string;
+  /** RFC 3339: when the operation was accepted by Azure. */
+  startedAt: string;
+  /** The spec generation the operation applies. */
+  generation: number;
+}
+
+/** Status fields every kind has. */
+export interface CommonStatus {
+  /** The `metadata.generation` this status describes. */
+  observedGeneration?: number;
+  conditions?: Condition[];
+  /** The ARM resource id the object manages. */
+  id?: string;
+  /** ARM's provisioningState as last read: Creating, Updating, Succeeded, Failed, Deleting. */
+  provisioningState?: string;
+  operation?: PendingOperation;
+}

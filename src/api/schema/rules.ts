@@ -1,0 +1,39 @@
+// CEL rules (`x-kubernetes-validations`) that recur across kinds, with the wording of their
+// messages in one place. The API server prints a rule's message after the field path, so messages
+// say the rule and, where the user must act, what to do.
+import type { ValidationRule } from "./json-schema.js";
+
+/** A CEL string literal. Patterns here avoid quotes and backslashes, so no escaping is needed. */
+export function celString(text: string): string {
+  if (/['\\]/.test(text)) throw new Error(`CEL literal needs escaping, keep it out of patterns: ${text}`);
+  return `'${text}'`;
+}
+
+/**
+ * The string must match `pattern` (RE2). Used instead of OpenAPI `pattern` where the regular
+ * expression would be a poor error message: the API server prints the expression itself for those.
+ */
+export function matches(pattern: string, rule: string): ValidationRule {
+  return { rule: `self.matches(${celString(pattern)})`, message: `must be ${rule}` };
+}
+
+/**
+ * The field may not change once set. For fields that stay present (required or defaulted); an
+ * optional field's add/remove needs a rule on its parent, which `immutableOptional` writes.
+ */
+export function immutable(field: string, why: string, kind: string): ValidationRule {
+  return { rule: "self == oldSelf", message: immutableMessage(field, why, kind) };
+}
+
+export function immutableMessage(field: string, why: string, kind: string): string {
+  return `${field} is immutable: ${why}; create a new ${kind} instead`;
+}
+
+/** The listed fields of an object must not all be absent or more than one be present. */
+export function exactlyOneOf(fields: readonly string[]): ValidationRule {
+  const present = fields.map((f) => `has(self.${f})`).join(", ");
+  return {
+    rule: `[${present}].filter(x, x).size() == 1`,
+    message: `set exactly one of ${fields.join(", ")}`,
+  };
+}

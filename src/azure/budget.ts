@@ -1,0 +1,213 @@
+// What is left of each ARM rate-limit bucket, per subscription, and how long the next request
+// should wait so the operator slows down before ARM answers 429.
+//
+// Model: each bucket is treated as a token bucket that refills at limit/window, re-anchored on
+// every response's `x-ms-ratelimit-remaining-*` value and debited locally for each request sent
+// since. Below the reserve, requests queue one refill interval apart, which spreads what is left
+// over the window instead of spending it in a burst. ARM's real windows slide, so the estimate
+// can be optimistic; the next response corrects it, and a 429's Retry-After blocks the bucket.
+import { type RemainingBudget, subscriptionBucketsFor } from "./ratelimitHeaders.js";
+
+export interface ReserveOptions {
+  /** Share of a bucket's limit kept back for other clients of the subscription. Default 0.1. */
+  fraction?: number;
+  /** Never keep back fewer than this many requests. Default 1. */
+  min?: number;
+}
+
+export interface BucketSnapshot {
+  subscriptionId: string;
+  bucket: string;
+  /** The remaining count ARM last reported. */
+  remaining: number;
+  /** The estimate now: refilled since the report, minus what was sent since. */
+  estimated: number;
+  /** The limit as far as observed (largest remaining seen + 1). */
+  limit: number;
+  windowMs: number;
+  observedAt: number;
+  /** Set while a 429's Retry-After holds the bucket. */
+  blockedUntil?: number;
+}
+
+export interface Admission {
+  /** How long to wait before sending; 0 = at once. */
+  delayMs: number;
+  /** The bucket that forced the wait, if any. */
+  bucket?: string;
+}
+
+interface BucketState {
+  /** False for a bucket known only from a 429: it is blocked, never paced. */
+  observed: boolean;
+  remaining: number;
+  maxSeen: number;
+  windowMs: number;
+  observedAt: number;
+  spent: number;
+  blockedUntil: number;
+}
+
+export class BudgetTracker {
+  private readonly subscriptions = new Map<string, Map<string, BucketState>>();
+  // The Compute RP names a request's buckets only in its response; remember them per request class.
+  private readonly classBuckets = new Map<string, readonly string[]>();
+  private readonly fraction: number;
+  private readonly minReserve: number;
+
+  constructor(
+    reserve: ReserveOptions = {},
+    private readonly now: () => number = Date.now,
+  ) {
+    this.fraction = reserve.fraction ?? 0.1;
+    this.minReserve = reserve.min ?? 1;
+  }
+
+  /**
+   * The buckets a request will spend: ARM's subscription buckets for its method, plus the
+   * resource-provider buckets earlier responses to the same request class named.
+   */
+  bucketsOf(method: string, requestClass: string): string[] {
+    return [...subscriptionBucketsFor(method), ...(this.classBuckets.get(requestClass) ?? [])];
+  }
+
+  /** Remembers the resource-provider buckets a response to `requestClass` reported. */
+  learn(requestClass: string, budgets: readonly RemainingBudget[]): void {
+    const resource = budgets.filter((b) => !isArmBucket(b.bucket)).map((b) => b.bucket);
+    if (resource.length > 0) this.classBuckets.set(requestClass, resource);
+  }
+
+  /**
+   * How long a request that spends `buckets` should wait, without reserving anything.
+   *
+   * Guarantees: 0 for buckets never observed; otherwise the longest wait among the buckets,
+   * counting a 429 block.
+   */
+  peek(subscriptionId: string, buckets: readonly string[]): Admission {
+    const states = this.subscriptions.get(key(subscriptionId));
+    const now = this.now();
+    let admission: Admission = { delayMs: 0 };
+    for (const bucket of buckets) {
+      const state = states?.get(bucket);
+      if (!state) continue;
+      const delayMs = Math.max(this.waitFor(state, now), state.blockedUntil - now, 0);
+      if (delayMs > admission.delayMs) admission = { delayMs: Math.ceil(delayMs), bucket };
+    }
+    return admission;
+  }
+
+  /**
+   * Takes one unit from each of `buckets` for a request about to be sent.
+   * Flow: call `peek` first; if its delay is acceptable, `spend` and then wait that long.
+   * Guarantees: later `peek`s see the unit gone, so concurrent requests queue behind it.
+   */
+  spend(subscriptionId: string, buckets: readonly string[]): void {
+    const states = this.subscriptions.get(key(subscriptionId));
+    for (const bucket of buckets) {
+      const state = states?.get(bucket);
+      if (state) state.spent += 1;
+    }
+  }
+
+  /** Records what one response said is left; the newest report replaces the estimate. */
+  observe(subscriptionId: string, budgets: readonly RemainingBudget[]): void {
+    if (budgets.length === 0) return;
+    const states = this.statesOf(subscriptionId);
+    const now = this.now();
+    for (const b of budgets) {
+      const previous = states.get(b.bucket);
+      states.set(b.bucket, {
+        observed: true,
+        remaining: b.remaining,
+        maxSeen: Math.max(previous?.maxSeen ?? 0, b.remaining),
+        windowMs: b.windowMs,
+        observedAt: now,
+        spent: 0,
+        blockedUntil: previous?.blockedUntil ?? 0,
+      });
+    }
+  }
+
+  /** Holds `buckets` until `retryAfterMs` from now (a 429 said so). Unknown buckets are created. */
+  block(subscriptionId: string, buckets: readonly string[], retryAfterMs: number, windowMs: number): void {
+    const states = this.statesOf(subscriptionId);
+    const now = this.now();
+    for (const bucket of buckets) {
+      const state = states.get(bucket) ?? {
+        observed: false,
+        remaining: 0,
+        maxSeen: 0,
+        windowMs,
+        observedAt: now,
+        spent: 0,
+        blockedUntil: 0,
+      };
+      state.blockedUntil = Math.max(state.blockedUntil, now + retryAfterMs);
+      states.set(bucket, state);
+    }
+  }
+
+  /** Every bucket seen, for metrics. */
+  snapshot(): BucketSnapshot[] {
+    const now = this.now();
+    const out: BucketSnapshot[] = [];
+    for (const [subscriptionId, states] of this.subscriptions) {
+      for (const [bucket, s] of states) {
+        if (!s.observed && s.blockedUntil <= now) continue;
+        out.push({
+          subscriptionId,
+          bucket,
+          remaining: s.remaining,
+          estimated: Math.floor(this.available(s, now)),
+          limit: limitOf(s),
+          windowMs: s.windowMs,
+          observedAt: s.observedAt,
+          ...(s.blockedUntil > now ? { blockedUntil: s.blockedUntil } : {}),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Requests kept back for other clients of the subscription: a share of the limit, at least `min`. */
+  reserveOf(limit: number): number {
+    return Math.max(this.minReserve, Math.ceil(limit * this.fraction));
+  }
+
+  private available(s: BucketState, now: number): number {
+    const limit = limitOf(s);
+    const refilled = ((now - s.observedAt) * limit) / s.windowMs;
+    return Math.min(limit, s.remaining + refilled) - s.spent;
+  }
+
+  // Wait until one unit can be spent with the reserve still intact.
+  private waitFor(s: BucketState, now: number): number {
+    if (!s.observed) return 0;
+    const limit = limitOf(s);
+    const needed = this.reserveOf(limit) + 1 - this.available(s, now);
+    return needed <= 0 ? 0 : (needed * s.windowMs) / limit;
+  }
+
+  private statesOf(subscriptionId: string): Map<string, BucketState> {
+    const k = key(subscriptionId);
+    let states = this.subscriptions.get(k);
+    if (!states) {
+      states = new Map();
+      this.subscriptions.set(k, states);
+    }
+    return states;
+  }
+}
+
+function isArmBucket(bucket: string): boolean {
+  return bucket.startsWith("subscription-") || bucket.startsWith("tenant-");
+}
+
+function limitOf(s: BucketState): number {
+  return Math.max(s.maxSeen, s.remaining) + 1;
+}
+
+// Subscription ids come from URLs in whatever case the caller wrote them.
+function key(subscriptionId: string): string {
+  return subscriptionId.toLowerCase();
+}

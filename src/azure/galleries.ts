@@ -1,0 +1,74 @@
+// Galleries as reconcilers need them: read (optionally with the sharing groups), start a write,
+// a delete or a share action without waiting, and resume any of those from a token.
+import type { Gallery, SharingUpdate } from "@azure/arm-compute";
+import { armGet, resumeOn } from "./call.js";
+import type { ArmClients } from "./clients.js";
+import { type GalleryRef, galleryId } from "./ids.js";
+import { type LroProgress, startLro } from "./lro.js";
+
+export interface GalleryGetOptions {
+  /**
+   * Return the sharing groups (`$select=Permissions`, as the CLI reads them: arm-gallery-facts
+   * §5.3 saw groups only in this view).
+   */
+  withPermissions?: boolean;
+}
+
+export class GalleryApi {
+  constructor(private readonly clients: ArmClients) {}
+
+  /** One GET. Guarantees: undefined when the gallery (or its resource group) does not exist. Errors: ArmError. */
+  get(ref: GalleryRef, options: GalleryGetOptions = {}): Promise<Gallery | undefined> {
+    return armGet(() =>
+      this.client(ref).galleries.get(ref.resourceGroup, ref.gallery, {
+        ...(options.withPermissions ? { select: "Permissions" } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Sends one PUT (create or full update) and returns without waiting for it to finish.
+   * Errors: ArmError when ARM rejects the PUT itself.
+   */
+  put(ref: GalleryRef, gallery: Gallery): Promise<LroProgress<Gallery>> {
+    return startLro(() => this.client(ref).galleries.createOrUpdate(ref.resourceGroup, ref.gallery, gallery));
+  }
+
+  /** Sends one DELETE and returns without waiting. Errors: ArmError (a 409 while children exist is Conflict). */
+  delete(ref: GalleryRef): Promise<LroProgress<void>> {
+    return startLro(() => this.client(ref).galleries.delete(ref.resourceGroup, ref.gallery));
+  }
+
+  /**
+   * Sends one `POST …/share` (Add, Remove, Reset, EnableCommunity) and returns without waiting.
+   * ARM answers 202 at once, so this is always `running`; read the gallery for the outcome.
+   */
+  share(ref: GalleryRef, update: SharingUpdate): Promise<LroProgress<unknown>> {
+    return startLro(() =>
+      this.client(ref).gallerySharingProfile.update(ref.resourceGroup, ref.gallery, update),
+    );
+  }
+
+  /**
+   * Polls once an operation started by `put`, `delete` or `share` on this gallery.
+   * Guarantees: `result` is the gallery after a PUT, undefined after a delete or share.
+   * Errors: InvalidResumeTokenError (not this gallery's operation); ArmError.
+   */
+  resume(ref: GalleryRef, resumeToken: string): Promise<LroProgress<Gallery | undefined>> {
+    return resumeOn<Gallery | undefined>(this.clients, galleryId(ref), resumeToken, (client, token) => {
+      switch (token.method) {
+        case "PUT":
+          return { source: client.galleries.createOrUpdate };
+        case "DELETE":
+          return { source: client.galleries.delete };
+        default:
+          // The share monitor URL ends with 200 and an empty body, which the SDK cannot read.
+          return { source: client.gallerySharingProfile.update, deserialize: () => undefined };
+      }
+    });
+  }
+
+  private client(ref: GalleryRef) {
+    return this.clients.compute(ref.subscriptionId);
+  }
+}

@@ -1,0 +1,42 @@
+// Image definitions as reconcilers need them: read, start a write or a delete without waiting,
+// and resume either from a token.
+import type { GalleryImage } from "@azure/arm-compute";
+import { armGet, resumeOn } from "./call.js";
+import type { ArmClients } from "./clients.js";
+import { type ImageRef, imageId } from "./ids.js";
+import { type LroProgress, startLro } from "./lro.js";
+
+export class ImageDefinitionApi {
+  constructor(private readonly clients: ArmClients) {}
+
+  /** One GET. Guarantees: undefined when the definition (or a parent) does not exist. Errors: ArmError. */
+  get(ref: ImageRef): Promise<GalleryImage | undefined> {
+    return armGet(() => this.client(ref).galleryImages.get(ref.resourceGroup, ref.gallery, ref.image));
+  }
+
+  /** Sends one PUT and returns without waiting. Errors: ArmError when ARM rejects the PUT itself. */
+  put(ref: ImageRef, image: GalleryImage): Promise<LroProgress<GalleryImage>> {
+    return startLro(() =>
+      this.client(ref).galleryImages.createOrUpdate(ref.resourceGroup, ref.gallery, ref.image, image),
+    );
+  }
+
+  /** Sends one DELETE and returns without waiting. Errors: ArmError (Conflict while versions exist). */
+  delete(ref: ImageRef): Promise<LroProgress<void>> {
+    return startLro(() => this.client(ref).galleryImages.delete(ref.resourceGroup, ref.gallery, ref.image));
+  }
+
+  /**
+   * Polls once an operation started by `put` or `delete` on this definition.
+   * Errors: InvalidResumeTokenError (not this definition's operation); ArmError.
+   */
+  resume(ref: ImageRef, resumeToken: string): Promise<LroProgress<GalleryImage | undefined>> {
+    return resumeOn<GalleryImage | undefined>(this.clients, imageId(ref), resumeToken, (client, token) => ({
+      source: token.method === "DELETE" ? client.galleryImages.delete : client.galleryImages.createOrUpdate,
+    }));
+  }
+
+  private client(ref: ImageRef) {
+    return this.clients.compute(ref.subscriptionId);
+  }
+}

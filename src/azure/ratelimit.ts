@@ -1,0 +1,216 @@
+// The pipeline policy that keeps the operator inside ARM's rate limits: it reads the
+// `x-ms-ratelimit-remaining-*` headers of every response into a shared BudgetTracker, holds a
+// request back while its buckets are at their reserve, and turns a 429 whose Retry-After is too
+// long to sleep through into a Throttled ArmError so the controller requeues instead of a worker
+// blocking. Short 429 waits are left to the SDK's own retry policy, which honours Retry-After.
+import {
+  type PipelinePolicy,
+  type PipelineRequest,
+  type PipelineResponse,
+  RestError,
+} from "@azure/core-rest-pipeline";
+import type { BudgetTracker } from "./budget.js";
+import { ArmError, classifyArmError } from "./errors.js";
+import { parseArmId } from "./ids.js";
+import { DEFAULT_SUBSCRIPTION_WINDOW_MS, parseRateLimitHeaders } from "./ratelimitHeaders.js";
+import { retryAfterMs } from "./retryAfter.js";
+
+export const rateLimitPolicyName = "armRateLimitPolicy";
+
+/** One HTTP attempt, as the metrics layer sees it. Retries by the SDK are separate events. */
+export interface ArmRequestEvent {
+  /** Lower-case subscription id, or "" for requests outside a subscription. */
+  subscriptionId: string;
+  method: string;
+  /** Method plus the resource-type path, names elided: `PUT Microsoft.Compute/galleries/*`. */
+  requestClass: string;
+  /** The resource-provider buckets this request spends (as far as known). */
+  buckets: string[];
+  /** HTTP status; undefined when no response came (network error or held back locally). */
+  status?: number;
+  /** Time on the wire, without the pacing delay. */
+  durationMs: number;
+  /** Time the request waited for budget before being sent. */
+  delayedMs: number;
+  /** `heldBack`: not sent at all because the wait was longer than `maxWaitMs`. */
+  outcome: "response" | "error" | "heldBack";
+  retryAfterMs?: number;
+}
+
+export interface RateLimitPolicyOptions {
+  tracker: BudgetTracker;
+  /** The longest a request may wait inside a worker (pacing or a 429). Default 5000 ms. */
+  maxWaitMs?: number;
+  /** Window assumed for ARM's subscription buckets. Default 60 s. */
+  subscriptionWindowMs?: number;
+  /** Retry-After assumed for a 429 that carries none. Default 10 s. */
+  defaultRetryAfterMs?: number;
+  /** Called after every attempt; must not throw (errors are swallowed). */
+  onRequest?: (event: ArmRequestEvent) => void;
+}
+
+/**
+ * Builds the rate-limit policy. Add it with `afterPhase: "Sign"` so it sees every attempt,
+ * retries included, right before the wire.
+ *
+ * Flow per attempt: 1. find the buckets the request spends (method + learned request class);
+ * 2. if the tracker's wait is over `maxWaitMs`, throw Throttled without sending; otherwise debit
+ * the buckets and sleep the wait; 3. send; 4. record the response's remaining budgets; 5. on
+ * 429, block the exhausted buckets for Retry-After and, when that is over `maxWaitMs`, throw
+ * Throttled (an ArmError is not a RestError, so the SDK retry policy passes it straight up);
+ * 6. report the attempt to `onRequest`.
+ * Guarantees: a held-back request never reaches ARM; a Throttled ArmError always has `retryAfterMs`.
+ * Errors: ArmError (Throttled); transport errors pass through unchanged.
+ */
+export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy {
+  const { tracker } = options;
+  const maxWaitMs = options.maxWaitMs ?? 5000;
+  const windowMs = options.subscriptionWindowMs ?? DEFAULT_SUBSCRIPTION_WINDOW_MS;
+  const defaultRetryAfterMs = options.defaultRetryAfterMs ?? 10_000;
+  const report = (event: ArmRequestEvent): void => {
+    try {
+      options.onRequest?.(event);
+    } catch {
+      // Metrics must never break an ARM call.
+    }
+  };
+
+  return {
+    name: rateLimitPolicyName,
+    async sendRequest(request: PipelineRequest, next): Promise<PipelineResponse> {
+      const method = request.method.toUpperCase();
+      const path = new URL(request.url).pathname;
+      const subscriptionId = subscriptionOf(path);
+      const requestClass = requestClassOf(method, path);
+      const buckets = tracker.bucketsOf(method, requestClass);
+      const event = { subscriptionId, method, requestClass, buckets: resourceBuckets(buckets) };
+
+      const admission = tracker.peek(subscriptionId, buckets);
+      if (admission.delayMs > maxWaitMs) {
+        report({
+          ...event,
+          durationMs: 0,
+          delayedMs: 0,
+          outcome: "heldBack",
+          retryAfterMs: admission.delayMs,
+        });
+        throw new ArmError({
+          kind: "Throttled",
+          code: "RateLimitReserve",
+          message: `Held back: rate-limit bucket ${admission.bucket} is at its reserve; retry in ${admission.delayMs} ms`,
+          retryAfterMs: admission.delayMs,
+          target: admission.bucket,
+        });
+      }
+      tracker.spend(subscriptionId, buckets);
+      if (admission.delayMs > 0) await sleep(admission.delayMs, request.abortSignal);
+
+      const started = performance.now();
+      let response: PipelineResponse;
+      try {
+        response = await next(request);
+      } catch (err) {
+        const status = err instanceof RestError ? err.statusCode : undefined;
+        report({
+          ...event,
+          status,
+          durationMs: since(started),
+          delayedMs: admission.delayMs,
+          outcome: "error",
+        });
+        throw err;
+      }
+      const durationMs = since(started);
+      const budgets = parseRateLimitHeaders(response.headers, windowMs);
+      tracker.observe(subscriptionId, budgets);
+      tracker.learn(requestClass, budgets);
+      const learned = { ...event, buckets: resourceBuckets(tracker.bucketsOf(method, requestClass)) };
+
+      if (response.status === 429) {
+        const wait = retryAfterMs(response.headers) ?? defaultRetryAfterMs;
+        const exhausted = budgets.filter((b) => b.remaining === 0).map((b) => b.bucket);
+        tracker.block(subscriptionId, exhausted.length > 0 ? exhausted : buckets, wait, windowMs);
+        report({
+          ...learned,
+          status: 429,
+          durationMs,
+          delayedMs: admission.delayMs,
+          outcome: "response",
+          retryAfterMs: wait,
+        });
+        if (wait > maxWaitMs) throw throttled(request, response, wait);
+        return response;
+      }
+      report({
+        ...learned,
+        status: response.status,
+        durationMs,
+        delayedMs: admission.delayMs,
+        outcome: "response",
+      });
+      return response;
+    },
+  };
+}
+
+/** The subscription a request is billed to: the segment after `/subscriptions/`, lower case. */
+export function subscriptionOf(path: string): string {
+  return /\/subscriptions\/([^/?#]+)/i.exec(path)?.[1]?.toLowerCase() ?? "";
+}
+
+/**
+ * A request's rate-limit identity: method plus the resource types after the last
+ * `/providers/{namespace}`, names replaced by `*`, e.g. `GET microsoft.compute/galleries/*`,
+ * `POST Microsoft.Compute/galleries/*\/share`, in lower case after the method. Query strings
+ * ($expand, $select) do not matter.
+ */
+export function requestClassOf(method: string, path: string): string {
+  const parsed = parseArmId(path.startsWith("/") ? path : `/${path}`);
+  const types = parsed.provider
+    ? [parsed.provider, ...parsed.segments.map((s) => (s.name ? `${s.type}/*` : s.type))]
+    : [parsed.parentScope.split("/")[1] ?? ""];
+  return `${method.toUpperCase()} ${types.join("/").toLowerCase()}`;
+}
+
+// Classified like any other ARM answer, but with the wait actually used (a missing Retry-After
+// still needs a positive requeue delay).
+function throttled(request: PipelineRequest, response: PipelineResponse, wait: number): ArmError {
+  const cause = new RestError(`Too many requests (429), retry after ${wait} ms`, {
+    statusCode: 429,
+    request,
+    response,
+  });
+  return new ArmError({ ...classifyArmError(cause).toJSON(), kind: "Throttled", retryAfterMs: wait, cause });
+}
+
+function resourceBuckets(buckets: readonly string[]): string[] {
+  return buckets.filter((b) => !b.startsWith("subscription-") && !b.startsWith("tenant-"));
+}
+
+function since(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function sleep(ms: number, signal: PipelineRequest["abortSignal"]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError());
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function abortError(): Error {
+  const err = new Error("The request was aborted while waiting for rate-limit budget");
+  err.name = "AbortError";
+  return err;
+}

@@ -1,0 +1,72 @@
+// Image versions as reconcilers need them: read with replication progress, start a write or a
+// delete without waiting (replication takes minutes), and resume either from a token.
+import type { GalleryImageVersion } from "@azure/arm-compute";
+import { armGet, resumeOn } from "./call.js";
+import type { ArmClients } from "./clients.js";
+import { type VersionRef, versionId } from "./ids.js";
+import { type LroProgress, startLro } from "./lro.js";
+
+export interface VersionGetOptions {
+  /** Add `$expand=ReplicationStatus` (per-region state and progress). Default true. */
+  replicationStatus?: boolean;
+}
+
+export class ImageVersionApi {
+  constructor(private readonly clients: ArmClients) {}
+
+  /** One GET. Guarantees: undefined when the version (or a parent) does not exist. Errors: ArmError. */
+  get(ref: VersionRef, options: VersionGetOptions = {}): Promise<GalleryImageVersion | undefined> {
+    const expand = options.replicationStatus === false ? {} : { expand: "ReplicationStatus" };
+    return armGet(() =>
+      this.client(ref).galleryImageVersions.get(
+        ref.resourceGroup,
+        ref.gallery,
+        ref.image,
+        ref.version,
+        expand,
+      ),
+    );
+  }
+
+  /** Sends one PUT and returns without waiting. Errors: ArmError when ARM rejects the PUT itself. */
+  put(ref: VersionRef, version: GalleryImageVersion): Promise<LroProgress<GalleryImageVersion>> {
+    return startLro(() =>
+      this.client(ref).galleryImageVersions.createOrUpdate(
+        ref.resourceGroup,
+        ref.gallery,
+        ref.image,
+        ref.version,
+        version,
+      ),
+    );
+  }
+
+  /** Sends one DELETE and returns without waiting. Errors: ArmError. */
+  delete(ref: VersionRef): Promise<LroProgress<void>> {
+    return startLro(() =>
+      this.client(ref).galleryImageVersions.delete(ref.resourceGroup, ref.gallery, ref.image, ref.version),
+    );
+  }
+
+  /**
+   * Polls once an operation started by `put` or `delete` on this version.
+   * Errors: InvalidResumeTokenError (not this version's operation); ArmError.
+   */
+  resume(ref: VersionRef, resumeToken: string): Promise<LroProgress<GalleryImageVersion | undefined>> {
+    return resumeOn<GalleryImageVersion | undefined>(
+      this.clients,
+      versionId(ref),
+      resumeToken,
+      (client, token) => ({
+        source:
+          token.method === "DELETE"
+            ? client.galleryImageVersions.delete
+            : client.galleryImageVersions.createOrUpdate,
+      }),
+    );
+  }
+
+  private client(ref: VersionRef) {
+    return this.clients.compute(ref.subscriptionId);
+  }
+}

@@ -1,0 +1,220 @@
+// Operator configuration: command-line flags over environment variables over defaults, parsed
+// into one typed, validated object before anything starts. Bad config is a ConfigError, which
+// the CLI turns into exit code 2 with the message, so a typo never becomes a half-running operator.
+import { parseArgs } from "node:util";
+
+export type CredentialMode = "default" | "clientSecret" | "workloadIdentity" | "managedIdentity" | "static";
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface OperatorConfig {
+  /** Path to a kubeconfig; undefined = KUBECONFIG, then in-cluster, then ~/.kube/config. */
+  kubeconfig?: string;
+  /** Namespaces to watch; empty = all namespaces. */
+  namespaces: string[];
+  concurrency: number;
+  resyncPeriodMs: number;
+  arm: {
+    /** ARM base URL; undefined = public Azure. The simulator or a sovereign cloud set it. */
+    endpoint?: string;
+    /** Extra CA (PEM) to trust for the ARM endpoint, e.g. the simulator's. */
+    caFile?: string;
+    /** Entra authority host for sovereign clouds. */
+    authorityHost?: string;
+  };
+  credential: {
+    mode: CredentialMode;
+    tenantId?: string;
+    clientId?: string;
+    /** Only ever read from the environment (AZURE_CLIENT_SECRET), never from a flag. */
+    clientSecret?: string;
+    /** Other tenants the identity may act in (cross-tenant sources): sent as auxiliary tokens. */
+    auxiliaryTenants: string[];
+  };
+  leaderElection: {
+    enabled: boolean;
+    namespace: string;
+    leaseName: string;
+    identity: string;
+  };
+  /** host:port for /metrics, /healthz and /readyz; "0" disables the server. */
+  httpAddress: string;
+  logLevel: LogLevel;
+  /** Hidden benchmark switch: re-PUT every object on each resync (the behaviour peers have). */
+  benchRePutEachResync: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const CREDENTIAL_MODES: readonly CredentialMode[] = [
+  "default",
+  "clientSecret",
+  "workloadIdentity",
+  "managedIdentity",
+  "static",
+];
+const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Parses `500ms`, `30s`, `10m`, `1h` (or a bare number of seconds) into milliseconds. */
+export function parseDuration(text: string, what: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new ConfigError(`${what}: "${text}" is not a duration (use e.g. 500ms, 30s, 10m, 1h)`);
+  const unitMs = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? "s") as "ms" | "s" | "m" | "h"];
+  return Math.round(Number(match[1]) * unitMs);
+}
+
+function list(text: string | undefined): string[] {
+  return (text ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(`${what}: "${value}" is not one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+export const USAGE = `usage: azure-gallery-operator run [flags]
+
+  --kubeconfig PATH          kubeconfig (env KUBECONFIG; default in-cluster, then ~/.kube/config)
+  --namespaces a,b           namespaces to watch (env AGO_NAMESPACES; default all)
+  --concurrency N            reconciles running at once (env AGO_CONCURRENCY; default 4)
+  --resync-period D          look at settled objects again after D, jittered (env AGO_RESYNC_PERIOD; default 10m)
+  --arm-endpoint URL         ARM base URL (env AGO_ARM_ENDPOINT; default public Azure)
+  --arm-ca-file PATH         extra CA to trust for ARM (env AGO_ARM_CA_FILE)
+  --authority-host URL       Entra authority for sovereign clouds (env AZURE_AUTHORITY_HOST)
+  --credential MODE          default | clientSecret | workloadIdentity | managedIdentity | static
+                             (env AGO_CREDENTIAL; default "default" = DefaultAzureCredential)
+                             clientSecret reads AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET
+  --auxiliary-tenants a,b    tenants for cross-tenant sources (env AGO_AUXILIARY_TENANTS)
+  --leader-elect BOOL        only the Lease holder reconciles (env AGO_LEADER_ELECT; default true)
+  --lease-namespace NS       namespace of the Lease (env POD_NAMESPACE; default azure-gallery-operator)
+  --lease-name NAME          (default azure-gallery-operator)
+  --http-address HOST:PORT   /metrics, /healthz, /readyz (env AGO_HTTP_ADDRESS; default :8080; 0 = off)
+  --log-level LEVEL          fatal..trace (env AGO_LOG_LEVEL; default info)
+`;
+
+/**
+ * Builds the operator's config from argv and env.
+ *
+ * Guarantees: every field is validated; the client secret is taken from the environment only
+ * (flags show up in `ps`), and its value never appears in a ConfigError message.
+ * Errors: ConfigError naming the flag and what is wrong.
+ */
+export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): OperatorConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        kubeconfig: { type: "string" },
+        namespaces: { type: "string" },
+        concurrency: { type: "string" },
+        "resync-period": { type: "string" },
+        "arm-endpoint": { type: "string" },
+        "arm-ca-file": { type: "string" },
+        "authority-host": { type: "string" },
+        credential: { type: "string" },
+        "auxiliary-tenants": { type: "string" },
+        "leader-elect": { type: "string" },
+        "lease-namespace": { type: "string" },
+        "lease-name": { type: "string" },
+        "http-address": { type: "string" },
+        "log-level": { type: "string" },
+        "bench-reput-each-resync": { type: "boolean" },
+      },
+    }));
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+  const str = (flag: string, envName?: string): string | undefined => {
+    const v = values[flag];
+    if (typeof v === "string") return v;
+    return envName ? env[envName] || undefined : undefined;
+  };
+
+  const concurrencyText = str("concurrency", "AGO_CONCURRENCY") ?? "4";
+  const concurrency = Number(concurrencyText);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new ConfigError(`--concurrency: "${concurrencyText}" must be an integer from 1 to 256`);
+  }
+  const resyncPeriodMs = parseDuration(str("resync-period", "AGO_RESYNC_PERIOD") ?? "10m", "--resync-period");
+  if (resyncPeriodMs < 1000) throw new ConfigError("--resync-period: must be at least 1s");
+
+  const endpoint = str("arm-endpoint", "AGO_ARM_ENDPOINT");
+  if (endpoint !== undefined) {
+    let url: URL;
+    try {
+      url = new URL(endpoint);
+    } catch {
+      throw new ConfigError(`--arm-endpoint: "${endpoint}" is not a URL`);
+    }
+    if (url.protocol !== "https:")
+      throw new ConfigError("--arm-endpoint: must be https (ARM tokens are never sent over plain http)");
+  }
+
+  const mode = oneOf(str("credential", "AGO_CREDENTIAL") ?? "default", CREDENTIAL_MODES, "--credential");
+  const tenantId = env.AZURE_TENANT_ID || undefined;
+  const clientId = env.AZURE_CLIENT_ID || undefined;
+  const clientSecret = env.AZURE_CLIENT_SECRET || undefined;
+  if (mode === "clientSecret") {
+    const missing = [
+      ["AZURE_TENANT_ID", tenantId],
+      ["AZURE_CLIENT_ID", clientId],
+      ["AZURE_CLIENT_SECRET", clientSecret],
+    ]
+      .filter(([, v]) => !v)
+      .map(([k]) => k);
+    if (missing.length > 0) throw new ConfigError(`--credential clientSecret: set ${missing.join(", ")}`);
+  }
+  if (mode === "workloadIdentity" && !clientId) {
+    throw new ConfigError(
+      "--credential workloadIdentity: set AZURE_CLIENT_ID (the workload identity webhook does)",
+    );
+  }
+  if (mode === "static" && !endpoint) {
+    throw new ConfigError("--credential static: only for the simulator; set --arm-endpoint to it");
+  }
+  const auxiliaryTenants = list(str("auxiliary-tenants", "AGO_AUXILIARY_TENANTS"));
+  for (const t of auxiliaryTenants) {
+    if (!GUID.test(t)) throw new ConfigError(`--auxiliary-tenants: "${t}" is not a tenant GUID`);
+  }
+
+  const leaderText = str("leader-elect", "AGO_LEADER_ELECT") ?? "true";
+  if (leaderText !== "true" && leaderText !== "false") {
+    throw new ConfigError(`--leader-elect: "${leaderText}" must be true or false`);
+  }
+  const httpAddress = str("http-address", "AGO_HTTP_ADDRESS") ?? ":8080";
+  if (httpAddress !== "0" && !/^[^:]*:\d{1,5}$/.test(httpAddress)) {
+    throw new ConfigError(`--http-address: "${httpAddress}" must be HOST:PORT, :PORT or 0`);
+  }
+
+  return {
+    kubeconfig: str("kubeconfig", "KUBECONFIG"),
+    namespaces: list(str("namespaces", "AGO_NAMESPACES")),
+    concurrency,
+    resyncPeriodMs,
+    arm: {
+      endpoint,
+      caFile: str("arm-ca-file", "AGO_ARM_CA_FILE"),
+      authorityHost: str("authority-host", "AZURE_AUTHORITY_HOST"),
+    },
+    credential: { mode, tenantId, clientId, clientSecret, auxiliaryTenants },
+    leaderElection: {
+      enabled: leaderText === "true",
+      namespace: str("lease-namespace", "POD_NAMESPACE") ?? "azure-gallery-operator",
+      leaseName: str("lease-name") ?? "azure-gallery-operator",
+      identity: env.POD_NAME || `${env.HOSTNAME ?? "operator"}-${process.pid}`,
+    },
+    httpAddress,
+    logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
+    benchRePutEachResync: values["bench-reput-each-resync"] === true,
+  };
+}

@@ -1,0 +1,181 @@
+// A real Kubernetes control plane (etcd + kube-apiserver, and kube-controller-manager on request) as
+// local processes on 127.0.0.1: what envtest is to controller-runtime, for tests, `dev` and benchmarks.
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { resolveBinDir } from "./binaries.js";
+import { apiserverFlags, controllerManagerFlags, etcdFlags } from "./flags.js";
+import { type KubectlOptions, type KubectlResult, runKubectl } from "./kubectl.js";
+import { type PreparedControlPlane, prepareControlPlane } from "./prepare.js";
+import { type RunningProcess, startProcess, stopProcess } from "./process-group.js";
+import { waitForReadyz } from "./readiness.js";
+import {
+  endOnExit,
+  forgetOnExit,
+  ownedRecordPath,
+  ownerOfThisProcess,
+  type RunRecord,
+  reapStaleRecords,
+  writeRecord,
+} from "./run-records.js";
+
+export interface ControlPlaneOptions {
+  /**
+   * Where etcd data, certificates, logs and the kubeconfig live. Start again with the same directory
+   * and the objects are still there. Default: a new temporary directory.
+   */
+  dataDir?: string;
+  /** Keep `dataDir` on stop. Default: true for a caller-given `dataDir`, false for a temporary one. */
+  keepDataDir?: boolean;
+  /** Also run kube-controller-manager (namespace deletion, garbage collection, SA tokens). Default false. */
+  controllerManager?: boolean;
+  /** Directory with the binaries. Default: `resolveBinDir()` (builds them on first use). */
+  binDir?: string;
+  /** How long to wait for `/readyz`. Default 120 s (a cold first start on a small machine). */
+  readyTimeoutMs?: number;
+  /**
+   * Let the processes outlive this one (`cluster up`). Their record goes to `<dataDir>/processes.json`
+   * for `stopDetachedControlPlane`; requires `dataDir`. Default false: they die with this process.
+   */
+  detach?: boolean;
+}
+
+export interface ControlPlane {
+  /** `https://127.0.0.1:<port>` */
+  server: string;
+  /** Admin kubeconfig (user `admin`, group `system:masters`), certificates embedded. */
+  kubeconfigPath: string;
+  caFile: string;
+  binDir: string;
+  dataDir: string;
+  /** Milliseconds from the call to `/readyz` answering 200. */
+  startupMs: number;
+  /** The processes it runs (each leads its own process group). */
+  processes: readonly { name: string; pid: number }[];
+  /** kubectl against this control plane; see `runKubectl`. */
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
+  /** Ends the processes (newest first) and removes the data dir unless kept. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const STOP_GRACE_MS = 5_000;
+
+/** Where a detached control plane records its processes, inside its data dir. */
+export function detachedRecordPath(dataDir: string): string {
+  return join(dataDir, "processes.json");
+}
+
+/**
+ * Starts etcd and kube-apiserver (and optionally kube-controller-manager) on free loopback ports.
+ *
+ * Expected flow:
+ * 1. Reap control planes left running by dead owners (a crashed or SIGKILLed test run).
+ * 2. Prepare the data dir: CA and certificates (reused when present), ports, admin kubeconfig.
+ * 3. Start etcd and kube-apiserver together (the apiserver retries etcd until it answers), each in
+ *    its own process group, logs in `<dataDir>/logs/`; record their pids.
+ * 4. Wait for `/readyz`; then start kube-controller-manager if asked.
+ *
+ * Guarantees:
+ * - TLS everywhere the apiserver serves; clients authenticate with certificates from the control
+ *   plane's own CA; authorization is Node,RBAC; ValidatingAdmissionPolicy admission is on;
+ *   service-account tokens are signed with a key in the data dir.
+ * - Unless `detach`, the processes end when this process exits or gets SIGINT/SIGTERM/SIGHUP, and a
+ *   later start reaps them if even that did not run.
+ * - On failure everything started is stopped again and the error carries the tail of the logs.
+ *
+ * Assumptions: `openssl` is on PATH; nothing else uses the data dir at the same time.
+ *
+ * Caveats: no nodes, no scheduler: pods are stored, never run. kube-controller-manager is started
+ * but not waited for: the first namespace deletion may take a few seconds longer.
+ */
+export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const began = Date.now();
+  if (options.detach && !options.dataDir) throw new Error("a detached control plane needs a dataDir");
+  await reapStaleRecords();
+  const binDir = options.binDir ?? (await resolveBinDir());
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "ago-control-plane-")));
+  await mkdir(dataDir, { recursive: true });
+  const keepDataDir = options.keepDataDir ?? options.dataDir !== undefined;
+
+  const recordPath = options.detach ? detachedRecordPath(dataDir) : ownedRecordPath(randomUUID());
+  const record: RunRecord = {
+    ...(options.detach ? {} : { owner: ownerOfThisProcess() }),
+    processes: [],
+    ...(keepDataDir ? {} : { removeDir: dataDir }),
+  };
+  const running: RunningProcess[] = [];
+  const launch = async (name: string, args: string[], logsDir: string) => {
+    const proc = startProcess(name, join(binDir, name), args, join(logsDir, `${name}.log`));
+    running.push(proc);
+    if (!options.detach) endOnExit(proc.pid);
+    record.processes.push({ name: proc.name, pid: proc.pid, bin: proc.bin });
+    await writeRecord(recordPath, record);
+  };
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      await stopAll(running, recordPath);
+      if (!keepDataDir) await rm(dataDir, { recursive: true, force: true });
+    })();
+    return stopping;
+  };
+
+  let prepared: PreparedControlPlane | undefined;
+  try {
+    prepared = await prepareControlPlane(dataDir);
+    const { layout, pki, ports, server } = prepared;
+    await launch("etcd", etcdFlags(layout.etcd, ports), layout.logs);
+    await launch("kube-apiserver", apiserverFlags(pki, layout.apiserverCerts, ports), layout.logs);
+    await waitForReadyz(
+      { server, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey },
+      options.readyTimeoutMs ?? 120_000,
+      () => {
+        const dead = running.find((p) => p.hasExited());
+        return dead && `${dead.name} exited`;
+      },
+    );
+    if (options.controllerManager) {
+      await launch("kube-controller-manager", controllerManagerFlags(pki, layout.kubeconfig), layout.logs);
+    }
+  } catch (err) {
+    const logs = prepared ? await logTails(prepared.layout.logs, running) : "";
+    // Keep the evidence: a failed temporary data dir is not removed, so its logs can be read.
+    const keptFor = keepDataDir ? "" : ` (logs kept in ${dataDir}/logs)`;
+    await stopAll(running, recordPath);
+    throw new Error(`${err instanceof Error ? err.message : String(err)}${keptFor}${logs}`, { cause: err });
+  }
+
+  const { layout, pki, server } = prepared;
+  return {
+    server,
+    kubeconfigPath: layout.kubeconfig,
+    caFile: pki.caCert,
+    binDir,
+    dataDir,
+    startupMs: Date.now() - began,
+    processes: running.map(({ name, pid }) => ({ name, pid })),
+    kubectl: (args, opts) => runKubectl(binDir, layout.kubeconfig, args, opts),
+    stop,
+  };
+}
+
+async function stopAll(running: RunningProcess[], recordPath: string): Promise<void> {
+  for (const proc of [...running].reverse()) {
+    await stopProcess(proc, STOP_GRACE_MS);
+    forgetOnExit(proc.pid);
+  }
+  await rm(recordPath, { force: true });
+}
+
+async function logTails(logsDir: string, running: RunningProcess[]): Promise<string> {
+  const tails = await Promise.all(
+    running.map(async (proc) => {
+      const text = await readFile(join(logsDir, `${proc.name}.log`), "utf8").catch(() => "");
+      const lines = text.trimEnd().split("\n").slice(-15).join("\n");
+      return `\n--- ${proc.name} (${proc.hasExited() ? await proc.exited : "running"}), last lines:\n${lines}`;
+    }),
+  );
+  return tails.join("");
+}

@@ -1,0 +1,312 @@
+// The generic controller: watches a kind (and the kinds it depends on), keeps a cache, and runs a
+// reconciler per key through the work queue. Everything but the reconcile itself lives here.
+import type { Logger } from "pino";
+import { type BackoffPolicy, jittered } from "./backoff.js";
+import { jsonEqual } from "./equality.js";
+import { describeError } from "./errors.js";
+import { type QueueHooks, type ShutdownResult, WorkQueue } from "./queue.js";
+import { type KubeObject, keyOf, type ObjectRef, parseKey, type ResourceDescriptor } from "./resource.js";
+import { ResourceClient } from "./resourceClient.js";
+import { type ReadonlyStore, Store } from "./store.js";
+import type { KubeTransport } from "./transport.js";
+import { type RestartReason, Watcher, type WatcherEvent, type WatcherOptions } from "./watcher.js";
+
+export interface ReconcileRequest<T> {
+  /** `namespace/name` (or `name` for cluster-scoped kinds). */
+  key: string;
+  ref: ObjectRef;
+  /** The cached object; undefined when it no longer exists (it was deleted without our finalizer). */
+  object: T | undefined;
+  /** Aborted when the controller shuts down and stops waiting for this reconcile. */
+  signal: AbortSignal;
+}
+
+/** Nothing: settled until something changes. `requeueAfter`: look again after that many ms. */
+export type ReconcileResult = undefined | { requeueAfter?: number };
+
+/** One reconcile of one key. Throwing means "failed": the key is retried with exponential backoff. */
+export type ReconcileFn<T> = (request: ReconcileRequest<T>) => Promise<ReconcileResult | undefined>;
+
+/** Another kind whose changes wake objects of this controller's kind. */
+export interface RelatedWatch<U extends KubeObject, T extends KubeObject> {
+  resource: ResourceDescriptor;
+  /** Keys of this controller's objects to reconcile when `object` changed (or appeared, or went). */
+  mapToKeys(object: U, primary: ReadonlyStore<T>): string[];
+  /** The cache this watch fills; pass your own to read these objects from the reconciler. */
+  store?: Store<U>;
+}
+
+export type ReconcileOutcome = "success" | "requeue" | "error";
+
+/** Callbacks for metrics (the server/ layer turns them into Prometheus series). Must not throw. */
+export interface ControllerHooks {
+  reconciled?(event: {
+    controller: string;
+    key: string;
+    outcome: ReconcileOutcome;
+    durationMs: number;
+  }): void;
+  queue?(controller: string): QueueHooks;
+  watchRestarted?(event: { controller: string; resource: string; reason: RestartReason }): void;
+}
+
+export interface ControllerOptions<T extends KubeObject> {
+  /** Names the controller in logs and metrics; defaults to the kind. */
+  name?: string;
+  resource: ResourceDescriptor;
+  transport: KubeTransport;
+  reconcile: ReconcileFn<T>;
+  logger: Logger;
+  /** Only watch this namespace (all namespaces when unset). */
+  namespace?: string;
+  /** Keys reconciled at the same time. */
+  concurrency?: number;
+  /** Backoff of failing keys. */
+  backoff?: BackoffPolicy;
+  /** Reconcile every cached object about this often (jittered up to +10%); off when unset or 0. */
+  resyncPeriodMs?: number;
+  /**
+   * Whether a change of a cached object needs a reconcile. The default skips changes that touch only
+   * status or bookkeeping, so our own status writes do not wake the object again.
+   */
+  shouldReconcile?(previous: T | undefined, current: T): boolean;
+  watches?: RelatedWatch<KubeObject, T>[];
+  /** Tuning passed to every watcher (idle timeout, backoff, page size). */
+  watcher?: Pick<WatcherOptions, "idleTimeoutMs" | "serverTimeoutSeconds" | "backoff" | "pageSize">;
+  hooks?: ControllerHooks;
+}
+
+/**
+ * Runs `reconcile` for every object of a kind, whenever it or something it depends on changes.
+ *
+ * Expected flow:
+ * 1. `start()` lists and watches the kind and each related kind, filling their caches.
+ * 2. Every listed object is queued; once every cache is synced, workers start.
+ * 3. Each change of an object queues its key (unless `shouldReconcile` says it only touched status);
+ *    each change of a related object queues the keys its `mapToKeys` returns.
+ * 4. A worker takes a key, reads the object from the cache (undefined if gone) and calls `reconcile`;
+ *    its result or error schedules the next run (see WorkQueue).
+ * 5. `stop()` stops the watches and drains the workers.
+ *
+ * Guarantees:
+ * - A key is never reconciled by two workers at once; at most `concurrency` keys run at a time.
+ * - Reconciles read the object as of the latest watch event, never older than one they already saw.
+ * - Objects deleted while a watch was down are still reconciled (with `object` undefined).
+ * - Every outcome is logged once with kind, namespace, name and generation, and reported to hooks.
+ *
+ * Caveats: the controller does not do leader election; run it only while leading (see manager.ts).
+ */
+export class Controller<T extends KubeObject> {
+  readonly name: string;
+  private readonly primary = new Store<T>();
+  private readonly queue: WorkQueue;
+  private readonly watchers: Watcher<KubeObject>[] = [];
+  private readonly log: Logger;
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private started = false;
+
+  constructor(private readonly options: ControllerOptions<T>) {
+    this.name = options.name ?? options.resource.kind;
+    this.log = options.logger.child({ controller: this.name });
+    this.queue = new WorkQueue({
+      concurrency: options.concurrency,
+      backoff: options.backoff,
+      hooks: options.hooks?.queue?.(this.name),
+    });
+  }
+
+  /** The cache of this controller's kind. */
+  get store(): ReadonlyStore<T> {
+    return this.primary;
+  }
+
+  /** Keys waiting to be reconciled. */
+  get queueDepth(): number {
+    return this.queue.depth;
+  }
+
+  /**
+   * Starts watching and, once all caches are synced, reconciling.
+   *
+   * Guarantees: resolves after the caches synced and workers started; rejects only if `signal`
+   * aborted first (watches retry failures for ever, so an unreachable API server keeps this pending).
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.started) throw new Error(`controller ${this.name} already started`);
+    this.started = true;
+    const { resource, transport } = this.options;
+    const primaryWatcher = this.watch(resource, (event) => this.onPrimaryEvent(event), transport);
+    const related = (this.options.watches ?? []).map((w) => {
+      const store = w.store ?? new Store<KubeObject>();
+      return this.watch(w.resource, (event) => this.onRelatedEvent(w, store, event), transport);
+    });
+    const synced = Promise.all([primaryWatcher, ...related].map((w) => w.synced));
+    await (signal ? raceAbort(synced, signal) : synced);
+    // The first `Listed` already queued every object; the queue held them until now.
+    this.queue.start((key, abort) => this.runOnce(key, abort));
+    this.scheduleResync();
+    this.log.info({ objects: this.primary.size }, "caches synced; reconciling");
+  }
+
+  /**
+   * Stops watching and reconciling.
+   *
+   * Guarantees: no reconcile starts after this is called; waits for running ones until `deadlineMs`
+   * (for ever when unset), then aborts their signals and reports them as abandoned.
+   */
+  async stop(options: { deadlineMs?: number } = {}): Promise<ShutdownResult> {
+    clearTimeout(this.resyncTimer);
+    const result = await this.queue.shutdown(options);
+    await Promise.all(this.watchers.map((w) => w.stop()));
+    if (result.abandoned.length > 0)
+      this.log.warn({ abandoned: result.abandoned }, "reconciles abandoned at shutdown");
+    return result;
+  }
+
+  /** Queues `key` for a reconcile now (for callers outside the watches, e.g. a webhook). */
+  enqueue(key: string): void {
+    this.queue.add(key);
+  }
+
+  private watch(
+    resource: ResourceDescriptor,
+    handler: (event: WatcherEvent<KubeObject>) => void,
+    transport: KubeTransport,
+  ): Watcher<KubeObject> {
+    const client = new ResourceClient<KubeObject>(transport, resource);
+    const name = `${resource.plural}.${resource.group}`;
+    const watcher = new Watcher(client, handler, {
+      ...this.options.watcher,
+      namespace: this.options.namespace,
+      logger: this.log.child({ watch: name }),
+      onRestart: (reason) =>
+        this.options.hooks?.watchRestarted?.({ controller: this.name, resource: name, reason }),
+    });
+    watcher.start();
+    this.watchers.push(watcher);
+    return watcher;
+  }
+
+  private onPrimaryEvent(event: WatcherEvent<KubeObject>): void {
+    const typed = event as WatcherEvent<T>;
+    switch (typed.type) {
+      case "Listed": {
+        const removed = this.primary.replace(typed.objects);
+        for (const obj of [...typed.objects, ...removed]) this.queue.add(keyOf(obj));
+        return;
+      }
+      case "Applied": {
+        const previous = this.primary.apply(typed.object);
+        const shouldReconcile = this.options.shouldReconcile ?? specOrMetadataChanged;
+        if (shouldReconcile(previous, typed.object)) this.queue.add(keyOf(typed.object));
+        return;
+      }
+      case "Deleted":
+        this.primary.delete(typed.object);
+        this.queue.add(keyOf(typed.object));
+        return;
+    }
+  }
+
+  private onRelatedEvent(
+    watch: RelatedWatch<KubeObject, T>,
+    store: Store<KubeObject>,
+    event: WatcherEvent<KubeObject>,
+  ): void {
+    const changed: KubeObject[] = [];
+    switch (event.type) {
+      case "Listed":
+        changed.push(...store.replace(event.objects), ...event.objects);
+        break;
+      case "Applied": {
+        // Both versions: a related object that changed what it points to wakes its old and new dependents.
+        const previous = store.apply(event.object);
+        changed.push(...(previous ? [previous] : []), event.object);
+        break;
+      }
+      case "Deleted":
+        store.delete(event.object);
+        changed.push(event.object);
+        break;
+    }
+    for (const obj of changed) {
+      for (const key of watch.mapToKeys(obj, this.primary)) this.queue.add(key);
+    }
+  }
+
+  private async runOnce(key: string, signal: AbortSignal): Promise<ReconcileResult> {
+    const ref = parseKey(key);
+    const object = this.primary.get(key);
+    const log = this.log.child({
+      kind: this.options.resource.kind,
+      namespace: ref.namespace,
+      name: ref.name,
+      generation: object?.metadata.generation,
+    });
+    const started = performance.now();
+    const report = (outcome: ReconcileOutcome) => {
+      const durationMs = Math.round(performance.now() - started);
+      this.options.hooks?.reconciled?.({ controller: this.name, key, outcome, durationMs });
+      return durationMs;
+    };
+    try {
+      const result = await this.options.reconcile({ key, ref, object, signal });
+      const requeueAfter = result?.requeueAfter;
+      const durationMs = report(requeueAfter === undefined ? "success" : "requeue");
+      log.info(
+        { outcome: requeueAfter === undefined ? "success" : "requeue", requeueAfter, durationMs },
+        "reconciled",
+      );
+      return result;
+    } catch (err) {
+      const durationMs = report("error");
+      const failures = this.queue.failureCount(key) + 1;
+      log.warn(
+        { outcome: "error", error: describeError(err), failures, durationMs },
+        "reconcile failed; backing off",
+      );
+      throw err;
+    }
+  }
+
+  private scheduleResync(): void {
+    const period = this.options.resyncPeriodMs;
+    if (!period) return;
+    this.resyncTimer = setTimeout(
+      () => {
+        for (const obj of this.primary.list()) this.queue.add(keyOf(obj));
+        this.scheduleResync();
+      },
+      jittered(period, 0.1),
+    );
+    this.resyncTimer.unref();
+  }
+}
+
+/**
+ * The default `shouldReconcile`: true for a new object, a new generation (spec), or a change of the
+ * metadata reconcilers act on (deletion, finalizers, labels, annotations). False for status-only writes.
+ */
+export function specOrMetadataChanged(previous: KubeObject | undefined, current: KubeObject): boolean {
+  if (!previous) return true;
+  const a = previous.metadata;
+  const b = current.metadata;
+  // Kinds without a generation (no status subresource) change it never: fall back to "any change".
+  if (b.generation === undefined) return a.resourceVersion !== b.resourceVersion;
+  return (
+    a.generation !== b.generation ||
+    a.deletionTimestamp !== b.deletionTimestamp ||
+    !jsonEqual(a.finalizers ?? [], b.finalizers ?? []) ||
+    !jsonEqual(a.labels ?? {}, b.labels ?? {}) ||
+    !jsonEqual(a.annotations ?? {}, b.annotations ?? {})
+  );
+}
+
+function raceAbort<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
+  return new Promise<V>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

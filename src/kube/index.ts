@@ -1,0 +1,91 @@
+// The Kubernetes runtime: watch, cache, queue, reconcile, finalizers, status, events, leases.
+// Generic over kinds; imports nothing from azure/, sim/ or reconcilers/.
+export { Backoff, type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, jittered } from "./backoff.js";
+export { type KubeConfigOrigin, type KubeConfigSource, loadKubeConfig } from "./client.js";
+export {
+  type Condition,
+  type ConditionInput,
+  type ConditionStatus,
+  findCondition,
+  isConditionTrue,
+  READY,
+  setCondition,
+} from "./conditions.js";
+export {
+  Controller,
+  type ControllerHooks,
+  type ControllerOptions,
+  type ReconcileFn,
+  type ReconcileOutcome,
+  type ReconcileRequest,
+  type ReconcileResult,
+  type RelatedWatch,
+  specOrMetadataChanged,
+} from "./controller.js";
+export { jsonEqual } from "./equality.js";
+export {
+  describeError,
+  isAlreadyExists,
+  isConflict,
+  isGone,
+  isInvalid,
+  isNotFound,
+  KubeApiError,
+  WatchIdleError,
+} from "./errors.js";
+export {
+  type EventInput,
+  EventRecorder,
+  type EventRecorderOptions,
+  type EventType,
+  redactSecrets,
+} from "./events.js";
+export {
+  addFinalizer,
+  FinalizerError,
+  type FinalizerHandlers,
+  type FinalizerState,
+  finalizerState,
+  reconcileWithFinalizer,
+  removeFinalizer,
+} from "./finalizer.js";
+export { type LeaderElectionOptions, LeaderElector, type StepDownReason } from "./leader.js";
+export { abortOnSignals, type ManagerOptions, type Runnable, runManager } from "./manager.js";
+export {
+  type QueueHooks,
+  type ShutdownResult,
+  type Worker,
+  WorkQueue,
+  type WorkQueueOptions,
+  type WorkResult,
+} from "./queue.js";
+export {
+  apiVersionOf,
+  type KubeObject,
+  keyOf,
+  type ObjectMeta,
+  type ObjectRef,
+  objectKey,
+  parseKey,
+  type ResourceDescriptor,
+  resourcePath,
+} from "./resource.js";
+export {
+  FIELD_MANAGER,
+  type JsonPatchOp,
+  type ListOptions,
+  type ObjectList,
+  ResourceClient,
+  type WriteOptions,
+} from "./resourceClient.js";
+export {
+  type ManagedStatus,
+  type StatusWriteResult,
+  stampStatus,
+  type WithStatus,
+  writeStatus,
+} from "./status.js";
+export { type ReadonlyStore, Store } from "./store.js";
+export { formatMicroTime, formatTime } from "./time.js";
+export { type ApiRequest, KubeTransport, type QueryParams, type StreamOptions } from "./transport.js";
+export { type RestartReason, Watcher, type WatcherEvent, type WatcherOptions } from "./watcher.js";

@@ -1,0 +1,257 @@
+// The work queue between watch events and reconciles: it decides which key runs when, and makes sure
+// no key runs twice at once. Keys are opaque strings (the controller uses `namespace/name`).
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+
+/** What a worker returns: nothing (done until something changes) or when to look again. */
+export type WorkResult = undefined | { requeueAfter?: number };
+
+/** Processes one key. `signal` aborts when shutdown gives up waiting for it. */
+export type Worker = (key: string, signal: AbortSignal) => Promise<WorkResult | undefined>;
+
+/** Callbacks for metrics; each is called synchronously and must not throw. */
+export interface QueueHooks {
+  /** A key was added (also when it was already queued: this counts adds, not runs). */
+  added?(key: string): void;
+  /** The number of keys waiting to run (not counting delayed or running ones) changed. */
+  depth?(depth: number): void;
+  /** A key started running after waiting `waitedMs` in the queue. */
+  started?(key: string, waitedMs: number): void;
+  /** A key failed and will run again after `delayMs` (its `attempt`-th consecutive failure). */
+  retried?(key: string, delayMs: number, attempt: number, error: unknown): void;
+}
+
+export interface WorkQueueOptions {
+  /** How many keys run at the same time (different keys only). */
+  concurrency?: number;
+  /** Delay between runs of a key that keeps failing. */
+  backoff?: BackoffPolicy;
+  hooks?: QueueHooks;
+  /** Source of jitter; tests pass a fixed one. */
+  random?: () => number;
+}
+
+export interface ShutdownResult {
+  /** Keys still running when the deadline passed; their workers' signals were aborted. */
+  abandoned: string[];
+}
+
+interface Delayed {
+  dueAt: number;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * A deduplicating, rate-limited work queue with built-in workers.
+ *
+ * Expected flow:
+ * 1. Watch events call `add(key)`; many adds of a queued key collapse into one run.
+ * 2. `start(worker)` runs up to `concurrency` workers, each taking the oldest waiting key.
+ * 3. A worker's outcome schedules the key's next run: returning `{ requeueAfter }` runs it again after
+ *    that many ms; returning nothing forgets it; throwing runs it again after an exponential backoff.
+ * 4. `shutdown()` stops taking work and waits for running keys, abandoning them at the deadline.
+ *
+ * Guarantees:
+ * - One entry per key: a key is at most once in the waiting list and has at most one pending timer
+ *   (the earliest wins).
+ * - A key never runs in two workers at once. A key added while it runs is not lost: it runs once more
+ *   after the current run ends, whatever the outcome of that run.
+ * - A run supersedes timers set before it started: its own outcome decides the next run.
+ * - Backoff is per key: the n-th consecutive failure waits `backoffDelay(n − 1)` (capped, jittered);
+ *   a success (or `forget`) resets the count.
+ * - Keys wait in FIFO order.
+ *
+ * Caveats: state lives in memory only; a restarted process relies on the initial list to re-add keys.
+ */
+export class WorkQueue {
+  private readonly waiting: string[] = [];
+  private readonly queued = new Set<string>();
+  private readonly running = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly enqueuedAt = new Map<string, number>();
+  private readonly delayed = new Map<string, Delayed>();
+  private readonly failures = new Map<string, number>();
+  private readonly sleepers: Array<() => void> = [];
+  private readonly workers: Promise<void>[] = [];
+  private readonly abort = new AbortController();
+  private readonly concurrency: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly hooks: QueueHooks;
+  private readonly random: () => number;
+  private stopping = false;
+
+  constructor(options: WorkQueueOptions = {}) {
+    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.hooks = options.hooks ?? {};
+    this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * Marks `key` to run as soon as a worker is free.
+   *
+   * Guarantees: idempotent while the key waits; a key that is running is run once more afterwards.
+   * Does nothing after `shutdown()`.
+   */
+  add(key: string): void {
+    if (this.stopping) return;
+    this.hooks.added?.(key);
+    this.enqueue(key);
+  }
+
+  /**
+   * Marks `key` to run after `delayMs` (at once when `delayMs` ≤ 0).
+   *
+   * Guarantees: a key has one timer; when one is already set for an earlier time, this does nothing,
+   * otherwise it replaces it (a sooner run is never postponed).
+   */
+  addAfter(key: string, delayMs: number): void {
+    if (this.stopping) return;
+    if (delayMs <= 0) {
+      this.add(key);
+      return;
+    }
+    const dueAt = Date.now() + delayMs;
+    const current = this.delayed.get(key);
+    if (current && current.dueAt <= dueAt) return;
+    if (current) clearTimeout(current.timer);
+    const timer = setTimeout(() => {
+      this.delayed.delete(key);
+      this.add(key);
+    }, delayMs);
+    // A forgotten queue must not keep the process alive; the watches are what keep it running.
+    timer.unref();
+    this.delayed.set(key, { dueAt, timer });
+  }
+
+  /**
+   * Schedules `key` after its next backoff delay and counts a failure. Returns the delay.
+   *
+   * Guarantees: the n-th call since the last `forget(key)` waits `backoffDelay(n − 1)`.
+   */
+  addRateLimited(key: string, error?: unknown): number {
+    const attempt = this.failures.get(key) ?? 0;
+    this.failures.set(key, attempt + 1);
+    const delay = backoffDelay(attempt, this.backoff, this.random);
+    this.hooks.retried?.(key, delay, attempt + 1, error);
+    this.addAfter(key, delay);
+    return delay;
+  }
+
+  /** Resets `key`'s failure count, so its next failure starts the backoff over. */
+  forget(key: string): void {
+    this.failures.delete(key);
+  }
+
+  /** Consecutive failures of `key` since it last succeeded. */
+  failureCount(key: string): number {
+    return this.failures.get(key) ?? 0;
+  }
+
+  /** Keys waiting to run now (not delayed, not running). */
+  get depth(): number {
+    return this.waiting.length;
+  }
+
+  /** Keys running now. */
+  get active(): readonly string[] {
+    return [...this.running];
+  }
+
+  /**
+   * Starts `concurrency` workers running `worker`.
+   *
+   * Errors: throws if called twice or after `shutdown()`.
+   */
+  start(worker: Worker): void {
+    if (this.workers.length > 0 || this.stopping) throw new Error("work queue already started or shut down");
+    for (let i = 0; i < this.concurrency; i++) this.workers.push(this.workLoop(worker));
+  }
+
+  /**
+   * Stops taking work, drops waiting and delayed keys, and waits for running keys to finish.
+   *
+   * Guarantees: no worker starts a key after this is called. Resolves when every running key finished,
+   * or at `deadlineMs` (default: wait for ever), when the still-running keys' signals are aborted and
+   * they are reported as abandoned (their workers may still be unwinding).
+   */
+  async shutdown(options: { deadlineMs?: number } = {}): Promise<ShutdownResult> {
+    this.stopping = true;
+    for (const { timer } of this.delayed.values()) clearTimeout(timer);
+    this.delayed.clear();
+    this.waiting.length = 0;
+    this.queued.clear();
+    this.dirty.clear();
+    this.hooks.depth?.(0);
+    for (const wake of this.sleepers.splice(0)) wake();
+    const finished = Promise.all(this.workers).then(() => "finished" as const);
+    if (options.deadlineMs === undefined) {
+      await finished;
+      return { abandoned: [] };
+    }
+    let deadline: NodeJS.Timeout | undefined;
+    const expired = new Promise<"expired">((resolve) => {
+      deadline = setTimeout(() => resolve("expired"), options.deadlineMs);
+    });
+    const outcome = await Promise.race([finished, expired]);
+    clearTimeout(deadline);
+    if (outcome === "finished") return { abandoned: [] };
+    const abandoned = [...this.running];
+    this.abort.abort(new Error("work queue shut down before this key finished"));
+    return { abandoned };
+  }
+
+  private enqueue(key: string): void {
+    if (this.running.has(key)) {
+      this.dirty.add(key);
+      return;
+    }
+    if (this.queued.has(key)) return;
+    this.queued.add(key);
+    this.waiting.push(key);
+    this.enqueuedAt.set(key, Date.now());
+    this.hooks.depth?.(this.waiting.length);
+    this.sleepers.shift()?.();
+  }
+
+  private async workLoop(worker: Worker): Promise<void> {
+    for (;;) {
+      const key = await this.nextKey();
+      if (key === undefined) return;
+      await this.run(key, worker);
+    }
+  }
+
+  private async nextKey(): Promise<string | undefined> {
+    for (;;) {
+      if (this.stopping) return undefined;
+      const key = this.waiting.shift();
+      if (key !== undefined) {
+        this.hooks.depth?.(this.waiting.length);
+        return key;
+      }
+      await new Promise<void>((wake) => this.sleepers.push(wake));
+    }
+  }
+
+  private async run(key: string, worker: Worker): Promise<void> {
+    this.queued.delete(key);
+    this.running.add(key);
+    const timer = this.delayed.get(key);
+    if (timer) {
+      clearTimeout(timer.timer);
+      this.delayed.delete(key);
+    }
+    this.hooks.started?.(key, Date.now() - (this.enqueuedAt.get(key) ?? Date.now()));
+    this.enqueuedAt.delete(key);
+    try {
+      const result = await worker(key, this.abort.signal);
+      this.forget(key);
+      if (result?.requeueAfter !== undefined) this.addAfter(key, result.requeueAfter);
+    } catch (error) {
+      this.addRateLimited(key, error);
+    } finally {
+      this.running.delete(key);
+      if (this.dirty.delete(key) && !this.stopping) this.enqueue(key);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+// The one status writer: through the /status subresource, only when something changed, always with
+// observedGeneration. Writing less means fewer watch events, fewer conflicts and an honest history.
+import { type Condition, READY } from "./conditions.js";
+import { jsonEqual } from "./equality.js";
+import type { KubeObject } from "./resource.js";
+import type { ResourceClient } from "./resourceClient.js";
+
+/** The status fields the writer manages; kinds add their own. */
+export interface ManagedStatus {
+  observedGeneration?: number;
+  conditions?: Condition[];
+}
+
+export type WithStatus<S> = KubeObject & { status?: S };
+
+export interface StatusWriteResult<T> {
+  /** False when the status was already as desired and nothing was sent. */
+  written: boolean;
+  /** The object after the write (or the one given, when nothing was written). */
+  object: T;
+}
+
+/**
+ * Makes `obj`'s status equal `desired`, writing only if it differs.
+ *
+ * Expected flow:
+ * 1. A reconciler computes the complete status it means (conditions via `setCondition`).
+ * 2. `writeStatus` stamps `observedGeneration` (on the status, and on conditions that lack one) with
+ *    the generation of `obj`, keeps each condition's `lastTransitionTime` when its status did not flip,
+ *    and compares the result with `obj.status`.
+ * 3. Equal: no request. Different: one JSON Patch replacing `/status` on the status subresource.
+ *
+ * Guarantees:
+ * - Never touches spec or metadata: the status subresource ignores everything but status.
+ * - A reconcile that changes nothing sends nothing, so the object's resourceVersion stays put and no
+ *   watch event is caused.
+ * - `desired` replaces the whole status: fields it leaves out are removed.
+ *
+ * Caveats: `obj` should be the freshest copy (the cache); a stale one only costs an extra write.
+ *
+ * Errors: `TypeError` when `desired` has conditions but no `Ready` (every kind reports Ready);
+ * `KubeApiError` from the write (404 when the object went away meanwhile).
+ */
+export async function writeStatus<S extends ManagedStatus, T extends WithStatus<S>>(
+  client: ResourceClient<T>,
+  obj: T,
+  desired: S,
+): Promise<StatusWriteResult<T>> {
+  const next = stampStatus(obj, desired);
+  if (jsonEqual(obj.status, next)) return { written: false, object: obj };
+  const object = await client.jsonPatch(obj.metadata, [{ op: "add", path: "/status", value: next }], {
+    subresource: "status",
+  });
+  return { written: true, object };
+}
+
+/**
+ * The status `writeStatus` would write for `obj`: `desired` with observedGeneration stamped and
+ * unchanged conditions' transition times kept. Pure; exported for tests and dry runs.
+ */
+export function stampStatus<S extends ManagedStatus>(obj: WithStatus<S>, desired: S): S {
+  const generation = obj.metadata.generation;
+  const previous = obj.status?.conditions ?? [];
+  const next: S = { ...desired };
+  if (generation !== undefined) next.observedGeneration = generation;
+  if (desired.conditions) {
+    if (!desired.conditions.some((c) => c.type === READY)) {
+      throw new TypeError(`status of ${obj.metadata.name} has conditions but no ${READY} condition`);
+    }
+    next.conditions = desired.conditions.map((c) => {
+      const before = previous.find((p) => p.type === c.type);
+      // A fresh timestamp on an unchanged status is bookkeeping noise, not a transition.
+      const lastTransitionTime =
+        before && before.status === c.status ? before.lastTransitionTime : c.lastTransitionTime;
+      const observedGeneration = c.observedGeneration ?? generation;
+      return observedGeneration === undefined
+        ? { ...c, lastTransitionTime }
+        : { ...c, lastTransitionTime, observedGeneration };
+    });
+  }
+  return next;
+}

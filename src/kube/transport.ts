@@ -1,0 +1,169 @@
+// HTTP to the API server, authenticated by a KubeConfig. One transport for every call the runtime
+// makes, so errors come back as one type (KubeApiError) and watch streams can be watched for silence.
+// Why not the generated clients: custom resources come back untyped there, namespaced and
+// cluster-scoped kinds need twin calls, and `Watch` aborts any stream quiet for 30 s, which cannot be
+// tuned to the API server's bookmark interval.
+import http from "node:http";
+import https from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { KubeApiError, WatchIdleError } from "./errors.js";
+
+export type QueryParams = Record<string, string | number | boolean | undefined>;
+
+export interface ApiRequest {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  path: string;
+  query?: QueryParams;
+  /** Serialised as JSON. */
+  body?: unknown;
+  /** Defaults to application/json; patches pass their patch type. */
+  contentType?: string;
+  signal?: AbortSignal;
+}
+
+export interface StreamOptions {
+  signal: AbortSignal;
+  /** Fail with `WatchIdleError` when no byte arrives for this long. */
+  idleTimeoutMs: number;
+}
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+const USER_AGENT = "azure-gallery-operator";
+
+/**
+ * Sends requests to the cluster of a KubeConfig's current context.
+ *
+ * Guarantees: credentials are applied per request (rotated service-account tokens and exec plugins keep
+ * working); a non-2xx answer rejects with `KubeApiError` carrying the Status code and reason.
+ */
+export class KubeTransport {
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    private readonly requestTimeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS,
+  ) {}
+
+  /**
+   * Sends one request and returns the parsed JSON body.
+   *
+   * Errors: `KubeApiError` for an error status; the abort reason when `signal` aborts or the request
+   * takes longer than the transport's timeout; network errors as Node raises them.
+   */
+  async request<T>(req: ApiRequest): Promise<T> {
+    const timeout = AbortSignal.timeout(this.requestTimeoutMs);
+    const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+    const res = await this.open(req, signal);
+    const text = await readBody(res);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /**
+   * Opens a streaming GET and calls `onLine` for each newline-terminated line until the server ends
+   * the stream.
+   *
+   * Guarantees: resolves only on a clean end of the response; rejects with `WatchIdleError` when nothing
+   * arrived for `idleTimeoutMs`, with the abort reason on `signal`, with whatever `onLine` threw (the
+   * stream is closed first), or with the network error. The connection is closed whenever it settles.
+   */
+  async stream(
+    path: string,
+    query: QueryParams,
+    onLine: (line: string) => void,
+    opts: StreamOptions,
+  ): Promise<void> {
+    const res = await this.open({ method: "GET", path, query }, opts.signal);
+    return new Promise<void>((resolve, reject) => {
+      let buffered = "";
+      let idle: NodeJS.Timeout | undefined;
+      let settled = false;
+      const settle = (err?: unknown) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(idle);
+        opts.signal.removeEventListener("abort", onAbort);
+        res.destroy();
+        if (err === undefined) resolve();
+        else reject(err);
+      };
+      const armIdle = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => settle(new WatchIdleError(opts.idleTimeoutMs)), opts.idleTimeoutMs);
+      };
+      const onAbort = () => settle(opts.signal.reason);
+      if (opts.signal.aborted) return settle(opts.signal.reason);
+      opts.signal.addEventListener("abort", onAbort);
+      res.setEncoding("utf8");
+      armIdle();
+      res.on("data", (chunk: string) => {
+        armIdle();
+        buffered += chunk;
+        let newline = buffered.indexOf("\n");
+        while (newline >= 0 && !settled) {
+          const line = buffered.slice(0, newline).trim();
+          buffered = buffered.slice(newline + 1);
+          try {
+            if (line) onLine(line);
+          } catch (err) {
+            settle(err);
+          }
+          newline = buffered.indexOf("\n");
+        }
+      });
+      res.on("end", () => settle());
+      res.on("error", (err) => settle(err));
+      res.on("close", () => settle(new Error(`${path}: stream closed before the response ended`)));
+    });
+  }
+
+  private async open(req: ApiRequest, signal: AbortSignal): Promise<http.IncomingMessage> {
+    const cluster = this.kubeConfig.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig has no current cluster");
+    const url = new URL(`${cluster.server.replace(/\/+$/, "")}${req.path}`);
+    for (const [name, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(name, String(value));
+    }
+    const body = req.body === undefined ? undefined : JSON.stringify(req.body);
+    const options: https.RequestOptions = {
+      method: req.method,
+      headers: {
+        Accept: "application/json",
+        "User-Agent": USER_AGENT,
+        ...(body === undefined ? {} : { "Content-Type": req.contentType ?? "application/json" }),
+      },
+      signal,
+    };
+    await this.kubeConfig.applyToHTTPSOptions(options);
+    const what = `${req.method} ${req.path}`;
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const client = url.protocol === "http:" ? http : https;
+      const outgoing = client.request(url, options, resolve);
+      outgoing.on("error", reject);
+      outgoing.end(body);
+    });
+    const code = res.statusCode ?? 0;
+    if (code >= 200 && code < 300) return res;
+    throw statusError(code, await readBody(res).catch(() => ""), what);
+  }
+}
+
+/** Turns an error answer (a Status object, or anything else) into a KubeApiError. */
+export function statusError(code: number, text: string, request: string): KubeApiError {
+  let reason = "";
+  let message = text.slice(0, 500) || http.STATUS_CODES[code] || "error";
+  try {
+    const status = JSON.parse(text) as { reason?: string; message?: string };
+    reason = status.reason ?? "";
+    message = status.message ?? message;
+  } catch {
+    // Not JSON (a proxy's HTML page, say): keep the raw text.
+  }
+  return new KubeApiError(code, reason, message, request);
+}
+
+function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on("data", (chunk: Buffer) => chunks.push(chunk));
+    res.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    res.on("error", reject);
+  });
+}

@@ -1,0 +1,148 @@
+// The CRDs are generated from src/api: these tests fail when crds/ (or the Helm chart's copy) was
+// not regenerated after a change, and hold the generated schemas to the rules that make
+// `kubectl explain` and validation work.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
+import {
+  CATEGORY,
+  customResourceDefinition,
+  GROUP,
+  KIND_DEFINITIONS,
+  KINDS,
+  renderCrds,
+  VERSION,
+} from "../../src/api/index.js";
+import type { JsonSchema } from "../../src/api/schema/json-schema.js";
+import { schemaNodes } from "./support/schema-walk.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const crdDir = join(root, "crds");
+const chartDir = join(root, "helm", "azure-gallery-operator");
+const STALE = "is out of date: run `npm run crds`";
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(".yaml"))
+    .sort();
+}
+
+describe("crds/", () => {
+  const rendered = renderCrds(KIND_DEFINITIONS);
+
+  it("renders the same bytes every time", () => {
+    expect(renderCrds(KIND_DEFINITIONS)).toEqual(rendered);
+  });
+
+  it("has one file per kind and nothing else", () => {
+    expect(yamlFiles(crdDir)).toEqual(rendered.map((f) => f.name).sort());
+  });
+
+  it.each(rendered.map((f) => [f.name, f.content]))("%s matches the TypeScript definitions", (name, content) => {
+    expect(readFileSync(join(crdDir, name), "utf8"), `crds/${name} ${STALE}`).toBe(content);
+  });
+
+  it.skipIf(!existsSync(join(chartDir, "Chart.yaml")))("are the same bytes as the Helm chart's crds/", () => {
+    const chartCrds = join(chartDir, "crds");
+    expect(yamlFiles(chartCrds), `the chart's crds/ ${STALE}`).toEqual(yamlFiles(crdDir));
+    for (const name of yamlFiles(crdDir)) {
+      const chartCopy = readFileSync(join(chartCrds, name));
+      expect(chartCopy.equals(readFileSync(join(crdDir, name))), `helm chart crds/${name} ${STALE}`).toBe(true);
+    }
+  });
+
+  it.each(rendered.map((f) => [f.name, f.content]))("%s is one CustomResourceDefinition document", (_, content) => {
+    const docs = parseAllDocuments(content);
+    expect(docs).toHaveLength(1);
+    expect(docs[0]?.errors).toEqual([]);
+    expect(docs[0]?.toJS()).toMatchObject({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition" });
+  });
+});
+
+describe.each(KIND_DEFINITIONS.map((def) => [def.names.kind, def] as const))("the %s CRD", (kind, def) => {
+  const crd = customResourceDefinition(def) as {
+    metadata: { name: string };
+    spec: {
+      group: string;
+      scope: string;
+      names: { kind: string; plural: string; shortNames: string[]; categories: string[] };
+      versions: {
+        name: string;
+        subresources: unknown;
+        additionalPrinterColumns: { name: string }[];
+        schema: { openAPIV3Schema: JsonSchema };
+      }[];
+    };
+  };
+  const version = crd.spec.versions[0]!;
+  const schema = version.schema.openAPIV3Schema;
+  // metadata's schema belongs to the API server, which rejects anything but its type.
+  const nodes = schemaNodes(schema).filter((n) => n.path !== "metadata");
+
+  it("is namespaced in our group and version, with the status subresource and our category", () => {
+    expect(crd.metadata.name).toBe(`${crd.spec.names.plural}.${GROUP}`);
+    expect(crd.spec).toMatchObject({ group: GROUP, scope: "Namespaced" });
+    expect(crd.spec.names).toMatchObject({ kind, categories: [CATEGORY] });
+    expect(crd.spec.names.shortNames.length).toBeGreaterThan(0);
+    expect(crd.spec.versions).toHaveLength(1);
+    expect(version).toMatchObject({ name: VERSION, subresources: { status: {} } });
+    expect(KINDS[kind as keyof typeof KINDS]).toBe(def.names);
+  });
+
+  it("describes every field, for kubectl explain", () => {
+    const undescribed = nodes.filter((n) => !n.schema.description?.trim()).map((n) => n.path || "(root)");
+    expect(undescribed).toEqual([]);
+  });
+
+  it("gives every list a list type, and map keys that are always present", () => {
+    for (const { path, schema: node } of nodes.filter((n) => n.schema.type === "array")) {
+      expect(node["x-kubernetes-list-type"], `${path} has no x-kubernetes-list-type`).toBeDefined();
+      expect(node.maxItems, `${path} has no maxItems (CEL cost and etcd size need a bound)`).toBeDefined();
+      for (const key of node["x-kubernetes-list-map-keys"] ?? []) {
+        const item = node.items!;
+        const present = item.required?.includes(key) || item.properties?.[key]?.default !== undefined;
+        expect(present, `${path}: map key ${key} must be required or defaulted`).toBe(true);
+      }
+    }
+  });
+
+  it("bounds every free-form string", () => {
+    const unbounded = nodes
+      .filter((n) => n.schema.type === "string" && !n.schema.enum && n.schema.maxLength === undefined)
+      .map((n) => n.path);
+    // apiVersion and kind are the API server's own fields.
+    expect(unbounded).toEqual(["apiVersion", "kind"]);
+  });
+
+  it("gives every CEL rule a message", () => {
+    for (const { path, schema: node } of nodes) {
+      for (const rule of node["x-kubernetes-validations"] ?? []) {
+        expect(rule.message, `${path}: ${rule.rule}`).toMatch(/\w/);
+      }
+    }
+  });
+
+  it("shows Ready, Reason and Age in kubectl get", () => {
+    const columns = version.additionalPrinterColumns.map((c) => c.name);
+    expect(columns.slice(0, 2)).toEqual(["Ready", "Reason"]);
+    expect(columns).toContain("Age");
+  });
+});
+
+describe("kind-specific printer columns", () => {
+  const columnsOf = (kind: string) =>
+    KIND_DEFINITIONS.find((d) => d.names.kind === kind)!.printerColumns.map((c) => c.name);
+
+  it("shows where a gallery is and what it is called in Azure", () => {
+    expect(columnsOf("Gallery")).toEqual(expect.arrayContaining(["Azure Name", "Location"]));
+  });
+
+  it("shows replication progress of versions", () => {
+    expect(columnsOf("ImageVersion")).toEqual(expect.arrayContaining(["Version", "Progress"]));
+  });
+
+  it("shows how many a gallery is shared with", () => {
+    expect(columnsOf("GallerySharing")).toEqual(expect.arrayContaining(["Subscriptions", "Tenants", "Roles"]));
+  });
+});

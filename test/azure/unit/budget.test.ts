@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import { BudgetTracker } from "../../../src/azure/budget.js";
+
+const SUB = "sub-1";
+const SHARE3 = "Microsoft.Compute/PostShareGallery3Min";
+
+function tracker(reserve = { fraction: 0.1, min: 1 }) {
+  const clock = { now: 1_000_000 };
+  return { clock, budgets: new BudgetTracker(reserve, () => clock.now) };
+}
+
+describe("BudgetTracker", () => {
+  it("never delays a bucket it has not seen", () => {
+    const { budgets } = tracker();
+    expect(budgets.peek(SUB, ["subscription-writes", SHARE3])).toEqual({ delayMs: 0 });
+  });
+
+  it("lets requests through while the bucket is above its reserve", () => {
+    const { budgets } = tracker();
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9, windowMs: 180_000 }]);
+    // limit 10, reserve 1: 9 left, 8 may go at once.
+    for (let i = 0; i < 8; i++) {
+      expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
+      budgets.spend(SUB, [SHARE3]);
+    }
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBeGreaterThan(0);
+  });
+
+  it("spreads what is left over the window: one refill interval (window/limit) apart", () => {
+    const { budgets } = tracker();
+    // CreateUpdateGallery3Min: limit 50, reserve 5; 5 left = at the reserve.
+    const bucket = "Microsoft.Compute/CreateUpdateGallery3Min";
+    budgets.observe(SUB, [{ bucket, remaining: 49, windowMs: 180_000 }]);
+    budgets.observe(SUB, [{ bucket, remaining: 5, windowMs: 180_000 }]);
+    const interval = 180_000 / 50;
+    expect(budgets.peek(SUB, [bucket])).toEqual({ delayMs: Math.ceil(interval), bucket });
+    budgets.spend(SUB, [bucket]);
+    expect(budgets.peek(SUB, [bucket]).delayMs).toBe(Math.ceil(2 * interval));
+    budgets.spend(SUB, [bucket]);
+    expect(budgets.peek(SUB, [bucket]).delayMs).toBe(Math.ceil(3 * interval));
+  });
+
+  it("refills with time and re-anchors on each response", () => {
+    const { clock, budgets } = tracker();
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9, windowMs: 180_000 }]);
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 0, windowMs: 180_000 }]);
+    // 0 left, reserve 1: two units must refill at 18 s each.
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(36_000);
+    clock.now += 18_000;
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(18_000);
+    clock.now += 18_000;
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 7, windowMs: 180_000 }]);
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
+  });
+
+  it("waits for the slowest of the buckets a request spends", () => {
+    const { budgets } = tracker();
+    budgets.observe(SUB, [
+      { bucket: "subscription-writes", remaining: 150, windowMs: 60_000 },
+      { bucket: SHARE3, remaining: 9, windowMs: 180_000 },
+    ]);
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 1, windowMs: 180_000 }]);
+    expect(budgets.peek(SUB, ["subscription-writes", SHARE3])).toEqual({ delayMs: 18_000, bucket: SHARE3 });
+  });
+
+  it("keeps subscriptions apart, whatever the case of their ids", () => {
+    const { budgets } = tracker();
+    budgets.observe("ABC", [{ bucket: SHARE3, remaining: 9, windowMs: 180_000 }]);
+    budgets.observe("abc", [{ bucket: SHARE3, remaining: 0, windowMs: 180_000 }]);
+    expect(budgets.peek("Abc", [SHARE3]).delayMs).toBeGreaterThan(0);
+    expect(budgets.peek("other", [SHARE3]).delayMs).toBe(0);
+  });
+
+  it("holds a bucket for a 429's Retry-After, even one never observed", () => {
+    const { clock, budgets } = tracker();
+    budgets.block(SUB, ["subscription-writes"], 30_000, 60_000);
+    expect(budgets.peek(SUB, ["subscription-writes"])).toEqual({ delayMs: 30_000, bucket: "subscription-writes" });
+    clock.now += 30_000;
+    expect(budgets.peek(SUB, ["subscription-writes"]).delayMs).toBe(0);
+  });
+
+  it("learns which resource buckets a request class spends", () => {
+    const { budgets } = tracker();
+    const cls = "POST microsoft.compute/galleries/*/share";
+    expect(budgets.bucketsOf("POST", cls)).toEqual(["subscription-writes", "subscription-global-writes"]);
+    budgets.learn(cls, [
+      { bucket: SHARE3, remaining: 9, windowMs: 180_000 },
+      { bucket: "subscription-writes", remaining: 199, windowMs: 60_000 },
+    ]);
+    expect(budgets.bucketsOf("POST", cls)).toEqual(["subscription-writes", "subscription-global-writes", SHARE3]);
+  });
+
+  it("exposes what it knows for metrics", () => {
+    const { budgets } = tracker();
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9, windowMs: 180_000 }]);
+    budgets.spend(SUB, [SHARE3]);
+    expect(budgets.snapshot()).toEqual([
+      { subscriptionId: SUB, bucket: SHARE3, remaining: 9, estimated: 8, limit: 10, windowMs: 180_000, observedAt: 1_000_000 },
+    ]);
+  });
+});

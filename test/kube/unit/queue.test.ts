@@ -1,0 +1,243 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { WorkQueue, type WorkResult } from "../../../src/kube/queue.js";
+
+/** A promise with its resolver, to hold a worker mid-run. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+const noJitter = () => 0;
+
+describe("WorkQueue", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("collapses repeated adds of a waiting key into one run, in FIFO order", async () => {
+    const q = new WorkQueue();
+    const runs: string[] = [];
+    for (const key of ["a", "b", "a", "c", "b", "a"]) q.add(key);
+    expect(q.depth).toBe(3);
+    q.start(async (key) => {
+      runs.push(key);
+      return undefined;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual(["a", "b", "c"]);
+    await q.shutdown();
+  });
+
+  it("never runs a key twice at once, and runs it once more if it was added while running", async () => {
+    const q = new WorkQueue({ concurrency: 4 });
+    const held = gate();
+    let running = 0;
+    let maxRunning = 0;
+    let runs = 0;
+    q.start(async () => {
+      running++;
+      runs++;
+      maxRunning = Math.max(maxRunning, running);
+      if (runs === 1) await held.promise;
+      running--;
+      return undefined;
+    });
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(0);
+    q.add("a");
+    q.add("a");
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(1);
+    held.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toBe(2);
+    expect(maxRunning).toBe(1);
+    await q.shutdown();
+  });
+
+  it("runs at most `concurrency` keys at a time", async () => {
+    const q = new WorkQueue({ concurrency: 3 });
+    let running = 0;
+    let maxRunning = 0;
+    const done: string[] = [];
+    q.start(async (key) => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      done.push(key);
+      return undefined;
+    });
+    for (let i = 0; i < 10; i++) q.add(`k${i}`);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(done).toHaveLength(10);
+    expect(maxRunning).toBe(3);
+    await q.shutdown();
+  });
+
+  it("runs a key again after requeueAfter, not before", async () => {
+    const q = new WorkQueue();
+    const times: number[] = [];
+    const start = Date.now();
+    q.start(async (): Promise<WorkResult> => {
+      times.push(Date.now() - start);
+      return times.length < 3 ? { requeueAfter: 1_000 } : undefined;
+    });
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(999);
+    expect(times).toEqual([0]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(times).toEqual([0, 1_000]);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(times).toEqual([0, 1_000, 2_000]);
+    await q.shutdown();
+  });
+
+  it("backs a failing key off exponentially up to the cap, and resets after a success", async () => {
+    const retried: number[] = [];
+    const q = new WorkQueue({
+      backoff: { baseMs: 100, capMs: 800, jitter: 0.2 },
+      random: noJitter,
+      hooks: { retried: (_key, delay) => retried.push(delay) },
+    });
+    let attempt = 0;
+    q.start(async () => {
+      attempt++;
+      if (attempt <= 6 || attempt === 8) throw new Error(`failure ${attempt}`);
+      return undefined;
+    });
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(retried).toEqual([100, 200, 400, 800, 800, 800]);
+    expect(q.failureCount("a")).toBe(0);
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(10_000);
+    // The 8th run failed after a success: the backoff started over.
+    expect(retried.at(-1)).toBe(100);
+    await q.shutdown();
+  });
+
+  it("keys back off independently", async () => {
+    const q = new WorkQueue({ backoff: { baseMs: 100, capMs: 10_000, jitter: 0 } });
+    const runs = new Map<string, number>();
+    q.start(async (key) => {
+      runs.set(key, (runs.get(key) ?? 0) + 1);
+      if (key === "bad") throw new Error("no");
+      return undefined;
+    });
+    q.add("bad");
+    await vi.advanceTimersByTimeAsync(350);
+    q.add("good");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs.get("good")).toBe(1);
+    expect(q.failureCount("bad")).toBe(3);
+    expect(q.failureCount("good")).toBe(0);
+    await q.shutdown();
+  });
+
+  it("addAfter keeps the earliest time; a run supersedes timers set before it", async () => {
+    const q = new WorkQueue();
+    const runs: number[] = [];
+    const start = Date.now();
+    q.addAfter("a", 500);
+    q.addAfter("a", 2_000);
+    q.start(async () => {
+      runs.push(Date.now() - start);
+      return undefined;
+    });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(runs).toEqual([500]);
+    q.addAfter("a", 1_000);
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(5_000);
+    // The immediate run cleared the 1 s timer: no third run.
+    expect(runs).toEqual([500, 5_000]);
+    await q.shutdown();
+  });
+
+  it("shutdown stops taking work and waits for running keys", async () => {
+    const q = new WorkQueue({ concurrency: 1 });
+    const held = gate();
+    const runs: string[] = [];
+    q.start(async (key) => {
+      runs.push(key);
+      await held.promise;
+      return { requeueAfter: 10 };
+    });
+    q.add("a");
+    q.add("b");
+    await vi.advanceTimersByTimeAsync(0);
+    let finished = false;
+    const stopping = q.shutdown().then((r) => {
+      finished = true;
+      return r;
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(finished).toBe(false);
+    held.open();
+    expect(await stopping).toEqual({ abandoned: [] });
+    q.add("c");
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(runs).toEqual(["a"]);
+  });
+
+  it("shutdown with a deadline abandons stuck keys and aborts their signals", async () => {
+    const q = new WorkQueue({ concurrency: 2 });
+    const signals: AbortSignal[] = [];
+    q.start(async (_key, signal) => {
+      signals.push(signal);
+      await new Promise(() => {});
+      return undefined;
+    });
+    q.add("stuck");
+    await vi.advanceTimersByTimeAsync(0);
+    const result = q.shutdown({ deadlineMs: 1_000 });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await result).toEqual({ abandoned: ["stuck"] });
+    expect(signals[0]?.aborted).toBe(true);
+  });
+
+  it("reports adds, depth, waits and retries to its hooks", async () => {
+    const events: string[] = [];
+    const q = new WorkQueue({
+      random: noJitter,
+      backoff: { baseMs: 50, capMs: 50, jitter: 0 },
+      hooks: {
+        added: (key) => events.push(`added ${key}`),
+        depth: (depth) => events.push(`depth ${depth}`),
+        started: (key, waited) => events.push(`started ${key} after ${waited}`),
+        retried: (key, delay, attempt) => events.push(`retried ${key} in ${delay} (#${attempt})`),
+      },
+    });
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(20);
+    let first = true;
+    q.start(async () => {
+      if (first) {
+        first = false;
+        throw new Error("x");
+      }
+      return undefined;
+    });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(events).toEqual([
+      "added a",
+      "depth 1",
+      "depth 0",
+      "started a after 20",
+      "retried a in 50 (#1)",
+      "added a",
+      "depth 1",
+      "depth 0",
+      "started a after 0",
+    ]);
+    await q.shutdown();
+  });
+});

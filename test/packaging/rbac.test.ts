@@ -1,0 +1,133 @@
+// The chart's RBAC is least privilege: exactly the verbs the operator uses, cluster-wide only
+// where it must be, and Secrets readable only in the release namespace and only when asked.
+import { describe, expect, it } from "vitest";
+import { field, type K8sObject, NAMESPACE, type Rendered, render } from "./support.js";
+
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames?: string[];
+}
+
+/** "group/resource" → sorted verbs (and names, when limited) over every rule of the given roles. */
+function permissions(roles: K8sObject[]): Record<string, string> {
+  const out: Record<string, Set<string>> = {};
+  for (const role of roles) {
+    for (const rule of (role.rules as Rule[] | undefined) ?? []) {
+      for (const group of rule.apiGroups) {
+        for (const resource of rule.resources) {
+          const names = rule.resourceNames ? `[${rule.resourceNames.join(",")}]` : "";
+          const key = `${group}/${resource}`;
+          const verbs = out[key] ?? new Set<string>();
+          for (const verb of rule.verbs) verbs.add(`${verb}${names}`);
+          out[key] = verbs;
+        }
+      }
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(out)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [k, [...v].sort().join(" ")]),
+  );
+}
+
+const KINDS = ["galleries", "imagedefinitions", "imageversions", "gallerysharings"];
+const G = "gallery.azure.dev";
+
+const CLUSTER_PERMISSIONS: Record<string, string> = {
+  "/events": "create patch",
+  "/namespaces": "get list watch",
+  "events.k8s.io/events": "create patch",
+  [`${G}/gallerypolicies`]: "get list watch",
+};
+for (const kind of KINDS) {
+  CLUSTER_PERMISSIONS[`${G}/${kind}`] = "get list patch update watch";
+  CLUSTER_PERMISSIONS[`${G}/${kind}/status`] = "get patch update";
+  CLUSTER_PERMISSIONS[`${G}/${kind}/finalizers`] = "update";
+}
+
+function sorted(obj: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function bindingsTo(r: Rendered, roleName: string): K8sObject[] {
+  return [...r.all("ClusterRoleBinding"), ...r.all("RoleBinding")].filter(
+    (b) => field(b, "roleRef", "name") === roleName,
+  );
+}
+
+describe("RBAC", () => {
+  it("ClusterRoles grant exactly the listed verbs, no wildcard, no Secrets", async () => {
+    const r = await render();
+    expect(permissions(r.all("ClusterRole"))).toEqual(sorted(CLUSTER_PERMISSIONS));
+    expect(JSON.stringify(r.all("ClusterRole"))).not.toContain('"*"');
+  });
+
+  it("the release-namespace Role: leases by name (create unnamed) and get on Secrets", async () => {
+    const r = await render();
+    const role = r.one("Role");
+    expect(role.metadata.namespace).toBe(NAMESPACE);
+    expect(permissions([role])).toEqual({
+      "/secrets": "get",
+      "coordination.k8s.io/leases":
+        "create get[ago-azure-gallery-operator] update[ago-azure-gallery-operator]",
+    });
+  });
+
+  it("Secrets: limited by name when names are given, absent when not needed", async () => {
+    const named = await render({ rbac: { credentialSecretNames: ["team-a-sp", "team-b-sp"] } });
+    expect(permissions([named.one("Role")])["/secrets"]).toBe("get[team-a-sp,team-b-sp]");
+
+    const none = await render({ rbac: { readCredentialSecrets: false } });
+    expect(permissions([...none.all("Role"), ...none.all("ClusterRole")])).not.toHaveProperty(["/secrets"]);
+    expect(JSON.stringify(none.objects)).not.toContain('"secrets"');
+  });
+
+  it("clientSecret mode reads its Secret through env, so it adds no Secret permission", async () => {
+    const r = await render({
+      rbac: { readCredentialSecrets: false },
+      azure: { credential: { mode: "clientSecret", clientSecret: { existingSecret: "azure-sp" } } },
+    });
+    expect(JSON.stringify([...r.all("Role"), ...r.all("ClusterRole")])).not.toContain("secrets");
+  });
+
+  it("without leader election or Secrets there is no Role at all", async () => {
+    const r = await render({ leaderElection: { enabled: false }, rbac: { readCredentialSecrets: false } });
+    expect(r.all("Role")).toEqual([]);
+    expect(r.all("RoleBinding")).toEqual([]);
+  });
+
+  it("every role is bound to the operator's ServiceAccount, cluster-wide when watching all namespaces", async () => {
+    const r = await render();
+    const subject = [{ kind: "ServiceAccount", name: "ago-azure-gallery-operator", namespace: NAMESPACE }];
+    for (const role of [...r.all("ClusterRole"), ...r.all("Role")]) {
+      const bindings = bindingsTo(r, role.metadata.name);
+      expect(bindings, role.metadata.name).toHaveLength(1);
+      expect(bindings[0]!.subjects).toEqual(subject);
+      expect(field(bindings[0], "roleRef", "kind")).toBe(role.kind);
+    }
+    expect(bindingsTo(r, "ago-azure-gallery-operator")[0]!.kind).toBe("ClusterRoleBinding");
+  });
+
+  it("watching some namespaces binds the gallery permissions only in them", async () => {
+    const r = await render({ watchNamespaces: ["team-a", "team-b"] });
+    const gallery = bindingsTo(r, "ago-azure-gallery-operator");
+    expect(gallery.map((b) => `${b.kind}/${b.metadata.namespace}`).sort()).toEqual([
+      "RoleBinding/team-a",
+      "RoleBinding/team-b",
+    ]);
+    // Policies are cluster-scoped and matched against namespace labels: still cluster-wide.
+    expect(bindingsTo(r, "ago-azure-gallery-operator-policy-reader").map((b) => b.kind)).toEqual([
+      "ClusterRoleBinding",
+    ]);
+  });
+
+  it("rbac.create=false renders no RBAC objects", async () => {
+    const r = await render({ rbac: { create: false } });
+    const kinds = new Set(r.objects.map((o) => o.kind));
+    for (const kind of ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"])
+      expect(kinds).not.toContain(kind);
+  });
+});

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseDuration, parseOperatorConfig } from "../../src/config.js";
+
+describe("operator config", () => {
+  it("fills documented defaults", () => {
+    const c = parseOperatorConfig([], {});
+    expect(c.namespaces).toEqual([]);
+    expect(c.concurrency).toBe(4);
+    expect(c.resyncPeriodMs).toBe(600_000);
+    expect(c.credential.mode).toBe("default");
+    expect(c.leaderElection.enabled).toBe(true);
+    expect(c.httpAddress).toBe(":8080");
+  });
+
+  it("prefers flags over env", () => {
+    const c = parseOperatorConfig(["--namespaces", "a,b", "--concurrency", "8"], {
+      AGO_NAMESPACES: "x",
+      AGO_CONCURRENCY: "2",
+    });
+    expect(c.namespaces).toEqual(["a", "b"]);
+    expect(c.concurrency).toBe(8);
+  });
+
+  it.each([
+    [["--concurrency", "0"], {}, /--concurrency/],
+    [["--resync-period", "soon"], {}, /--resync-period.*not a duration/],
+    [["--arm-endpoint", "http://127.0.0.1:1"], {}, /must be https/],
+    [["--credential", "password"], {}, /--credential.*not one of/],
+    [["--credential", "clientSecret"], { AZURE_TENANT_ID: "t" }, /AZURE_CLIENT_ID, AZURE_CLIENT_SECRET/],
+    [["--credential", "static"], {}, /only for the simulator/],
+    [["--auxiliary-tenants", "nope"], {}, /not a tenant GUID/],
+    [["--leader-elect", "yes"], {}, /true or false/],
+    [["--http-address", "8080"], {}, /HOST:PORT/],
+    [["--no-such-flag"], {}, /Unknown option/],
+  ] as const)("rejects %j", (argv, env, message) => {
+    expect(() => parseOperatorConfig([...argv], { ...env })).toThrow(ConfigError);
+    expect(() => parseOperatorConfig([...argv], { ...env })).toThrow(message);
+  });
+
+  it("never puts the client secret into an error message", () => {
+    try {
+      parseOperatorConfig(["--credential", "clientSecret"], { AZURE_CLIENT_SECRET: "s3cr3t-value" });
+      expect.unreachable();
+    } catch (err) {
+      expect(String(err)).not.toContain("s3cr3t-value");
+    }
+  });
+
+  it("parses durations", () => {
+    expect(parseDuration("500ms", "x")).toBe(500);
+    expect(parseDuration("30s", "x")).toBe(30_000);
+    expect(parseDuration("10m", "x")).toBe(600_000);
+    expect(parseDuration("1h", "x")).toBe(3_600_000);
+    expect(parseDuration("2", "x")).toBe(2000);
+  });
+});
