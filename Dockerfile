@@ -20,7 +20,10 @@ RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# Type declarations and source maps are half of node_modules (~90 MB) and nothing loads them at
+# run time: the operator is not started with --enable-source-maps.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
+ && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete
 
 FROM node:24-bookworm-slim
 # npm, npx and corepack are not needed to run the operator; removing them keeps their

@@ -2,8 +2,8 @@
 // API, the condition vocabulary and Azure's naming rules. The CRDs in crds/ are generated from
 // the definitions here (`npm run crds`); nothing in this package imports kube/, azure/ or sim/.
 export {
-  type Condition,
   CONDITION_TYPES,
+  type Condition,
   type ConditionType,
   REASONS,
   type Reason,

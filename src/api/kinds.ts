@@ -10,4 +10,4 @@ export const KIND_DEFINITIONS: readonly KindDefinition[] = [
   imageDefinitionDefinition,
   imageVersionDefinition,
   gallerySharingDefinition,
-] as KindDefinition[];
+];

@@ -38,7 +38,8 @@ export const GUID_RULE = "a GUID in lower case, like 0b1f6471-1bf0-4dda-aec3-cb9
  * is what makes "unique region" checkable and spec-vs-Azure comparisons exact.
  */
 export const LOCATION_PATTERN = "^[a-z][a-z0-9]{1,49}$";
-export const LOCATION_RULE = "a region's programmatic name in lower case without spaces, like eastus or westcentralus";
+export const LOCATION_RULE =
+  "a region's programmatic name in lower case without spaces, like eastus or westcentralus";
 
 /**
  * Resource group names: 1 to 90 characters, letters, digits, dots, underscores, dashes and

@@ -1,7 +1,8 @@
 // Shapes every kind shares: the object envelope, references to parents, deletion policy and the
 // status fields each reconciler writes the same way.
-import type { API_VERSION } from "./group.js";
+
 import type { Condition } from "./conditions.js";
+import type { API_VERSION } from "./group.js";
 
 /**
  * The metadata fields this package reads. Objects carry more; src/kube's ObjectMeta is a superset,

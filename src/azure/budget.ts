@@ -147,13 +147,13 @@ export class BudgetTracker {
     }
   }
 
-  /** Every bucket seen, for metrics. */
+  /** Every bucket a response reported on, for metrics (buckets known only from a 429 are left out). */
   snapshot(): BucketSnapshot[] {
     const now = this.now();
     const out: BucketSnapshot[] = [];
     for (const [subscriptionId, states] of this.subscriptions) {
       for (const [bucket, s] of states) {
-        if (!s.observed && s.blockedUntil <= now) continue;
+        if (!s.observed) continue;
         out.push({
           subscriptionId,
           bucket,

@@ -9,6 +9,7 @@ import type { TokenCredential } from "@azure/core-auth";
 import {
   auxiliaryAuthenticationHeaderPolicy,
   type Pipeline,
+  type PipelinePolicy,
   type PipelineRetryOptions,
 } from "@azure/core-rest-pipeline";
 import { BudgetTracker, type ReserveOptions } from "./budget.js";
@@ -34,6 +35,8 @@ export interface ClientFactoryOptions {
   caPem?: string;
   /** SDK retries for 5xx, network errors and short 429s. Default 2 retries, 0.5 s doubling, 4 s cap. */
   retry?: PipelineRetryOptions;
+  /** Abandon one HTTP attempt after this long, so a hung connection cannot hold a worker. Default 60 s. */
+  requestTimeoutMs?: number;
   rateLimit?: {
     reserve?: ReserveOptions;
     /** Longest wait slept inside a worker; longer ones become Throttled errors. Default 5 s. */
@@ -160,6 +163,7 @@ export class ClientFactory {
   }
 
   private addPolicies(pipeline: Pipeline, identity: Identity): void {
+    pipeline.addPolicy(requestTimeoutPolicy(this.options.requestTimeoutMs ?? 60_000));
     if (identity.auxiliary.length > 0) {
       pipeline.addPolicy(
         auxiliaryAuthenticationHeaderPolicy({ credentials: identity.auxiliary, scopes: this.scope }),
@@ -179,4 +183,15 @@ export class ClientFactory {
       { afterPhase: "Sign" },
     );
   }
+}
+
+// The SDK sends with no timeout unless each call passes one.
+function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: "armRequestTimeoutPolicy",
+    sendRequest(request, next) {
+      if (!request.timeout) request.timeout = timeoutMs;
+      return next(request);
+    },
+  };
 }

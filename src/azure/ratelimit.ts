@@ -22,7 +22,7 @@ export interface ArmRequestEvent {
   /** Lower-case subscription id, or "" for requests outside a subscription. */
   subscriptionId: string;
   method: string;
-  /** Method plus the resource-type path, names elided: `PUT Microsoft.Compute/galleries/*`. */
+  /** Method plus the resource-type path, names elided: `PUT microsoft.compute/galleries/*`. */
   requestClass: string;
   /** The resource-provider buckets this request spends (as far as known). */
   buckets: string[];
@@ -160,8 +160,8 @@ export function subscriptionOf(path: string): string {
 
 /**
  * A request's rate-limit identity: method plus the resource types after the last
- * `/providers/{namespace}`, names replaced by `*`, e.g. `GET microsoft.compute/galleries/*`,
- * `POST Microsoft.Compute/galleries/*\/share`, in lower case after the method. Query strings
+ * `/providers/{namespace}`, names replaced by `*`, in lower case after the method:
+ * `GET microsoft.compute/galleries/*`, `POST microsoft.compute/galleries/*\/share`. Query strings
  * ($expand, $select) do not matter.
  */
 export function requestClassOf(method: string, path: string): string {

@@ -11,7 +11,11 @@ export interface ManagedStatus {
   conditions?: Condition[];
 }
 
-export type WithStatus<S> = KubeObject & { status?: S };
+/** An object whose status the writer manages. */
+export type WithStatus<S extends ManagedStatus = ManagedStatus> = KubeObject & { status?: S };
+
+/** The status type of an object type. */
+export type StatusOf<T extends WithStatus> = NonNullable<T["status"]>;
 
 export interface StatusWriteResult<T> {
   /** False when the status was already as desired and nothing was sent. */
@@ -41,10 +45,10 @@ export interface StatusWriteResult<T> {
  * Errors: `TypeError` when `desired` has conditions but no `Ready` (every kind reports Ready);
  * `KubeApiError` from the write (404 when the object went away meanwhile).
  */
-export async function writeStatus<S extends ManagedStatus, T extends WithStatus<S>>(
+export async function writeStatus<T extends WithStatus>(
   client: ResourceClient<T>,
   obj: T,
-  desired: S,
+  desired: StatusOf<T>,
 ): Promise<StatusWriteResult<T>> {
   const next = stampStatus(obj, desired);
   if (jsonEqual(obj.status, next)) return { written: false, object: obj };
@@ -58,10 +62,10 @@ export async function writeStatus<S extends ManagedStatus, T extends WithStatus<
  * The status `writeStatus` would write for `obj`: `desired` with observedGeneration stamped and
  * unchanged conditions' transition times kept. Pure; exported for tests and dry runs.
  */
-export function stampStatus<S extends ManagedStatus>(obj: WithStatus<S>, desired: S): S {
+export function stampStatus<T extends WithStatus>(obj: T, desired: StatusOf<T>): StatusOf<T> {
   const generation = obj.metadata.generation;
   const previous = obj.status?.conditions ?? [];
-  const next: S = { ...desired };
+  const next: StatusOf<T> = { ...desired };
   if (generation !== undefined) next.observedGeneration = generation;
   if (desired.conditions) {
     if (!desired.conditions.some((c) => c.type === READY)) {

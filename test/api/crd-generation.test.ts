@@ -39,25 +39,36 @@ describe("crds/", () => {
     expect(yamlFiles(crdDir)).toEqual(rendered.map((f) => f.name).sort());
   });
 
-  it.each(rendered.map((f) => [f.name, f.content]))("%s matches the TypeScript definitions", (name, content) => {
-    expect(readFileSync(join(crdDir, name), "utf8"), `crds/${name} ${STALE}`).toBe(content);
-  });
+  it.each(rendered.map((f) => [f.name, f.content]))(
+    "%s matches the TypeScript definitions",
+    (name, content) => {
+      expect(readFileSync(join(crdDir, name), "utf8"), `crds/${name} ${STALE}`).toBe(content);
+    },
+  );
 
   it.skipIf(!existsSync(join(chartDir, "Chart.yaml")))("are the same bytes as the Helm chart's crds/", () => {
     const chartCrds = join(chartDir, "crds");
     expect(yamlFiles(chartCrds), `the chart's crds/ ${STALE}`).toEqual(yamlFiles(crdDir));
     for (const name of yamlFiles(crdDir)) {
       const chartCopy = readFileSync(join(chartCrds, name));
-      expect(chartCopy.equals(readFileSync(join(crdDir, name))), `helm chart crds/${name} ${STALE}`).toBe(true);
+      expect(chartCopy.equals(readFileSync(join(crdDir, name))), `helm chart crds/${name} ${STALE}`).toBe(
+        true,
+      );
     }
   });
 
-  it.each(rendered.map((f) => [f.name, f.content]))("%s is one CustomResourceDefinition document", (_, content) => {
-    const docs = parseAllDocuments(content);
-    expect(docs).toHaveLength(1);
-    expect(docs[0]?.errors).toEqual([]);
-    expect(docs[0]?.toJS()).toMatchObject({ apiVersion: "apiextensions.k8s.io/v1", kind: "CustomResourceDefinition" });
-  });
+  it.each(rendered.map((f) => [f.name, f.content]))(
+    "%s is one CustomResourceDefinition document",
+    (_, content) => {
+      const docs = parseAllDocuments(content);
+      expect(docs).toHaveLength(1);
+      expect(docs[0]?.errors).toEqual([]);
+      expect(docs[0]?.toJS()).toMatchObject({
+        apiVersion: "apiextensions.k8s.io/v1",
+        kind: "CustomResourceDefinition",
+      });
+    },
+  );
 });
 
 describe.each(KIND_DEFINITIONS.map((def) => [def.names.kind, def] as const))("the %s CRD", (kind, def) => {
@@ -143,6 +154,8 @@ describe("kind-specific printer columns", () => {
   });
 
   it("shows how many a gallery is shared with", () => {
-    expect(columnsOf("GallerySharing")).toEqual(expect.arrayContaining(["Subscriptions", "Tenants", "Roles"]));
+    expect(columnsOf("GallerySharing")).toEqual(
+      expect.arrayContaining(["Subscriptions", "Tenants", "Roles"]),
+    );
   });
 });

@@ -53,9 +53,12 @@ describe("gallery names", () => {
   it.each(["myGallery", "gallery_000003", "a", "my.gallery", "G1", "a".repeat(80)])("accepts %s", (name) => {
     expect(isValidGalleryName(name)).toBe(true);
   });
-  it.each(["my-gallery", "", "a".repeat(81), "_gallery", "gallery.", "my gallery", "galléry"])("rejects %j", (name) => {
-    expect(isValidGalleryName(name)).toBe(false);
-  });
+  it.each(["my-gallery", "", "a".repeat(81), "_gallery", "gallery.", "my gallery", "galléry"])(
+    "rejects %j",
+    (name) => {
+      expect(isValidGalleryName(name)).toBe(false);
+    },
+  );
 });
 
 describe("image definition names", () => {
@@ -78,7 +81,9 @@ describe("isGuid", () => {
 
 describe("azureNameOf", () => {
   it("prefers spec.azureName and falls back to metadata.name", () => {
-    expect(azureNameOf({ metadata: { name: "mygallery" }, spec: { azureName: "myGallery" } })).toBe("myGallery");
+    expect(azureNameOf({ metadata: { name: "mygallery" }, spec: { azureName: "myGallery" } })).toBe(
+      "myGallery",
+    );
     expect(azureNameOf({ metadata: { name: "mygallery" }, spec: {} })).toBe("mygallery");
   });
 });

@@ -75,6 +75,35 @@ describe("helm install on a real API server", () => {
     expect(notes).toContain("kind: Gallery");
   });
 
+  it("NOTES explain the chosen identity, namespaces and a forced leader election", async () => {
+    const result = await helmOn([
+      "install",
+      `${release}-dry`,
+      CHART,
+      "--namespace",
+      ns,
+      "--skip-crds",
+      "--dry-run=server",
+      "--set",
+      "azure.credential.mode=workloadIdentity",
+      "--set",
+      "azure.credential.workloadIdentity.clientId=11111111-2222-3333-4444-555555555555",
+      "--set",
+      "watchNamespaces={team-a,team-b}",
+      "--set",
+      "replicaCount=2",
+      "--set",
+      "leaderElection.enabled=false",
+    ]);
+    expect(result.stderr).toBe("");
+    const notes = result.stdout.slice(result.stdout.indexOf("NOTES:"));
+    expect(notes).toContain("Azure credential: workloadIdentity");
+    expect(notes).toContain(`system:serviceaccount:${ns}:${release}-dry-azure-gallery-operator`);
+    expect(notes).toContain("Watching namespaces: team-a, team-b");
+    expect(notes).toContain("leaderElection.enabled=false was overridden");
+    expect(notes).toContain("namespace: team-a");
+  });
+
   it("the stored Deployment keeps the hardened pod spec", async () => {
     const result = await cluster.kubectl(["get", "deployment", fullname, "-n", ns, "-o", "json"]);
     expect(result.code).toBe(0);

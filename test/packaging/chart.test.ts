@@ -360,5 +360,7 @@ describe("operator settings", () => {
     const digest = `sha256:${"a".repeat(64)}`;
     const c = operatorContainer(await render({ image: { repository: "registry.example/ago", digest } }));
     expect(c.image).toBe(`registry.example/ago@${digest}`);
+    // `--set image.tag=5` arrives as a number; it must still render as a tag.
+    expect(operatorContainer(await render({ image: { tag: 5 } })).image).toBe("azure-gallery-operator:5");
   });
 });

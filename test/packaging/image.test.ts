@@ -21,9 +21,9 @@ function docker(args: string[], timeoutMs = 2 * MINUTE): Promise<RunResult> {
 
 function must(what: string, result: RunResult): string {
   if (result.code !== 0) {
-    throw new Error(
-      `${what} failed (exit ${result.code}):\n${(result.stderr || result.stdout).slice(-4000)}`,
-    );
+    // docker build prints a failing step's output (tsc's errors, say) on stdout, its own on stderr.
+    const output = `${result.stdout.slice(-3000)}\n${result.stderr.slice(-2000)}`.trim();
+    throw new Error(`${what} failed (exit ${result.code}):\n${output}`);
   }
   return result.stdout;
 }

@@ -1,6 +1,6 @@
 // What the generator needs to know about one kind, and how that becomes a CustomResourceDefinition.
 import { CATEGORY, GROUP, type KindNames, VERSION } from "../group.js";
-import type { JsonSchema, Schema, ValidationRule } from "../schema/json-schema.js";
+import type { JsonSchema, ValidationRule } from "../schema/json-schema.js";
 
 /** A column of `kubectl get`. `priority: 1` columns show only with `-o wide`. */
 export interface PrinterColumn {
@@ -11,12 +11,16 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-export interface KindDefinition<Spec = unknown, Status = unknown> {
+/**
+ * One kind, ready to become a CRD. Its spec and status schemas were checked against the kind's
+ * TypeScript interfaces where they were built (`objectSchema<GallerySpec>`), so here they are plain.
+ */
+export interface KindDefinition {
   names: KindNames;
   /** What the kind is, for `kubectl explain <kind>`. */
   description: string;
-  spec: Schema<Spec>;
-  status: Schema<Status>;
+  spec: JsonSchema;
+  status: JsonSchema;
   /** CEL rules on the whole object: the only place a rule can read `metadata.name`. */
   rules?: ValidationRule[];
   printerColumns: PrinterColumn[];

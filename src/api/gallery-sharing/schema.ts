@@ -54,14 +54,18 @@ const community = objectSchema<CommunitySharing>({
   description:
     "Community sharing: the gallery (whose spec.sharing.permissions must be Community) becomes visible to every Azure user. Needs the Owner or Compute Gallery Sharing Admin role.",
   properties: {
-    enabled: required(booleanSchema({ description: "Share the community gallery publicly (EnableCommunity)." })),
+    enabled: required(
+      booleanSchema({ description: "Share the community gallery publicly (EnableCommunity)." }),
+    ),
   },
 });
 
 const roleAssignment = objectSchema<GalleryRoleAssignment>({
   description: "An Azure RBAC role assignment at the gallery's scope.",
   properties: {
-    principalId: required(guidSchema("The object id of the user, group or service principal (lower-case GUID).")),
+    principalId: required(
+      guidSchema("The object id of the user, group or service principal (lower-case GUID)."),
+    ),
     principalType: required(
       enumSchema<PrincipalType>({
         description:
@@ -74,7 +78,12 @@ const roleAssignment = objectSchema<GalleryRoleAssignment>({
         description: "A built-in role name (e.g. Reader, the default) or a role definition GUID.",
         minLength: 1,
         maxLength: 128,
-        rules: [matches(ROLE_PATTERN, "a role name (letters, digits, spaces, dots, dashes, underscores, parentheses) or a role definition GUID")],
+        rules: [
+          matches(
+            ROLE_PATTERN,
+            "a role name (letters, digits, spaces, dots, dashes, underscores, parentheses) or a role definition GUID",
+          ),
+        ],
       }),
       "Reader",
     ),
@@ -86,7 +95,11 @@ const spec = objectSchema<GallerySharingSpec>({
     "Who the gallery should be shared with. The operator adds what is missing and removes what is no longer listed; an empty spec shares with no one. One GallerySharing per gallery.",
   properties: {
     galleryRef: required(parentReferenceSchema("Gallery", kind)),
-    subscriptions: guidSet("Subscriptions", MAX_SUBSCRIPTIONS, "Needs spec.sharing.permissions Groups on the Gallery."),
+    subscriptions: guidSet(
+      "Subscriptions",
+      MAX_SUBSCRIPTIONS,
+      "Needs spec.sharing.permissions Groups on the Gallery.",
+    ),
     tenants: guidSet("Tenants", MAX_TENANTS, "Needs spec.sharing.permissions Groups on the Gallery."),
     community,
     roleAssignments: arraySchema({
@@ -165,18 +178,26 @@ const status = objectSchema<GallerySharingStatus>({
       maxItems: 2 * MAX_ROLE_ASSIGNMENTS,
       listType: "atomic",
     }),
-    roleAssignmentCount: integerSchema({ description: "How many role assignments are in place.", minimum: 0 }),
+    roleAssignmentCount: integerSchema({
+      description: "How many role assignments are in place.",
+      minimum: 0,
+    }),
   },
 });
 
-export const gallerySharingDefinition: KindDefinition<GallerySharingSpec, GallerySharingStatus> = {
+export const gallerySharingDefinition: KindDefinition = {
   names: KINDS.GallerySharing,
   description:
     "Who an Azure Compute Gallery is shared with: subscriptions and tenants (direct sharing), everyone (community), and Azure RBAC role assignments on the gallery.",
   spec,
   status,
   printerColumns: printerColumns(
-    { name: "Gallery", type: "string", jsonPath: ".spec.galleryRef.name", description: "The Gallery object." },
+    {
+      name: "Gallery",
+      type: "string",
+      jsonPath: ".spec.galleryRef.name",
+      description: "The Gallery object.",
+    },
     {
       name: "Subscriptions",
       type: "integer",

@@ -1,6 +1,7 @@
 // The Gallery CRD: the schema of GallerySpec/GalleryStatus (types.ts) with its validation rules.
-import { printerColumns } from "../crd/printer-columns.js";
+
 import type { KindDefinition } from "../crd/definition.js";
+import { printerColumns } from "../crd/printer-columns.js";
 import { KINDS } from "../group.js";
 import { GALLERY_NAME_PATTERN, GALLERY_NAME_RULE } from "../names.js";
 import { type AzureNameRule, azureNameRules, azureNameSchema } from "../schema/azure-name.js";
@@ -17,9 +18,9 @@ import {
 import {
   commonStatusProperties,
   deletionPolicySchema,
+  guidSchema,
   locationSchema,
   resourceGroupSchema,
-  subscriptionIdSchema,
   tagsSchema,
 } from "../schema/fragments.js";
 import { immutable } from "../schema/rules.js";
@@ -46,7 +47,8 @@ const community = objectSchema<CommunityGalleryInfo>({
   properties: {
     publisherUri: required(
       stringSchema({
-        description: "Where users learn more about the publisher and the images, e.g. https://www.contoso.com.",
+        description:
+          "Where users learn more about the publisher and the images, e.g. https://www.contoso.com.",
         minLength: 1,
         maxLength: 1024,
       }),
@@ -61,7 +63,8 @@ const community = objectSchema<CommunityGalleryInfo>({
     ),
     eula: required(
       stringSchema({
-        description: "The legal agreement for the images, usually its URL, e.g. https://www.contoso.com/eula.",
+        description:
+          "The legal agreement for the images, usually its URL, e.g. https://www.contoso.com/eula.",
         minLength: 1,
         maxLength: 2048,
       }),
@@ -113,7 +116,7 @@ const spec = objectSchema<GallerySpec>({
     azureName: azureNameSchema(azureName),
     subscriptionId: required(
       withRules(
-        subscriptionIdSchema("The Azure subscription that holds the gallery, as a lower-case GUID. Immutable."),
+        guidSchema("The Azure subscription that holds the gallery, as a lower-case GUID. Immutable."),
         immutable("subscriptionId", "Azure cannot move a gallery to another subscription", kind),
       ),
     ),
@@ -131,7 +134,10 @@ const spec = objectSchema<GallerySpec>({
         immutable("location", "Azure cannot move a gallery to another region", kind),
       ),
     ),
-    description: stringSchema({ description: "A description of the gallery, shown in the portal.", maxLength: 4096 }),
+    description: stringSchema({
+      description: "A description of the gallery, shown in the portal.",
+      maxLength: 4096,
+    }),
     tags: tagsSchema("the gallery"),
     sharing: defaulted(sharing, { permissions: "Private" }),
     softDelete: booleanSchema({
@@ -162,7 +168,7 @@ const status = objectSchema<GalleryStatus>({
   },
 });
 
-export const galleryDefinition: KindDefinition<GallerySpec, GalleryStatus> = {
+export const galleryDefinition: KindDefinition = {
   names: KINDS.Gallery,
   description:
     "An Azure Compute Gallery (Microsoft.Compute/galleries): a container of image definitions that can be shared privately (RBAC), directly with subscriptions and tenants, or with the whole Azure community.",

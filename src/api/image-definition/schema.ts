@@ -83,11 +83,20 @@ const feature = objectSchema<ImageFeature>({
 
 function range(what: string, unit: string): Schema<ResourceRange> {
   const bound = (which: string) =>
-    integerSchema({ description: `The ${which} ${what} recommended, in ${unit}.`, minimum: 1, maximum: 10000 });
+    integerSchema({
+      description: `The ${which} ${what} recommended, in ${unit}.`,
+      minimum: 1,
+      maximum: 10000,
+    });
   return objectSchema<ResourceRange>({
     description: `The range of ${what} the image is meant for, in ${unit}.`,
     properties: { min: bound("least"), max: bound("most") },
-    rules: [{ rule: "!has(self.min) || !has(self.max) || self.min <= self.max", message: "min must not be greater than max" }],
+    rules: [
+      {
+        rule: "!has(self.min) || !has(self.max) || self.min <= self.max",
+        message: "min must not be greater than max",
+      },
+    ],
   });
 }
 
@@ -104,7 +113,10 @@ const spec = objectSchema<ImageDefinitionSpec>({
     osType: required(
       fixedAtCreation(
         "osType",
-        enumSchema<OsType>({ description: "The operating system of the image: Windows or Linux. Immutable.", values: ["Windows", "Linux"] }),
+        enumSchema<OsType>({
+          description: "The operating system of the image: Windows or Linux. Immutable.",
+          values: ["Windows", "Linux"],
+        }),
       ),
     ),
     osState: required(
@@ -130,7 +142,10 @@ const spec = objectSchema<ImageDefinitionSpec>({
     architecture: defaulted(
       fixedAtCreation(
         "architecture",
-        enumSchema<Architecture>({ description: "The CPU architecture: x64 (default) or Arm64. Immutable.", values: ["x64", "Arm64"] }),
+        enumSchema<Architecture>({
+          description: "The CPU architecture: x64 (default) or Arm64. Immutable.",
+          values: ["x64", "Arm64"],
+        }),
       ),
       "x64",
     ),
@@ -145,10 +160,18 @@ const spec = objectSchema<ImageDefinitionSpec>({
     recommended,
     endOfLifeDate: endOfLifeDateSchema("the image definition"),
     description: stringSchema({ description: "A description of the image definition.", maxLength: 4096 }),
-    eula: stringSchema({ description: "The end-user license agreement of the image, or its URL.", maxLength: 4096 }),
-    privacyStatementUri: stringSchema({ description: "The URL of the image's privacy statement.", maxLength: 2048 }),
+    eula: stringSchema({
+      description: "The end-user license agreement of the image, or its URL.",
+      maxLength: 4096,
+    }),
+    privacyStatementUri: stringSchema({
+      description: "The URL of the image's privacy statement.",
+      maxLength: 2048,
+    }),
     releaseNoteUri: stringSchema({ description: "The URL of the image's release notes.", maxLength: 2048 }),
-    deletionPolicy: deletionPolicySchema("delete the image definition in Azure (it must have no versions left)"),
+    deletionPolicy: deletionPolicySchema(
+      "delete the image definition in Azure (it must have no versions left)",
+    ),
   },
 });
 
@@ -160,7 +183,7 @@ const status = objectSchema<ImageDefinitionStatus>({
   },
 });
 
-export const imageDefinitionDefinition: KindDefinition<ImageDefinitionSpec, ImageDefinitionStatus> = {
+export const imageDefinitionDefinition: KindDefinition = {
   names: KINDS.ImageDefinition,
   description:
     "An image definition in an Azure Compute Gallery (Microsoft.Compute/galleries/images): the operating system, generation and publisher/offer/SKU shared by all versions of one image.",
@@ -168,7 +191,12 @@ export const imageDefinitionDefinition: KindDefinition<ImageDefinitionSpec, Imag
   status,
   rules: azureNameRules(azureName),
   printerColumns: printerColumns(
-    { name: "Gallery", type: "string", jsonPath: ".spec.galleryRef.name", description: "The Gallery object." },
+    {
+      name: "Gallery",
+      type: "string",
+      jsonPath: ".spec.galleryRef.name",
+      description: "The Gallery object.",
+    },
     { name: "Azure Name", type: "string", jsonPath: ".status.azureName", description: "The name in Azure." },
     { name: "OS", type: "string", jsonPath: ".spec.osType", description: "Windows or Linux." },
     { name: "State", type: "string", jsonPath: ".spec.osState", description: "Generalized or Specialized." },

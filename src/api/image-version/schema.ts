@@ -67,16 +67,28 @@ const sourceKinds = ["managedImageId", "virtualMachineId", "snapshotId", "diskId
 const source = objectSchema<ImageVersionSource>({
   description: `What the image is made from: exactly one of ${sourceKinds.join(", ")}. The source must be in the gallery's region. Immutable.`,
   properties: {
-    managedImageId: armIdSchema("Microsoft.Compute/images", "A managed image. Azure can make only one version at a time from a managed image."),
-    virtualMachineId: armIdSchema("Microsoft.Compute/virtualMachines", "A virtual machine, captured as it is (generalize it first for a Generalized image)."),
+    managedImageId: armIdSchema(
+      "Microsoft.Compute/images",
+      "A managed image. Azure can make only one version at a time from a managed image.",
+    ),
+    virtualMachineId: armIdSchema(
+      "Microsoft.Compute/virtualMachines",
+      "A virtual machine, captured as it is (generalize it first for a Generalized image).",
+    ),
     snapshotId: armIdSchema("Microsoft.Compute/snapshots", "A snapshot of an OS disk."),
     diskId: armIdSchema("Microsoft.Compute/disks", "A managed OS disk."),
   },
-  rules: [exactlyOneOf(sourceKinds), immutable("source", "Azure cannot change what a version was made from", kind)],
+  rules: [
+    exactlyOneOf(sourceKinds),
+    immutable("source", "Azure cannot change what a version was made from", kind),
+  ],
 });
 
 function diskEncryptionSetId(what: string): Schema<string> {
-  return armIdSchema("Microsoft.Compute/diskEncryptionSets", `The disk encryption set that encrypts ${what} in this region.`);
+  return armIdSchema(
+    "Microsoft.Compute/diskEncryptionSets",
+    `The disk encryption set that encrypts ${what} in this region.`,
+  );
 }
 
 const osDiskEncryption = objectSchema<OsDiskEncryption>({
@@ -88,7 +100,12 @@ const dataDiskEncryption = objectSchema<DataDiskEncryption>({
   description: "Encryption of one data disk image.",
   properties: {
     lun: required(
-      integerSchema({ description: "The logical unit number of the data disk.", minimum: 0, maximum: 63, format: "int32" }),
+      integerSchema({
+        description: "The logical unit number of the data disk.",
+        minimum: 0,
+        maximum: 63,
+        format: "int32",
+      }),
     ),
     diskEncryptionSetId: required(diskEncryptionSetId("this data disk image")),
   },
@@ -149,11 +166,15 @@ const spec = objectSchema<ImageVersionSpec>({
       }),
     ),
     replicaCount: defaulted(
-      replicaCountSchema(`Replicas per region for regions without regionalReplicaCount, 1 to ${MAX_REPLICAS}; default 1.`),
+      replicaCountSchema(
+        `Replicas per region for regions without regionalReplicaCount, 1 to ${MAX_REPLICAS}; default 1.`,
+      ),
       1,
     ),
     excludeFromLatest: defaulted(
-      booleanSchema({ description: "If true, VMs created from the image's 'latest' do not get this version. Default false." }),
+      booleanSchema({
+        description: "If true, VMs created from the image's 'latest' do not get this version. Default false.",
+      }),
       false,
     ),
     endOfLifeDate: endOfLifeDateSchema("the version"),
@@ -169,7 +190,9 @@ const spec = objectSchema<ImageVersionSpec>({
 const regionReplication = objectSchema<RegionReplication>({
   description: "Replication in one region.",
   properties: {
-    region: required(stringSchema({ description: "The region, as Azure names it (e.g. West Central US).", maxLength: 64 })),
+    region: required(
+      stringSchema({ description: "The region, as Azure names it (e.g. West Central US).", maxLength: 64 }),
+    ),
     state: stringSchema({ description: "Unknown, Replicating, Completed or Failed.", maxLength: 32 }),
     progress: integerSchema({ description: "Percent done, 0 to 100.", minimum: 0, maximum: 100 }),
     details: stringSchema({ description: "Azure's explanation, mostly for failures.", maxLength: 4096 }),
@@ -179,8 +202,15 @@ const regionReplication = objectSchema<RegionReplication>({
 const replication = objectSchema<ReplicationStatus>({
   description: "How far the version has been copied to its target regions.",
   properties: {
-    aggregatedState: stringSchema({ description: "Unknown, InProgress, Completed or Failed.", maxLength: 32 }),
-    progress: integerSchema({ description: "Percent done over all regions, 0 to 100.", minimum: 0, maximum: 100 }),
+    aggregatedState: stringSchema({
+      description: "Unknown, InProgress, Completed or Failed.",
+      maxLength: 32,
+    }),
+    progress: integerSchema({
+      description: "Percent done over all regions, 0 to 100.",
+      minimum: 0,
+      maximum: 100,
+    }),
     regions: arraySchema({
       description: "Replication per target region.",
       items: regionReplication,
@@ -196,11 +226,15 @@ const status = objectSchema<ImageVersionStatus>({
   properties: {
     ...commonStatusProperties("the image version"),
     replication,
-    publishedDate: stringSchema({ description: "When Azure published the version.", format: "date-time", maxLength: 64 }),
+    publishedDate: stringSchema({
+      description: "When Azure published the version.",
+      format: "date-time",
+      maxLength: 64,
+    }),
   },
 });
 
-export const imageVersionDefinition: KindDefinition<ImageVersionSpec, ImageVersionStatus> = {
+export const imageVersionDefinition: KindDefinition = {
   names: KINDS.ImageVersion,
   description:
     "A version of an image in an Azure Compute Gallery (Microsoft.Compute/galleries/images/versions): made from a managed image, VM, snapshot or disk, and replicated to target regions.",
@@ -213,7 +247,12 @@ export const imageVersionDefinition: KindDefinition<ImageVersionSpec, ImageVersi
       jsonPath: ".spec.imageDefinitionRef.name",
       description: "The ImageDefinition object.",
     },
-    { name: "Version", type: "string", jsonPath: ".spec.version", description: "The version (its name in Azure)." },
+    {
+      name: "Version",
+      type: "string",
+      jsonPath: ".spec.version",
+      description: "The version (its name in Azure).",
+    },
     {
       name: "Progress",
       type: "integer",

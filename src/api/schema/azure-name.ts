@@ -28,7 +28,8 @@ export function azureNameSchema(name: AzureNameRule): Schema<string> {
 
 /** Root-level rules: azureName required when metadata.name will not do, and the effective name immutable. */
 export function azureNameRules(name: AzureNameRule): ValidationRule[] {
-  const effective = (obj: string) => `(has(${obj}.spec.azureName) ? ${obj}.spec.azureName : ${obj}.metadata.name)`;
+  const effective = (obj: string) =>
+    `(has(${obj}.spec.azureName) ? ${obj}.spec.azureName : ${obj}.metadata.name)`;
   return [
     {
       rule: `has(self.spec.azureName) || self.metadata.name.matches(${celString(name.pattern)})`,
@@ -47,4 +48,3 @@ export function azureNameRules(name: AzureNameRule): ValidationRule[] {
     },
   ];
 }
-

@@ -17,7 +17,9 @@ type DefaultValue<T> = T extends readonly unknown[] ? T : T extends object ? Par
 
 /** The property schemas an object of type T must have. */
 export type PropertySchemas<T> = {
-  [K in keyof T]-?: undefined extends T[K] ? OptionalProperty<Exclude<T[K], undefined>> : RequiredProperty<T[K]> | DefaultedProperty<T[K]>;
+  [K in keyof T]-?: undefined extends T[K]
+    ? OptionalProperty<Exclude<T[K], undefined>>
+    : RequiredProperty<T[K]> | DefaultedProperty<T[K]>;
 };
 
 /** Common options of every schema: its description and CEL rules. */

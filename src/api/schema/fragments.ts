@@ -38,10 +38,6 @@ export function locationSchema(description: string): Schema<string> {
   return stringSchema({ description, maxLength: 50, rules: [matches(LOCATION_PATTERN, LOCATION_RULE)] });
 }
 
-export function subscriptionIdSchema(description: string): Schema<string> {
-  return guidSchema(description);
-}
-
 export function resourceGroupSchema(description: string): Schema<string> {
   return stringSchema({
     description,
@@ -73,7 +69,13 @@ export function parentReferenceSchema(parentKind: string, childKind: string): Sc
         stringSchema({ description: `metadata.name of the ${parentKind}.`, minLength: 1, maxLength: 253 }),
       ),
     },
-    rules: [immutable(`the ${parentKind} reference`, `Azure cannot move a ${childKind} to another ${parentKind}`, childKind)],
+    rules: [
+      immutable(
+        `the ${parentKind} reference`,
+        `Azure cannot move a ${childKind} to another ${parentKind}`,
+        childKind,
+      ),
+    ],
   });
 }
 
@@ -130,7 +132,10 @@ const conditionSchema = objectSchema<Condition>({
       }),
     ),
     message: required(
-      stringSchema({ description: "What happened, for humans, and what to do if action is needed.", maxLength: 32768 }),
+      stringSchema({
+        description: "What happened, for humans, and what to do if action is needed.",
+        maxLength: 32768,
+      }),
     ),
   },
 });
@@ -139,7 +144,9 @@ const operationSchema = objectSchema<PendingOperation>({
   description:
     "A long-running Azure operation started and not yet seen to finish; a restarted operator resumes it instead of starting it again.",
   properties: {
-    action: required(stringSchema({ description: "What was started: CreateOrUpdate, Delete, Share.", maxLength: 64 })),
+    action: required(
+      stringSchema({ description: "What was started: CreateOrUpdate, Delete, Share.", maxLength: 64 }),
+    ),
     resumeToken: required(
       stringSchema({ description: "The serialized poller state used to resume polling.", maxLength: 16384 }),
     ),
@@ -147,7 +154,11 @@ const operationSchema = objectSchema<PendingOperation>({
       stringSchema({ description: "When Azure accepted the operation.", format: "date-time", maxLength: 64 }),
     ),
     generation: required(
-      integerSchema({ description: "The spec generation the operation applies.", minimum: 0, format: "int64" }),
+      integerSchema({
+        description: "The spec generation the operation applies.",
+        minimum: 0,
+        format: "int64",
+      }),
     ),
   },
 });
@@ -156,7 +167,8 @@ const operationSchema = objectSchema<PendingOperation>({
 export function commonStatusProperties(what: string): PropertySchemas<CommonStatus> {
   return {
     observedGeneration: integerSchema({
-      description: "The metadata.generation the operator last acted on; compare with metadata.generation to know whether the status is current.",
+      description:
+        "The metadata.generation the operator last acted on; compare with metadata.generation to know whether the status is current.",
       minimum: 0,
       format: "int64",
     }),

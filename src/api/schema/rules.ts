@@ -18,8 +18,9 @@ export function matches(pattern: string, rule: string): ValidationRule {
 }
 
 /**
- * The field may not change once set. For fields that stay present (required or defaulted); an
- * optional field's add/remove needs a rule on its parent, which `immutableOptional` writes.
+ * The field may not change once set. Only for fields that are always present (required or
+ * defaulted): a transition rule does not run when the field is added or removed, so an optional
+ * field needs a rule on its parent instead (as `azureNameRules` does for spec.azureName).
  */
 export function immutable(field: string, why: string, kind: string): ValidationRule {
   return { rule: "self == oldSelf", message: immutableMessage(field, why, kind) };
@@ -29,7 +30,7 @@ export function immutableMessage(field: string, why: string, kind: string): stri
   return `${field} is immutable: ${why}; create a new ${kind} instead`;
 }
 
-/** The listed fields of an object must not all be absent or more than one be present. */
+/** Exactly one of the listed fields of the object is present. */
 export function exactlyOneOf(fields: readonly string[]): ValidationRule {
   const present = fields.map((f) => `has(self.${f})`).join(", ");
   return {

@@ -26,7 +26,7 @@ export function regionEndAt(region: RegionReplication): number {
 }
 
 function failed(region: RegionReplication, now: number): boolean {
-  return region.failAt !== undefined && region.failAt < region.startAt + region.durationMs && now >= region.failAt;
+  return region.failAt !== undefined && now >= region.failAt;
 }
 
 export function regionStatus(region: RegionReplication, now: number): RegionStatus {

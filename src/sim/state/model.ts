@@ -132,6 +132,10 @@ export interface VersionRecord {
     replicationMode?: string;
   };
   source: { id: string; kind: SourceKind; field: SourceField };
+  /** Region of the source when the version was created (it must stay a target region). */
+  sourceRegion: string;
+  /** Disk layout copied from the source, reported once the version has succeeded. */
+  disks: SourceDisks;
   safety: { allowDeletionOfReplicatedLocations: boolean };
   provisioningState: ProvisioningState;
   /** Disk images appear in the body only once the version has succeeded (facts §8.2). */
@@ -140,15 +144,19 @@ export interface VersionRecord {
   operationId?: string;
 }
 
-export interface SourceRecord {
+export interface SourceDisks {
+  osDiskSizeGB: number;
+  osDiskHostCaching: string;
+  dataDisks: { lun: number; sizeGB: number; hostCaching: string }[];
+}
+
+/** A managed image, VM, snapshot or disk that tests seed as a version source. */
+export interface SourceRecord extends SourceDisks {
   id: string;
   kind: SourceKind;
   subscriptionId: string;
   resourceGroup: string;
   location: string;
-  osDiskSizeGB: number;
-  osDiskHostCaching: string;
-  dataDisks: { lun: number; sizeGB: number; hostCaching: string }[];
 }
 
 export interface RoleAssignmentRecord {

@@ -75,7 +75,10 @@ describe("BudgetTracker", () => {
   it("holds a bucket for a 429's Retry-After, even one never observed", () => {
     const { clock, budgets } = tracker();
     budgets.block(SUB, ["subscription-writes"], 30_000, 60_000);
-    expect(budgets.peek(SUB, ["subscription-writes"])).toEqual({ delayMs: 30_000, bucket: "subscription-writes" });
+    expect(budgets.peek(SUB, ["subscription-writes"])).toEqual({
+      delayMs: 30_000,
+      bucket: "subscription-writes",
+    });
     clock.now += 30_000;
     expect(budgets.peek(SUB, ["subscription-writes"]).delayMs).toBe(0);
   });
@@ -88,7 +91,11 @@ describe("BudgetTracker", () => {
       { bucket: SHARE3, remaining: 9, windowMs: 180_000 },
       { bucket: "subscription-writes", remaining: 199, windowMs: 60_000 },
     ]);
-    expect(budgets.bucketsOf("POST", cls)).toEqual(["subscription-writes", "subscription-global-writes", SHARE3]);
+    expect(budgets.bucketsOf("POST", cls)).toEqual([
+      "subscription-writes",
+      "subscription-global-writes",
+      SHARE3,
+    ]);
   });
 
   it("exposes what it knows for metrics", () => {
@@ -96,7 +103,15 @@ describe("BudgetTracker", () => {
     budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9, windowMs: 180_000 }]);
     budgets.spend(SUB, [SHARE3]);
     expect(budgets.snapshot()).toEqual([
-      { subscriptionId: SUB, bucket: SHARE3, remaining: 9, estimated: 8, limit: 10, windowMs: 180_000, observedAt: 1_000_000 },
+      {
+        subscriptionId: SUB,
+        bucket: SHARE3,
+        remaining: 9,
+        estimated: 8,
+        limit: 10,
+        windowMs: 180_000,
+        observedAt: 1_000_000,
+      },
     ]);
   });
 });

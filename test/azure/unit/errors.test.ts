@@ -1,10 +1,15 @@
-import { CredentialUnavailableError } from "@azure/identity";
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
+import { CredentialUnavailableError } from "@azure/identity";
 import { describe, expect, it } from "vitest";
 import { ArmError, classifyArmError } from "../../../src/azure/errors.js";
 import { retryAfterMs } from "../../../src/azure/retryAfter.js";
 
-function restError(status: number | undefined, body?: unknown, headers: Record<string, string> = {}, code?: string) {
+function restError(
+  status: number | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  code?: string,
+) {
   const request = createPipelineRequest({ url: "https://management.azure.com/x" });
   const bodyAsText = body === undefined ? undefined : JSON.stringify(body);
   const inner = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
@@ -25,14 +30,20 @@ describe("classifyArmError", () => {
       restError(404, { error: { code: "ResourceNotFound", message: "The Resource 'x' was not found." } }),
     );
     expect(e).toBeInstanceOf(ArmError);
-    expect(e).toMatchObject({ kind: "NotFound", code: "ResourceNotFound", status: 404, message: "The Resource 'x' was not found." });
+    expect(e).toMatchObject({
+      kind: "NotFound",
+      code: "ResourceNotFound",
+      status: 404,
+      message: "The Resource 'x' was not found.",
+    });
   });
 
   it("429 is Throttled with Retry-After and the bucket from details", () => {
     const body = {
       error: {
         code: "OperationNotAllowed",
-        message: "The server rejected the request because too many requests have been received for this subscription.",
+        message:
+          "The server rejected the request because too many requests have been received for this subscription.",
         details: [{ code: "TooManyRequests", target: "CreateUpdateGallery3Min", message: "{}" }],
       },
     };
@@ -45,7 +56,9 @@ describe("classifyArmError", () => {
   });
 
   it("a throttling code means Throttled whatever the status", () => {
-    const e = classifyArmError(restError(400, { error: { code: "SubscriptionRequestsThrottled", message: "slow" } }));
+    const e = classifyArmError(
+      restError(400, { error: { code: "SubscriptionRequestsThrottled", message: "slow" } }),
+    );
     expect(e.kind).toBe("Throttled");
   });
 
@@ -84,18 +97,28 @@ describe("classifyArmError", () => {
   });
 
   it("keeps Retry-After on a retryable 503", () => {
-    const e = classifyArmError(restError(503, { error: { code: "ServerBusy", message: "busy" } }, { "retry-after": "3" }));
+    const e = classifyArmError(
+      restError(503, { error: { code: "ServerBusy", message: "busy" } }, { "retry-after": "3" }),
+    );
     expect(e).toMatchObject({ kind: "Retryable", retryAfterMs: 3000 });
   });
 
   it("reads the body the modular SDK keeps in `details`", () => {
     const err = restError(409, undefined, {}, "Conflict");
     err.details = { error: { code: "AnotherOperationInProgress", message: "busy", target: "x" } };
-    expect(classifyArmError(err)).toMatchObject({ kind: "Conflict", code: "AnotherOperationInProgress", target: "x" });
+    expect(classifyArmError(err)).toMatchObject({
+      kind: "Conflict",
+      code: "AnotherOperationInProgress",
+      target: "x",
+    });
   });
 
   it("falls back to an Http code when ARM sent no body", () => {
-    expect(classifyArmError(restError(500))).toMatchObject({ kind: "Retryable", code: "Http500", status: 500 });
+    expect(classifyArmError(restError(500))).toMatchObject({
+      kind: "Retryable",
+      code: "Http500",
+      status: 500,
+    });
   });
 
   it("network failures are Retryable", () => {
@@ -103,10 +126,14 @@ describe("classifyArmError", () => {
       kind: "Retryable",
       code: "ECONNRESET",
     });
-    expect(classifyArmError(restError(undefined, undefined, {}, RestError.REQUEST_SEND_ERROR)).kind).toBe("Retryable");
+    expect(classifyArmError(restError(undefined, undefined, {}, RestError.REQUEST_SEND_ERROR)).kind).toBe(
+      "Retryable",
+    );
     const socket = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
     expect(classifyArmError(socket)).toMatchObject({ kind: "Retryable", code: "ECONNRESET" });
-    const wrapped = new Error("fetch failed", { cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }) });
+    const wrapped = new Error("fetch failed", {
+      cause: Object.assign(new Error("refused"), { code: "ECONNREFUSED" }),
+    });
     expect(classifyArmError(wrapped)).toMatchObject({ kind: "Retryable", code: "ECONNREFUSED" });
   });
 
@@ -118,13 +145,17 @@ describe("classifyArmError", () => {
   });
 
   it("a failed long-running operation is judged by its ARM code", () => {
-    const failed = new Error("The long-running operation has failed. InternalExecutionError. An internal error. Try again.");
+    const failed = new Error(
+      "The long-running operation has failed. InternalExecutionError. An internal error. Try again.",
+    );
     expect(classifyArmError(failed)).toMatchObject({
       kind: "Retryable",
       code: "InternalExecutionError",
       message: "An internal error. Try again.",
     });
-    expect(classifyArmError(new Error("The long-running operation has failed. BadSource. No such image."))).toMatchObject({
+    expect(
+      classifyArmError(new Error("The long-running operation has failed. BadSource. No such image.")),
+    ).toMatchObject({
       kind: "UserError",
       code: "BadSource",
     });
@@ -139,12 +170,20 @@ describe("classifyArmError", () => {
     expect(classifyArmError(e)).toBe(e);
     const json = JSON.stringify(e);
     expect(json).not.toContain("management.azure.com");
-    expect(JSON.parse(json)).toMatchObject({ kind: "NotFound", code: "NotFound", message: "gone", status: 404 });
+    expect(JSON.parse(json)).toMatchObject({
+      kind: "NotFound",
+      code: "NotFound",
+      message: "gone",
+      status: 404,
+    });
   });
 
   it("anything else is Unknown", () => {
     expect(classifyArmError("boom")).toMatchObject({ kind: "Unknown", message: "boom" });
-    expect(classifyArmError(new TypeError("x is undefined"))).toMatchObject({ kind: "Unknown", code: "TypeError" });
+    expect(classifyArmError(new TypeError("x is undefined"))).toMatchObject({
+      kind: "Unknown",
+      code: "TypeError",
+    });
   });
 });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   galleryId,
-  imageId,
   InvalidArmIdError,
+  imageId,
   parseArmId,
   parseGalleryId,
   parseImageId,
@@ -15,7 +15,13 @@ import {
 } from "../../../src/azure/ids.js";
 
 const SUB = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
-const version = { subscriptionId: SUB, resourceGroup: "clitest.rg000001", gallery: "gallery_1", image: "image1", version: "1.1.2" };
+const version = {
+  subscriptionId: SUB,
+  resourceGroup: "clitest.rg000001",
+  gallery: "gallery_1",
+  image: "image1",
+  version: "1.1.2",
+};
 
 describe("ARM ids", () => {
   it("builds gallery, image and version ids in ARM's spelling", () => {
@@ -32,13 +38,20 @@ describe("ARM ids", () => {
       resourceGroup: "clitest.rg000001",
       gallery: "gallery_1",
     });
-    expect(parseImageId(imageId(version))).toEqual({ ...parseGalleryId(galleryId(version)), image: "image1" });
+    expect(parseImageId(imageId(version))).toEqual({
+      ...parseGalleryId(galleryId(version)),
+      image: "image1",
+    });
     expect(parseVersionId(versionId(version))).toEqual(version);
   });
 
   it("parses ids whatever the case of their keywords (list results upper-case the group)", () => {
     const listed = `/SUBSCRIPTIONS/${SUB}/RESOURCEGROUPS/CLITEST.RG000001/providers/microsoft.compute/Galleries/GALLERY_1`;
-    expect(parseGalleryId(listed)).toEqual({ subscriptionId: SUB, resourceGroup: "CLITEST.RG000001", gallery: "GALLERY_1" });
+    expect(parseGalleryId(listed)).toEqual({
+      subscriptionId: SUB,
+      resourceGroup: "CLITEST.RG000001",
+      gallery: "GALLERY_1",
+    });
     expect(sameArmId(listed, galleryId(version))).toBe(true);
     expect(sameArmId(`${galleryId(version)}/`, galleryId(version))).toBe(true);
     expect(sameArmId(galleryId(version), imageId(version))).toBe(false);
@@ -48,15 +61,17 @@ describe("ARM ids", () => {
     expect(() => parseGalleryId(imageId(version))).toThrow(InvalidArmIdError);
     expect(() => parseImageId(galleryId(version))).toThrow(/not an image definition id/);
     expect(() => parseVersionId("galleries/x")).toThrow(InvalidArmIdError);
-    expect(() => parseGalleryId(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/galleries/g`)).toThrow(
-      InvalidArmIdError,
-    );
+    expect(() =>
+      parseGalleryId(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Network/galleries/g`),
+    ).toThrow(InvalidArmIdError);
   });
 
   it("round-trips role assignment ids on any scope", () => {
     const scope = galleryId(version);
     const id = roleAssignmentId({ scope, name: "7f1d8d7e-1111-4e5f-9a53-000000000001" });
-    expect(id).toBe(`${scope}/providers/Microsoft.Authorization/roleAssignments/7f1d8d7e-1111-4e5f-9a53-000000000001`);
+    expect(id).toBe(
+      `${scope}/providers/Microsoft.Authorization/roleAssignments/7f1d8d7e-1111-4e5f-9a53-000000000001`,
+    );
     expect(parseRoleAssignmentId(id)).toEqual({ scope, name: "7f1d8d7e-1111-4e5f-9a53-000000000001" });
     expect(() => parseRoleAssignmentId(scope)).toThrow(InvalidArmIdError);
     expect(roleDefinitionId(SUB, "acdd72a7-3385-48ef-bd42-f606fba81ae7")).toBe(

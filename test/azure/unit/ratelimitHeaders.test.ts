@@ -10,7 +10,9 @@ import {
 describe("x-ms-ratelimit-remaining-* parsing", () => {
   it("parses the Compute RP resource header (facts §10.1)", () => {
     expect(
-      parseResourceRemaining("Microsoft.Compute/CreateUpdateGallery3Min;49,Microsoft.Compute/CreateUpdateGallery30Min;299"),
+      parseResourceRemaining(
+        "Microsoft.Compute/CreateUpdateGallery3Min;49,Microsoft.Compute/CreateUpdateGallery30Min;299",
+      ),
     ).toEqual([
       { bucket: "Microsoft.Compute/CreateUpdateGallery3Min", remaining: 49, windowMs: 180_000 },
       { bucket: "Microsoft.Compute/CreateUpdateGallery30Min", remaining: 299, windowMs: 1_800_000 },
@@ -18,9 +20,9 @@ describe("x-ms-ratelimit-remaining-* parsing", () => {
   });
 
   it("skips malformed entries and defaults unknown windows", () => {
-    expect(parseResourceRemaining("garbage,Microsoft.Compute/X;abc, Microsoft.Compute/LowCostGet;5 ", 42)).toEqual([
-      { bucket: "Microsoft.Compute/LowCostGet", remaining: 5, windowMs: 42 },
-    ]);
+    expect(
+      parseResourceRemaining("garbage,Microsoft.Compute/X;abc, Microsoft.Compute/LowCostGet;5 ", 42),
+    ).toEqual([{ bucket: "Microsoft.Compute/LowCostGet", remaining: 5, windowMs: 42 }]);
     expect(parseResourceRemaining(undefined)).toEqual([]);
   });
 
@@ -32,7 +34,8 @@ describe("x-ms-ratelimit-remaining-* parsing", () => {
 
   it("reads ARM's subscription and global counters next to the resource buckets", () => {
     const headers = createHttpHeaders({
-      "x-ms-ratelimit-remaining-resource": "Microsoft.Compute/PostShareGallery3Min;9,Microsoft.Compute/PostShareGallery30Min;59",
+      "x-ms-ratelimit-remaining-resource":
+        "Microsoft.Compute/PostShareGallery3Min;9,Microsoft.Compute/PostShareGallery30Min;59",
       "x-ms-ratelimit-remaining-subscription-writes": "199",
       "x-ms-ratelimit-remaining-subscription-global-writes": "2999",
     });

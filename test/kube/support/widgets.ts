@@ -24,6 +24,8 @@ export const GIZMOS: ResourceDescriptor = {
 export interface WidgetStatus extends ManagedStatus {
   phase?: string;
   size?: number;
+  /** How many gizmos point at the widget (the controller test's related watch). */
+  gizmos?: number;
 }
 
 export interface Widget extends KubeObject {

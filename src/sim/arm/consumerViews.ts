@@ -1,0 +1,72 @@
+// What consumers see of shared galleries (facts §7): `sharedGalleries` for subscriptions and
+// tenants a gallery is shared with directly, `communityGalleries` for community galleries once
+// EnableCommunity has run. Bodies differ from the owner's view (for example `diskSizeGB` instead
+// of `sizeInGB`, empty identifier strings in the community image view).
+import { formatArmTime } from "../clock.js";
+import { defined } from "../json.js";
+import { normalizeRegion, regionRpSpelling } from "../regions.js";
+import type { GalleryRecord, ImageRecord, VersionRecord } from "../state/model.js";
+import type { Store } from "../state/store.js";
+
+export const COMMUNITY_DISCLAIMER = "https://aka.ms/community-gallery-disclaimer";
+
+/** Regions where consumers find a gallery: its own and every target region of its versions. */
+export function servesRegion(store: Store, gallery: GalleryRecord, location: string): boolean {
+  const wanted = normalizeRegion(location);
+  if (normalizeRegion(gallery.location) === wanted) return true;
+  return store.images
+    .childrenOf(gallery.id)
+    .some((image) =>
+      store.versions.childrenOf(image.id).some((v) => v.publishing.targetRegions.some((t) => t.name === wanted)),
+    );
+}
+
+/** Versions a consumer can use in `location`: succeeded and replicated there. */
+export function visibleVersions(store: Store, image: ImageRecord, location: string): VersionRecord[] {
+  const wanted = normalizeRegion(location);
+  return store.versions
+    .childrenOf(image.id)
+    .filter((v) => v.materialized && v.provisioningState !== "Deleting" && v.publishing.targetRegions.some((t) => t.name === wanted));
+}
+
+export function consumerImageProperties(image: ImageRecord, community: boolean): Record<string, unknown> {
+  const p = image.properties;
+  return defined({
+    osType: p.osType,
+    osState: p.osState,
+    endOfLifeDate: p.endOfLifeDate,
+    recommended: p.recommended ? { ...p.recommended } : {},
+    hyperVGeneration: p.hyperVGeneration,
+    architecture: p.architecture,
+    // The community view blanks the identifier (COMM #56).
+    identifier: community ? { publisher: "", offer: "", sku: "" } : { ...p.identifier },
+    features: p.features?.map((f) => ({ ...f })),
+    purchasePlan: p.purchasePlan,
+    disclaimer: community ? COMMUNITY_DISCLAIMER : undefined,
+  });
+}
+
+export function consumerVersionProperties(version: VersionRecord, community: boolean): Record<string, unknown> {
+  const disks = version.disks;
+  const dataDiskImages = disks.dataDisks.map((d) => ({ lun: d.lun, diskSizeGB: d.sizeGB, hostCaching: d.hostCaching }));
+  return defined({
+    disclaimer: community ? COMMUNITY_DISCLAIMER : undefined,
+    publishedDate: formatArmTime(version.publishing.publishedDate),
+    endOfLifeDate: version.publishing.endOfLifeDate,
+    excludeFromLatest: version.publishing.excludeFromLatest,
+    storageProfile: defined({
+      osDiskImage: { diskSizeGB: disks.osDiskSizeGB, hostCaching: disks.osDiskHostCaching },
+      dataDiskImages: dataDiskImages.length > 0 ? dataDiskImages : undefined,
+    }),
+  });
+}
+
+/** `{properties?, location, name, identifier: {uniqueId}}`, the shape of every consumer item. */
+export function consumerItem(
+  properties: Record<string, unknown> | undefined,
+  location: string,
+  name: string,
+  uniqueId: string,
+): Record<string, unknown> {
+  return defined({ properties, location: regionRpSpelling(location), name, identifier: { uniqueId } });
+}

@@ -1,0 +1,144 @@
+// The ARM URL space the simulator serves. Literal segments match case-insensitively, as in ARM;
+// `:name` segments capture path parameters. Authorization routes sit under any scope, so they are
+// matched by locating `providers/Microsoft.Authorization` instead.
+import type { CallClass } from "../options.js";
+import { getCommunityGallery, getCommunityImage, getCommunityVersion, listCommunityImages, listCommunityVersions } from "./communityGalleries.js";
+import type { ArmHandler } from "./context.js";
+import { deleteGallery, getGallery, listGalleriesInResourceGroup, listGalleriesInSubscription, putGallery } from "./galleries.js";
+import { deleteImage, getImage, listImages, putImage } from "./images.js";
+import { getOperationStatus } from "./operationStatus.js";
+import { getResourceGroup, headResourceGroup, putResourceGroup } from "./resourceGroups.js";
+import { deleteRoleAssignment, getRoleAssignment, listRoleAssignments, putRoleAssignment } from "./roleAssignments.js";
+import { getRoleDefinition, listRoleDefinitions } from "./roleDefinitions.js";
+import { shareGallery } from "./share.js";
+import { getSharedGallery, getSharedImage, getSharedVersion, listSharedGalleries, listSharedImages, listSharedVersions } from "./sharedGalleries.js";
+import { deleteVersion, getVersion, listVersions, putVersion } from "./versions.js";
+
+interface Route {
+  method: string;
+  segments: string[];
+  handler: ArmHandler;
+  /** Which `latencyMs` class its calls belong to. */
+  callClass: CallClass;
+}
+
+export interface RouteMatch {
+  handler: ArmHandler;
+  params: Record<string, string>;
+  callClass: CallClass;
+}
+
+export type RouteResult = { kind: "matched"; match: RouteMatch } | { kind: "wrongMethod" } | { kind: "unknown" };
+
+const RG = "subscriptions/:sub/resourcegroups/:rg";
+const GALLERY = `${RG}/providers/microsoft.compute/galleries/:gallery`;
+const IMAGE = `${GALLERY}/images/:image`;
+const LOCATION = "subscriptions/:sub/providers/microsoft.compute/locations/:location";
+const SHARED = `${LOCATION}/sharedgalleries/:unique`;
+const COMMUNITY = `${LOCATION}/communitygalleries/:publicName`;
+
+function classOf(method: string, pattern: string): CallClass {
+  if (method === "DELETE") return "delete";
+  if (method === "GET" || method === "HEAD") return pattern.includes("capsoperations") ? "poll" : "read";
+  return "write";
+}
+
+const TABLE: [string, string, ArmHandler][] = [
+  ["PUT", RG, putResourceGroup],
+  ["GET", RG, getResourceGroup],
+  ["HEAD", RG, headResourceGroup],
+  ["GET", "subscriptions/:sub/providers/microsoft.compute/galleries", listGalleriesInSubscription],
+  ["GET", `${RG}/providers/microsoft.compute/galleries`, listGalleriesInResourceGroup],
+  ["PUT", GALLERY, putGallery],
+  ["GET", GALLERY, getGallery],
+  ["DELETE", GALLERY, deleteGallery],
+  ["POST", `${GALLERY}/share`, shareGallery],
+  ["GET", `${GALLERY}/images`, listImages],
+  ["PUT", IMAGE, putImage],
+  ["GET", IMAGE, getImage],
+  ["DELETE", IMAGE, deleteImage],
+  ["GET", `${IMAGE}/versions`, listVersions],
+  ["PUT", `${IMAGE}/versions/:version`, putVersion],
+  ["GET", `${IMAGE}/versions/:version`, getVersion],
+  ["DELETE", `${IMAGE}/versions/:version`, deleteVersion],
+  ["GET", `${LOCATION}/capsoperations/:operation`, getOperationStatus],
+  ["GET", `${LOCATION}/sharedgalleries`, listSharedGalleries],
+  ["GET", SHARED, getSharedGallery],
+  ["GET", `${SHARED}/images`, listSharedImages],
+  ["GET", `${SHARED}/images/:image`, getSharedImage],
+  ["GET", `${SHARED}/images/:image/versions`, listSharedVersions],
+  ["GET", `${SHARED}/images/:image/versions/:version`, getSharedVersion],
+  ["GET", `${COMMUNITY}`, getCommunityGallery],
+  ["GET", `${COMMUNITY}/images`, listCommunityImages],
+  ["GET", `${COMMUNITY}/images/:image`, getCommunityImage],
+  ["GET", `${COMMUNITY}/images/:image/versions`, listCommunityVersions],
+  ["GET", `${COMMUNITY}/images/:image/versions/:version`, getCommunityVersion],
+];
+
+/** Routes grouped by segment count, so a request is compared only with routes of its length. */
+const ROUTES_BY_LENGTH = new Map<number, Route[]>();
+for (const [method, pattern, handler] of TABLE) {
+  const segments = pattern.split("/");
+  const route: Route = { method, segments, handler, callClass: classOf(method, pattern) };
+  const list = ROUTES_BY_LENGTH.get(segments.length) ?? [];
+  list.push(route);
+  ROUTES_BY_LENGTH.set(segments.length, list);
+}
+
+function matchSegments(route: Route, segments: string[]): Record<string, string> | undefined {
+  const params: Record<string, string> = {};
+  for (let i = 0; i < route.segments.length; i++) {
+    const expected = route.segments[i] ?? "";
+    const actual = segments[i] ?? "";
+    if (expected.startsWith(":")) {
+      if (actual === "") return undefined;
+      params[expected.slice(1)] = actual;
+    } else if (expected !== actual.toLowerCase()) {
+      return undefined;
+    }
+  }
+  return params;
+}
+
+const AUTHORIZATION: Record<string, Record<string, ArmHandler>> = {
+  roleassignments: { GET: listRoleAssignments },
+  "roleassignments/:name": { GET: getRoleAssignment, PUT: putRoleAssignment, DELETE: deleteRoleAssignment },
+  roledefinitions: { GET: listRoleDefinitions },
+  "roledefinitions/:name": { GET: getRoleDefinition },
+};
+
+function matchAuthorization(method: string, segments: string[]): RouteResult | undefined {
+  let at = -1;
+  for (let i = segments.length - 2; i >= 0; i--) {
+    if (segments[i]?.toLowerCase() === "providers" && segments[i + 1]?.toLowerCase() === "microsoft.authorization") {
+      at = i;
+      break;
+    }
+  }
+  if (at < 0) return undefined;
+  const rest = segments.slice(at + 2);
+  const key = rest.length === 2 ? `${rest[0]?.toLowerCase()}/:name` : (rest[0]?.toLowerCase() ?? "");
+  const handlers = rest.length <= 2 ? AUTHORIZATION[key] : undefined;
+  if (!handlers) return { kind: "unknown" };
+  const handler = handlers[method];
+  if (!handler) return { kind: "wrongMethod" };
+  const params: Record<string, string> = { scope: `/${segments.slice(0, at).join("/")}` };
+  if (rest.length === 2) params.name = rest[1] ?? "";
+  return { kind: "matched", match: { handler, params, callClass: classOf(method, "") } };
+}
+
+/** Finds the handler for a method and decoded path segments (no leading empty segment). */
+export function route(method: string, segments: string[]): RouteResult {
+  const authorization = matchAuthorization(method, segments);
+  if (authorization) return authorization;
+  let pathMatched = false;
+  for (const candidate of ROUTES_BY_LENGTH.get(segments.length) ?? []) {
+    const params = matchSegments(candidate, segments);
+    if (!params) continue;
+    if (candidate.method === method) {
+      return { kind: "matched", match: { handler: candidate.handler, params, callClass: candidate.callClass } };
+    }
+    pathMatched = true;
+  }
+  return pathMatched ? { kind: "wrongMethod" } : { kind: "unknown" };
+}

@@ -1,0 +1,165 @@
+// The HTTPS server: reads each request, routes `/_sim/*` to the control API and everything else
+// through the ARM pipeline, applies injected faults and configured latency, writes the answer
+// with ARM's headers and records it in the request log.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { formatArmTime } from "../clock.js";
+import { handleControl } from "../control/api.js";
+import type { SimulatorCore } from "../core.js";
+import type { SimCertificates } from "../tls/certificates.js";
+import { type ArmOutcome, handleArmCall } from "./armPipeline.js";
+import { armResponseHeaders, requestIds } from "./headers.js";
+import type { RequestRecord } from "./requestLog.js";
+
+const CONTROL_PREFIX = "/_sim/";
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
+}
+
+function writeJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, ["content-type", "application/json; charset=utf-8", "content-length", String(Buffer.byteLength(body))]);
+  res.end(body);
+}
+
+function flatten(headers: [string, string][]): string[] {
+  const flat: string[] = [];
+  for (const [name, value] of headers) flat.push(name, value);
+  return flat;
+}
+
+function clientHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function handleRequest(core: SimulatorCore, req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
+  const started = performance.now();
+  const body = await readBody(req);
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", "https://simulator.invalid");
+  if (url.pathname.startsWith(CONTROL_PREFIX)) {
+    if (!isLoopback(req.socket.remoteAddress)) return writeJson(res, 403, { error: "the control API is loopback-only" });
+    const answer = handleControl(core, method, url.pathname.slice(CONTROL_PREFIX.length), url.searchParams, body);
+    return writeJson(res, answer.status, answer.body);
+  }
+  const now = core.settle();
+  const ids = requestIds(clientHeader(req, "x-ms-correlation-request-id"));
+  const record: RequestRecord = {
+    seq: core.log.nextSequence(),
+    time: formatArmTime(now),
+    method,
+    path: url.pathname,
+    query: url.search,
+    status: 0,
+    requestId: ids.requestId,
+    correlationId: ids.correlationId,
+    durationMs: 0,
+  };
+  const fault = core.faults.takeHttp(method, url.pathname);
+  if (fault?.kind === "drop") {
+    record.fault = "drop";
+    record.durationMs = performance.now() - started;
+    core.log.add(record);
+    req.socket.destroy();
+    return;
+  }
+  if (fault?.kind === "respond") {
+    record.fault = "respond";
+    record.status = fault.status;
+    const headers: [string, string][] = [
+      ["content-length", String(Buffer.byteLength(fault.body))],
+      ...(fault.body ? ([["content-type", "application/json; charset=utf-8"]] as [string, string][]) : []),
+      ...fault.headers,
+      ["x-ms-request-id", ids.requestId],
+      ["x-ms-correlation-request-id", ids.correlationId],
+      ["date", new Date(now).toUTCString()],
+    ];
+    res.writeHead(fault.status, flatten(headers));
+    res.end(fault.body);
+    record.durationMs = performance.now() - started;
+    core.log.add(record);
+    return;
+  }
+  if (fault?.kind === "delay") {
+    record.fault = "delay";
+    await sleep(fault.delayMs);
+  }
+  const baseUrl = `https://${req.headers.host ?? `127.0.0.1:${port}`}`;
+  const outcome: ArmOutcome = handleArmCall(
+    core,
+    { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, baseUrl },
+    now,
+  );
+  if (method !== "GET" && method !== "HEAD") core.changed();
+  const latency = core.options.latencyMs[outcome.callClass];
+  if (latency) await sleep(latency);
+  const headers = armResponseHeaders({ ...outcome, ids, now });
+  res.writeHead(outcome.response.status, flatten(headers));
+  res.end(method === "HEAD" ? undefined : outcome.response.body);
+  record.status = outcome.response.status;
+  if (outcome.bucket) record.bucket = outcome.bucket;
+  if (outcome.subscriptionId) record.subscriptionId = outcome.subscriptionId;
+  if (outcome.caller) {
+    const { tenantId, objectId, appId } = outcome.caller;
+    record.identity = { tenantId, ...(objectId ? { objectId } : {}), ...(appId ? { appId } : {}) };
+  }
+  if (outcome.auxiliary.length > 0) record.auxiliaryTenants = outcome.auxiliary.map((identity) => identity.tenantId);
+  record.durationMs = performance.now() - started;
+  core.log.add(record);
+}
+
+export interface RunningServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the HTTPS server on 127.0.0.1.
+ *
+ * Guarantees: resolves once listening; `close()` stops accepting, drops idle keep-alive
+ * connections and resolves when the server is closed. A handler bug answers 500 with an ARM-shaped
+ * `InternalServerError` instead of crashing the process.
+ */
+export function startServer(core: SimulatorCore, certificates: SimCertificates, port: number): Promise<RunningServer> {
+  let actualPort = port;
+  const server: Server = createServer(
+    { key: certificates.serverKeyPem, cert: certificates.serverCertPem, keepAliveTimeout: 30_000 },
+    (req, res) => {
+      handleRequest(core, req, res, actualPort).catch((error: unknown) => {
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        writeJson(res, 500, { error: { code: "InternalServerError", message: `simulator error: ${message}` } });
+      });
+    },
+  );
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      actualPort = (server.address() as AddressInfo).port;
+      resolve({
+        port: actualPort,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,103 @@
+// Helpers for tests that talk to the ARM simulator through the real Azure SDK clients or raw
+// HTTPS. See docs/simulator.md.
+import { request as httpsRequest } from "node:https";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { mintToken, type Simulator, type SimulatorOptions, simClientOptions, startSimulator } from "../../src/sim/index.js";
+
+export { simClientOptions };
+
+export interface StaticIdentity {
+  tenantId: string;
+  objectId?: string;
+  appId?: string;
+}
+
+/** A credential that hands out simulator tokens (unsigned JWTs) for one fixed identity. */
+export function staticCredential(identity: StaticIdentity): TokenCredential {
+  return {
+    async getToken(): Promise<AccessToken> {
+      const token = mintToken({ tid: identity.tenantId, oid: identity.objectId, appid: identity.appId });
+      return { token, expiresOnTimestamp: Date.now() + 3_600_000, tokenType: "Bearer" };
+    },
+  };
+}
+
+/** Starts a simulator for a test: a free port, and durations shrunk 1000-fold unless given. */
+export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ timeScale: 0.001, ...options });
+}
+
+/** Poll quickly: durations are scaled down, so the SDK's default 2 s interval would dominate. */
+export const FAST_POLL = { updateIntervalInMs: 5 } as const;
+
+export function computeClient(sim: Simulator, identity: StaticIdentity, subscriptionId: string): ComputeManagementClient {
+  return new ComputeManagementClient(staticCredential(identity), subscriptionId, {
+    ...simClientOptions(sim),
+    retryOptions: { maxRetries: 0 },
+  });
+}
+
+export function authorizationClient(sim: Simulator, identity: StaticIdentity, subscriptionId: string): AuthorizationManagementClient {
+  return new AuthorizationManagementClient(staticCredential(identity), subscriptionId, simClientOptions(sim));
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** Header names in the order they arrived (lower-case as sent). */
+  headerNames: string[];
+  body: string;
+}
+
+export interface RawRequest {
+  method?: string;
+  /** Path and query, e.g. `/subscriptions/s/resourcegroups/rg?api-version=2021-04-01`. */
+  path: string;
+  /** Identity for a simulator token; omit `identity` and set `authorization` for raw control. */
+  identity?: StaticIdentity;
+  authorization?: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+/** One HTTPS request to the simulator with node:https, trusting its CA; the answer verbatim. */
+export function armRequest(sim: Simulator, request: RawRequest): Promise<RawResponse> {
+  const url = new URL(request.path, sim.endpoint);
+  const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.identity) headers.authorization = `Bearer ${mintToken({ tid: request.identity.tenantId, oid: request.identity.objectId, appid: request.identity.appId })}`;
+  else if (request.authorization) headers.authorization = request.authorization;
+  if (body !== undefined) {
+    headers["content-type"] = "application/json";
+    headers["content-length"] = String(Buffer.byteLength(body));
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      { method: request.method ?? "GET", hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, ca: sim.caPem },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => {
+          const names: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) names.push(res.rawHeaders[i] ?? "");
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")])),
+            headerNames: names,
+            body: Buffer.concat(chunks).toString("utf8"),
+          });
+        });
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+/** Calls the control API (`/_sim/{name}`) and parses its JSON answer. */
+export async function control<T = unknown>(sim: Simulator, method: string, name: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const answer = await armRequest(sim, { method, path: `/_sim/${name}`, body });
+  return { status: answer.status, body: JSON.parse(answer.body) as T };
+}
