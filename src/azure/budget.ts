@@ -129,7 +129,7 @@ export class BudgetTracker {
   }
 
   /** Holds `buckets` until `retryAfterMs` from now (a 429 said so). Unknown buckets are created. */
-  block(subscriptionId: string, buckets: readonly string[], retryAfterMs: number, windowMs: number): void {
+  block(subscriptionId: string, buckets: readonly string[], retryAfterMs: number): void {
     const states = this.statesOf(subscriptionId);
     const now = this.now();
     for (const bucket of buckets) {
@@ -137,7 +137,7 @@ export class BudgetTracker {
         observed: false,
         remaining: 0,
         maxSeen: 0,
-        windowMs,
+        windowMs: 1,
         observedAt: now,
         spent: 0,
         blockedUntil: 0,

@@ -12,7 +12,7 @@ import {
 import type { BudgetTracker } from "./budget.js";
 import { ArmError, classifyArmError } from "./errors.js";
 import { parseArmId } from "./ids.js";
-import { DEFAULT_SUBSCRIPTION_WINDOW_MS, parseRateLimitHeaders } from "./ratelimitHeaders.js";
+import { parseRateLimitHeaders } from "./ratelimitHeaders.js";
 import { retryAfterMs } from "./retryAfter.js";
 
 export const rateLimitPolicyName = "armRateLimitPolicy";
@@ -41,7 +41,7 @@ export interface RateLimitPolicyOptions {
   tracker: BudgetTracker;
   /** The longest a request may wait inside a worker (pacing or a 429). Default 5000 ms. */
   maxWaitMs?: number;
-  /** Window assumed for ARM's subscription buckets. Default 60 s. */
+  /** Refill time assumed for ARM's subscription buckets. Default per kind (reads 10 s, writes and deletes 20 s). */
   subscriptionWindowMs?: number;
   /** Retry-After assumed for a 429 that carries none. Default 10 s. */
   defaultRetryAfterMs?: number;
@@ -65,7 +65,7 @@ export interface RateLimitPolicyOptions {
 export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy {
   const { tracker } = options;
   const maxWaitMs = options.maxWaitMs ?? 5000;
-  const windowMs = options.subscriptionWindowMs ?? DEFAULT_SUBSCRIPTION_WINDOW_MS;
+  const windowMs = options.subscriptionWindowMs;
   const defaultRetryAfterMs = options.defaultRetryAfterMs ?? 10_000;
   const report = (event: ArmRequestEvent): void => {
     try {
@@ -129,7 +129,7 @@ export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy
       if (response.status === 429) {
         const wait = retryAfterMs(response.headers) ?? defaultRetryAfterMs;
         const exhausted = budgets.filter((b) => b.remaining === 0).map((b) => b.bucket);
-        tracker.block(subscriptionId, exhausted.length > 0 ? exhausted : buckets, wait, windowMs);
+        tracker.block(subscriptionId, exhausted.length > 0 ? exhausted : buckets, wait);
         report({
           ...learned,
           status: 429,

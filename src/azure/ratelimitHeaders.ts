@@ -25,11 +25,16 @@ export const SUBSCRIPTION_BUCKETS = [
 export type SubscriptionBucket = (typeof SUBSCRIPTION_BUCKETS)[number];
 
 /**
- * ARM's subscription limits are token buckets refilled every second; the slowest refill of a
- * full bucket (writes: 200 at 10/s) takes 20 s, older hourly limits an hour. Assume a minute:
- * long enough not to burst into a 429, short enough that a stale reading expires quickly.
+ * Refill time of ARM's subscription token buckets (reads 250 at 25/s, writes and deletes 200 at
+ * 10/s; the global buckets are 15 times larger and refill 15 times faster, so the same time).
+ * Also the fallback for a resource bucket whose name carries no window.
  */
-export const DEFAULT_SUBSCRIPTION_WINDOW_MS = 60_000;
+export const SUBSCRIPTION_WINDOW_MS: Record<"reads" | "writes" | "deletes", number> = {
+  reads: 10_000,
+  writes: 20_000,
+  deletes: 20_000,
+};
+export const DEFAULT_WINDOW_MS = 60_000;
 
 const UNIT_MS: Record<string, number> = {
   sec: 1000,
@@ -53,7 +58,7 @@ const UNIT_MS: Record<string, number> = {
  */
 export function parseResourceRemaining(
   value: string | undefined,
-  fallbackWindowMs = DEFAULT_SUBSCRIPTION_WINDOW_MS,
+  fallbackWindowMs = DEFAULT_WINDOW_MS,
 ): RemainingBudget[] {
   if (!value) return [];
   const budgets: RemainingBudget[] = [];
@@ -83,28 +88,27 @@ export function windowOf(bucket: string): number | undefined {
 /**
  * Every remaining-budget header on one response: the Compute RP's resource buckets and ARM's
  * `x-ms-ratelimit-remaining-subscription-*` (and `-tenant-*`) counters.
+ * `subscriptionWindowMs` replaces the per-kind refill times of ARM's buckets when given.
  */
 export function parseRateLimitHeaders(
   headers: HeaderSource,
-  subscriptionWindowMs = DEFAULT_SUBSCRIPTION_WINDOW_MS,
+  subscriptionWindowMs?: number,
 ): RemainingBudget[] {
-  const budgets = parseResourceRemaining(
-    headers.get("x-ms-ratelimit-remaining-resource"),
-    subscriptionWindowMs,
-  );
+  const budgets = parseResourceRemaining(headers.get("x-ms-ratelimit-remaining-resource"));
   for (const scope of ["subscription", "tenant"] as const) {
     for (const suffix of SUBSCRIPTION_BUCKETS) {
       const text = headers.get(`x-ms-ratelimit-remaining-${scope}-${suffix}`)?.trim();
       if (text && /^\d+$/.test(text)) {
-        budgets.push({
-          bucket: `${scope}-${suffix}`,
-          remaining: Number(text),
-          windowMs: subscriptionWindowMs,
-        });
+        const windowMs = subscriptionWindowMs ?? SUBSCRIPTION_WINDOW_MS[kindOf(suffix)];
+        budgets.push({ bucket: `${scope}-${suffix}`, remaining: Number(text), windowMs });
       }
     }
   }
   return budgets;
+}
+
+function kindOf(suffix: SubscriptionBucket): "reads" | "writes" | "deletes" {
+  return suffix.endsWith("reads") ? "reads" : suffix.endsWith("deletes") ? "deletes" : "writes";
 }
 
 /**

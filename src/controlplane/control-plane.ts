@@ -9,7 +9,7 @@ import { apiserverFlags, controllerManagerFlags, etcdFlags } from "./flags.js";
 import { type KubectlOptions, type KubectlResult, runKubectl } from "./kubectl.js";
 import { type PreparedControlPlane, prepareControlPlane } from "./prepare.js";
 import { type RunningProcess, startProcess, stopProcess } from "./process-group.js";
-import { waitForReadyz } from "./readiness.js";
+import { waitForEtcd, waitForReadyz } from "./readiness.js";
 import {
   endOnExit,
   forgetOnExit,
@@ -126,15 +126,18 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   try {
     prepared = await prepareControlPlane(dataDir);
     const { layout, pki, ports, server } = prepared;
+    const timeoutMs = options.readyTimeoutMs ?? 120_000;
+    const failed = () => {
+      const dead = running.find((p) => p.hasExited());
+      return dead && `${dead.name} exited`;
+    };
     await launch("etcd", etcdFlags(layout.etcd, ports), layout.logs);
+    await waitForEtcd(`http://127.0.0.1:${ports.etcdClient}`, timeoutMs, failed);
     await launch("kube-apiserver", apiserverFlags(pki, layout.apiserverCerts, ports), layout.logs);
     await waitForReadyz(
       { server, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey },
-      options.readyTimeoutMs ?? 120_000,
-      () => {
-        const dead = running.find((p) => p.hasExited());
-        return dead && `${dead.name} exited`;
-      },
+      timeoutMs,
+      failed,
     );
     if (options.controllerManager) {
       await launch("kube-controller-manager", controllerManagerFlags(pki, layout.kubeconfig), layout.logs);

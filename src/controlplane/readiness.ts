@@ -1,5 +1,7 @@
+// Waiting for a component to answer its health endpoint, with early failure when it died meanwhile.
 import { readFile } from "node:fs/promises";
-import { request } from "node:https";
+import { get as httpGet } from "node:http";
+import { type RequestOptions, request as httpsRequest } from "node:https";
 import { sleep } from "./process-group.js";
 
 export interface ReadyzClient {
@@ -9,8 +11,11 @@ export interface ReadyzClient {
   clientKey: string;
 }
 
+/** Returns why the wait is pointless (a process exited), or undefined to keep waiting. */
+export type FailureCheck = () => string | undefined;
+
 /**
- * Polls `<server>/readyz` until it answers 200.
+ * Polls kube-apiserver's `/readyz` until it answers 200.
  *
  * Flow: every 100 ms, an HTTPS GET with the admin client certificate, verified against the CA.
  *
@@ -20,38 +25,59 @@ export interface ReadyzClient {
  * Errors: rejects when `failed()` returns a reason (a process died: no point waiting) or after
  * `timeoutMs`, with the last answer seen.
  */
-export async function waitForReadyz(
-  client: ReadyzClient,
-  timeoutMs: number,
-  failed: () => string | undefined,
-): Promise<void> {
+export async function waitForReadyz(client: ReadyzClient, timeoutMs: number, failed: FailureCheck): Promise<void> {
   const [ca, cert, key] = await Promise.all([
     readFile(client.caCert),
     readFile(client.clientCert),
     readFile(client.clientKey),
   ]);
+  const url = `${client.server}/readyz`;
+  await pollUntilOk(url, () => status((done) => httpsRequest(url, { ca, cert, key, ...TIMEOUT }, done).end()), {
+    timeoutMs,
+    failed,
+  });
+}
+
+/**
+ * Polls etcd's plain-HTTP `/health` on loopback until it answers 200.
+ *
+ * Why wait at all: kube-apiserver started against an etcd that is not listening yet backs its gRPC
+ * connections off for about a second before trying again, which costs more than this wait.
+ */
+export async function waitForEtcd(clientUrl: string, timeoutMs: number, failed: FailureCheck): Promise<void> {
+  const url = `${clientUrl}/health`;
+  await pollUntilOk(url, () => status((done) => httpGet(url, TIMEOUT, done)), { timeoutMs, failed });
+}
+
+const TIMEOUT: RequestOptions = { timeout: 2_000 };
+
+async function pollUntilOk(
+  url: string,
+  probe: () => Promise<string>,
+  { timeoutMs, failed }: { timeoutMs: number; failed: FailureCheck },
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last = "no answer yet";
   for (;;) {
     const failure = failed();
-    if (failure) throw new Error(`control plane did not become ready: ${failure}`);
-    if (Date.now() > deadline) {
-      throw new Error(`control plane not ready after ${timeoutMs} ms: ${client.server}/readyz said ${last}`);
-    }
-    last = await getReadyz(`${client.server}/readyz`, { ca, cert, key });
+    if (failure) throw new Error(`${url} will not answer: ${failure}`);
+    if (Date.now() > deadline) throw new Error(`${url} not ready after ${timeoutMs} ms: last answer ${last}`);
+    last = await probe();
     if (last === "200") return;
-    await sleep(100);
+    await sleep(50);
   }
 }
 
-function getReadyz(url: string, tls: { ca: Buffer; cert: Buffer; key: Buffer }): Promise<string> {
+type IncomingCallback = (res: import("node:http").IncomingMessage) => void;
+
+// Resolves with the status code, or the error message when there was no answer.
+function status(send: (done: IncomingCallback) => import("node:http").ClientRequest): Promise<string> {
   return new Promise((resolve) => {
-    const req = request(url, { ...tls, timeout: 2_000 }, (res) => {
+    const req = send((res) => {
       res.resume();
       res.on("end", () => resolve(String(res.statusCode)));
     });
     req.on("timeout", () => req.destroy(new Error("timed out")));
     req.on("error", (err) => resolve(err.message));
-    req.end();
   });
 }

@@ -100,7 +100,7 @@ export class Controller<T extends KubeObject> {
   readonly name: string;
   private readonly primary = new Store<T>();
   private readonly queue: WorkQueue;
-  private readonly watchers: Watcher<KubeObject>[] = [];
+  private readonly watchers: Array<{ stop(): Promise<void> }> = [];
   private readonly log: Logger;
   private resyncTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -134,11 +134,10 @@ export class Controller<T extends KubeObject> {
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started) throw new Error(`controller ${this.name} already started`);
     this.started = true;
-    const { resource, transport } = this.options;
-    const primaryWatcher = this.watch(resource, (event) => this.onPrimaryEvent(event), transport);
+    const primaryWatcher = this.watch<T>(this.options.resource, (event) => this.onPrimaryEvent(event));
     const related = (this.options.watches ?? []).map((w) => {
       const store = w.store ?? new Store<KubeObject>();
-      return this.watch(w.resource, (event) => this.onRelatedEvent(w, store, event), transport);
+      return this.watch<KubeObject>(w.resource, (event) => this.onRelatedEvent(w, store, event));
     });
     const synced = Promise.all([primaryWatcher, ...related].map((w) => w.synced));
     await (signal ? raceAbort(synced, signal) : synced);
@@ -168,12 +167,11 @@ export class Controller<T extends KubeObject> {
     this.queue.add(key);
   }
 
-  private watch(
+  private watch<U extends KubeObject>(
     resource: ResourceDescriptor,
-    handler: (event: WatcherEvent<KubeObject>) => void,
-    transport: KubeTransport,
-  ): Watcher<KubeObject> {
-    const client = new ResourceClient<KubeObject>(transport, resource);
+    handler: (event: WatcherEvent<U>) => void,
+  ): Watcher<U> {
+    const client = new ResourceClient<U>(this.options.transport, resource);
     const name = `${resource.plural}.${resource.group}`;
     const watcher = new Watcher(client, handler, {
       ...this.options.watcher,
@@ -187,23 +185,22 @@ export class Controller<T extends KubeObject> {
     return watcher;
   }
 
-  private onPrimaryEvent(event: WatcherEvent<KubeObject>): void {
-    const typed = event as WatcherEvent<T>;
-    switch (typed.type) {
+  private onPrimaryEvent(event: WatcherEvent<T>): void {
+    switch (event.type) {
       case "Listed": {
-        const removed = this.primary.replace(typed.objects);
-        for (const obj of [...typed.objects, ...removed]) this.queue.add(keyOf(obj));
+        const removed = this.primary.replace(event.objects);
+        for (const obj of [...event.objects, ...removed]) this.queue.add(keyOf(obj));
         return;
       }
       case "Applied": {
-        const previous = this.primary.apply(typed.object);
+        const previous = this.primary.apply(event.object);
         const shouldReconcile = this.options.shouldReconcile ?? specOrMetadataChanged;
-        if (shouldReconcile(previous, typed.object)) this.queue.add(keyOf(typed.object));
+        if (shouldReconcile(previous, event.object)) this.queue.add(keyOf(event.object));
         return;
       }
       case "Deleted":
-        this.primary.delete(typed.object);
-        this.queue.add(keyOf(typed.object));
+        this.primary.delete(event.object);
+        this.queue.add(keyOf(event.object));
         return;
     }
   }

@@ -135,8 +135,20 @@ export class KubeTransport {
     const what = `${req.method} ${req.path}`;
     const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
       const client = url.protocol === "http:" ? http : https;
-      const outgoing = client.request(url, options, resolve);
-      outgoing.on("error", reject);
+      // Bounds the wait for response headers only: a stream's signal must not end a healthy watch,
+      // but a server that accepted the connection and never answers must not hang us either.
+      const noAnswer = setTimeout(
+        () => outgoing.destroy(new Error(`${what}: no response within ${this.requestTimeoutMs} ms`)),
+        this.requestTimeoutMs,
+      );
+      const outgoing = client.request(url, options, (res) => {
+        clearTimeout(noAnswer);
+        resolve(res);
+      });
+      outgoing.on("error", (err) => {
+        clearTimeout(noAnswer);
+        reject(err);
+      });
       outgoing.end(body);
     });
     const code = res.statusCode ?? 0;

@@ -109,6 +109,17 @@ describe("the operator image", () => {
     expect(result.stdout + result.stderr).toBe("ok\n");
   });
 
+  it("loads every production dependency (pruning declarations and maps broke none)", async () => {
+    const script = [
+      'const pkg = JSON.parse(await (await import("node:fs/promises")).readFile("package.json", "utf8"));',
+      "for (const name of Object.keys(pkg.dependencies)) await import(name);",
+      'console.log("loaded", Object.keys(pkg.dependencies).length);',
+    ].join("\n");
+    const result = await runImage(["--input-type=module", "-e", script], "node");
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toMatch(/^loaded \d+\n$/);
+  });
+
   it("reports its size", async () => {
     const bytes = Number(
       must("inspect", await docker(["image", "inspect", "-f", "{{ .Size }}", IMAGE])).trim(),

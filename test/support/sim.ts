@@ -2,7 +2,7 @@
 // HTTPS. See docs/simulator.md.
 import { request as httpsRequest } from "node:https";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
-import { ComputeManagementClient } from "@azure/arm-compute";
+import { ComputeManagementClient, restorePoller, type SharingUpdate } from "@azure/arm-compute";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import { mintToken, type Simulator, type SimulatorOptions, simClientOptions, startSimulator } from "../../src/sim/index.js";
 
@@ -29,8 +29,9 @@ export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simu
   return startSimulator({ timeScale: 0.001, ...options });
 }
 
-/** Poll quickly: durations are scaled down, so the SDK's default 2 s interval would dominate. */
-export const FAST_POLL = { updateIntervalInMs: 5 } as const;
+/** Poll quickly: durations are scaled down, so the SDK's default 2 s interval would dominate.
+ * (Not much faster: ARM's read bucket refills 25 tokens a second, and the simulator enforces it.) */
+export const FAST_POLL = { updateIntervalInMs: 20 } as const;
 
 export function computeClient(sim: Simulator, identity: StaticIdentity, subscriptionId: string): ComputeManagementClient {
   return new ComputeManagementClient(staticCredential(identity), subscriptionId, {
@@ -100,4 +101,27 @@ export function armRequest(sim: Simulator, request: RawRequest): Promise<RawResp
 export async function control<T = unknown>(sim: Simulator, method: string, name: string, body?: unknown): Promise<{ status: number; body: T }> {
   const answer = await armRequest(sim, { method, path: `/_sim/${name}`, body });
   return { status: answer.status, body: JSON.parse(answer.body) as T };
+}
+
+/**
+ * Runs `POST .../share` to completion through @azure/arm-compute.
+ *
+ * Why not just await the poller: after the operation succeeds the SDK GETs the monitor URL, which
+ * answers 200 with an empty body (as real ARM does, facts §2/§3.3), and arm-compute 25's
+ * `sharingUpdateDeserializer` then throws reading `operationType` of undefined. Restoring the
+ * poller with our own `processResponseBody` is the SDK's documented way around its deserializer.
+ */
+export async function shareAndWait(
+  client: ComputeManagementClient,
+  resourceGroup: string,
+  gallery: string,
+  update: SharingUpdate,
+): Promise<void> {
+  const poller = client.gallerySharingProfile.update(resourceGroup, gallery, update, FAST_POLL);
+  await poller.submitted();
+  const resumed = restorePoller(client, await poller.serialize(), client.gallerySharingProfile.update, {
+    ...FAST_POLL,
+    processResponseBody: async () => update,
+  });
+  await resumed.pollUntilDone();
 }

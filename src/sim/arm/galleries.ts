@@ -12,6 +12,7 @@ import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
 import { findGallery, requireGallery, requireResourceGroup } from "./lookups.js";
 import { checkGalleryName } from "./names.js";
 import { optionalString, readProperties, readTags, requireLocation } from "./requestBody.js";
+import { holdsEncryptedVersions } from "./share.js";
 import { newPublicName } from "./sharing.js";
 
 const PERMISSIONS: Permissions[] = ["Private", "Groups", "Community"];
@@ -100,6 +101,12 @@ export const putGallery: ArmHandler = (ctx) => {
     }
   }
   const properties = readProperties(body);
+  const sharing = readSharing(properties, existing);
+  if (existing && sharing?.permissions === "Groups" && holdsEncryptedVersions(ctx.core.store, existing)) {
+    throw operationNotAllowed(
+      `Gallery '${existing.name}' holds image versions encrypted with customer-managed keys, so it cannot be shared directly with subscriptions or tenants.`,
+    );
+  }
   const gallery: GalleryRecord = {
     id,
     subscriptionId,
@@ -108,7 +115,7 @@ export const putGallery: ArmHandler = (ctx) => {
     location,
     tags: readTags(body),
     description: optionalString(properties.description),
-    sharing: readSharing(properties, existing),
+    sharing,
     softDelete: readSoftDelete(properties, existing),
     provisioningState: existing ? "Updating" : "Creating",
   };

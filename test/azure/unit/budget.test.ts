@@ -74,7 +74,7 @@ describe("BudgetTracker", () => {
 
   it("holds a bucket for a 429's Retry-After, even one never observed", () => {
     const { clock, budgets } = tracker();
-    budgets.block(SUB, ["subscription-writes"], 30_000, 60_000);
+    budgets.block(SUB, ["subscription-writes"], 30_000);
     expect(budgets.peek(SUB, ["subscription-writes"])).toEqual({
       delayMs: 30_000,
       bucket: "subscription-writes",
