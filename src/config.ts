@@ -13,6 +13,8 @@ export interface OperatorConfig {
   namespaces: string[];
   concurrency: number;
   resyncPeriodMs: number;
+  /** How often a running Azure operation (and replication) is polled; slower ones back off to 6x. */
+  pollIntervalMs: number;
   arm: {
     /** ARM base URL; undefined = public Azure. The simulator or a sovereign cloud set it. */
     endpoint?: string;
@@ -29,6 +31,8 @@ export interface OperatorConfig {
     clientSecret?: string;
     /** Other tenants the identity may act in (cross-tenant sources): sent as auxiliary tokens. */
     auxiliaryTenants: string[];
+    /** `static` mode only (the simulator): the bearer token, from AGO_ARM_TOKEN. */
+    staticToken?: string;
   };
   leaderElection: {
     enabled: boolean;
@@ -85,12 +89,14 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
   --namespaces a,b           namespaces to watch (env AGO_NAMESPACES; default all)
   --concurrency N            reconciles running at once (env AGO_CONCURRENCY; default 4)
   --resync-period D          look at settled objects again after D, jittered (env AGO_RESYNC_PERIOD; default 10m)
+  --poll-interval D          poll running Azure operations every D (env AGO_POLL_INTERVAL; default 10s)
   --arm-endpoint URL         ARM base URL (env AGO_ARM_ENDPOINT; default public Azure)
   --arm-ca-file PATH         extra CA to trust for ARM (env AGO_ARM_CA_FILE)
   --authority-host URL       Entra authority for sovereign clouds (env AZURE_AUTHORITY_HOST)
   --credential MODE          default | clientSecret | workloadIdentity | managedIdentity | static
                              (env AGO_CREDENTIAL; default "default" = DefaultAzureCredential)
-                             clientSecret reads AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET
+                             clientSecret reads AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET;
+                             static (simulator only) reads AGO_ARM_TOKEN and AZURE_TENANT_ID
   --auxiliary-tenants a,b    tenants for cross-tenant sources (env AGO_AUXILIARY_TENANTS)
   --leader-elect BOOL        only the Lease holder reconciles (env AGO_LEADER_ELECT; default true)
   --lease-namespace NS       namespace of the Lease (env POD_NAMESPACE; default azure-gallery-operator)
@@ -118,6 +124,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         namespaces: { type: "string" },
         concurrency: { type: "string" },
         "resync-period": { type: "string" },
+        "poll-interval": { type: "string" },
         "arm-endpoint": { type: "string" },
         "arm-ca-file": { type: "string" },
         "authority-host": { type: "string" },
@@ -147,6 +154,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
   }
   const resyncPeriodMs = parseDuration(str("resync-period", "AGO_RESYNC_PERIOD") ?? "10m", "--resync-period");
   if (resyncPeriodMs < 1000) throw new ConfigError("--resync-period: must be at least 1s");
+  const pollIntervalMs = parseDuration(str("poll-interval", "AGO_POLL_INTERVAL") ?? "10s", "--poll-interval");
+  if (pollIntervalMs < 100) throw new ConfigError("--poll-interval: must be at least 100ms");
 
   const endpoint = str("arm-endpoint", "AGO_ARM_ENDPOINT");
   if (endpoint !== undefined) {
@@ -179,8 +188,11 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       "--credential workloadIdentity: set AZURE_CLIENT_ID (the workload identity webhook does)",
     );
   }
-  if (mode === "static" && !endpoint) {
-    throw new ConfigError("--credential static: only for the simulator; set --arm-endpoint to it");
+  const staticToken = env.AGO_ARM_TOKEN || undefined;
+  if (mode === "static" && (!endpoint || !staticToken || !tenantId)) {
+    throw new ConfigError(
+      "--credential static: only for the simulator; set --arm-endpoint, AGO_ARM_TOKEN and AZURE_TENANT_ID",
+    );
   }
   const auxiliaryTenants = list(str("auxiliary-tenants", "AGO_AUXILIARY_TENANTS"));
   for (const t of auxiliaryTenants) {
@@ -201,12 +213,13 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     namespaces: list(str("namespaces", "AGO_NAMESPACES")),
     concurrency,
     resyncPeriodMs,
+    pollIntervalMs,
     arm: {
       endpoint,
       caFile: str("arm-ca-file", "AGO_ARM_CA_FILE"),
       authorityHost: str("authority-host", "AZURE_AUTHORITY_HOST"),
     },
-    credential: { mode, tenantId, clientId, clientSecret, auxiliaryTenants },
+    credential: { mode, tenantId, clientId, clientSecret, auxiliaryTenants, staticToken },
     leaderElection: {
       enabled: leaderText === "true",
       namespace: str("lease-namespace", "POD_NAMESPACE") ?? "azure-gallery-operator",

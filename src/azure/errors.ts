@@ -135,6 +135,17 @@ const NETWORK_CODES = new Set([
   "UND_ERR_BODY_TIMEOUT",
 ]);
 
+// Certificate failures: the endpoint is not who the CA list says; retrying soon will not help.
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_UNTRUSTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 // core-lro folds a failed operation's `error` into this sentence; it is the only place it survives.
 const LRO_FAILED = /^The long-running operation has failed(?:\. ([A-Za-z0-9_.-]+)\. ([\s\S]*))?$/;
 
@@ -144,7 +155,8 @@ const LRO_FAILED = /^The long-running operation has failed(?:\. ([A-Za-z0-9_.-]+
  * Flow: an ArmError passes through; a RestError is judged by its HTTP status (429 → Throttled,
  * 404 → NotFound, 409/412 → Conflict, 401/403 → Auth, 408/5xx → Retryable, other 4xx →
  * UserError), with a throttling code anywhere in the body also meaning Throttled; a RestError
- * without a status (the request never got an answer) is Retryable; @azure/identity errors are
+ * without a status (the request never got an answer) is Retryable, except a TLS certificate
+ * failure (Unknown: the CA configuration must change); @azure/identity errors are
  * Auth; a failed long-running operation is judged by its ARM code (unknown codes → UserError);
  * Node socket errors are Retryable; anything else is Unknown.
  * Guarantees: `code` and `message` are ARM's when ARM sent them; `retryAfterMs` is set whenever
@@ -182,7 +194,7 @@ function fromRestError(err: RestError): ArmError {
   const throttledByCode = [code, ...body.details.map((d) => d.code)].some((c) =>
     THROTTLE_CODES.has(c.toLowerCase()),
   );
-  const kind = throttledByCode ? "Throttled" : kindOfStatus(status);
+  const kind = throttledByCode ? "Throttled" : TLS_CODES.has(code) ? "Unknown" : kindOfStatus(status);
   return new ArmError({
     kind,
     code,

@@ -4,7 +4,7 @@ import type { Gallery, SharingUpdate } from "@azure/arm-compute";
 import { armGet, resumeOn } from "./call.js";
 import type { ArmClients } from "./clients.js";
 import { type GalleryRef, galleryId } from "./ids.js";
-import { type LroProgress, startLro } from "./lro.js";
+import { type LroProgress, startLro, startLroWithoutResult } from "./lro.js";
 
 export interface GalleryGetOptions {
   /**
@@ -35,16 +35,16 @@ export class GalleryApi {
   }
 
   /** Sends one DELETE and returns without waiting. Errors: ArmError (a 409 while children exist is Conflict). */
-  delete(ref: GalleryRef): Promise<LroProgress<void>> {
-    return startLro(() => this.client(ref).galleries.delete(ref.resourceGroup, ref.gallery));
+  delete(ref: GalleryRef): Promise<LroProgress<undefined>> {
+    return startLroWithoutResult(() => this.client(ref).galleries.delete(ref.resourceGroup, ref.gallery));
   }
 
   /**
    * Sends one `POST …/share` (Add, Remove, Reset, EnableCommunity) and returns without waiting.
    * ARM answers 202 at once, so this is always `running`; read the gallery for the outcome.
    */
-  share(ref: GalleryRef, update: SharingUpdate): Promise<LroProgress<unknown>> {
-    return startLro(() =>
+  share(ref: GalleryRef, update: SharingUpdate): Promise<LroProgress<undefined>> {
+    return startLroWithoutResult(() =>
       this.client(ref).gallerySharingProfile.update(ref.resourceGroup, ref.gallery, update),
     );
   }

@@ -4,7 +4,7 @@ import type { GalleryImage } from "@azure/arm-compute";
 import { armGet, resumeOn } from "./call.js";
 import type { ArmClients } from "./clients.js";
 import { type ImageRef, imageId } from "./ids.js";
-import { type LroProgress, startLro } from "./lro.js";
+import { type LroProgress, startLro, startLroWithoutResult } from "./lro.js";
 
 export class ImageDefinitionApi {
   constructor(private readonly clients: ArmClients) {}
@@ -22,8 +22,10 @@ export class ImageDefinitionApi {
   }
 
   /** Sends one DELETE and returns without waiting. Errors: ArmError (Conflict while versions exist). */
-  delete(ref: ImageRef): Promise<LroProgress<void>> {
-    return startLro(() => this.client(ref).galleryImages.delete(ref.resourceGroup, ref.gallery, ref.image));
+  delete(ref: ImageRef): Promise<LroProgress<undefined>> {
+    return startLroWithoutResult(() =>
+      this.client(ref).galleryImages.delete(ref.resourceGroup, ref.gallery, ref.image),
+    );
   }
 
   /**

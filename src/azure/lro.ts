@@ -77,6 +77,17 @@ export async function startLro<T>(begin: () => LroPoller<T>): Promise<LroProgres
 }
 
 /**
+ * `startLro` for operations whose result says nothing (delete, the share action), typed so that
+ * their progress mixes with a resource's: `result` is always undefined.
+ */
+export async function startLroWithoutResult(
+  begin: () => LroPoller<unknown>,
+): Promise<LroProgress<undefined>> {
+  const progress = await startLro(begin);
+  return progress.status === "succeeded" ? { ...progress, result: undefined } : progress;
+}
+
+/**
  * Polls an operation once from its resume token.
  *
  * Flow: 1. restore the SDK poller from the token; 2. one status request (plus, when the

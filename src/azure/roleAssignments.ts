@@ -38,7 +38,10 @@ export class RoleAssignmentApi {
   listAtScope(scope: string): Promise<RoleAssignment[]> {
     return armCall(async () => {
       const found: RoleAssignment[] = [];
-      for await (const a of this.client(scope).roleAssignments.listForScope(scope, { filter: "atScope()" })) {
+      const assignments = this.client(scope).roleAssignments.listForScope(sdkScope(scope), {
+        filter: "atScope()",
+      });
+      for await (const a of assignments) {
         if (a.scope && sameArmId(a.scope, scope)) found.push(a);
       }
       return found;
@@ -58,7 +61,7 @@ export class RoleAssignmentApi {
     const role = resolveRoleDefinitionId(subscriptionId, spec.role);
     const name = roleAssignmentName(scope, spec.principalId, role);
     return armCall(() =>
-      this.client(scope).roleAssignments.create(scope, name, {
+      this.client(scope).roleAssignments.create(sdkScope(scope), name, {
         roleDefinitionId: role,
         principalId: spec.principalId,
         ...(spec.principalType ? { principalType: spec.principalType } : {}),
@@ -69,7 +72,7 @@ export class RoleAssignmentApi {
   /** Removes one assignment by name. Guarantees: an assignment already gone is not an error. Errors: ArmError. */
   async delete(scope: string, name: string): Promise<void> {
     try {
-      await this.client(scope).roleAssignments.delete(scope, name);
+      await this.client(scope).roleAssignments.delete(sdkScope(scope), name);
     } catch (err) {
       const classified = classifyArmError(err);
       if (classified.kind !== "NotFound") throw classified;
@@ -99,6 +102,11 @@ export function roleAssignmentName(scope: string, principalId: string, roleDefin
   // Version nibble 8 (RFC 9562 custom) and the RFC variant bits, so it reads as a valid UUID.
   const variant = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+// The SDK's path template is `/{scope}/providers/…`: an id's leading slash would make `//`.
+function sdkScope(scope: string): string {
+  return scope.replace(/^\/+/, "");
 }
 
 function subscriptionOfScope(scope: string): string {

@@ -4,7 +4,7 @@ import type { GalleryImageVersion } from "@azure/arm-compute";
 import { armGet, resumeOn } from "./call.js";
 import type { ArmClients } from "./clients.js";
 import { type VersionRef, versionId } from "./ids.js";
-import { type LroProgress, startLro } from "./lro.js";
+import { type LroProgress, startLro, startLroWithoutResult } from "./lro.js";
 
 export interface VersionGetOptions {
   /** Add `$expand=ReplicationStatus` (per-region state and progress). Default true. */
@@ -42,8 +42,8 @@ export class ImageVersionApi {
   }
 
   /** Sends one DELETE and returns without waiting. Errors: ArmError. */
-  delete(ref: VersionRef): Promise<LroProgress<void>> {
-    return startLro(() =>
+  delete(ref: VersionRef): Promise<LroProgress<undefined>> {
+    return startLroWithoutResult(() =>
       this.client(ref).galleryImageVersions.delete(ref.resourceGroup, ref.gallery, ref.image, ref.version),
     );
   }

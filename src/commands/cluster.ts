@@ -6,12 +6,12 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   cacheRoot,
-  type DetachedStatus,
+  controlPlaneStatusAt,
   dataLayout,
-  detachedControlPlaneStatus,
   pkiPaths,
+  type RecordedStatus,
   startControlPlane,
-  stopDetachedControlPlane,
+  stopControlPlaneAt,
   waitForReadyz,
 } from "../controlplane/index.js";
 
@@ -61,7 +61,7 @@ function clusterDir(): string {
 }
 
 async function up(dir: string, controllerManager: boolean): Promise<number> {
-  const current = await detachedControlPlaneStatus(dir);
+  const current = await controlPlaneStatusAt(dir);
   const state = await readState(dir);
   if (allRunning(current) && state) {
     say(`already running at ${state.server} (since ${state.startedAt})`);
@@ -69,7 +69,7 @@ async function up(dir: string, controllerManager: boolean): Promise<number> {
     return 0;
   }
   // Half a control plane (say etcd died) is worse than none: end what is left and start afresh.
-  if (current.recorded) await stopDetachedControlPlane(dir);
+  if (current.recorded) await stopControlPlaneAt(dir);
 
   say(`starting etcd, kube-apiserver${controllerManager ? ", kube-controller-manager" : ""} ...`);
   const plane = await startControlPlane({ dataDir: dir, detach: true, controllerManager });
@@ -79,14 +79,16 @@ async function up(dir: string, controllerManager: boolean): Promise<number> {
     startedAt: new Date().toISOString(),
   };
   await writeFile(statePath(dir), `${JSON.stringify(started, null, 2)}\n`);
-  say(`ready in ${(plane.startupMs / 1000).toFixed(1)} s at ${plane.server}; logs in ${dataLayout(dir).logs}`);
+  say(
+    `ready in ${(plane.startupMs / 1000).toFixed(1)} s at ${plane.server}; logs in ${dataLayout(dir).logs}`,
+  );
   printKubeconfig(plane.kubeconfigPath);
   return 0;
 }
 
 async function down(dir: string, purge: boolean): Promise<number> {
-  const current = await detachedControlPlaneStatus(dir);
-  await stopDetachedControlPlane(dir);
+  const current = await controlPlaneStatusAt(dir);
+  await stopControlPlaneAt(dir);
   await rm(statePath(dir), { force: true });
   say(current.processes.some((p) => p.running) ? "stopped" : "was not running");
   if (purge) {
@@ -97,13 +99,14 @@ async function down(dir: string, purge: boolean): Promise<number> {
 }
 
 async function status(dir: string): Promise<number> {
-  const current = await detachedControlPlaneStatus(dir);
+  const current = await controlPlaneStatusAt(dir);
   const state = await readState(dir);
   if (!current.recorded || !state) {
     say("not running (start it with: azure-gallery-operator cluster up)");
     return NOT_RUNNING;
   }
-  for (const p of current.processes) say(`${p.name.padEnd(24)} pid ${p.pid}  ${p.running ? "running" : "NOT RUNNING"}`);
+  for (const p of current.processes)
+    say(`${p.name.padEnd(24)} pid ${p.pid}  ${p.running ? "running" : "NOT RUNNING"}`);
   const ready = await answersReadyz(dir, state.server);
   say(`${state.server} ${ready ? "is ready" : "does not answer /readyz"}`);
   say(`kubeconfig: ${state.kubeconfigPath}`);
@@ -124,7 +127,7 @@ async function answersReadyz(dir: string, server: string): Promise<boolean> {
   }
 }
 
-function allRunning(current: DetachedStatus): boolean {
+function allRunning(current: RecordedStatus): boolean {
   return current.processes.length > 0 && current.processes.every((p) => p.running);
 }
 

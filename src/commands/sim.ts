@@ -15,7 +15,8 @@ const USAGE = `usage: azure-gallery-operator sim [--port N] [--state-dir DIR] [-
 function number(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) throw new RangeError(`--${name} must be a non-negative number, got "${value}"`);
+  if (!Number.isFinite(parsed) || parsed < 0)
+    throw new RangeError(`--${name} must be a non-negative number, got "${value}"`);
   return parsed;
 }
 

@@ -9,7 +9,6 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-
 /**
  * The directory holding etcd, kube-apiserver, kube-controller-manager, kubectl and helm.
  *
@@ -37,7 +36,9 @@ export async function resolveBinDir(): Promise<string> {
     return dir;
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr ?? "";
-    throw new Error(`${script} --print-dir failed: ${stderr.trim().split("\n").slice(-20).join("\n") || err}`);
+    throw new Error(
+      `${script} --print-dir failed: ${stderr.trim().split("\n").slice(-20).join("\n") || err}`,
+    );
   }
 }
 

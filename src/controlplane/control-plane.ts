@@ -1,20 +1,19 @@
 // A real Kubernetes control plane (etcd + kube-apiserver, and kube-controller-manager on request) as
 // local processes on 127.0.0.1: what envtest is to controller-runtime, for tests, `dev` and benchmarks.
-import { randomUUID } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { resolveBinDir } from "./binaries.js";
+import { endOnExit, forgetOnExit } from "./exit-hooks.js";
 import { apiserverFlags, controllerManagerFlags, etcdFlags } from "./flags.js";
 import { type KubectlOptions, type KubectlResult, runKubectl } from "./kubectl.js";
 import { type PreparedControlPlane, prepareControlPlane } from "./prepare.js";
 import { type RunningProcess, startProcess, stopProcess } from "./process-group.js";
 import { waitForEtcd, waitForReadyz } from "./readiness.js";
 import {
-  endOnExit,
-  forgetOnExit,
-  ownedRecordPath,
+  dropRecord,
   ownerOfThisProcess,
+  type ProcessOwner,
   type RunRecord,
   reapStaleRecords,
   writeRecord,
@@ -35,10 +34,16 @@ export interface ControlPlaneOptions {
   /** How long to wait for `/readyz`. Default 120 s (a cold first start on a small machine). */
   readyTimeoutMs?: number;
   /**
-   * Let the processes outlive this one (`cluster up`). Their record goes to `<dataDir>/processes.json`
-   * for `stopDetachedControlPlane`; requires `dataDir`. Default false: they die with this process.
+   * Let the processes outlive this one and every other (`cluster up`): no owner, never reaped; end
+   * them with `stopControlPlaneAt(dataDir)`. Requires `dataDir`. Default false.
    */
   detach?: boolean;
+  /**
+   * The process whose death ends the processes, when it is not this one (a vitest worker starting
+   * the cluster the main process will stop). This process then neither kills them on exit nor
+   * expects to: stop them with `stopControlPlaneAt(dataDir)`. Default: this process.
+   */
+  owner?: ProcessOwner;
 }
 
 export interface ControlPlane {
@@ -61,27 +66,22 @@ export interface ControlPlane {
 
 const STOP_GRACE_MS = 5_000;
 
-/** Where a detached control plane records its processes, inside its data dir. */
-export function detachedRecordPath(dataDir: string): string {
-  return join(dataDir, "processes.json");
-}
-
 /**
  * Starts etcd and kube-apiserver (and optionally kube-controller-manager) on free loopback ports.
  *
  * Expected flow:
  * 1. Reap control planes left running by dead owners (a crashed or SIGKILLed test run).
  * 2. Prepare the data dir: CA and certificates (reused when present), ports, admin kubeconfig.
- * 3. Start etcd and kube-apiserver together (the apiserver retries etcd until it answers), each in
- *    its own process group, logs in `<dataDir>/logs/`; record their pids.
+ * 3. Start etcd, wait for its `/health`, then start kube-apiserver: each in its own process group,
+ *    logs in `<dataDir>/logs/`, pids recorded as soon as they exist.
  * 4. Wait for `/readyz`; then start kube-controller-manager if asked.
  *
  * Guarantees:
  * - TLS everywhere the apiserver serves; clients authenticate with certificates from the control
  *   plane's own CA; authorization is Node,RBAC; ValidatingAdmissionPolicy admission is on;
  *   service-account tokens are signed with a key in the data dir.
- * - Unless `detach`, the processes end when this process exits or gets SIGINT/SIGTERM/SIGHUP, and a
- *   later start reaps them if even that did not run.
+ * - Unless `detach` or `owner` says otherwise, the processes end when this process exits or gets
+ *   SIGINT/SIGTERM/SIGHUP; whatever their owner, a later start reaps them once the owner is dead.
  * - On failure everything started is stopped again and the error carries the tail of the logs.
  *
  * Assumptions: `openssl` is on PATH; nothing else uses the data dir at the same time.
@@ -92,31 +92,34 @@ export function detachedRecordPath(dataDir: string): string {
 export async function startControlPlane(options: ControlPlaneOptions = {}): Promise<ControlPlane> {
   const began = Date.now();
   if (options.detach && !options.dataDir) throw new Error("a detached control plane needs a dataDir");
+  if (options.detach && options.owner) throw new Error("a detached control plane has no owner");
   await reapStaleRecords();
   const binDir = options.binDir ?? (await resolveBinDir());
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "ago-control-plane-")));
   await mkdir(dataDir, { recursive: true });
   const keepDataDir = options.keepDataDir ?? options.dataDir !== undefined;
 
-  const recordPath = options.detach ? detachedRecordPath(dataDir) : ownedRecordPath(randomUUID());
+  const owner = options.detach ? undefined : (options.owner ?? ownerOfThisProcess());
+  const ownedHere = owner?.pid === process.pid;
   const record: RunRecord = {
-    ...(options.detach ? {} : { owner: ownerOfThisProcess() }),
+    dataDir,
+    ...(owner ? { owner } : {}),
     processes: [],
-    ...(keepDataDir ? {} : { removeDir: dataDir }),
+    removeDataDir: !keepDataDir,
   };
   const running: RunningProcess[] = [];
   const launch = async (name: string, args: string[], logsDir: string) => {
     const proc = startProcess(name, join(binDir, name), args, join(logsDir, `${name}.log`));
     running.push(proc);
-    if (!options.detach) endOnExit(proc.pid);
+    if (ownedHere) endOnExit(proc.pid);
     record.processes.push({ name: proc.name, pid: proc.pid, bin: proc.bin });
-    await writeRecord(recordPath, record);
+    await writeRecord(record);
   };
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
-      await stopAll(running, recordPath);
+      await stopAll(running, dataDir);
       if (!keepDataDir) await rm(dataDir, { recursive: true, force: true });
     })();
     return stopping;
@@ -146,7 +149,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     const logs = prepared ? await logTails(prepared.layout.logs, running) : "";
     // Keep the evidence: a failed temporary data dir is not removed, so its logs can be read.
     const keptFor = keepDataDir ? "" : ` (logs kept in ${dataDir}/logs)`;
-    await stopAll(running, recordPath);
+    await stopAll(running, dataDir);
     throw new Error(`${err instanceof Error ? err.message : String(err)}${keptFor}${logs}`, { cause: err });
   }
 
@@ -164,12 +167,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   };
 }
 
-async function stopAll(running: RunningProcess[], recordPath: string): Promise<void> {
+async function stopAll(running: RunningProcess[], dataDir: string): Promise<void> {
   for (const proc of [...running].reverse()) {
     await stopProcess(proc, STOP_GRACE_MS);
     forgetOnExit(proc.pid);
   }
-  await rm(recordPath, { force: true });
+  await dropRecord(dataDir);
 }
 
 async function logTails(logsDir: string, running: RunningProcess[]): Promise<string> {

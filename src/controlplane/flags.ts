@@ -40,13 +40,13 @@ export function etcdFlags(dataDir: string, ports: Ports): string[] {
   const client = `http://127.0.0.1:${ports.etcdClient}`;
   const peer = `http://127.0.0.1:${ports.etcdPeer}`;
   return [
-    "--name=default",
+    "--name=ago",
     `--data-dir=${dataDir}`,
     `--listen-client-urls=${client}`,
     `--advertise-client-urls=${client}`,
     `--listen-peer-urls=${peer}`,
     `--initial-advertise-peer-urls=${peer}`,
-    `--initial-cluster=default=${peer}`,
+    `--initial-cluster=ago=${peer}`,
     // A throwaway test store: durability against power loss is not worth an fsync per write on a
     // small machine. A clean or killed process still leaves its data in the page cache, so restarts
     // with the same data dir keep everything.

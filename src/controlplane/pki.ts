@@ -107,11 +107,19 @@ export async function ensurePki(dir: string): Promise<Pki> {
       [...leaf, "extendedKeyUsage=serverAuth", `subjectAltName=${SERVER_NAMES.join(",")}`],
       byCa,
     ),
-    issue("/O=system:masters/CN=admin", pki.adminCert, pki.adminKey, [...leaf, "extendedKeyUsage=clientAuth"], byCa),
+    issue(
+      "/O=system:masters/CN=admin",
+      pki.adminCert,
+      pki.adminKey,
+      [...leaf, "extendedKeyUsage=clientAuth"],
+      byCa,
+    ),
   ]);
 
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  await writeFile(pki.serviceAccountKey, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  await writeFile(pki.serviceAccountKey, privateKey.export({ type: "pkcs8", format: "pem" }), {
+    mode: 0o600,
+  });
   // Written last: its presence is what step 1 checks for a complete set.
   await writeFile(pki.serviceAccountPub, publicKey.export({ type: "spki", format: "pem" }));
   return pki;
@@ -123,7 +131,9 @@ async function openssl(args: string[]): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
-      throw new Error("openssl is required to issue the control plane's certificates (apt-get install openssl)");
+      throw new Error(
+        "openssl is required to issue the control plane's certificates (apt-get install openssl)",
+      );
     }
     const stderr = (err as { stderr?: string }).stderr ?? "";
     throw new Error(`openssl ${args[0]} failed: ${stderr.trim() || String(err)}`);

@@ -2,10 +2,10 @@
 // (child processes here, containers in test/support).
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import type { Ports } from "./flags.js";
 import { writeKubeconfig } from "./kubeconfig.js";
 import { ensurePki, type Pki } from "./pki.js";
 import { freeLoopbackPorts } from "./ports.js";
-import type { Ports } from "./flags.js";
 
 /** The fixed layout of a control-plane data directory. */
 export interface DataLayout {

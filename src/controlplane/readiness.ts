@@ -1,7 +1,7 @@
 // Waiting for a component to answer its health endpoint, with early failure when it died meanwhile.
 import { readFile } from "node:fs/promises";
 import { get as httpGet } from "node:http";
-import { type RequestOptions, request as httpsRequest } from "node:https";
+import { request as httpsRequest, type RequestOptions } from "node:https";
 import { sleep } from "./process-group.js";
 
 export interface ReadyzClient {
@@ -25,17 +25,25 @@ export type FailureCheck = () => string | undefined;
  * Errors: rejects when `failed()` returns a reason (a process died: no point waiting) or after
  * `timeoutMs`, with the last answer seen.
  */
-export async function waitForReadyz(client: ReadyzClient, timeoutMs: number, failed: FailureCheck): Promise<void> {
+export async function waitForReadyz(
+  client: ReadyzClient,
+  timeoutMs: number,
+  failed: FailureCheck,
+): Promise<void> {
   const [ca, cert, key] = await Promise.all([
     readFile(client.caCert),
     readFile(client.clientCert),
     readFile(client.clientKey),
   ]);
   const url = `${client.server}/readyz`;
-  await pollUntilOk(url, () => status((done) => httpsRequest(url, { ca, cert, key, ...TIMEOUT }, done).end()), {
-    timeoutMs,
-    failed,
-  });
+  await pollUntilOk(
+    url,
+    () => status((done) => httpsRequest(url, { ca, cert, key, ...TIMEOUT }, done).end()),
+    {
+      timeoutMs,
+      failed,
+    },
+  );
 }
 
 /**

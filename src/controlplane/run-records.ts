@@ -1,76 +1,38 @@
-// Makes sure control-plane processes do not outlive whoever started them, even through a crash.
-// Every started control plane has a record on disk (who owns it, which pids, what to delete); the
-// owner ends its processes on exit and on SIGINT/SIGTERM/SIGHUP, and every later start reaps records
-// whose owner is gone (SIGKILL, where no exit hook runs).
+// Makes sure control-plane processes do not outlive whoever owns them, even through a crash. Every
+// running control plane has a record in the runtime dir, keyed by its data dir: its owner process,
+// its pids, what to delete afterwards. Every start reaps the records whose owner is gone (SIGKILL,
+// OOM: where no exit hook ran), and a control plane can be found and stopped through its data dir by
+// a process other than the one that started it (`cluster down`, the vitest global teardown).
+import { createHash } from "node:crypto";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runtimeDir } from "./paths.js";
-import {
-  endRecordedProcess,
-  type ProcessRef,
-  pidAlive,
-  processStartTime,
-  signalGroup,
-} from "./process-group.js";
+import { endRecordedProcess, type ProcessRef, pidAlive, processStartTime } from "./process-group.js";
+
+/** A process identified across pid reuse: the same pid with another start time is someone else. */
+export interface ProcessOwner {
+  pid: number;
+  startTime?: string;
+}
 
 export interface RunRecord {
-  /** The Node process whose death ends these processes; absent for a detached control plane. */
-  owner?: { pid: number; startTime?: string };
+  dataDir: string;
+  /** The process whose death ends these processes; absent for a detached one (`cluster up`). */
+  owner?: ProcessOwner;
   processes: ProcessRef[];
-  /** A directory to delete once the processes are gone (a temporary data dir). */
-  removeDir?: string;
+  /** Delete the data dir once the processes are gone (it was a temporary one). */
+  removeDataDir: boolean;
 }
 
-/** Where the record of an owned control plane lives; the caller keeps it to update and drop it. */
-export function ownedRecordPath(id: string): string {
-  return join(runtimeDir(), `${id}.json`);
+/** Where the record of the control plane using `dataDir` lives. */
+export function recordPathFor(dataDir: string): string {
+  const key = createHash("sha256").update(dataDir).digest("hex").slice(0, 16);
+  return join(runtimeDir(), `${key}.json`);
 }
-
-export type ProcessOwner = NonNullable<RunRecord["owner"]>;
 
 export function ownerOfThisProcess(): ProcessOwner {
-  return { pid: process.pid, startTime: processStartTime(process.pid) };
-}
-
-export async function writeRecord(path: string, record: RunRecord): Promise<void> {
-  await writeFile(path, `${JSON.stringify(record, null, 2)}\n`);
-}
-
-export async function readRecord(path: string): Promise<RunRecord | undefined> {
-  try {
-    return JSON.parse(await readFile(path, "utf8")) as RunRecord;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Ends the processes of every owned record whose owner process is dead, deletes their temporary
- * directories and the records.
- *
- * Guarantees: never signals a pid that now runs a different program; never touches records of live
- * owners (another test run in parallel keeps its control plane).
- */
-export async function reapStaleRecords(): Promise<void> {
-  await mkdir(runtimeDir(), { recursive: true });
-  for (const file of await readdir(runtimeDir())) {
-    if (!file.endsWith(".json")) continue;
-    const path = join(runtimeDir(), file);
-    const record = await readRecord(path);
-    if (record?.owner && ownerAlive(record.owner)) continue;
-    await endRecorded(record ?? { processes: [] });
-    await rm(path, { force: true });
-  }
-}
-
-/**
- * Ends a record's processes (SIGTERM, SIGKILL after `graceMs`; at once when 0), last started first,
- * and deletes its `removeDir`.
- */
-export async function endRecorded(record: RunRecord, graceMs = 0): Promise<void> {
-  // Last started first: the apiserver goes before the etcd it talks to.
-  for (const p of [...record.processes].reverse()) await endRecordedProcess(p, graceMs);
-  if (record.removeDir) await rm(record.removeDir, { recursive: true, force: true });
+  const startTime = processStartTime(process.pid);
+  return startTime === undefined ? { pid: process.pid } : { pid: process.pid, startTime };
 }
 
 /** Whether the owner process still runs (the same process: a reused pid does not count). */
@@ -79,39 +41,51 @@ export function ownerAlive(owner: ProcessOwner): boolean {
   return owner.startTime === undefined || processStartTime(owner.pid) === owner.startTime;
 }
 
-// --- ending our own children when this process ends -------------------------------------------
+export async function writeRecord(record: RunRecord): Promise<void> {
+  await mkdir(runtimeDir(), { recursive: true });
+  await writeFile(recordPathFor(record.dataDir), `${JSON.stringify(record, null, 2)}\n`);
+}
 
-const liveGroups = new Set<number>();
-let hooksInstalled = false;
+export async function readRecord(dataDir: string): Promise<RunRecord | undefined> {
+  return parseRecord(recordPathFor(dataDir));
+}
+
+export async function dropRecord(dataDir: string): Promise<void> {
+  await rm(recordPathFor(dataDir), { force: true });
+}
 
 /**
- * Registers a child process group to be killed when this process exits or is told to stop.
+ * Ends the processes of every record whose owner process is dead, deletes their temporary data dirs
+ * and the records.
  *
- * Caveats: a signal handler replaces Node's default "exit on signal"; when ours is the only handler
- * left we re-raise the signal so the process still ends as the sender intended.
+ * Guarantees: never signals a pid that now runs a different program; never touches records of live
+ * owners (another test run in parallel keeps its control plane) nor detached ones (no owner).
  */
-export function endOnExit(pid: number): void {
-  liveGroups.add(pid);
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on("exit", killAll);
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      killAll();
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
-    };
-    process.on(signal, onSignal);
+export async function reapStaleRecords(): Promise<void> {
+  await mkdir(runtimeDir(), { recursive: true });
+  for (const file of await readdir(runtimeDir())) {
+    if (!file.endsWith(".json")) continue;
+    const path = join(runtimeDir(), file);
+    const record = await parseRecord(path);
+    if (record && (!record.owner || ownerAlive(record.owner))) continue;
+    if (record) await endRecorded(record, 0);
+    await rm(path, { force: true });
   }
 }
 
-export function forgetOnExit(pid: number): void {
-  liveGroups.delete(pid);
+/**
+ * Ends a record's processes, newest first (the apiserver before the etcd it talks to): SIGTERM, then
+ * SIGKILL after `graceMs` (at once when 0); then deletes the data dir if it was temporary.
+ */
+export async function endRecorded(record: RunRecord, graceMs: number): Promise<void> {
+  for (const p of [...record.processes].reverse()) await endRecordedProcess(p, graceMs);
+  if (record.removeDataDir) await rm(record.dataDir, { recursive: true, force: true });
 }
 
-function killAll(): void {
-  for (const pid of liveGroups) signalGroup(pid, "SIGKILL");
-  liveGroups.clear();
+async function parseRecord(path: string): Promise<RunRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path, "utf8")) as RunRecord;
+  } catch {
+    return undefined;
+  }
 }

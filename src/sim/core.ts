@@ -1,10 +1,11 @@
 // The simulated world and its machinery, independent of HTTP: store, clock, operation engine,
 // throttling, faults, request log and persistence. The HTTPS server and the in-process helpers of
 // `Simulator` both work on one of these.
+
+import { OperationUrlSigner } from "./arm/operationUrls.js";
 import { type Clock, createClock } from "./clock.js";
 import { completeOperation } from "./engine/completion.js";
 import { OperationEngine } from "./engine/operations.js";
-import { OperationUrlSigner } from "./arm/operationUrls.js";
 import { FaultRegistry } from "./http/faults.js";
 import { RequestLog } from "./http/requestLog.js";
 import type { ResolvedOptions } from "./options.js";
@@ -28,7 +29,9 @@ export class SimulatorCore {
     readonly options: ResolvedOptions,
     certificates: SimCertificates,
   ) {
-    this.engine = new OperationEngine(this.store, (operation, at) => completeOperation(this.store, operation, at));
+    this.engine = new OperationEngine(this.store, (operation, at) =>
+      completeOperation(this.store, operation, at),
+    );
     this.throttler = new Throttler(resolveLimits(options.limits));
     this.log = new RequestLog(options.requestLogLimit);
     this.signer = new OperationUrlSigner(certificates.serverCertDer, certificates.serverKey);

@@ -62,13 +62,20 @@ export function missingApiVersion(): ArmError {
 }
 
 export function missingAuthorization(): ArmError {
-  return new ArmError(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.", {
-    origin: "gateway",
-  });
+  return new ArmError(
+    401,
+    "AuthenticationFailed",
+    "Authentication failed. The 'Authorization' header is missing.",
+    {
+      origin: "gateway",
+    },
+  );
 }
 
 export function invalidAuthenticationToken(): ArmError {
-  return new ArmError(401, "InvalidAuthenticationToken", "The access token is invalid.", { origin: "gateway" });
+  return new ArmError(401, "InvalidAuthenticationToken", "The access token is invalid.", {
+    origin: "gateway",
+  });
 }
 
 export function expiredAuthenticationToken(expiredAt: string, now: string): ArmError {
@@ -147,9 +154,14 @@ export function invalidResourceType(type: string, apiVersion: string): ArmError 
 }
 
 export function methodNotAllowed(method: string): ArmError {
-  return new ArmError(405, "MethodNotAllowed", `The HTTP method '${method}' is not supported for this resource.`, {
-    origin: "gateway",
-  });
+  return new ArmError(
+    405,
+    "MethodNotAllowed",
+    `The HTTP method '${method}' is not supported for this resource.`,
+    {
+      origin: "gateway",
+    },
+  );
 }
 
 export function invalidRequestContent(reason: string): ArmError {
@@ -200,7 +212,12 @@ export function invalidResourceGroupName(name: string): ArmError {
 // Compute RP -----------------------------------------------------------------------------------
 
 export function invalidParameter(message: string, target?: string): ArmError {
-  return new ArmError(400, "InvalidParameter", message, target === undefined ? { origin: "compute" } : { origin: "compute", target });
+  return new ArmError(
+    400,
+    "InvalidParameter",
+    message,
+    target === undefined ? { origin: "compute" } : { origin: "compute", target },
+  );
 }
 
 export function operationNotAllowed(message: string): ArmError {

@@ -15,15 +15,21 @@ import { resolveOptions, type SimulatorOptions } from "./options.js";
 import type { StateSnapshot } from "./state/store.js";
 import { loadOrCreateCertificates } from "./tls/certificates.js";
 
+export { READER_ROLE_ID } from "./arm/roleDefinitions.js";
 export { type SimClientOptions, simClientOptions } from "./clientOptions.js";
 export type { Fixtures } from "./control/fixtures.js";
 export type { FaultSpec } from "./http/faults.js";
 export type { RequestRecord, RequestStats } from "./http/requestLog.js";
-export { type CallClass, type Durations, type LimitOptions, RECORDED_DURATIONS, type SimulatorOptions } from "./options.js";
+export {
+  type CallClass,
+  type Durations,
+  type LimitOptions,
+  RECORDED_DURATIONS,
+  type SimulatorOptions,
+} from "./options.js";
 export type { StateSnapshot } from "./state/store.js";
 export { COMPUTE_BUCKETS, type ComputeBucket } from "./throttle/limits.js";
 export { type CallerIdentity, mintToken, readToken, type TokenClaims } from "./token.js";
-export { READER_ROLE_ID } from "./arm/roleDefinitions.js";
 
 export interface Simulator {
   /** `https://127.0.0.1:PORT`: the ARM endpoint to give SDK clients. */

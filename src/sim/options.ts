@@ -61,7 +61,9 @@ export interface LimitOptions {
   /** Overrides per Compute bucket, before `scale`. */
   buckets?: Partial<Record<ComputeBucket, { per3Min?: number; per30Min?: number }>>;
   /** Overrides of ARM's per-subscription token buckets, before `scale`. */
-  subscription?: Partial<Record<"reads" | "writes" | "deletes", { capacity?: number; refillPerSecond?: number }>>;
+  subscription?: Partial<
+    Record<"reads" | "writes" | "deletes", { capacity?: number; refillPerSecond?: number }>
+  >;
 }
 
 export interface SimulatorOptions {

@@ -1,11 +1,6 @@
 // The foundation every integration test stands on: the shared test cluster (whichever TEST_CLUSTER
 // chose) stores objects, serves watches to client-node informers, and enforces RBAC.
-import {
-  CoreV1Api,
-  type KubernetesObject,
-  makeInformer,
-  type V1ConfigMap,
-} from "@kubernetes/client-node";
+import { CoreV1Api, type KubernetesObject, makeInformer, type V1ConfigMap } from "@kubernetes/client-node";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { type TestCluster, testCluster } from "../support/cluster.js";
 
@@ -84,7 +79,15 @@ describe("the test cluster", () => {
     expect(denied.code).not.toBe(0);
     expect(denied.stderr).toMatch(/forbidden/i);
 
-    await ok(["create", "role", "configmap-reader", "--verb=get,list,watch", "--resource=configmaps", "-n", namespace]);
+    await ok([
+      "create",
+      "role",
+      "configmap-reader",
+      "--verb=get,list,watch",
+      "--resource=configmaps",
+      "-n",
+      namespace,
+    ]);
     await ok([
       "create",
       "rolebinding",

@@ -1,6 +1,5 @@
 // A test run that dies without cleaning up (SIGKILL, OOM) must not leave etcd and kube-apiserver
 // running into the next run: the next start reaps control planes whose owner process is dead.
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -9,22 +8,8 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, expect, it } from "vitest";
 import { reapStaleControlPlanes } from "../../src/controlplane/index.js";
-import { testCluster } from "../support/cluster.js";
-
-// Node runs the TypeScript sources itself (type stripping) once `./x.js` imports resolve to `./x.ts`.
-const RESOLVE_TS_HOOK = `
-import { registerHooks } from "node:module";
-registerHooks({
-  resolve(specifier, context, next) {
-    try {
-      return next(specifier, context);
-    } catch (err) {
-      if (specifier.startsWith(".") && specifier.endsWith(".js")) return next(specifier.slice(0, -3) + ".ts", context);
-      throw err;
-    }
-  },
-});
-`;
+import { testBinDir } from "../support/cluster.js";
+import { spawnTypeScript } from "./run-typescript.js";
 
 const OWNER = `
 import { startControlPlane } from ${JSON.stringify(resolve("src/controlplane/index.ts"))};
@@ -39,16 +24,12 @@ afterAll(async () => {
 });
 
 it("reaps the control plane of an owner that was SIGKILLed", async () => {
-  const { binDir } = await testCluster();
+  const binDir = testBinDir();
   scratch = await mkdtemp(join(tmpdir(), "ago-reap-test-"));
-  await writeFile(join(scratch, "hook.mjs"), RESOLVE_TS_HOOK);
   await writeFile(join(scratch, "owner.mjs"), OWNER);
 
-  const owner = spawn(process.execPath, ["--import", join(scratch, "hook.mjs"), join(scratch, "owner.mjs")], {
-    env: { ...process.env, BIN_DIR: binDir },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const [line] = (await once(createInterface({ input: owner.stdout }), "line")) as [string];
+  const owner = spawnTypeScript(join(scratch, "owner.mjs"), [], { ...process.env, BIN_DIR: binDir });
+  const [line] = (await once(createInterface({ input: owner.stdout! }), "line")) as [string];
   const started = JSON.parse(line) as { dataDir: string; processes: { pid: number }[] };
   expect(started.processes).toHaveLength(2);
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { type ControlPlane, startControlPlane } from "../../src/controlplane/index.js";
-import { testCluster } from "../support/cluster.js";
+import { testBinDir } from "../support/cluster.js";
 
 const planes: ControlPlane[] = [];
 let dataDir: string | undefined;
@@ -16,7 +16,7 @@ afterAll(async () => {
 });
 
 it("keeps objects across a stop and a start with the same data dir", async () => {
-  const { binDir } = await testCluster();
+  const binDir = testBinDir();
   dataDir = await mkdtemp(join(tmpdir(), "ago-restart-test-"));
 
   const first = await startControlPlane({ dataDir, binDir });
@@ -35,6 +35,14 @@ it("keeps objects across a stop and a start with the same data dir", async () =>
   planes.push(second);
   expect(second.kubeconfigPath).toBe(first.kubeconfigPath);
   expect(await readFile(second.caFile, "utf8")).toBe(caBefore);
-  const answer = await ok(second, ["get", "configmap", "kept", "-n", "survivor", "-o", "jsonpath={.data.answer}"]);
+  const answer = await ok(second, [
+    "get",
+    "configmap",
+    "kept",
+    "-n",
+    "survivor",
+    "-o",
+    "jsonpath={.data.answer}",
+  ]);
   expect(answer).toBe("42");
 });

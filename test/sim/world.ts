@@ -9,9 +9,19 @@ export const CONSUMER_SUBSCRIPTION = "34a4ab42-0d72-47d9-bd1a-aed207386dac";
 export const OTHER_TENANT_SUBSCRIPTION = "5c1d3e2f-0000-4000-8000-00000000b0b0";
 export const RG = "clitest.rg000001";
 
-export const OWNER: StaticIdentity = { tenantId: TENANT, objectId: "6f4b3a1e-0000-4000-8000-000000000001", appId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46" };
-export const CONSUMER: StaticIdentity = { tenantId: TENANT, objectId: "6f4b3a1e-0000-4000-8000-000000000002" };
-export const FOREIGNER: StaticIdentity = { tenantId: OTHER_TENANT, objectId: "6f4b3a1e-0000-4000-8000-000000000003" };
+export const OWNER: StaticIdentity = {
+  tenantId: TENANT,
+  objectId: "6f4b3a1e-0000-4000-8000-000000000001",
+  appId: "04b07795-8ddb-461a-bbee-02f9e1bf7b46",
+};
+export const CONSUMER: StaticIdentity = {
+  tenantId: TENANT,
+  objectId: "6f4b3a1e-0000-4000-8000-000000000002",
+};
+export const FOREIGNER: StaticIdentity = {
+  tenantId: OTHER_TENANT,
+  objectId: "6f4b3a1e-0000-4000-8000-000000000003",
+};
 
 export const MANAGED_IMAGE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/images/managedImage1`;
 export const SECOND_IMAGE = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/images/managedImage2`;

@@ -3,23 +3,26 @@
 // data are made on the host (src/controlplane/prepare) and bind-mounted at the same path, so the very
 // same command lines work inside. Containers share the host network and listen on 127.0.0.1 only.
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import type { GenericContainer, StartedTestContainer } from "testcontainers";
 import {
   apiserverFlags,
   etcdFlags,
   ownerAlive,
-  ownerOfThisProcess,
   type PreparedControlPlane,
+  type ProcessOwner,
   prepareControlPlane,
   waitForReadyz,
 } from "../../src/controlplane/index.js";
-import type { StartedCluster } from "./cluster.js";
+import type { ClusterPlan, StartedCluster } from "./shared-cluster.js";
 
 const OWNER_PID_LABEL = "dev.azure-gallery-operator.owner-pid";
 const OWNER_START_LABEL = "dev.azure-gallery-operator.owner-start";
+
+/** Labels that let a later run remove containers whose owner process died (see `removeOrphans`). */
+export function ownerLabels(owner: ProcessOwner): Record<string, string> {
+  return { [OWNER_PID_LABEL]: String(owner.pid), [OWNER_START_LABEL]: owner.startTime ?? "" };
+}
 
 /** The image tools/docker/setup.sh builds: tagged with the same version key as the binaries' cache. */
 export function controlPlaneImage(binDir: string): string {
@@ -32,63 +35,77 @@ export function controlPlaneImage(binDir: string): string {
  * Flow:
  * 1. Removes containers of earlier runs whose owner process died (Ryuk, testcontainers' own reaper,
  *    is disabled: it would need a pulled image).
- * 2. Prepares a temporary data dir on the host (certificates, ports, kubeconfig).
- * 3. Starts both containers (host network, never pulls, not privileged), logs to `<dir>/logs/`.
+ * 2. Prepares a data dir on the host under the run's state dir (certificates, ports, kubeconfig).
+ * 3. Starts both containers (host network, never pulls, not privileged), logs to `<dir>/logs/`,
+ *    labelled with the run's owner process.
  *
  * Errors: rejects when the image is missing (run `bash tools/docker/setup.sh`), or the apiserver is
  * not ready within two minutes (with the logs' location).
  */
-export async function startContainersCluster(binDir: string): Promise<StartedCluster> {
-  // Read by testcontainers when it first talks to the engine; set before it is loaded.
-  process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
-  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "127.0.0.1";
-  const tc = await import("testcontainers");
+export async function startContainersCluster(plan: ClusterPlan): Promise<StartedCluster> {
+  const tc = await testcontainers();
   await removeOrphans(tc);
 
-  const root = await mkdtemp(join(tmpdir(), "ago-containers-"));
+  const root = join(plan.stateDir, "containers");
   const prepared = await prepareControlPlane(root);
   const { layout, pki, ports, server } = prepared;
-  const owner = ownerOfThisProcess();
   const base = (name: string): GenericContainer =>
-    new tc.GenericContainer(controlPlaneImage(binDir))
+    new tc.GenericContainer(controlPlaneImage(plan.binDir))
       .withNetworkMode("host")
       .withPullPolicy(tc.PullPolicy.neverPull())
       .withBindMounts([{ source: root, target: root, mode: "rw" }])
-      .withLabels({ [OWNER_PID_LABEL]: String(owner.pid), [OWNER_START_LABEL]: owner.startTime ?? "" })
+      .withLabels(ownerLabels(plan.owner))
       .withEntrypoint([`/usr/local/bin/${name}`])
       .withLogConsumer((stream) => stream.pipe(createWriteStream(join(layout.logs, `${name}.log`))));
 
   const started: StartedTestContainer[] = [];
-  const stop = async () => {
-    for (const container of started.reverse()) await container.stop({ timeout: 5_000 });
-    await rm(root, { recursive: true, force: true });
-  };
   try {
     started.push(await base("etcd").withCommand(etcdFlags(layout.etcd, ports)).start());
     started.push(
-      await base("kube-apiserver").withCommand(apiserverFlags(pki, layout.apiserverCerts, ports)).start(),
+      await base("kube-apiserver")
+        .withCommand(apiserverFlags(pki, layout.apiserverCerts, ports))
+        .start(),
     );
     await waitForReadyz(readyzClient(prepared, server), 120_000, () => undefined);
   } catch (err) {
-    await Promise.all(started.map((c) => c.stop({ timeout: 1_000 }).catch(() => {})));
+    await removeContainers(started.map((c) => c.getId()));
     throw new Error(`containers cluster failed (logs in ${layout.logs}): ${err}`, { cause: err });
   }
-  return { shared: { kind: "containers", kubeconfigPath: layout.kubeconfig, binDir }, stop };
+  return {
+    shared: { kind: "containers", kubeconfigPath: layout.kubeconfig, binDir: plan.binDir },
+    teardown: { kind: "containers", ids: started.map((c) => c.getId()).reverse() },
+  };
+}
+
+/** Stops and removes containers by id, in the order given; ids already gone are skipped. */
+export async function removeContainers(ids: string[]): Promise<void> {
+  const client = await (await testcontainers()).getContainerRuntimeClient();
+  for (const id of ids) {
+    const container = client.container.getById(id);
+    await client.container.stop(container, { timeout: 5 }).catch(() => {});
+    await client.container.remove(container, { removeVolumes: true }).catch(() => {});
+  }
+}
+
+/** testcontainers, configured for an engine that cannot pull (Ryuk, its reaper, is an image). */
+export async function testcontainers(): Promise<typeof import("testcontainers")> {
+  // Read when testcontainers first talks to the engine; set before it is loaded.
+  process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+  process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "127.0.0.1";
+  return import("testcontainers");
 }
 
 function readyzClient({ pki }: PreparedControlPlane, server: string) {
   return { server, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey };
 }
 
+// A crashed run (SIGKILL) leaves its containers running; their owner label says whose they were.
 async function removeOrphans(tc: typeof import("testcontainers")): Promise<void> {
   const client = await tc.getContainerRuntimeClient();
-  for (const info of await client.container.list()) {
+  const orphans = (await client.container.list()).filter((info) => {
     const pid = Number(info.Labels[OWNER_PID_LABEL]);
-    if (!pid) continue;
     const startTime = info.Labels[OWNER_START_LABEL] || undefined;
-    if (ownerAlive({ pid, ...(startTime ? { startTime } : {}) })) continue;
-    const container = client.container.getById(info.Id);
-    await client.container.stop(container, { timeout: 0 }).catch(() => {});
-    await client.container.remove(container, { removeVolumes: true }).catch(() => {});
-  }
+    return pid > 0 && !ownerAlive(startTime ? { pid, startTime } : { pid });
+  });
+  await removeContainers(orphans.map((info) => info.Id));
 }

@@ -1,14 +1,16 @@
 // The cluster every integration test talks to. The vitest global setup (test/support/global-setup.ts)
-// starts ONE cluster for the whole run and hands its kubeconfig to the test files through
-// `provide`/`inject`; this module turns that into a ready-to-use admin client and a kubectl runner.
+// decides which cluster the run shares; the first test file to call `testCluster()` starts it
+// (test/support/shared-cluster.ts) and every later one reuses it. This module turns it into a
+// ready-to-use admin client and a kubectl runner.
 import { randomBytes } from "node:crypto";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
 import { type KubectlOptions, type KubectlResult, runKubectl } from "../../src/controlplane/index.js";
+import { type ClusterPlan, ensureSharedCluster } from "./shared-cluster.js";
 
 export type { KubectlOptions, KubectlResult };
 
-/** What the global setup shares with test files (must stay serialisable: it crosses processes). */
+/** The running shared cluster, as test files see it. */
 export interface SharedCluster {
   /** Which of the cluster choices is running: "kubeconfig" | "processes" | "containers" | "k3s". */
   kind: string;
@@ -17,15 +19,9 @@ export interface SharedCluster {
   binDir: string;
 }
 
-/** A cluster the global setup started, and how to end it. */
-export interface StartedCluster {
-  shared: SharedCluster;
-  stop(): Promise<void>;
-}
-
 declare module "vitest" {
   export interface ProvidedContext {
-    agoCluster: SharedCluster;
+    agoClusterPlan: ClusterPlan;
   }
 }
 
@@ -41,32 +37,38 @@ export interface TestCluster {
   newNamespace(prefix: string): Promise<string>;
 }
 
-let cached: TestCluster | undefined;
+let cached: Promise<TestCluster> | undefined;
 
 /**
  * The shared test cluster, for use inside a test file.
  *
  * Flow:
- * 1. Reads what the global setup provided (kubeconfig path, bin dir).
- * 2. Loads an admin `KubeConfig` from it, once per test file worker.
+ * 1. Reads the plan the global setup provided (which cluster, where its state goes).
+ * 2. Starts the cluster if no test file of this run has yet, else waits for / reuses it.
+ * 3. Loads an admin `KubeConfig`, once per test file worker.
  *
- * Guarantees: the cluster answered `/readyz` before any test file started; every call in one worker
- * returns the same object.
+ * Guarantees: the cluster answered `/readyz` before this resolves; every call in one worker returns
+ * the same object. Call it from `beforeAll` (the first call may take several seconds).
  *
  * Caveats: namespaces made with `newNamespace` are not deleted for you (the cluster is thrown away at
  * the end of the run, and namespace deletion needs kube-controller-manager, which only the default
  * local control plane runs). Tests that need a cluster of their own (restarting it, say) start one
  * with `startControlPlane` from `src/controlplane`.
  *
- * Errors: throws when the global setup did not run (vitest started with another config).
+ * Errors: throws when the global setup did not run (vitest started with another config), when the
+ * run has no cluster (TEST_CLUSTER=none), or with the reason the cluster failed to start.
  */
 export async function testCluster(): Promise<TestCluster> {
-  if (cached) return cached;
-  const shared = sharedCluster();
+  cached ??= connect();
+  return cached;
+}
+
+async function connect(): Promise<TestCluster> {
+  const shared = await ensureSharedCluster(plan());
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(shared.kubeconfigPath);
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  cached = {
+  return {
     ...shared,
     kubeConfig,
     kubectl: (args, opts) => runKubectl(shared.binDir, shared.kubeconfigPath, args, opts),
@@ -76,7 +78,16 @@ export async function testCluster(): Promise<TestCluster> {
       return name;
     },
   };
-  return cached;
+}
+
+/**
+ * The directory with kubectl, helm, etcd, kube-apiserver and kube-controller-manager, without
+ * starting the shared cluster: for tests that start control planes of their own.
+ */
+export function testBinDir(): string {
+  const { binDir } = plan();
+  if (!binDir) throw new Error("TEST_CLUSTER=none: this run resolved no control-plane binaries");
+  return binDir;
 }
 
 /** Creates a uniquely named namespace in the shared test cluster (shorthand for `testCluster()`). */
@@ -84,14 +95,14 @@ export async function newNamespace(prefix: string): Promise<string> {
   return (await testCluster()).newNamespace(prefix);
 }
 
-function sharedCluster(): SharedCluster {
-  const shared = inject("agoCluster");
-  if (!shared) {
+function plan(): ClusterPlan {
+  const provided = inject("agoClusterPlan");
+  if (!provided) {
     throw new Error(
       "no test cluster: test/support/global-setup.ts did not run (it is wired in vitest.config.ts as globalSetup)",
     );
   }
-  return shared;
+  return provided;
 }
 
 // Namespace names are DNS labels: at most 63 characters, lower case, starting with a letter.

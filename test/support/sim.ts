@@ -4,7 +4,13 @@ import { request as httpsRequest } from "node:https";
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ComputeManagementClient, restorePoller, type SharingUpdate } from "@azure/arm-compute";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { mintToken, type Simulator, type SimulatorOptions, simClientOptions, startSimulator } from "../../src/sim/index.js";
+import {
+  mintToken,
+  type Simulator,
+  type SimulatorOptions,
+  simClientOptions,
+  startSimulator,
+} from "../../src/sim/index.js";
 
 export { simClientOptions };
 
@@ -33,14 +39,22 @@ export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simu
  * (Not much faster: ARM's read bucket refills 25 tokens a second, and the simulator enforces it.) */
 export const FAST_POLL = { updateIntervalInMs: 20 } as const;
 
-export function computeClient(sim: Simulator, identity: StaticIdentity, subscriptionId: string): ComputeManagementClient {
+export function computeClient(
+  sim: Simulator,
+  identity: StaticIdentity,
+  subscriptionId: string,
+): ComputeManagementClient {
   return new ComputeManagementClient(staticCredential(identity), subscriptionId, {
     ...simClientOptions(sim),
     retryOptions: { maxRetries: 0 },
   });
 }
 
-export function authorizationClient(sim: Simulator, identity: StaticIdentity, subscriptionId: string): AuthorizationManagementClient {
+export function authorizationClient(
+  sim: Simulator,
+  identity: StaticIdentity,
+  subscriptionId: string,
+): AuthorizationManagementClient {
   return new AuthorizationManagementClient(staticCredential(identity), subscriptionId, simClientOptions(sim));
 }
 
@@ -66,9 +80,15 @@ export interface RawRequest {
 /** One HTTPS request to the simulator with node:https, trusting its CA; the answer verbatim. */
 export function armRequest(sim: Simulator, request: RawRequest): Promise<RawResponse> {
   const url = new URL(request.path, sim.endpoint);
-  const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+  const body =
+    request.body === undefined
+      ? undefined
+      : typeof request.body === "string"
+        ? request.body
+        : JSON.stringify(request.body);
   const headers: Record<string, string> = { ...request.headers };
-  if (request.identity) headers.authorization = `Bearer ${mintToken({ tid: request.identity.tenantId, oid: request.identity.objectId, appid: request.identity.appId })}`;
+  if (request.identity)
+    headers.authorization = `Bearer ${mintToken({ tid: request.identity.tenantId, oid: request.identity.objectId, appid: request.identity.appId })}`;
   else if (request.authorization) headers.authorization = request.authorization;
   if (body !== undefined) {
     headers["content-type"] = "application/json";
@@ -76,7 +96,14 @@ export function armRequest(sim: Simulator, request: RawRequest): Promise<RawResp
   }
   return new Promise((resolve, reject) => {
     const req = httpsRequest(
-      { method: request.method ?? "GET", hostname: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, headers, ca: sim.caPem },
+      {
+        method: request.method ?? "GET",
+        hostname: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        headers,
+        ca: sim.caPem,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -85,7 +112,9 @@ export function armRequest(sim: Simulator, request: RawRequest): Promise<RawResp
           for (let i = 0; i < res.rawHeaders.length; i += 2) names.push(res.rawHeaders[i] ?? "");
           resolve({
             status: res.statusCode ?? 0,
-            headers: Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")])),
+            headers: Object.fromEntries(
+              Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]),
+            ),
             headerNames: names,
             body: Buffer.concat(chunks).toString("utf8"),
           });
@@ -98,7 +127,12 @@ export function armRequest(sim: Simulator, request: RawRequest): Promise<RawResp
 }
 
 /** Calls the control API (`/_sim/{name}`) and parses its JSON answer. */
-export async function control<T = unknown>(sim: Simulator, method: string, name: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function control<T = unknown>(
+  sim: Simulator,
+  method: string,
+  name: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const answer = await armRequest(sim, { method, path: `/_sim/${name}`, body });
   return { status: answer.status, body: JSON.parse(answer.body) as T };
 }

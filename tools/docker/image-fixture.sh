@@ -6,8 +6,8 @@
 # The stand-in is built the way the real image is: a Debian bookworm root filesystem, the Node 24
 # binary in /usr/local/bin, npm in /usr/local/lib/node_modules/npm with npm/npx symlinks, and a
 # `node` user (uid 1000). Its parts come from package registries only:
-#   - Debian: the image tools/docker/setup.sh builds (AGO_DEBIAN_IMAGE), else our own
-#     `debootstrap --variant=minbase bookworm` imported with `docker import`;
+#   - Debian: AGO_DEBIAN_IMAGE, else the ago-debian-base:bookworm that tools/docker/setup.sh
+#     imports, else our own `debootstrap --variant=minbase bookworm` imported the same way;
 #   - Node: the binary of the npm `node` package in node_modules (the project's own Node 24);
 #   - npm: the npm registry's tarball (`npm pack npm@11`).
 # It also carries the host's CA bundle and points NODE_EXTRA_CA_CERTS at it, so `npm ci` inside
@@ -28,6 +28,9 @@ label="dev.azure-gallery-operator.fixture"
 cache="${AGO_CACHE_DIR:-$HOME/.cache/azure-gallery-operator}/docker-fixture"
 npm_spec="${AGO_FIXTURE_NPM:-npm@11}"
 mirror="${AGO_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# The same debootstrapped Debian that tools/docker/setup.sh imports for the control-plane image;
+# made here only when setup.sh has not run.
+setup_debian="ago-debian-base:bookworm"
 own_debian="ago-fixture/debian:bookworm-minbase"
 say() { echo "image-fixture: $*"; }
 fail() {
@@ -62,6 +65,8 @@ trap 'rm -rf "$work"' EXIT
 debian="${AGO_DEBIAN_IMAGE:-}"
 if [[ -n "$debian" ]]; then
   docker image inspect "$debian" >/dev/null 2>&1 || fail "AGO_DEBIAN_IMAGE=$debian is not a local image"
+elif docker image inspect "$setup_debian" >/dev/null 2>&1; then
+  debian="$setup_debian"
 elif docker image inspect "$own_debian" >/dev/null 2>&1; then
   debian="$own_debian"
 else

@@ -85,7 +85,10 @@ fi
 
 # --- 4. control-plane image --------------------------------------------------------------------
 # Tagged with the binaries' cache key (kubernetes, etcd and helm versions): new pins, new image.
-bin_dir="$(bash "$repo/tools/control-plane/build.sh" --print-dir)"
+if ! bin_dir="$(bash "$repo/tools/control-plane/build.sh" --print-dir 2>"$state_dir/binaries.log")"; then
+  cat "$state_dir/binaries.log" >&2
+  exit 1
+fi
 image="ago-control-plane:$(basename "$(dirname "$bin_dir")")"
 if docker image inspect "$image" >/dev/null 2>&1; then
   say "$image: present"
@@ -95,7 +98,11 @@ else
   cp "$here/control-plane.Dockerfile" "$context/Dockerfile"
   cp "$bin_dir/etcd" "$bin_dir/kube-apiserver" "$context/"
   # The classic builder: COPY needs no container and no network; BuildKit may not be installed.
-  DOCKER_BUILDKIT=0 docker build --quiet --build-arg "BASE=$base_image" -t "$image" "$context" >/dev/null
+  if ! DOCKER_BUILDKIT=0 docker build --quiet --build-arg "BASE=$base_image" -t "$image" "$context" \
+    >"$state_dir/build.log" 2>&1; then
+    cat "$state_dir/build.log" >&2
+    exit 1
+  fi
   say "$image: built"
 fi
 say "ready: TEST_CLUSTER=containers npx vitest run"

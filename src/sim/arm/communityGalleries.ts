@@ -3,7 +3,6 @@
 import { computeNotFound } from "../errors.js";
 import { computeResponse } from "../http/response.js";
 import type { CommunityInfo, GalleryRecord, ImageRecord } from "../state/model.js";
-import { type ArmContext, type ArmHandler, param } from "./context.js";
 import {
   COMMUNITY_DISCLAIMER,
   consumerImageProperties,
@@ -12,6 +11,7 @@ import {
   servesRegion,
   visibleVersions,
 } from "./consumerViews.js";
+import { type ArmContext, type ArmHandler, param } from "./context.js";
 
 interface CommunityGallery {
   gallery: GalleryRecord;
@@ -33,7 +33,9 @@ function requireCommunityGallery(ctx: ArmContext): CommunityGallery {
 }
 
 function requireCommunityImage(ctx: ArmContext, gallery: GalleryRecord): ImageRecord {
-  const image = ctx.core.store.images.childrenOf(gallery.id).find((i) => i.name.toLowerCase() === param(ctx, "image").toLowerCase());
+  const image = ctx.core.store.images
+    .childrenOf(gallery.id)
+    .find((i) => i.name.toLowerCase() === param(ctx, "image").toLowerCase());
   if (!image) throw computeNotFound();
   return image;
 }
@@ -67,7 +69,12 @@ export const listCommunityImages: ArmHandler = (ctx) => {
   const value = ctx.core.store.images
     .childrenOf(gallery.id)
     .map((image) =>
-      consumerItem(consumerImageProperties(image, true), param(ctx, "location"), image.name, `/CommunityGalleries/${publicName}/Images/${image.name}`),
+      consumerItem(
+        consumerImageProperties(image, true),
+        param(ctx, "location"),
+        image.name,
+        `/CommunityGalleries/${publicName}/Images/${image.name}`,
+      ),
     );
   return computeResponse(200, { value });
 };
@@ -78,7 +85,12 @@ export const getCommunityImage: ArmHandler = (ctx) => {
   const image = requireCommunityImage(ctx, gallery);
   return computeResponse(
     200,
-    consumerItem(consumerImageProperties(image, true), param(ctx, "location"), image.name, `/CommunityGalleries/${publicName}/Images/${image.name}`),
+    consumerItem(
+      consumerImageProperties(image, true),
+      param(ctx, "location"),
+      image.name,
+      `/CommunityGalleries/${publicName}/Images/${image.name}`,
+    ),
   );
 };
 
@@ -103,7 +115,9 @@ export const getCommunityVersion: ArmHandler = (ctx) => {
   const { gallery, publicName } = requireCommunityGallery(ctx);
   const image = requireCommunityImage(ctx, gallery);
   const location = param(ctx, "location");
-  const version = visibleVersions(ctx.core.store, image, location).find((v) => v.name === param(ctx, "version"));
+  const version = visibleVersions(ctx.core.store, image, location).find(
+    (v) => v.name === param(ctx, "version"),
+  );
   if (!version) throw computeNotFound();
   return computeResponse(
     200,

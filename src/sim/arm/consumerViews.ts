@@ -17,7 +17,9 @@ export function servesRegion(store: Store, gallery: GalleryRecord, location: str
   return store.images
     .childrenOf(gallery.id)
     .some((image) =>
-      store.versions.childrenOf(image.id).some((v) => v.publishing.targetRegions.some((t) => t.name === wanted)),
+      store.versions
+        .childrenOf(image.id)
+        .some((v) => v.publishing.targetRegions.some((t) => t.name === wanted)),
     );
 }
 
@@ -26,7 +28,12 @@ export function visibleVersions(store: Store, image: ImageRecord, location: stri
   const wanted = normalizeRegion(location);
   return store.versions
     .childrenOf(image.id)
-    .filter((v) => v.materialized && v.provisioningState !== "Deleting" && v.publishing.targetRegions.some((t) => t.name === wanted));
+    .filter(
+      (v) =>
+        v.materialized &&
+        v.provisioningState !== "Deleting" &&
+        v.publishing.targetRegions.some((t) => t.name === wanted),
+    );
 }
 
 export function consumerImageProperties(image: ImageRecord, community: boolean): Record<string, unknown> {
@@ -46,9 +53,16 @@ export function consumerImageProperties(image: ImageRecord, community: boolean):
   });
 }
 
-export function consumerVersionProperties(version: VersionRecord, community: boolean): Record<string, unknown> {
+export function consumerVersionProperties(
+  version: VersionRecord,
+  community: boolean,
+): Record<string, unknown> {
   const disks = version.disks;
-  const dataDiskImages = disks.dataDisks.map((d) => ({ lun: d.lun, diskSizeGB: d.sizeGB, hostCaching: d.hostCaching }));
+  const dataDiskImages = disks.dataDisks.map((d) => ({
+    lun: d.lun,
+    diskSizeGB: d.sizeGB,
+    hostCaching: d.hostCaching,
+  }));
   return defined({
     disclaimer: community ? COMMUNITY_DISCLAIMER : undefined,
     publishedDate: formatArmTime(version.publishing.publishedDate),

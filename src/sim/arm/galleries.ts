@@ -1,7 +1,13 @@
 // Gallery routes: PUT (create/update), GET (with `$select=Permissions` and
 // `$expand=sharingProfile/Groups`), list by resource group and subscription, DELETE.
-import { cannotDeleteResource, computeConflict, invalidParameter, invalidResourceLocation, operationNotAllowed } from "../errors.js";
-import { emptyResponse, computeResponse } from "../http/response.js";
+import {
+  cannotDeleteResource,
+  computeConflict,
+  invalidParameter,
+  invalidResourceLocation,
+  operationNotAllowed,
+} from "../errors.js";
+import { computeResponse, emptyResponse } from "../http/response.js";
 import { isObject, type JsonObject } from "../json.js";
 import { normalizeRegion } from "../regions.js";
 import type { CommunityInfo, GalleryRecord, Permissions, SharingState } from "../state/model.js";
@@ -63,7 +69,10 @@ function readSharing(properties: JsonObject, existing: GalleryRecord | undefined
   };
 }
 
-function readSoftDelete(properties: JsonObject, existing: GalleryRecord | undefined): GalleryRecord["softDelete"] {
+function readSoftDelete(
+  properties: JsonObject,
+  existing: GalleryRecord | undefined,
+): GalleryRecord["softDelete"] {
   const policy = properties.softDeletePolicy;
   if (!isObject(policy)) return existing?.softDelete;
   return { isSoftDeleteEnabled: policy.isSoftDeleteEnabled === true };
@@ -130,7 +139,12 @@ export const putGallery: ArmHandler = (ctx) => {
   });
   gallery.operationId = operation.id;
   ctx.core.store.galleries.put(gallery);
-  return putAccepted(ctx, existing ? 200 : 201, galleryBody(gallery, { withGroups: false, listItem: false }), operation);
+  return putAccepted(
+    ctx,
+    existing ? 200 : 201,
+    galleryBody(gallery, { withGroups: false, listItem: false }),
+    operation,
+  );
 };
 
 export const getGallery: ArmHandler = (ctx) => {
@@ -168,7 +182,10 @@ export const deleteGallery: ArmHandler = (ctx) => {
   const gallery = findGallery(ctx);
   if (!gallery) return emptyResponse(204);
   const images = ctx.core.store.images.childrenOf(gallery.id);
-  if (images.length > 0) throw cannotDeleteResource(images.map((image) => `Microsoft.Compute/galleries/${gallery.name}/images/${image.name}`));
+  if (images.length > 0)
+    throw cannotDeleteResource(
+      images.map((image) => `Microsoft.Compute/galleries/${gallery.name}/images/${image.name}`),
+    );
   ctx.enterCompute("DeleteGallery");
   if (gallery.sharing?.permissions === "Community") {
     throw operationNotAllowed(

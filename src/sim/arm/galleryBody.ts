@@ -16,7 +16,10 @@ function sharingProfileBody(sharing: SharingState, withGroups: boolean): Record<
   const community = sharing.community;
   return defined({
     permissions: sharing.permissions,
-    groups: withGroups && sharing.groups.length > 0 ? sharing.groups.map((g) => ({ type: g.type, ids: [...g.ids] })) : undefined,
+    groups:
+      withGroups && sharing.groups.length > 0
+        ? sharing.groups.map((g) => ({ type: g.type, ids: [...g.ids] }))
+        : undefined,
     communityGalleryInfo: community
       ? defined({
           communityGalleryEnabled: community.enabled,

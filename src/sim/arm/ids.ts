@@ -20,7 +20,12 @@ export function galleryId(subscriptionId: string, resourceGroup: string, gallery
   return `${resourceGroupId(subscriptionId, resourceGroup)}/providers/${COMPUTE}/galleries/${gallery}`;
 }
 
-export function imageId(subscriptionId: string, resourceGroup: string, gallery: string, image: string): string {
+export function imageId(
+  subscriptionId: string,
+  resourceGroup: string,
+  gallery: string,
+  image: string,
+): string {
   return `${galleryId(subscriptionId, resourceGroup, gallery)}/images/${image}`;
 }
 
@@ -36,8 +41,9 @@ export function versionId(
 
 /** The same id with its resource-group segment upper-cased, as ARM's list responses spell it. */
 export function withUpperCaseResourceGroup(id: string): string {
-  return id.replace(/^(\/subscriptions\/[^/]+\/resourceGroups\/)([^/]+)/i, (_, prefix: string, rg: string) =>
-    `${prefix}${rg.toUpperCase()}`,
+  return id.replace(
+    /^(\/subscriptions\/[^/]+\/resourceGroups\/)([^/]+)/i,
+    (_, prefix: string, rg: string) => `${prefix}${rg.toUpperCase()}`,
   );
 }
 
@@ -57,9 +63,10 @@ const SOURCE_KINDS: Record<string, SourceKind> = {
 
 /** Splits the id of a managed image, VM, snapshot or disk; undefined for anything else. */
 export function parseSourceId(id: string): SourceIdParts | undefined {
-  const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/([^/]+)\/([^/]+)$/i.exec(
-    id.trim(),
-  );
+  const match =
+    /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/([^/]+)\/([^/]+)$/i.exec(
+      id.trim(),
+    );
   if (!match) return undefined;
   const [, subscriptionId = "", resourceGroup = "", type = "", name = ""] = match;
   const kind = SOURCE_KINDS[type.toLowerCase()];

@@ -40,7 +40,8 @@ function readImageProperties(properties: JsonObject): ImageProperties {
   const identifier = properties.identifier;
   if (!isObject(identifier)) throw missing("identifier");
   for (const field of ["publisher", "offer", "sku"] as const) {
-    if (typeof identifier[field] !== "string" || identifier[field] === "") throw missing(`identifier.${field}`);
+    if (typeof identifier[field] !== "string" || identifier[field] === "")
+      throw missing(`identifier.${field}`);
   }
   const features = Array.isArray(properties.features)
     ? properties.features.filter(isObject).map((f) => ({ name: String(f.name), value: String(f.value) }))
@@ -71,7 +72,11 @@ function readImageProperties(properties: JsonObject): ImageProperties {
 /** Properties a definition keeps for life; changing one is `PropertyChangeNotAllowed`. */
 function checkImmutable(before: ImageProperties, after: ImageProperties): void {
   const immutable: [string, unknown, unknown][] = [
-    ["identifier", JSON.stringify(before.identifier).toLowerCase(), JSON.stringify(after.identifier).toLowerCase()],
+    [
+      "identifier",
+      JSON.stringify(before.identifier).toLowerCase(),
+      JSON.stringify(after.identifier).toLowerCase(),
+    ],
     ["osType", before.osType, after.osType],
     ["osState", before.osState, after.osState],
     ["hyperVGeneration", before.hyperVGeneration, after.hyperVGeneration],
@@ -79,10 +84,15 @@ function checkImmutable(before: ImageProperties, after: ImageProperties): void {
   ];
   for (const [path, was, now] of immutable) {
     if (was !== now) {
-      throw new ArmError(409, "PropertyChangeNotAllowed", `Changing property '${PREFIX}.${path}' is not allowed.`, {
-        origin: "compute",
-        target: `${PREFIX}.${path}`,
-      });
+      throw new ArmError(
+        409,
+        "PropertyChangeNotAllowed",
+        `Changing property '${PREFIX}.${path}' is not allowed.`,
+        {
+          origin: "compute",
+          target: `${PREFIX}.${path}`,
+        },
+      );
     }
   }
 }
@@ -175,7 +185,9 @@ export const deleteImage: ArmHandler = (ctx) => {
   const versions = ctx.core.store.versions.childrenOf(image.id);
   if (versions.length > 0) {
     throw cannotDeleteResource(
-      versions.map((v) => `Microsoft.Compute/galleries/${image.gallery}/images/${image.name}/versions/${v.name}`),
+      versions.map(
+        (v) => `Microsoft.Compute/galleries/${image.gallery}/images/${image.name}/versions/${v.name}`,
+      ),
     );
   }
   ctx.enterCompute("DeleteGalleryImage");

@@ -1,9 +1,10 @@
 // Starting a long-running operation and answering its initial request the way the Compute RP
 // does (facts §3.1): PUT → 201/200 with the resource body and only `azure-asyncoperation`;
 // POST share and DELETE → 202 with an empty body, `azure-asyncoperation` and `location`.
-import type { OperationKind, OperationRecord, ResourceKind } from "../state/model.js";
-import { regionRpSpelling } from "../regions.js";
+
 import { computeResponse, emptyResponse, type SimResponse } from "../http/response.js";
+import { regionRpSpelling } from "../regions.js";
+import type { OperationKind, OperationRecord, ResourceKind } from "../state/model.js";
 import type { ArmContext } from "./context.js";
 
 export interface OperationRequest {
@@ -35,7 +36,12 @@ export function startOperation(ctx: ArmContext, request: OperationRequest): Oper
 }
 
 /** 201 (created) or 200 (updated) with the body and the operation's status URL. */
-export function putAccepted(ctx: ArmContext, status: 200 | 201, body: unknown, operation: OperationRecord): SimResponse {
+export function putAccepted(
+  ctx: ArmContext,
+  status: 200 | 201,
+  body: unknown,
+  operation: OperationRecord,
+): SimResponse {
   const urls = ctx.core.signer.urls(ctx.baseUrl, operation, ctx.now);
   return computeResponse(status, body, [["azure-asyncoperation", urls.status]]);
 }

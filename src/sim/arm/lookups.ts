@@ -19,7 +19,8 @@ export function findGallery(ctx: ArmContext): GalleryRecord | undefined {
 
 export function requireGallery(ctx: ArmContext): GalleryRecord {
   const gallery = findGallery(ctx);
-  if (!gallery) throw resourceNotFound(`Microsoft.Compute/galleries/${param(ctx, "gallery")}`, param(ctx, "rg"));
+  if (!gallery)
+    throw resourceNotFound(`Microsoft.Compute/galleries/${param(ctx, "gallery")}`, param(ctx, "rg"));
   return gallery;
 }
 
@@ -57,7 +58,13 @@ export function requireParentImage(ctx: ArmContext): ImageRecord {
 export function findVersion(ctx: ArmContext): VersionRecord | undefined {
   requireParentImage(ctx);
   return ctx.core.store.versions.get(
-    versionId(param(ctx, "sub"), param(ctx, "rg"), param(ctx, "gallery"), param(ctx, "image"), param(ctx, "version")),
+    versionId(
+      param(ctx, "sub"),
+      param(ctx, "rg"),
+      param(ctx, "gallery"),
+      param(ctx, "image"),
+      param(ctx, "version"),
+    ),
   );
 }
 

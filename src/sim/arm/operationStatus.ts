@@ -25,10 +25,13 @@ export const getOperationStatus: ArmHandler = (ctx) => {
   if (!operation || operation.subscriptionId.toLowerCase() !== param(ctx, "sub").toLowerCase()) {
     throw computeNotFound();
   }
-  if (queryValue(ctx, "monitor")?.toLowerCase() !== "true") return computeResponse(200, operationStatusBody(operation));
+  if (queryValue(ctx, "monitor")?.toLowerCase() !== "true")
+    return computeResponse(200, operationStatusBody(operation));
   switch (operation.status) {
     case "InProgress":
-      return emptyResponse(202, [["location", ctx.core.signer.urls(ctx.baseUrl, operation, ctx.now).monitor]]);
+      return emptyResponse(202, [
+        ["location", ctx.core.signer.urls(ctx.baseUrl, operation, ctx.now).monitor],
+      ]);
     case "Succeeded":
       return emptyResponse(200);
     default: {

@@ -52,7 +52,10 @@ export function roleAssignmentBody(assignment: RoleAssignmentRecord): Record<str
   };
 }
 
-function sameGrant(a: RoleAssignmentRecord, b: { principalId: string; roleDefinitionId: string; scope: string }): boolean {
+function sameGrant(
+  a: RoleAssignmentRecord,
+  b: { principalId: string; roleDefinitionId: string; scope: string },
+): boolean {
   return (
     a.principalId.toLowerCase() === b.principalId.toLowerCase() &&
     findRole(a.roleDefinitionId)?.id === findRole(b.roleDefinitionId)?.id &&
@@ -72,17 +75,31 @@ function sameGrant(a: RoleAssignmentRecord, b: { principalId: string; roleDefini
 export const putRoleAssignment: ArmHandler = (ctx) => {
   const name = param(ctx, "name");
   if (!GUID.test(name)) {
-    throw authorizationError(400, "InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+    throw authorizationError(
+      400,
+      "InvalidRoleAssignmentId",
+      `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`,
+    );
   }
-  const properties = isObject(ctx.body().properties) ? (ctx.body().properties as Record<string, unknown>) : {};
+  const properties = isObject(ctx.body().properties)
+    ? (ctx.body().properties as Record<string, unknown>)
+    : {};
   const roleDefinitionId = typeof properties.roleDefinitionId === "string" ? properties.roleDefinitionId : "";
   const role = findRole(roleDefinitionId);
   if (!role) {
-    throw authorizationError(400, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${roleDefinitionId.split("/").pop() ?? ""}' does not exist.`);
+    throw authorizationError(
+      400,
+      "RoleDefinitionDoesNotExist",
+      `The specified role definition with ID '${roleDefinitionId.split("/").pop() ?? ""}' does not exist.`,
+    );
   }
   const principalId = typeof properties.principalId === "string" ? properties.principalId : "";
   if (!GUID.test(principalId)) {
-    throw authorizationError(400, "InvalidPrincipalId", "A valid principal ID must be provided for role assignment.");
+    throw authorizationError(
+      400,
+      "InvalidPrincipalId",
+      "A valid principal ID must be provided for role assignment.",
+    );
   }
   const scope = scopeOf(ctx);
   const id = assignmentId(scope, name);
@@ -91,13 +108,21 @@ export const putRoleAssignment: ArmHandler = (ctx) => {
   const existing = store.get(idKey(id));
   if (existing) {
     if (!sameGrant(existing, grant)) {
-      throw authorizationError(400, "RoleAssignmentUpdateNotPermitted", "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.");
+      throw authorizationError(
+        400,
+        "RoleAssignmentUpdateNotPermitted",
+        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+      );
     }
     return compactResponse(201, roleAssignmentBody(existing));
   }
   const duplicate = [...store.values()].find((assignment) => sameGrant(assignment, grant));
   if (duplicate) {
-    throw authorizationError(409, "RoleAssignmentExists", `The role assignment already exists. The ID of the existing role assignment is ${duplicate.name.replace(/-/g, "")}.`);
+    throw authorizationError(
+      409,
+      "RoleAssignmentExists",
+      `The role assignment already exists. The ID of the existing role assignment is ${duplicate.name.replace(/-/g, "")}.`,
+    );
   }
   const caller = ctx.caller.objectId ?? ctx.caller.appId ?? null;
   const assignment: RoleAssignmentRecord = {
@@ -107,7 +132,8 @@ export const putRoleAssignment: ArmHandler = (ctx) => {
     principalType: typeof properties.principalType === "string" ? properties.principalType : "User",
     description: typeof properties.description === "string" ? properties.description : undefined,
     condition: typeof properties.condition === "string" ? properties.condition : undefined,
-    conditionVersion: typeof properties.conditionVersion === "string" ? properties.conditionVersion : undefined,
+    conditionVersion:
+      typeof properties.conditionVersion === "string" ? properties.conditionVersion : undefined,
     createdOn: ctx.now,
     updatedOn: ctx.now,
     createdBy: caller,
@@ -119,9 +145,15 @@ export const putRoleAssignment: ArmHandler = (ctx) => {
 };
 
 export const getRoleAssignment: ArmHandler = (ctx) => {
-  const assignment = ctx.core.store.roleAssignments.get(idKey(assignmentId(scopeOf(ctx), param(ctx, "name"))));
+  const assignment = ctx.core.store.roleAssignments.get(
+    idKey(assignmentId(scopeOf(ctx), param(ctx, "name"))),
+  );
   if (!assignment) {
-    throw authorizationError(404, "RoleAssignmentNotFound", `The role assignment '${param(ctx, "name")}' is not found.`);
+    throw authorizationError(
+      404,
+      "RoleAssignmentNotFound",
+      `The role assignment '${param(ctx, "name")}' is not found.`,
+    );
   }
   return compactResponse(200, roleAssignmentBody(assignment));
 };
@@ -144,7 +176,8 @@ export const deleteRoleAssignment: ArmHandler = (ctx) => {
 export const listRoleAssignments: ArmHandler = (ctx) => {
   const filter = queryValue(ctx, "$filter") ?? "";
   const atScope = /atScope\(\)/i.test(filter);
-  const principal = (/principalId\s+eq\s+'([^']*)'/i.exec(filter) ?? /assignedTo\('([^']*)'\)/i.exec(filter))?.[1];
+  const principal = (/principalId\s+eq\s+'([^']*)'/i.exec(filter) ??
+    /assignedTo\('([^']*)'\)/i.exec(filter))?.[1];
   const scope = scopeOf(ctx);
   const value = [...ctx.core.store.roleAssignments.values()]
     .filter((a) => (atScope ? covers(a.scope, scope) : covers(a.scope, scope) || covers(scope, a.scope)))

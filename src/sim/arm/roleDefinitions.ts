@@ -14,11 +14,39 @@ interface BuiltInRole {
 export const READER_ROLE_ID = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
 export const BUILT_IN_ROLES: BuiltInRole[] = [
-  { id: READER_ROLE_ID, roleName: "Reader", description: "View all resources, but does not allow you to make any changes.", actions: ["*/read"] },
-  { id: "b24988ac-6180-42a0-ab88-20f7382dd24c", roleName: "Contributor", description: "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.", actions: ["*"] },
-  { id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", roleName: "Owner", description: "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.", actions: ["*"] },
-  { id: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", roleName: "User Access Administrator", description: "Lets you manage user access to Azure resources.", actions: ["*/read", "Microsoft.Authorization/*"] },
-  { id: "1ef6a3be-d0ac-425d-8c01-acb62866290b", roleName: "Compute Gallery Sharing Admin", description: "This role allows user to share gallery to another subscription/tenant or share it to the public (community gallery).", actions: ["Microsoft.Compute/galleries/share/action", "Microsoft.Compute/galleries/read"] },
+  {
+    id: READER_ROLE_ID,
+    roleName: "Reader",
+    description: "View all resources, but does not allow you to make any changes.",
+    actions: ["*/read"],
+  },
+  {
+    id: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    roleName: "Contributor",
+    description:
+      "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC, manage assignments in Azure Blueprints, or share image galleries.",
+    actions: ["*"],
+  },
+  {
+    id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    roleName: "Owner",
+    description:
+      "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
+    actions: ["*"],
+  },
+  {
+    id: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    roleName: "User Access Administrator",
+    description: "Lets you manage user access to Azure resources.",
+    actions: ["*/read", "Microsoft.Authorization/*"],
+  },
+  {
+    id: "1ef6a3be-d0ac-425d-8c01-acb62866290b",
+    roleName: "Compute Gallery Sharing Admin",
+    description:
+      "This role allows user to share gallery to another subscription/tenant or share it to the public (community gallery).",
+    actions: ["Microsoft.Compute/galleries/share/action", "Microsoft.Compute/galleries/read"],
+  },
 ];
 
 export function findRole(roleDefinitionId: string): BuiltInRole | undefined {
@@ -54,7 +82,11 @@ function roleDefinitionBody(scope: string, role: BuiltInRole): Record<string, un
 export const getRoleDefinition: ArmHandler = (ctx) => {
   const role = findRole(param(ctx, "name"));
   if (!role) {
-    throw authorizationError(404, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${param(ctx, "name")}' does not exist.`);
+    throw authorizationError(
+      404,
+      "RoleDefinitionDoesNotExist",
+      `The specified role definition with ID '${param(ctx, "name")}' does not exist.`,
+    );
   }
   return compactResponse(200, roleDefinitionBody(param(ctx, "scope"), role));
 };
@@ -62,6 +94,8 @@ export const getRoleDefinition: ArmHandler = (ctx) => {
 /** Lists built-in roles; `$filter=roleName eq 'Reader'` narrows to one. */
 export const listRoleDefinitions: ArmHandler = (ctx) => {
   const wanted = /roleName\s+eq\s+'([^']*)'/i.exec(queryValue(ctx, "$filter") ?? "")?.[1]?.toLowerCase();
-  const roles = BUILT_IN_ROLES.filter((role) => wanted === undefined || role.roleName.toLowerCase() === wanted);
+  const roles = BUILT_IN_ROLES.filter(
+    (role) => wanted === undefined || role.roleName.toLowerCase() === wanted,
+  );
   return compactResponse(200, { value: roles.map((role) => roleDefinitionBody(param(ctx, "scope"), role)) });
 };

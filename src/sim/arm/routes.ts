@@ -2,16 +2,40 @@
 // `:name` segments capture path parameters. Authorization routes sit under any scope, so they are
 // matched by locating `providers/Microsoft.Authorization` instead.
 import type { CallClass } from "../options.js";
-import { getCommunityGallery, getCommunityImage, getCommunityVersion, listCommunityImages, listCommunityVersions } from "./communityGalleries.js";
+import {
+  getCommunityGallery,
+  getCommunityImage,
+  getCommunityVersion,
+  listCommunityImages,
+  listCommunityVersions,
+} from "./communityGalleries.js";
 import type { ArmHandler } from "./context.js";
-import { deleteGallery, getGallery, listGalleriesInResourceGroup, listGalleriesInSubscription, putGallery } from "./galleries.js";
+import {
+  deleteGallery,
+  getGallery,
+  listGalleriesInResourceGroup,
+  listGalleriesInSubscription,
+  putGallery,
+} from "./galleries.js";
 import { deleteImage, getImage, listImages, putImage } from "./images.js";
 import { getOperationStatus } from "./operationStatus.js";
 import { getResourceGroup, headResourceGroup, putResourceGroup } from "./resourceGroups.js";
-import { deleteRoleAssignment, getRoleAssignment, listRoleAssignments, putRoleAssignment } from "./roleAssignments.js";
+import {
+  deleteRoleAssignment,
+  getRoleAssignment,
+  listRoleAssignments,
+  putRoleAssignment,
+} from "./roleAssignments.js";
 import { getRoleDefinition, listRoleDefinitions } from "./roleDefinitions.js";
 import { shareGallery } from "./share.js";
-import { getSharedGallery, getSharedImage, getSharedVersion, listSharedGalleries, listSharedImages, listSharedVersions } from "./sharedGalleries.js";
+import {
+  getSharedGallery,
+  getSharedImage,
+  getSharedVersion,
+  listSharedGalleries,
+  listSharedImages,
+  listSharedVersions,
+} from "./sharedGalleries.js";
 import { deleteVersion, getVersion, listVersions, putVersion } from "./versions.js";
 
 interface Route {
@@ -28,7 +52,10 @@ export interface RouteMatch {
   callClass: CallClass;
 }
 
-export type RouteResult = { kind: "matched"; match: RouteMatch } | { kind: "wrongMethod" } | { kind: "unknown" };
+export type RouteResult =
+  | { kind: "matched"; match: RouteMatch }
+  | { kind: "wrongMethod" }
+  | { kind: "unknown" };
 
 const RG = "subscriptions/:sub/resourcegroups/:rg";
 const GALLERY = `${RG}/providers/microsoft.compute/galleries/:gallery`;
@@ -110,7 +137,10 @@ const AUTHORIZATION: Record<string, Record<string, ArmHandler>> = {
 function matchAuthorization(method: string, segments: string[]): RouteResult | undefined {
   let at = -1;
   for (let i = segments.length - 2; i >= 0; i--) {
-    if (segments[i]?.toLowerCase() === "providers" && segments[i + 1]?.toLowerCase() === "microsoft.authorization") {
+    if (
+      segments[i]?.toLowerCase() === "providers" &&
+      segments[i + 1]?.toLowerCase() === "microsoft.authorization"
+    ) {
       at = i;
       break;
     }
@@ -136,7 +166,10 @@ export function route(method: string, segments: string[]): RouteResult {
     const params = matchSegments(candidate, segments);
     if (!params) continue;
     if (candidate.method === method) {
-      return { kind: "matched", match: { handler: candidate.handler, params, callClass: candidate.callClass } };
+      return {
+        kind: "matched",
+        match: { handler: candidate.handler, params, callClass: candidate.callClass },
+      };
     }
     pathMatched = true;
   }

@@ -13,7 +13,9 @@ export function holdsEncryptedVersions(store: Store, gallery: GalleryRecord): bo
   return store.images
     .childrenOf(gallery.id)
     .some((image) =>
-      store.versions.childrenOf(image.id).some((version) => version.publishing.targetRegions.some((r) => r.encryption)),
+      store.versions
+        .childrenOf(image.id)
+        .some((version) => version.publishing.targetRegions.some((r) => r.encryption)),
     );
 }
 

@@ -3,8 +3,14 @@
 import { computeNotFound } from "../errors.js";
 import { computeResponse } from "../http/response.js";
 import type { GalleryRecord, ImageRecord } from "../state/model.js";
+import {
+  consumerImageProperties,
+  consumerItem,
+  consumerVersionProperties,
+  servesRegion,
+  visibleVersions,
+} from "./consumerViews.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
-import { consumerImageProperties, consumerItem, consumerVersionProperties, servesRegion, visibleVersions } from "./consumerViews.js";
 import { isSharedWith, uniqueNameOf } from "./sharing.js";
 
 function visibleTo(ctx: ArmContext, gallery: GalleryRecord, byTenant: boolean): boolean {
@@ -16,8 +22,14 @@ function requireSharedGallery(ctx: ArmContext): GalleryRecord {
   const store = ctx.core.store;
   for (const subscription of store.subscriptions.values()) {
     if (!uniqueName.startsWith(`${subscription.id.toLowerCase()}-`)) continue;
-    const gallery = store.galleriesInSubscription(subscription.id).find((g) => uniqueNameOf(g).toLowerCase() === uniqueName);
-    if (gallery && (visibleTo(ctx, gallery, false) || visibleTo(ctx, gallery, true)) && servesRegion(store, gallery, param(ctx, "location"))) {
+    const gallery = store
+      .galleriesInSubscription(subscription.id)
+      .find((g) => uniqueNameOf(g).toLowerCase() === uniqueName);
+    if (
+      gallery &&
+      (visibleTo(ctx, gallery, false) || visibleTo(ctx, gallery, true)) &&
+      servesRegion(store, gallery, param(ctx, "location"))
+    ) {
       return gallery;
     }
   }
@@ -25,7 +37,9 @@ function requireSharedGallery(ctx: ArmContext): GalleryRecord {
 }
 
 function requireSharedImage(ctx: ArmContext, gallery: GalleryRecord): ImageRecord {
-  const image = ctx.core.store.images.childrenOf(gallery.id).find((i) => i.name.toLowerCase() === param(ctx, "image").toLowerCase());
+  const image = ctx.core.store.images
+    .childrenOf(gallery.id)
+    .find((i) => i.name.toLowerCase() === param(ctx, "image").toLowerCase());
   if (!image) throw computeNotFound();
   return image;
 }
@@ -49,7 +63,10 @@ export const listSharedGalleries: ArmHandler = (ctx) => {
 export const getSharedGallery: ArmHandler = (ctx) => {
   ctx.enterCompute("GetGallery", "consumer");
   const gallery = requireSharedGallery(ctx);
-  return computeResponse(200, consumerItem({}, param(ctx, "location"), uniqueNameOf(gallery), galleryUniqueId(gallery)));
+  return computeResponse(
+    200,
+    consumerItem({}, param(ctx, "location"), uniqueNameOf(gallery), galleryUniqueId(gallery)),
+  );
 };
 
 export const listSharedImages: ArmHandler = (ctx) => {
@@ -58,7 +75,12 @@ export const listSharedImages: ArmHandler = (ctx) => {
   const value = ctx.core.store.images
     .childrenOf(gallery.id)
     .map((image) =>
-      consumerItem(consumerImageProperties(image, false), param(ctx, "location"), image.name, `${galleryUniqueId(gallery)}/Images/${image.name}`),
+      consumerItem(
+        consumerImageProperties(image, false),
+        param(ctx, "location"),
+        image.name,
+        `${galleryUniqueId(gallery)}/Images/${image.name}`,
+      ),
     );
   return computeResponse(200, { value });
 };
@@ -69,7 +91,12 @@ export const getSharedImage: ArmHandler = (ctx) => {
   const image = requireSharedImage(ctx, gallery);
   return computeResponse(
     200,
-    consumerItem(consumerImageProperties(image, false), param(ctx, "location"), image.name, `${galleryUniqueId(gallery)}/Images/${image.name}`),
+    consumerItem(
+      consumerImageProperties(image, false),
+      param(ctx, "location"),
+      image.name,
+      `${galleryUniqueId(gallery)}/Images/${image.name}`,
+    ),
   );
 };
 
@@ -94,7 +121,9 @@ export const getSharedVersion: ArmHandler = (ctx) => {
   const gallery = requireSharedGallery(ctx);
   const image = requireSharedImage(ctx, gallery);
   const location = param(ctx, "location");
-  const version = visibleVersions(ctx.core.store, image, location).find((v) => v.name === param(ctx, "version"));
+  const version = visibleVersions(ctx.core.store, image, location).find(
+    (v) => v.name === param(ctx, "version"),
+  );
   if (!version) throw computeNotFound();
   return computeResponse(
     200,

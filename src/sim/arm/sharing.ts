@@ -23,9 +23,11 @@ export function parseShareRequest(body: JsonObject): ShareChange {
     );
   }
   const rawGroups = body.groups === undefined || body.groups === null ? [] : body.groups;
-  if (!Array.isArray(rawGroups)) throw invalidParameter("The 'groups' value must be a list.", "sharingUpdate.groups");
+  if (!Array.isArray(rawGroups))
+    throw invalidParameter("The 'groups' value must be a list.", "sharingUpdate.groups");
   const groups: SharingGroup[] = rawGroups.map((group, index) => {
-    const type = isObject(group) && typeof group.type === "string" ? GROUP_TYPES[group.type.toLowerCase()] : undefined;
+    const type =
+      isObject(group) && typeof group.type === "string" ? GROUP_TYPES[group.type.toLowerCase()] : undefined;
     const ids = isObject(group) && Array.isArray(group.ids) ? group.ids : undefined;
     if (!type || !ids || !ids.every((id) => typeof id === "string" && id !== "")) {
       throw invalidParameter(
@@ -35,8 +37,14 @@ export function parseShareRequest(body: JsonObject): ShareChange {
     }
     return { type, ids: ids as string[] };
   });
-  if ((operationType === "Add" || operationType === "Remove") && groups.every((group) => group.ids.length === 0)) {
-    throw invalidParameter(`Operation '${operationType}' needs at least one subscription or tenant id.`, "sharingUpdate.groups");
+  if (
+    (operationType === "Add" || operationType === "Remove") &&
+    groups.every((group) => group.ids.length === 0)
+  ) {
+    throw invalidParameter(
+      `Operation '${operationType}' needs at least one subscription or tenant id.`,
+      "sharingUpdate.groups",
+    );
   }
   return { operationType, groups };
 }
@@ -88,7 +96,11 @@ function checkLimits(groups: SharingGroup[]): ArmError | undefined {
  * `Groups`, Add beyond 30 subscriptions / 5 tenants or into a gallery holding encrypted
  * versions, EnableCommunity on a gallery whose permissions are not `Community`.
  */
-export function checkShareAllowed(gallery: GalleryRecord, change: ShareChange, holdsEncryptedVersions: boolean): void {
+export function checkShareAllowed(
+  gallery: GalleryRecord,
+  change: ShareChange,
+  holdsEncryptedVersions: boolean,
+): void {
   const permissions = gallery.sharing?.permissions ?? "Private";
   switch (change.operationType) {
     case "Add":
@@ -144,13 +156,19 @@ export function applyShare(gallery: GalleryRecord, change: ShareChange): ArmErro
       gallery.sharing = { permissions: "Private", groups: [] };
       return undefined;
     case "EnableCommunity":
-      if (current.community) gallery.sharing = { ...current, community: { ...current.community, enabled: true } };
+      if (current.community)
+        gallery.sharing = { ...current, community: { ...current.community, enabled: true } };
       return undefined;
   }
 }
 
 /** Whether a consumer (by subscription or by tenant) can see a directly shared gallery. */
-export function isSharedWith(gallery: GalleryRecord, subscriptionId: string, tenantId: string, byTenant: boolean): boolean {
+export function isSharedWith(
+  gallery: GalleryRecord,
+  subscriptionId: string,
+  tenantId: string,
+  byTenant: boolean,
+): boolean {
   const sharing = gallery.sharing;
   if (!sharing || sharing.permissions !== "Groups") return false;
   const type: GroupType = byTenant ? "AADTenants" : "Subscriptions";

@@ -64,7 +64,11 @@ export function auxiliaryIdentities(header: string | undefined): CallerIdentity[
  * The subscription's record; an unknown subscription is adopted into the caller's tenant (the
  * lenient default that lets a bare client work without fixtures).
  */
-export function subscriptionFor(store: Store, subscriptionId: string, caller: CallerIdentity): SubscriptionRecord {
+export function subscriptionFor(
+  store: Store,
+  subscriptionId: string,
+  caller: CallerIdentity,
+): SubscriptionRecord {
   const known = store.subscription(subscriptionId);
   if (known) return known;
   const adopted: SubscriptionRecord = { id: subscriptionId, tenantId: caller.tenantId, declared: false };

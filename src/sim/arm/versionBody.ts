@@ -26,7 +26,11 @@ function targetRegionBody(target: TargetRegionRecord): Record<string, unknown> {
 
 function storageProfileBody(version: VersionRecord): Record<string, unknown> {
   const { source, disks, materialized } = version;
-  const dataDiskImages = disks.dataDisks.map((d) => ({ lun: d.lun, sizeInGB: d.sizeGB, hostCaching: d.hostCaching }));
+  const dataDiskImages = disks.dataDisks.map((d) => ({
+    lun: d.lun,
+    sizeInGB: d.sizeGB,
+    hostCaching: d.hostCaching,
+  }));
   if (source.field === "osDiskImage.source.id") {
     return defined({
       osDiskImage: materialized
@@ -35,15 +39,22 @@ function storageProfileBody(version: VersionRecord): Record<string, unknown> {
       dataDiskImages: materialized && dataDiskImages.length > 0 ? dataDiskImages : undefined,
     });
   }
-  const sourceBody = source.field === "source.virtualMachineId" ? { virtualMachineId: source.id } : { id: source.id };
+  const sourceBody =
+    source.field === "source.virtualMachineId" ? { virtualMachineId: source.id } : { id: source.id };
   return defined({
     source: sourceBody,
-    osDiskImage: materialized ? { sizeInGB: disks.osDiskSizeGB, hostCaching: disks.osDiskHostCaching, source: {} } : undefined,
+    osDiskImage: materialized
+      ? { sizeInGB: disks.osDiskSizeGB, hostCaching: disks.osDiskHostCaching, source: {} }
+      : undefined,
     dataDiskImages: materialized && dataDiskImages.length > 0 ? dataDiskImages : undefined,
   });
 }
 
-export function versionBody(version: VersionRecord, now: number, withReplicationStatus: boolean): Record<string, unknown> {
+export function versionBody(
+  version: VersionRecord,
+  now: number,
+  withReplicationStatus: boolean,
+): Record<string, unknown> {
   const p = version.publishing;
   return defined({
     name: version.name,

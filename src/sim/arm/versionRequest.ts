@@ -34,7 +34,8 @@ function sourceCandidates(storageProfile: JsonObject): RequestedSource[] {
   }
   const osDisk = isObject(storageProfile.osDiskImage) ? storageProfile.osDiskImage : {};
   const osSource = isObject(osDisk.source) ? osDisk.source : {};
-  if (typeof osSource.id === "string" && osSource.id) found.push({ id: osSource.id, field: "osDiskImage.source.id" });
+  if (typeof osSource.id === "string" && osSource.id)
+    found.push({ id: osSource.id, field: "osDiskImage.source.id" });
   return found;
 }
 
@@ -62,7 +63,10 @@ function readSource(properties: JsonObject): RequestedSource | undefined {
 function positiveInteger(value: unknown, fallback: number, path: string): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw invalidParameter(`The value of parameter '${PREFIX}.${path}' must be a positive integer.`, `${PREFIX}.${path}`);
+    throw invalidParameter(
+      `The value of parameter '${PREFIX}.${path}' must be a positive integer.`,
+      `${PREFIX}.${path}`,
+    );
   }
   return value;
 }
@@ -74,22 +78,33 @@ function readTargetRegions(
 ): TargetRegionRecord[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   const path = `${PREFIX}.publishingProfile.targetRegions`;
-  if (!Array.isArray(raw) || raw.length === 0) throw invalidParameter(`'${path}' must list at least one region.`, path);
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw invalidParameter(`'${path}' must list at least one region.`, path);
   const seen = new Set<string>();
   return raw.map((entry, index) => {
     const name = isObject(entry) && typeof entry.name === "string" ? entry.name : "";
     if (!isKnownRegion(name)) {
-      throw invalidParameter(`The region '${name}' of '${path}[${index}]' is not a valid Azure region.`, `${path}[${index}].name`);
+      throw invalidParameter(
+        `The region '${name}' of '${path}[${index}]' is not a valid Azure region.`,
+        `${path}[${index}].name`,
+      );
     }
     const region = normalizeRegion(name);
     if (seen.has(region)) {
-      throw invalidParameter(`The region '${regionDisplayName(region)}' appears more than once in '${path}'.`, path);
+      throw invalidParameter(
+        `The region '${regionDisplayName(region)}' appears more than once in '${path}'.`,
+        path,
+      );
     }
     seen.add(region);
     const target = entry as JsonObject;
     const record: TargetRegionRecord = {
       name: region,
-      regionalReplicaCount: positiveInteger(target.regionalReplicaCount, replicaCount, `publishingProfile.targetRegions[${index}].regionalReplicaCount`),
+      regionalReplicaCount: positiveInteger(
+        target.regionalReplicaCount,
+        replicaCount,
+        `publishingProfile.targetRegions[${index}].regionalReplicaCount`,
+      ),
       storageAccountType: optionalString(target.storageAccountType) ?? storageAccountType,
     };
     if (isObject(target.encryption)) record.encryption = { ...target.encryption };
@@ -134,8 +149,13 @@ export function checkSourceRegionTargeted(sourceRegion: string, targets: TargetR
 }
 
 export function sourceChangeNotAllowed(): ArmError {
-  return new ArmError(409, "PropertyChangeNotAllowed", `Changing property '${PREFIX}.storageProfile.source.id' is not allowed.`, {
-    origin: "compute",
-    target: `${PREFIX}.storageProfile.source.id`,
-  });
+  return new ArmError(
+    409,
+    "PropertyChangeNotAllowed",
+    `Changing property '${PREFIX}.storageProfile.source.id' is not allowed.`,
+    {
+      origin: "compute",
+      target: `${PREFIX}.storageProfile.source.id`,
+    },
+  );
 }

@@ -5,7 +5,13 @@ import { isReplicating, replicationDueAt } from "../engine/replication.js";
 import { ArmError, invalidParameter, operationNotAllowed } from "../errors.js";
 import { computeResponse, emptyResponse } from "../http/response.js";
 import { normalizeRegion } from "../regions.js";
-import type { GalleryRecord, RegionReplication, SourceRecord, TargetRegionRecord, VersionRecord } from "../state/model.js";
+import type {
+  GalleryRecord,
+  RegionReplication,
+  SourceRecord,
+  TargetRegionRecord,
+  VersionRecord,
+} from "../state/model.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
 import { galleryId, idKey, parseSourceId, versionId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
@@ -13,6 +19,7 @@ import { findVersion, requireParentImage, requireVersion } from "./lookups.js";
 import { checkVersionName } from "./names.js";
 import { readTags, requireLocation } from "./requestBody.js";
 import { requireLinkedAccess } from "./tenancy.js";
+import { versionBody } from "./versionBody.js";
 import {
   checkSourceRegionTargeted,
   type RequestedSource,
@@ -21,12 +28,17 @@ import {
   sourceChangeNotAllowed,
   type VersionRequest,
 } from "./versionRequest.js";
-import { versionBody } from "./versionBody.js";
 
 const WRITE_ACTION = "Microsoft.Compute/galleries/images/versions/write";
 
 /** Starts replication to one region, failing part-way if a replication fault is armed for it. */
-export function startRegion(core: SimulatorCore, id: string, region: string, now: number, durationMs: number): RegionReplication {
+export function startRegion(
+  core: SimulatorCore,
+  id: string,
+  region: string,
+  now: number,
+  durationMs: number,
+): RegionReplication {
   const replication: RegionReplication = { region, startAt: now, durationMs };
   const fault = core.faults.takeReplication(id, region);
   if (fault) {
@@ -47,10 +59,15 @@ function requireSource(ctx: ArmContext, requested: RequestedSource): SourceRecor
         ? source.kind === "snapshots" || source.kind === "disks"
         : true);
   if (!source || !kindFits) {
-    throw new ArmError(404, "NotFound", `The source '${requested.id}' of the gallery image version was not found.`, {
-      origin: "compute",
-      target: `galleryImageVersion.properties.storageProfile.${requested.field}`,
-    });
+    throw new ArmError(
+      404,
+      "NotFound",
+      `The source '${requested.id}' of the gallery image version was not found.`,
+      {
+        origin: "compute",
+        target: `galleryImageVersion.properties.storageProfile.${requested.field}`,
+      },
+    );
   }
   return source;
 }
@@ -67,7 +84,8 @@ function checkEncryptionAllowed(gallery: GalleryRecord, targets: TargetRegionRec
 function checkManagedImageFree(ctx: ArmContext, source: SourceRecord, id: string): void {
   if (source.kind !== "images") return;
   for (const operation of ctx.core.engine.running()) {
-    if (operation.resource !== "version" || operation.kind !== "put" || idKey(operation.target) === idKey(id)) continue;
+    if (operation.resource !== "version" || operation.kind !== "put" || idKey(operation.target) === idKey(id))
+      continue;
     const other = ctx.core.store.versions.get(operation.target);
     if (other && idKey(other.source.id) === idKey(source.id) && isReplicating(other, ctx.now)) {
       throw operationNotAllowed(
@@ -77,7 +95,12 @@ function checkManagedImageFree(ctx: ArmContext, source: SourceRecord, id: string
   }
 }
 
-function createVersion(ctx: ArmContext, gallery: GalleryRecord, request: VersionRequest, location: string): VersionRecord {
+function createVersion(
+  ctx: ArmContext,
+  gallery: GalleryRecord,
+  request: VersionRequest,
+  location: string,
+): VersionRecord {
   if (!request.source) {
     // Same answer as an empty storageProfile.
     throw invalidParameter(
@@ -87,14 +110,27 @@ function createVersion(ctx: ArmContext, gallery: GalleryRecord, request: Version
   }
   const source = requireSource(ctx, request.source);
   const targets = request.targetRegions ?? [
-    { name: normalizeRegion(location), regionalReplicaCount: request.replicaCount, storageAccountType: request.storageAccountType },
+    {
+      name: normalizeRegion(location),
+      regionalReplicaCount: request.replicaCount,
+      storageAccountType: request.storageAccountType,
+    },
   ];
   checkSourceRegionTargeted(source.location, targets);
   checkEncryptionAllowed(gallery, targets);
-  const id = versionId(gallery.subscriptionId, gallery.resourceGroup, gallery.name, param(ctx, "image"), param(ctx, "version"));
+  const id = versionId(
+    gallery.subscriptionId,
+    gallery.resourceGroup,
+    gallery.name,
+    param(ctx, "image"),
+    param(ctx, "version"),
+  );
   checkManagedImageFree(ctx, source, id);
   const durations = ctx.core.options.durations;
-  const duration = request.replicationMode === "Shallow" ? durations.versionShallowReplication : durations.versionFullReplication;
+  const duration =
+    request.replicationMode === "Shallow"
+      ? durations.versionShallowReplication
+      : durations.versionFullReplication;
   return {
     id,
     subscriptionId: gallery.subscriptionId,
@@ -114,7 +150,11 @@ function createVersion(ctx: ArmContext, gallery: GalleryRecord, request: Version
     },
     source: { id: request.source.id, kind: source.kind, field: request.source.field },
     sourceRegion: source.location,
-    disks: { osDiskSizeGB: source.osDiskSizeGB, osDiskHostCaching: source.osDiskHostCaching, dataDisks: source.dataDisks },
+    disks: {
+      osDiskSizeGB: source.osDiskSizeGB,
+      osDiskHostCaching: source.osDiskHostCaching,
+      dataDisks: source.dataDisks,
+    },
     safety: { allowDeletionOfReplicatedLocations: request.allowDeletionOfReplicatedLocations },
     provisioningState: "Creating",
     materialized: false,
@@ -122,8 +162,15 @@ function createVersion(ctx: ArmContext, gallery: GalleryRecord, request: Version
   };
 }
 
-function updateVersion(ctx: ArmContext, gallery: GalleryRecord, existing: VersionRecord, request: VersionRequest, location: string): VersionRecord {
-  if (request.source && idKey(request.source.id) !== idKey(existing.source.id)) throw sourceChangeNotAllowed();
+function updateVersion(
+  ctx: ArmContext,
+  gallery: GalleryRecord,
+  existing: VersionRecord,
+  request: VersionRequest,
+  location: string,
+): VersionRecord {
+  if (request.source && idKey(request.source.id) !== idKey(existing.source.id))
+    throw sourceChangeNotAllowed();
   const targets = request.targetRegions ?? existing.publishing.targetRegions;
   checkSourceRegionTargeted(existing.sourceRegion, targets);
   checkEncryptionAllowed(gallery, targets);
@@ -165,13 +212,21 @@ function updateVersion(ctx: ArmContext, gallery: GalleryRecord, existing: Versio
  */
 export const putVersion: ArmHandler = (ctx) => {
   const image = requireParentImage(ctx);
-  const gallery = ctx.core.store.galleries.get(galleryId(image.subscriptionId, image.resourceGroup, image.gallery));
+  const gallery = ctx.core.store.galleries.get(
+    galleryId(image.subscriptionId, image.resourceGroup, image.gallery),
+  );
   if (!gallery) throw new Error("image without gallery");
   const body = ctx.body();
   const location = requireLocation(body, "Microsoft.Compute/galleries/images/versions");
   const linked = requestedSourceId(body);
   const linkedSubscription = linked ? parseSourceId(linked)?.subscriptionId : undefined;
-  const id = versionId(gallery.subscriptionId, gallery.resourceGroup, gallery.name, image.name, param(ctx, "version"));
+  const id = versionId(
+    gallery.subscriptionId,
+    gallery.resourceGroup,
+    gallery.name,
+    image.name,
+    param(ctx, "version"),
+  );
   if (linkedSubscription) {
     requireLinkedAccess(ctx.core.store, ctx.caller, ctx.auxiliary, linkedSubscription, WRITE_ACTION, id);
   }
@@ -207,7 +262,9 @@ export const getVersion: ArmHandler = (ctx) => {
 export const listVersions: ArmHandler = (ctx) => {
   const image = requireParentImage(ctx);
   ctx.enterCompute("ListGalleryImageVersionsInGalleryImage");
-  const value = ctx.core.store.versions.childrenOf(image.id).map((version) => versionBody(version, ctx.now, false));
+  const value = ctx.core.store.versions
+    .childrenOf(image.id)
+    .map((version) => versionBody(version, ctx.now, false));
   return computeResponse(200, { value });
 };
 

@@ -31,7 +31,13 @@ export function addFault(core: SimulatorCore, spec: FaultSpec): { id: string } {
  * Errors: 400 with `{"error": message}` for a body that is not valid JSON or a bad spec; 404 for
  * an unknown route.
  */
-export function handleControl(core: SimulatorCore, method: string, name: string, query: URLSearchParams, body: Buffer): ControlAnswer {
+export function handleControl(
+  core: SimulatorCore,
+  method: string,
+  name: string,
+  query: URLSearchParams,
+  body: Buffer,
+): ControlAnswer {
   try {
     switch (`${method} ${name}`) {
       case "GET health":
@@ -54,7 +60,8 @@ export function handleControl(core: SimulatorCore, method: string, name: string,
         return { status: 200, body: { mode: core.clock.mode, now: new Date(core.now()).toISOString() } };
       case "POST clock": {
         const { advanceMs } = parse(body) as { advanceMs?: number };
-        if (typeof advanceMs !== "number" || !(advanceMs >= 0)) throw new TypeError("'advanceMs' must be a non-negative number");
+        if (typeof advanceMs !== "number" || !(advanceMs >= 0))
+          throw new TypeError("'advanceMs' must be a non-negative number");
         const now = core.advance(advanceMs);
         return { status: 200, body: { mode: core.clock.mode, now: new Date(now).toISOString() } };
       }
@@ -67,7 +74,8 @@ export function handleControl(core: SimulatorCore, method: string, name: string,
         return { status: 404, body: { error: `no control route '${method} /_sim/${name}'` } };
     }
   } catch (error) {
-    if (error instanceof SyntaxError || error instanceof TypeError) return { status: 400, body: { error: error.message } };
+    if (error instanceof SyntaxError || error instanceof TypeError)
+      return { status: 400, body: { error: error.message } };
     throw error;
   }
 }

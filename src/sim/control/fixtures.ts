@@ -6,7 +6,12 @@ import { isKnownRegion } from "../regions.js";
 
 export interface Fixtures {
   tenants?: { id: string; subscriptions?: string[] }[];
-  resourceGroups?: { subscriptionId: string; name: string; location: string; tags?: Record<string, string> }[];
+  resourceGroups?: {
+    subscriptionId: string;
+    name: string;
+    location: string;
+    tags?: Record<string, string>;
+  }[];
   sources?: {
     /** ARM id of a managed image, VM, snapshot or disk. */
     id: string;
@@ -17,9 +22,15 @@ export interface Fixtures {
   }[];
 }
 
-function ensureResourceGroup(core: SimulatorCore, subscriptionId: string, name: string, location: string): void {
+function ensureResourceGroup(
+  core: SimulatorCore,
+  subscriptionId: string,
+  name: string,
+  location: string,
+): void {
   const id = resourceGroupId(subscriptionId, name);
-  if (!core.store.resourceGroups.get(id)) core.store.resourceGroups.put({ id, subscriptionId, name, location });
+  if (!core.store.resourceGroups.get(id))
+    core.store.resourceGroups.put({ id, subscriptionId, name, location });
 }
 
 /**
@@ -38,7 +49,8 @@ export function seedFixtures(core: SimulatorCore, fixtures: Fixtures): void {
     }
   }
   for (const rg of fixtures.resourceGroups ?? []) {
-    if (!isKnownRegion(rg.location)) throw new TypeError(`resource group '${rg.name}': unknown location '${rg.location}'`);
+    if (!isKnownRegion(rg.location))
+      throw new TypeError(`resource group '${rg.name}': unknown location '${rg.location}'`);
     const id = resourceGroupId(rg.subscriptionId, rg.name);
     const existing = core.store.resourceGroups.get(id);
     core.store.resourceGroups.put({
@@ -52,7 +64,8 @@ export function seedFixtures(core: SimulatorCore, fixtures: Fixtures): void {
   for (const source of fixtures.sources ?? []) {
     const parts = parseSourceId(source.id);
     if (!parts) throw new TypeError(`'${source.id}' is not the id of a managed image, VM, snapshot or disk`);
-    if (!isKnownRegion(source.location)) throw new TypeError(`source '${source.id}': unknown location '${source.location}'`);
+    if (!isKnownRegion(source.location))
+      throw new TypeError(`source '${source.id}': unknown location '${source.location}'`);
     ensureResourceGroup(core, parts.subscriptionId, parts.resourceGroup, source.location);
     core.store.putSource({
       id: source.id,
@@ -62,7 +75,11 @@ export function seedFixtures(core: SimulatorCore, fixtures: Fixtures): void {
       location: source.location,
       osDiskSizeGB: source.osDiskSizeGB ?? 30,
       osDiskHostCaching: source.osDiskHostCaching ?? "ReadWrite",
-      dataDisks: (source.dataDisks ?? []).map((d) => ({ lun: d.lun, sizeGB: d.sizeGB, hostCaching: d.hostCaching ?? "None" })),
+      dataDisks: (source.dataDisks ?? []).map((d) => ({
+        lun: d.lun,
+        sizeGB: d.sizeGB,
+        hostCaching: d.hostCaching ?? "None",
+      })),
     });
   }
   core.changed();

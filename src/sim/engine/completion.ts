@@ -41,7 +41,12 @@ function fail(operation: OperationRecord, code: string, message: string): void {
   operation.error = { code, message };
 }
 
-function completeVersionPut(version: VersionRecord, operation: OperationRecord, at: number, current: boolean): void {
+function completeVersionPut(
+  version: VersionRecord,
+  operation: OperationRecord,
+  at: number,
+  current: boolean,
+): void {
   const failures = failedRegions(version, at);
   if (failures.length > 0) {
     const first = failures[0];

@@ -44,7 +44,8 @@ export class OperationEngine {
     let completed = 0;
     while (this.nextDueAt <= now) {
       let earliest: OperationRecord | undefined;
-      for (const operation of this.pending) if (!earliest || operation.dueAt < earliest.dueAt) earliest = operation;
+      for (const operation of this.pending)
+        if (!earliest || operation.dueAt < earliest.dueAt) earliest = operation;
       if (!earliest || earliest.dueAt > now) break;
       this.pending.delete(earliest);
       this.complete(earliest, earliest.dueAt);

@@ -35,9 +35,15 @@ export function regionStatus(region: RegionReplication, now: number): RegionStat
   const progress = Math.min(100, Math.floor(fraction * 100));
   const display = regionDisplayName(region.region);
   if (failed(region, now)) {
-    return { region: display, state: "Failed", details: region.failDetails ?? "Replication failed.", progress };
+    return {
+      region: display,
+      state: "Failed",
+      details: region.failDetails ?? "Replication failed.",
+      progress,
+    };
   }
-  if (now >= region.startAt + region.durationMs) return { region: display, state: "Completed", details: "", progress: 100 };
+  if (now >= region.startAt + region.durationMs)
+    return { region: display, state: "Completed", details: "", progress: 100 };
   return { region: display, state: "Replicating", details: "", progress };
 }
 

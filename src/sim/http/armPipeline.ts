@@ -6,9 +6,15 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { ArmContext } from "../arm/context.js";
 import { subscriptionOf } from "../arm/ids.js";
 import { route } from "../arm/routes.js";
-import { auxiliaryIdentities, authenticate, requireHomeTenant } from "../arm/tenancy.js";
+import { authenticate, auxiliaryIdentities, requireHomeTenant } from "../arm/tenancy.js";
 import type { SimulatorCore } from "../core.js";
-import { ArmError, invalidRequestContent, invalidResourceType, methodNotAllowed, missingApiVersion } from "../errors.js";
+import {
+  ArmError,
+  invalidRequestContent,
+  invalidResourceType,
+  methodNotAllowed,
+  missingApiVersion,
+} from "../errors.js";
 import { compactJson, isObject, type JsonObject, rpJson } from "../json.js";
 import type { CallClass } from "../options.js";
 import type { ComputeBucket, SubscriptionBucket } from "../throttle/limits.js";
@@ -102,7 +108,9 @@ class RequestContext implements ArmContext {
       this.computeRateLimit = this.core.throttler.chargeCompute(subscriptionId, bucket, audience, this.now);
     } catch (error) {
       if (error instanceof ArmError) {
-        this.computeRateLimit = error.headers.find(([name]) => name === "x-ms-ratelimit-remaining-resource")?.[1];
+        this.computeRateLimit = error.headers.find(
+          ([name]) => name === "x-ms-ratelimit-remaining-resource",
+        )?.[1];
       }
       throw error;
     }
@@ -127,7 +135,10 @@ export function errorResponse(error: ArmError): SimResponse {
  * propagate to the server, which answers 500.
  */
 export function handleArmCall(core: SimulatorCore, call: ArmCall, now: number): ArmOutcome {
-  const segments = call.path.split("/").filter((s) => s !== "").map((s) => decodeURIComponent(s));
+  const segments = call.path
+    .split("/")
+    .filter((s) => s !== "")
+    .map((s) => decodeURIComponent(s));
   const outcome: ArmOutcome = {
     response: { status: 500, body: "", headers: [] },
     callClass: call.method === "DELETE" ? "delete" : call.method === "GET" ? "read" : "write",
@@ -143,7 +154,8 @@ export function handleArmCall(core: SimulatorCore, call: ArmCall, now: number): 
     const apiVersion = call.query.get("api-version");
     if (!apiVersion) throw missingApiVersion();
     const routed = route(call.method, segments);
-    if (routed.kind === "unknown") throw invalidResourceType(segments.slice(-2, -1)[0] ?? call.path, apiVersion);
+    if (routed.kind === "unknown")
+      throw invalidResourceType(segments.slice(-2, -1)[0] ?? call.path, apiVersion);
     if (routed.kind === "wrongMethod") throw methodNotAllowed(call.method);
     const { handler, params, callClass } = routed.match;
     outcome.callClass = callClass;
@@ -151,7 +163,11 @@ export function handleArmCall(core: SimulatorCore, call: ArmCall, now: number): 
     if (subscriptionId) {
       outcome.subscriptionId = subscriptionId;
       requireHomeTenant(core.store, subscriptionId, caller);
-      outcome.subscriptionHeaders = core.throttler.chargeSubscription(subscriptionId, subscriptionBucket(call.method), now);
+      outcome.subscriptionHeaders = core.throttler.chargeSubscription(
+        subscriptionId,
+        subscriptionBucket(call.method),
+        now,
+      );
     }
     context = new RequestContext(core, call, params, apiVersion, caller, outcome.auxiliary, now);
     outcome.response = handler(context);

@@ -73,8 +73,12 @@ export class FaultRegistry {
   add(spec: FaultSpec): { id: string } {
     validate(spec);
     const pattern = new RegExp(spec.kind === "replication" ? spec.version : spec.path, "i");
-    const method = spec.kind === "replication" || !spec.method || spec.method === "*" ? undefined : spec.method.toUpperCase();
-    const region = spec.kind === "replication" && spec.region !== "*" ? normalizeRegion(spec.region) : undefined;
+    const method =
+      spec.kind === "replication" || !spec.method || spec.method === "*"
+        ? undefined
+        : spec.method.toUpperCase();
+    const region =
+      spec.kind === "replication" && spec.region !== "*" ? normalizeRegion(spec.region) : undefined;
     const id = randomUUID();
     this.faults.push({ id, spec, remaining: spec.count ?? 1, method, pattern, region });
     return { id };
@@ -100,14 +104,18 @@ export class FaultRegistry {
     if (spec.kind === "delay") return { kind: "delay", delayMs: spec.delayMs };
     if (spec.kind === "drop") return { kind: "drop" };
     if (spec.kind === "replication") return undefined;
-    const body = spec.body === undefined ? "" : typeof spec.body === "string" ? spec.body : JSON.stringify(spec.body);
+    const body =
+      spec.body === undefined ? "" : typeof spec.body === "string" ? spec.body : JSON.stringify(spec.body);
     return { kind: "respond", status: spec.status, body, headers: Object.entries(spec.headers ?? {}) };
   }
 
   /** The first replication fault for this version and region, used up by one. */
   takeReplication(versionId: string, region: string): ReplicationFault | undefined {
     const fault = this.faults.find(
-      (f) => f.spec.kind === "replication" && f.pattern.test(versionId) && (!f.region || f.region === normalizeRegion(region)),
+      (f) =>
+        f.spec.kind === "replication" &&
+        f.pattern.test(versionId) &&
+        (!f.region || f.region === normalizeRegion(region)),
     );
     if (!fault || fault.spec.kind !== "replication") return undefined;
     this.useUp(fault);

@@ -37,7 +37,16 @@ export interface RequestStats {
 }
 
 function emptyStats(): RequestStats {
-  return { total: 0, reads: 0, writes: 0, deletes: 0, throttled: 0, byMethod: {}, byBucket: {}, byStatus: {} };
+  return {
+    total: 0,
+    reads: 0,
+    writes: 0,
+    deletes: 0,
+    throttled: 0,
+    byMethod: {},
+    byBucket: {},
+    byStatus: {},
+  };
 }
 
 function bump(counts: Record<string, number>, key: string): void {

@@ -11,12 +11,20 @@ export interface SimResponse {
 }
 
 /** A Compute RP body: pretty JSON with CRLF. */
-export function computeResponse(status: number, value: unknown, headers: [string, string][] = []): SimResponse {
+export function computeResponse(
+  status: number,
+  value: unknown,
+  headers: [string, string][] = [],
+): SimResponse {
   return { status, body: rpJson(value), headers };
 }
 
 /** An ARM front-end or Authorization RP body: compact JSON. */
-export function compactResponse(status: number, value: unknown, headers: [string, string][] = []): SimResponse {
+export function compactResponse(
+  status: number,
+  value: unknown,
+  headers: [string, string][] = [],
+): SimResponse {
   return { status, body: compactJson(value), headers };
 }
 

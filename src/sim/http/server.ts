@@ -24,13 +24,30 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/**
+ * Splits a request target into path and query. Not `new URL(target, base)`: classic AutoRest
+ * clients send `//subscriptions/...` for scopes with a leading slash, which URL parsing would take
+ * for a host. Repeated slashes are collapsed, as ARM does.
+ */
+function splitTarget(target: string): { pathname: string; search: string; searchParams: URLSearchParams } {
+  const queryAt = target.indexOf("?");
+  const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
+  const search = queryAt < 0 ? "" : target.slice(queryAt);
+  return { pathname: rawPath.replace(/\/{2,}/g, "/") || "/", search, searchParams: new URLSearchParams(search) };
+}
+
 function isLoopback(address: string | undefined): boolean {
   return address === "127.0.0.1" || address === "::1" || address === "::ffff:127.0.0.1";
 }
 
 function writeJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  res.writeHead(status, ["content-type", "application/json; charset=utf-8", "content-length", String(Buffer.byteLength(body))]);
+  res.writeHead(status, [
+    "content-type",
+    "application/json; charset=utf-8",
+    "content-length",
+    String(Buffer.byteLength(body)),
+  ]);
   res.end(body);
 }
 
@@ -45,14 +62,26 @@ function clientHeader(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function handleRequest(core: SimulatorCore, req: IncomingMessage, res: ServerResponse, port: number): Promise<void> {
+async function handleRequest(
+  core: SimulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+): Promise<void> {
   const started = performance.now();
   const body = await readBody(req);
   const method = (req.method ?? "GET").toUpperCase();
-  const url = new URL(req.url ?? "/", "https://simulator.invalid");
+  const url = splitTarget(req.url ?? "/");
   if (url.pathname.startsWith(CONTROL_PREFIX)) {
-    if (!isLoopback(req.socket.remoteAddress)) return writeJson(res, 403, { error: "the control API is loopback-only" });
-    const answer = handleControl(core, method, url.pathname.slice(CONTROL_PREFIX.length), url.searchParams, body);
+    if (!isLoopback(req.socket.remoteAddress))
+      return writeJson(res, 403, { error: "the control API is loopback-only" });
+    const answer = handleControl(
+      core,
+      method,
+      url.pathname.slice(CONTROL_PREFIX.length),
+      url.searchParams,
+      body,
+    );
     return writeJson(res, answer.status, answer.body);
   }
   const now = core.settle();
@@ -116,7 +145,8 @@ async function handleRequest(core: SimulatorCore, req: IncomingMessage, res: Ser
     const { tenantId, objectId, appId } = outcome.caller;
     record.identity = { tenantId, ...(objectId ? { objectId } : {}), ...(appId ? { appId } : {}) };
   }
-  if (outcome.auxiliary.length > 0) record.auxiliaryTenants = outcome.auxiliary.map((identity) => identity.tenantId);
+  if (outcome.auxiliary.length > 0)
+    record.auxiliaryTenants = outcome.auxiliary.map((identity) => identity.tenantId);
   record.durationMs = performance.now() - started;
   core.log.add(record);
 }
@@ -133,7 +163,11 @@ export interface RunningServer {
  * connections and resolves when the server is closed. A handler bug answers 500 with an ARM-shaped
  * `InternalServerError` instead of crashing the process.
  */
-export function startServer(core: SimulatorCore, certificates: SimCertificates, port: number): Promise<RunningServer> {
+export function startServer(
+  core: SimulatorCore,
+  certificates: SimCertificates,
+  port: number,
+): Promise<RunningServer> {
   let actualPort = port;
   const server: Server = createServer(
     { key: certificates.serverKeyPem, cert: certificates.serverCertPem, keepAliveTimeout: 30_000 },
@@ -144,7 +178,9 @@ export function startServer(core: SimulatorCore, certificates: SimCertificates, 
           return;
         }
         const message = error instanceof Error ? error.message : String(error);
-        writeJson(res, 500, { error: { code: "InternalServerError", message: `simulator error: ${message}` } });
+        writeJson(res, 500, {
+          error: { code: "InternalServerError", message: `simulator error: ${message}` },
+        });
       });
     },
   );

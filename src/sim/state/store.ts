@@ -29,9 +29,15 @@ export interface StateSnapshot {
 
 export class Store {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
-  readonly resourceGroups = new ResourceTable<ResourceGroupRecord>((rg) => `/subscriptions/${rg.subscriptionId}`);
-  readonly galleries = new ResourceTable<GalleryRecord>((g) => resourceGroupId(g.subscriptionId, g.resourceGroup));
-  readonly images = new ResourceTable<ImageRecord>((i) => galleryId(i.subscriptionId, i.resourceGroup, i.gallery));
+  readonly resourceGroups = new ResourceTable<ResourceGroupRecord>(
+    (rg) => `/subscriptions/${rg.subscriptionId}`,
+  );
+  readonly galleries = new ResourceTable<GalleryRecord>((g) =>
+    resourceGroupId(g.subscriptionId, g.resourceGroup),
+  );
+  readonly images = new ResourceTable<ImageRecord>((i) =>
+    galleryId(i.subscriptionId, i.resourceGroup, i.gallery),
+  );
   readonly versions = new ResourceTable<VersionRecord>((v) =>
     imageId(v.subscriptionId, v.resourceGroup, v.gallery, v.image),
   );

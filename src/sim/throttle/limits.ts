@@ -33,11 +33,12 @@ export type ComputeBucket = keyof typeof COMPUTE_BUCKETS;
 export type SubscriptionBucket = "reads" | "writes" | "deletes";
 
 /** ARM's regional token bucket per subscription; the global bucket is 15 times larger. */
-export const SUBSCRIPTION_BUCKETS: Record<SubscriptionBucket, { capacity: number; refillPerSecond: number }> = {
-  reads: { capacity: 250, refillPerSecond: 25 },
-  writes: { capacity: 200, refillPerSecond: 10 },
-  deletes: { capacity: 200, refillPerSecond: 10 },
-};
+export const SUBSCRIPTION_BUCKETS: Record<SubscriptionBucket, { capacity: number; refillPerSecond: number }> =
+  {
+    reads: { capacity: 250, refillPerSecond: 25 },
+    writes: { capacity: 200, refillPerSecond: 10 },
+    deletes: { capacity: 200, refillPerSecond: 10 },
+  };
 export const GLOBAL_FACTOR = 15;
 
 export const WINDOW_3_MIN_MS = 3 * 60_000;

@@ -27,7 +27,8 @@ export class SlidingWindowCounter {
     this.expire(now);
     const count3 = this.times.length - this.head3;
     const count30 = this.times.length - this.head30;
-    if (count3 >= limit3) return this.refuse("3Min", this.head3, this.window3Ms, now, count3, count30, limit3, limit30);
+    if (count3 >= limit3)
+      return this.refuse("3Min", this.head3, this.window3Ms, now, count3, count30, limit3, limit30);
     if (count30 >= limit30)
       return this.refuse("30Min", this.head30, this.window30Ms, now, count3, count30, limit3, limit30);
     this.times.push(now);

@@ -19,8 +19,14 @@ export type Audience = "owner" | "consumer";
 const SUBSCRIPTION_HEADERS: Record<SubscriptionBucket, [string | undefined, string]> = {
   // 2024+ traffic carries only the global read header on GETs (facts §10.2).
   reads: [undefined, "x-ms-ratelimit-remaining-subscription-global-reads"],
-  writes: ["x-ms-ratelimit-remaining-subscription-writes", "x-ms-ratelimit-remaining-subscription-global-writes"],
-  deletes: ["x-ms-ratelimit-remaining-subscription-deletes", "x-ms-ratelimit-remaining-subscription-global-deletes"],
+  writes: [
+    "x-ms-ratelimit-remaining-subscription-writes",
+    "x-ms-ratelimit-remaining-subscription-global-writes",
+  ],
+  deletes: [
+    "x-ms-ratelimit-remaining-subscription-deletes",
+    "x-ms-ratelimit-remaining-subscription-global-deletes",
+  ],
 };
 
 function retryAfterSeconds(ms: number): string {
@@ -85,7 +91,12 @@ export class Throttler {
    */
   chargeSubscription(subscriptionId: string, kind: SubscriptionBucket, now: number): [string, string][] {
     const regional = this.bucket(`${subscriptionId.toLowerCase()}|${kind}`, kind, 1, now).take(now);
-    const global = this.bucket(`${subscriptionId.toLowerCase()}|${kind}|global`, kind, GLOBAL_FACTOR, now).take(now);
+    const global = this.bucket(
+      `${subscriptionId.toLowerCase()}|${kind}|global`,
+      kind,
+      GLOBAL_FACTOR,
+      now,
+    ).take(now);
     const refused = !regional.allowed ? regional : !global.allowed ? global : undefined;
     if (refused && !refused.allowed && this.limits.enabled) {
       const seconds = retryAfterSeconds(refused.retryAfterMs);

@@ -17,7 +17,8 @@ export class TokenBucket {
   take(now: number): { allowed: true; remaining: number } | { allowed: false; retryAfterMs: number } {
     this.refill(now);
     if (this.tokens < 1) {
-      const retryAfterMs = this.refillPerMs > 0 ? (1 - this.tokens) / this.refillPerMs : Number.POSITIVE_INFINITY;
+      const retryAfterMs =
+        this.refillPerMs > 0 ? (1 - this.tokens) / this.refillPerMs : Number.POSITIVE_INFINITY;
       return { allowed: false, retryAfterMs };
     }
     this.tokens -= 1;

@@ -151,7 +151,9 @@ async function writeAtomically(path: string, content: string): Promise<void> {
 async function loadCached(dir: string): Promise<SimCertificates | undefined> {
   const paths = Object.values(FILES).map((file) => join(dir, file));
   if (!paths.every((path) => existsSync(path))) return undefined;
-  const [caPem, , serverCertPem, serverKeyPem] = await Promise.all(paths.map((path) => readFile(path, "utf8")));
+  const [caPem, , serverCertPem, serverKeyPem] = await Promise.all(
+    paths.map((path) => readFile(path, "utf8")),
+  );
   if (!caPem || !serverCertPem || !serverKeyPem) return undefined;
   try {
     const server = new X509Certificate(serverCertPem);
@@ -220,5 +222,12 @@ export async function loadOrCreateCertificates(dir: string): Promise<SimCertific
   await writeAtomically(join(dir, FILES.key), serverKeyPem);
   await writeAtomically(join(dir, FILES.cert), serverCertPem);
   await writeAtomically(join(dir, FILES.ca), caPem);
-  return { caFile: join(dir, FILES.ca), caPem, serverCertPem, serverKeyPem, serverCertDer: serverDer, serverKey };
+  return {
+    caFile: join(dir, FILES.ca),
+    caPem,
+    serverCertPem,
+    serverKeyPem,
+    serverCertDer: serverDer,
+    serverKey,
+  };
 }

@@ -137,6 +137,13 @@ describe("classifyArmError", () => {
     expect(classifyArmError(wrapped)).toMatchObject({ kind: "Retryable", code: "ECONNREFUSED" });
   });
 
+  it("certificate failures are Unknown: retrying soon will not fix the CA", () => {
+    expect(classifyArmError(restError(undefined, undefined, {}, "SELF_SIGNED_CERT_IN_CHAIN"))).toMatchObject({
+      kind: "Unknown",
+      code: "SELF_SIGNED_CERT_IN_CHAIN",
+    });
+  });
+
   it("identity errors are Auth", () => {
     expect(classifyArmError(new CredentialUnavailableError("no identity endpoint"))).toMatchObject({
       kind: "Auth",

@@ -1,0 +1,159 @@
+// The operator process, assembled: Kubernetes transport, ARM clients, one controller per kind
+// (per watched namespace), leader election, and the metrics/health server. `run` calls this;
+// tests and benchmarks call it in-process when they need to.
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
+import { ClientFactory, createArmApi, credentialConfigFromSettings } from "./azure/index.js";
+import type { OperatorConfig } from "./config.js";
+import {
+  Controller,
+  type ControllerHooks,
+  EventRecorder,
+  type KubeObject,
+  KubeTransport,
+  ResourceClient,
+  runManager,
+  type StepDownReason,
+  Store,
+} from "./kube/index.js";
+import type { ArmObject } from "./reconcilers/arm-kind.js";
+import {
+  armReconciler,
+  type Caches,
+  descriptorOf,
+  type IdentityInfo,
+  KIND_WIRINGS,
+  type KindWiring,
+  type ReconcilerContext,
+} from "./reconcilers/index.js";
+
+export interface OperatorOptions {
+  config: OperatorConfig;
+  logger: Logger;
+  kubeConfig: KubeConfig;
+  /** Replaces the identity the config describes (tests hand in a simulator credential). */
+  credential?: CredentialConfig;
+  hooks?: ControllerHooks;
+  onArmRequest?: (event: ArmRequestEvent) => void;
+  onLeadingChanged?(leading: boolean): void;
+  onCachesSynced?(controller: string): void;
+}
+
+export interface OperatorHandle {
+  /** Resolves when the operator stopped: "cancelled" on the signal, "lost" when leadership was lost. */
+  done: Promise<StepDownReason>;
+  factory: ClientFactory;
+}
+
+/**
+ * Starts the operator; it runs until `signal` aborts.
+ *
+ * Expected flow: 1. build the ARM client factory and the identity; 2. one controller per kind and
+ * watched namespace (cross-object references never leave a namespace, so each namespace's caches
+ * are complete on their own); 3. run them under leader election (when enabled).
+ * Guarantees: nothing reconciles before this replica leads and its caches synced; on `signal`,
+ * work drains and the lease is released.
+ */
+export function startOperator(options: OperatorOptions, signal: AbortSignal): OperatorHandle {
+  const { config, logger } = options;
+  const transport = new KubeTransport(options.kubeConfig);
+  const factory = new ClientFactory({
+    endpoint: config.arm.endpoint,
+    caFile: config.arm.caFile,
+    onRequest: options.onArmRequest,
+  });
+  const credential =
+    options.credential ??
+    credentialConfigFromSettings({
+      ...config.credential,
+      authorityHost: config.arm.authorityHost,
+    });
+  const api = createArmApi(factory.clientsFor(credential));
+  const identity: IdentityInfo = {
+    mode: credential.kind,
+    ...("clientId" in credential && credential.clientId ? { clientId: credential.clientId } : {}),
+    ...("tenantId" in credential && credential.tenantId ? { tenantId: credential.tenantId } : {}),
+  };
+  const events = new EventRecorder({
+    transport,
+    reportingController: "gallery.azure.dev/azure-gallery-operator",
+    reportingInstance: config.leaderElection.identity.slice(0, 128),
+    logger,
+  });
+
+  const namespaces = config.namespaces.length > 0 ? config.namespaces : [undefined];
+  const controllers = namespaces.flatMap((namespace) => {
+    const caches = {} as Caches;
+    const ctx: ReconcilerContext = {
+      arm: () => api,
+      identity: () => identity,
+      caches,
+      events,
+      log: logger,
+      pollIntervalMs: config.pollIntervalMs,
+      rePutEachResync: config.benchRePutEachResync,
+      now: () => new Date(),
+    };
+    const built = KIND_WIRINGS.map((wiring) => ({
+      wiring,
+      controller: buildController(wiring, { transport, namespace, logger, config, ctx, hooks: options.hooks }),
+    }));
+    const storeOf = (name: string) => built.find((b) => b.wiring.name === name)?.controller.store ?? new Store();
+    Object.assign(caches, {
+      galleries: storeOf("Gallery"),
+      imageDefinitions: storeOf("ImageDefinition"),
+      imageVersions: storeOf("ImageVersion"),
+      gallerySharings: storeOf("GallerySharing"),
+    });
+    return built.map((b) => b.controller);
+  });
+
+  const leaderElection = config.leaderElection.enabled
+    ? {
+        transport,
+        namespace: config.leaderElection.namespace,
+        name: config.leaderElection.leaseName,
+        identity: config.leaderElection.identity,
+      }
+    : undefined;
+  const done = runManager(
+    {
+      controllers,
+      logger,
+      ...(leaderElection ? { leaderElection } : {}),
+      onLeadingChanged: options.onLeadingChanged,
+    },
+    signal,
+  ).finally(() => factory.close());
+  return { done, factory };
+}
+
+interface ControllerSettings {
+  transport: KubeTransport;
+  namespace: string | undefined;
+  logger: Logger;
+  config: OperatorConfig;
+  ctx: ReconcilerContext;
+  hooks: ControllerHooks | undefined;
+}
+
+function buildController<T extends ArmObject>(wiring: KindWiring<T>, s: ControllerSettings): Controller<T> {
+  const resource = descriptorOf(wiring.name);
+  const client = new ResourceClient<T>(s.transport, resource);
+  const controller: Controller<T> = new Controller<T>({
+    resource,
+    transport: s.transport,
+    namespace: s.namespace,
+    logger: s.logger,
+    concurrency: s.config.concurrency,
+    resyncPeriodMs: s.config.resyncPeriodMs,
+    reconcile: armReconciler(wiring.kind(client), s.ctx),
+    hooks: s.hooks,
+    watches: wiring.wakes.map((wake) => ({
+      resource: descriptorOf(wake.from),
+      mapToKeys: (changed: KubeObject) => wake.keys(changed, controller.store),
+    })),
+  });
+  return controller;
+}

@@ -1,0 +1,82 @@
+// The contract between the generic ARM reconcile driver (driver.ts) and one kind. A kind says how
+// to find its Azure resource, read it, decide the next write, and describe what Azure holds; the
+// driver owns everything kinds share: finalizers, saved operations, status, events, error mapping.
+import type { LroProgress } from "../azure/index.js";
+import type { CommonStatus, CustomResource, DeletionPolicy } from "../api/index.js";
+import type { ResourceClient } from "../kube/index.js";
+import type { ReconcilerContext } from "./context.js";
+
+/** One of our objects as the driver sees it. */
+export type ArmObject = CustomResource<string, { deletionPolicy: DeletionPolicy }, CommonStatus> & {
+  metadata: { name: string; namespace?: string; generation?: number; uid?: string };
+};
+
+/** The status of an object type. */
+export type StatusOf<T extends ArmObject> = NonNullable<T["status"]>;
+
+/** The object cannot go on now (a parent missing, a rule only Azure-side state can judge). */
+export interface Blocked {
+  blocked: true;
+  reason: string;
+  message: string;
+  /** Look again after this long even if nothing wakes the object; watches usually come first. */
+  requeueAfterMs: number;
+}
+
+/** One write to ARM that starts a long-running operation. */
+export interface ArmWrite {
+  /** Saved with the operation, e.g. `CreateOrUpdate`, `Share`, `Delete`. */
+  action: string;
+  /** The event recorded when ARM accepted the write, e.g. `GalleryUpdated`. */
+  eventReason: string;
+  /** For humans: what is being written and why. */
+  note: string;
+  start(): Promise<LroProgress<unknown>>;
+}
+
+/** How the object looks once Azure matches its spec (no write needed). */
+export interface Observation<S> {
+  /** Status fields read from Azure (ids, names, progress); the driver adds conditions. */
+  status: Partial<S>;
+  ready: { status: "True" | "False" | "Unknown"; reason: string; message: string };
+  /** Extra conditions besides Ready (e.g. Replicated). */
+  conditions?: { type: string; status: "True" | "False" | "Unknown"; reason: string; message: string }[];
+  /** Look again after this long (e.g. while Azure replicates); undefined = the resync period. */
+  requeueAfterMs?: number;
+}
+
+export interface ArmKind<T extends ArmObject, Target, Actual> {
+  kind: string;
+  client: ResourceClient<T>;
+  /**
+   * Resolves where the object lives in Azure from its spec and its parents (read from the caches).
+   * Blocked while a parent is missing or not Ready.
+   */
+  target(obj: T, ctx: ReconcilerContext): Target | Blocked;
+  /**
+   * Where the object's Azure resource was, for cleanup: from what status recorded, so that a
+   * parent deleted meanwhile does not strand it. Undefined when nothing was ever made in Azure.
+   */
+  cleanupTarget(obj: T, ctx: ReconcilerContext): Target | undefined;
+  /** One read of the actual state (undefined when it does not exist). */
+  read(obj: T, target: Target, ctx: ReconcilerContext): Promise<Actual | undefined>;
+  /** Polls once an operation this kind started on `target`. */
+  resume(obj: T, target: Target, resumeToken: string, ctx: ReconcilerContext): Promise<LroProgress<unknown>>;
+  /** The next write that brings Azure closer to the spec; undefined when Azure matches. */
+  plan(obj: T, target: Target, actual: Actual | undefined, ctx: ReconcilerContext): ArmWrite | Blocked | undefined;
+  /** What Azure holds, once it matches the spec. */
+  observe(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): Observation<StatusOf<T>>;
+  /**
+   * The next write that undoes what this object made in Azure; undefined when nothing is left.
+   * Blocked while something still depends on it (children in the cluster).
+   */
+  cleanup(obj: T, target: Target, actual: Actual | undefined, ctx: ReconcilerContext): ArmWrite | Blocked | undefined;
+}
+
+export function isBlocked(value: unknown): value is Blocked {
+  return typeof value === "object" && value !== null && (value as Blocked).blocked === true;
+}
+
+export function blocked(reason: string, message: string, requeueAfterMs: number): Blocked {
+  return { blocked: true, reason, message, requeueAfterMs };
+}

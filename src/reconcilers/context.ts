@@ -1,0 +1,38 @@
+// What every reconciler gets: ARM access for an object's namespace, the caches of all our kinds
+// (to resolve parents and children), events, logs and timing settings.
+import type { Logger } from "pino";
+import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../api/index.js";
+import type { ArmApi } from "../azure/index.js";
+import type { EventRecorder, ReadonlyStore } from "../kube/index.js";
+
+export interface Caches {
+  galleries: ReadonlyStore<Gallery>;
+  imageDefinitions: ReadonlyStore<ImageDefinition>;
+  imageVersions: ReadonlyStore<ImageVersion>;
+  gallerySharings: ReadonlyStore<GallerySharing>;
+}
+
+/** The Azure identity objects of a namespace act as, as shown in status (never a secret). */
+export interface IdentityInfo {
+  mode: string;
+  clientId?: string;
+  tenantId?: string;
+}
+
+export interface ReconcilerContext {
+  /** The ARM facades for objects in `namespace`, under the identity chosen for it. */
+  arm(namespace: string): ArmApi;
+  identity(namespace: string): IdentityInfo;
+  caches: Caches;
+  events: EventRecorder;
+  log: Logger;
+  /** How soon to poll a running operation. */
+  pollIntervalMs: number;
+  /** Hidden benchmark switch: write to ARM on every reconcile even when nothing changed. */
+  rePutEachResync: boolean;
+  now(): Date;
+  /** Metrics the reconcilers feed; optional so tests may leave them out. */
+  metrics?: {
+    setReplicationProgress?(namespace: string, name: string, percent: number | undefined): void;
+  };
+}

@@ -1,0 +1,237 @@
+// The one reconcile loop every kind runs (design.md, "Level-triggered, diff-then-act"): resume a
+// saved operation, read Azure, write only what differs, describe what Azure holds. Kinds plug in
+// through ArmKind; nothing here knows galleries from versions.
+import { FINALIZER, type PendingOperation } from "../api/index.js";
+import { ArmError, InvalidResumeTokenError, type LroProgress } from "../azure/index.js";
+import {
+  type Condition,
+  READY,
+  type ReconcileFn,
+  type ReconcileResult,
+  reconcileWithFinalizer,
+  setCondition,
+  writeStatus,
+} from "../kube/index.js";
+import { type ArmKind, type ArmObject, type ArmWrite, type Blocked, isBlocked, type StatusOf } from "./arm-kind.js";
+import type { ReconcilerContext } from "./context.js";
+import { failureOutcome } from "./failures.js";
+
+type ConditionSpec = Omit<Condition, "lastTransitionTime" | "observedGeneration" | "type">;
+type Phase = "apply" | "cleanup";
+
+/** A failed operation is not retried at once: the next attempt would most likely fail the same way. */
+const FAILED_OPERATION_RETRY_MS = 60_000;
+
+/**
+ * Builds the reconcile function of a kind.
+ *
+ * Expected flow (apply; the object carries our finalizer):
+ * 1. Resolve the Azure target; a missing or unready parent blocks (Ready=False, look again later).
+ * 2. A saved operation in `status.operation` is polled once: still running → look again after the
+ *    poll interval; failed → Ready=False with ARM's code; done → go on.
+ * 3. One read of Azure; `plan` decides the next write. A write starts one operation, records an
+ *    event, saves the operation in status and looks again soon.
+ * 4. No write: `observe` describes Azure in status; Ready from the kind.
+ * Cleanup (the object is being deleted): `Orphan` forgets; otherwise the same loop runs `cleanup`
+ * steps until none is left, then the finalizer goes.
+ *
+ * Guarantees: at most one ARM write per reconcile and never while a saved operation runs; a
+ * settled object costs one read and no write; status is written only when it changed; a
+ * restarted operator polls the saved operation instead of writing again.
+ * Errors: transient ARM failures (5xx, network) and Kubernetes errors are thrown (backoff); user,
+ * auth, not-found, conflict and throttling failures become Ready=False and a timed look again.
+ */
+export function armReconciler<T extends ArmObject, Target, Actual>(
+  kind: ArmKind<T, Target, Actual>,
+  ctx: ReconcilerContext,
+): ReconcileFn<T> {
+  const loop = new DriverLoop(kind, ctx);
+  return async ({ object }) => {
+    if (!object) return undefined;
+    return reconcileWithFinalizer(kind.client, FINALIZER, object, {
+      apply: (obj) => loop.guard(obj, () => loop.apply(obj)),
+      cleanup: (obj) => loop.guard(obj, () => loop.cleanup(obj)),
+    });
+  };
+}
+
+class DriverLoop<T extends ArmObject, Target, Actual> {
+  constructor(
+    private readonly kind: ArmKind<T, Target, Actual>,
+    private readonly ctx: ReconcilerContext,
+  ) {}
+
+  async apply(obj: T): Promise<ReconcileResult> {
+    const target = this.kind.target(obj, this.ctx);
+    if (isBlocked(target)) return this.block(obj, target);
+    const pending = await this.resumeSaved(obj, target, "apply");
+    if (pending) return pending;
+    const actual = await this.kind.read(obj, target, this.ctx);
+    const step = this.kind.plan(obj, target, actual, this.ctx);
+    if (isBlocked(step)) return this.block(obj, step);
+    if (step) {
+      if (actual !== undefined && this.wasSettled(obj)) {
+        await this.ctx.events.record(obj, {
+          type: "Warning",
+          reason: "DriftCorrected",
+          action: step.action,
+          note: `Azure no longer matched the spec (changed outside the operator): ${step.note}`,
+        });
+      }
+      return this.start(obj, step, "apply");
+    }
+    const seen = this.kind.observe(obj, target, actual as Actual, this.ctx);
+    const status = { ...seen.status, operation: undefined } as Partial<StatusOf<T>>;
+    await this.report(obj, status, seen.ready, seen.conditions);
+    return seen.requeueAfterMs === undefined ? undefined : { requeueAfter: seen.requeueAfterMs };
+  }
+
+  async cleanup(obj: T): Promise<ReconcileResult> {
+    if (obj.spec.deletionPolicy === "Orphan") {
+      await this.ctx.events.record(obj, {
+        type: "Normal",
+        reason: "Orphaned",
+        action: "Delete",
+        note: `deletionPolicy is Orphan: left ${obj.status?.id ?? "the Azure resource"} in Azure`,
+      });
+      return undefined;
+    }
+    const target = this.kind.cleanupTarget(obj, this.ctx);
+    if (target === undefined) return undefined;
+    const pending = await this.resumeSaved(obj, target, "cleanup");
+    if (pending) return pending;
+    const actual = await this.kind.read(obj, target, this.ctx);
+    const step = this.kind.cleanup(obj, target, actual, this.ctx);
+    if (step === undefined) return undefined;
+    if (isBlocked(step)) return this.block(obj, step);
+    return this.start(obj, step, "cleanup");
+  }
+
+  /** Runs one step; failures that wait on the user or on Azure become status, others back off. */
+  async guard(obj: T, step: () => Promise<ReconcileResult>): Promise<ReconcileResult> {
+    try {
+      return await step();
+    } catch (err) {
+      const outcome = failureOutcome(err);
+      this.ctx.log.debug({ err, key: keyOf(obj), reason: outcome.reason }, "reconcile step failed");
+      try {
+        await this.report(obj, {}, { status: "False", reason: outcome.reason, message: outcome.message });
+      } catch (statusErr) {
+        this.ctx.log.warn({ err: statusErr, key: keyOf(obj) }, "could not record the failure in status");
+      }
+      if (outcome.warn) {
+        await this.ctx.events.record(obj, {
+          type: "Warning",
+          reason: outcome.reason,
+          action: "Reconcile",
+          note: outcome.message,
+        });
+      }
+      if (outcome.backoff) throw err;
+      return { requeueAfter: outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
+    }
+  }
+
+  /**
+   * Polls the operation saved in status, if any.
+   * Returns the reconcile result when the object must wait (still running, or it failed);
+   * undefined when there was none or it finished, so the caller goes on and reads Azure.
+   */
+  private async resumeSaved(obj: T, target: Target, phase: Phase): Promise<ReconcileResult | undefined> {
+    const saved = obj.status?.operation;
+    if (!saved) return undefined;
+    let progress: LroProgress<unknown>;
+    try {
+      progress = await this.kind.resume(obj, target, saved.resumeToken, this.ctx);
+    } catch (err) {
+      // An unreadable token, or an operation ARM no longer knows: the read that follows decides.
+      if (err instanceof InvalidResumeTokenError || (err instanceof ArmError && err.kind === "NotFound")) {
+        this.ctx.log.warn({ key: keyOf(obj), err }, "dropping a saved operation that cannot be resumed");
+        return undefined;
+      }
+      throw err;
+    }
+    if (progress.status === "running") {
+      const operation: PendingOperation = { ...saved, resumeToken: progress.resumeToken };
+      await this.report(obj, { operation } as Partial<StatusOf<T>>, this.working(phase, saved.action, saved.startedAt));
+      return { requeueAfter: this.ctx.pollIntervalMs };
+    }
+    if (progress.status === "failed") return this.operationFailed(obj, saved.action, progress.error);
+    return undefined;
+  }
+
+  private async start(obj: T, step: ArmWrite, phase: Phase): Promise<ReconcileResult> {
+    const progress = await step.start();
+    await this.ctx.events.record(obj, { type: "Normal", reason: step.eventReason, action: step.action, note: step.note });
+    this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
+    if (progress.status === "running") {
+      const startedAt = this.ctx.now().toISOString();
+      const operation: PendingOperation = {
+        action: step.action,
+        resumeToken: progress.resumeToken,
+        startedAt,
+        generation: obj.metadata.generation ?? 0,
+      };
+      await this.report(obj, { operation } as Partial<StatusOf<T>>, this.working(phase, step.action, startedAt, step.note));
+      return { requeueAfter: this.ctx.pollIntervalMs };
+    }
+    if (progress.status === "failed") return this.operationFailed(obj, step.action, progress.error);
+    // Finished at once: read Azure again right away rather than trusting the answer's shape.
+    return { requeueAfter: 1 };
+  }
+
+  private async operationFailed(obj: T, action: string, error: ArmError): Promise<ReconcileResult> {
+    const outcome = failureOutcome(error);
+    const message = `Azure operation ${action} failed: ${outcome.message}`;
+    await this.report(obj, { operation: undefined } as Partial<StatusOf<T>>, {
+      status: "False",
+      reason: outcome.reason,
+      message,
+    });
+    await this.ctx.events.record(obj, { type: "Warning", reason: outcome.reason, action, note: message });
+    return { requeueAfter: outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
+  }
+
+  private async block(obj: T, why: Blocked): Promise<ReconcileResult> {
+    await this.report(obj, {}, { status: "False", reason: why.reason, message: why.message });
+    return { requeueAfter: why.requeueAfterMs };
+  }
+
+  private working(phase: Phase, action: string, since: string, note?: string): ConditionSpec {
+    const what = note ?? `Azure operation ${action}`;
+    return phase === "apply"
+      ? { status: "False", reason: "Provisioning", message: `${what}: running since ${since}` }
+      : { status: "False", reason: "Deleting", message: `${what}: running since ${since}` };
+  }
+
+  /** Ready=True for the current generation: any difference now was made outside the operator. */
+  private wasSettled(obj: T): boolean {
+    const ready = obj.status?.conditions?.find((c) => c.type === READY);
+    return ready?.status === "True" && obj.status?.observedGeneration === obj.metadata.generation;
+  }
+
+  /** Writes status: the previous one, `fields` over it, Ready and any extra conditions. */
+  private async report(
+    obj: T,
+    fields: Partial<StatusOf<T>>,
+    ready: ConditionSpec,
+    extra: (ConditionSpec & { type: string })[] = [],
+  ): Promise<void> {
+    const now = this.ctx.now();
+    const generation = obj.metadata.generation;
+    const stamp = (type: string, c: ConditionSpec) => ({
+      type,
+      ...c,
+      ...(generation === undefined ? {} : { observedGeneration: generation }),
+    });
+    let conditions = setCondition(obj.status?.conditions, stamp(READY, ready), now);
+    for (const c of extra) conditions = setCondition(conditions, stamp(c.type, c), now);
+    const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...fields, conditions };
+    for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
+    await writeStatus(this.kind.client, obj, merged as StatusOf<T>);
+  }
+}
+
+function keyOf(obj: ArmObject): string {
+  return `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
+}

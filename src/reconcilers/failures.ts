@@ -1,0 +1,73 @@
+// How an ARM failure shows up for the user: which Ready reason, what message, when to look again,
+// and whether the controller should back off (transient) or wait for the user (their input).
+import { ArmError } from "../azure/index.js";
+
+export interface FailureOutcome {
+  reason: string;
+  message: string;
+  /** Set when the failure waits on something known: Retry-After, or the user fixing the spec. */
+  requeueAfterMs?: number;
+  /** Transient: rethrow so the work queue backs off exponentially. */
+  backoff: boolean;
+  /** The user must act: record a Warning event. */
+  warn: boolean;
+}
+
+const USER_RETRY_MS = 5 * 60_000;
+const CONFLICT_RETRY_MS = 30_000;
+
+/** Condition reasons are CamelCase identifiers; ARM codes almost always are, and this makes sure. */
+export function reasonFromCode(code: string, fallback: string): string {
+  const cleaned = code.replace(/[^A-Za-z0-9]/g, "");
+  return /^[A-Za-z]/.test(cleaned) ? cleaned : fallback;
+}
+
+/**
+ * Maps a classified ARM error to what the reconciler reports and does.
+ *
+ * - Throttled: reason `Throttled`, look again after ARM's Retry-After (no backoff growth).
+ * - UserError / Auth: ARM's own code as the reason and its message, a Warning event, and no retry
+ *   storm: the spec (or a role assignment) must change first; look again after 5 minutes anyway.
+ * - NotFound (a parent or the source is missing in Azure) and Conflict: ARM's code, retried later.
+ * - Retryable / Unknown: reason `AzureError`, exponential backoff.
+ */
+export function failureOutcome(err: unknown): FailureOutcome {
+  if (!(err instanceof ArmError)) {
+    return { reason: "ReconcileError", message: errorText(err), backoff: true, warn: false };
+  }
+  const message = err.target ? `${err.message} (field: ${err.target})` : err.message;
+  switch (err.kind) {
+    case "Throttled":
+      return {
+        reason: "Throttled",
+        message: `Azure is throttling requests (${err.code}); retrying after ${Math.ceil((err.retryAfterMs ?? 0) / 1000)}s`,
+        requeueAfterMs: err.retryAfterMs ?? CONFLICT_RETRY_MS,
+        backoff: false,
+        warn: false,
+      };
+    case "UserError":
+    case "Auth":
+      return {
+        reason: reasonFromCode(err.code, err.kind === "Auth" ? "AuthorizationFailed" : "InvalidSpec"),
+        message,
+        requeueAfterMs: USER_RETRY_MS,
+        backoff: false,
+        warn: true,
+      };
+    case "NotFound":
+    case "Conflict":
+      return {
+        reason: reasonFromCode(err.code, err.kind),
+        message,
+        requeueAfterMs: CONFLICT_RETRY_MS,
+        backoff: false,
+        warn: true,
+      };
+    default:
+      return { reason: "AzureError", message: `${err.code}: ${message}`, backoff: true, warn: false };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

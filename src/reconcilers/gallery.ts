@@ -1,0 +1,98 @@
+// Gallery ↔ Microsoft.Compute/galleries. The user's story: "I declare a gallery; the operator makes
+// it exist in Azure as declared, tells me its unique and public names, and deletes it (or leaves
+// it, with deletionPolicy: Orphan) when I delete the object — never while image definitions in
+// the cluster still live in it."
+import type { Gallery as ArmGallery } from "@azure/arm-compute";
+import { azureNameOf, type Gallery } from "../api/index.js";
+import { type GalleryRef, galleryId } from "../azure/index.js";
+import type { ResourceClient } from "../kube/index.js";
+import { type ArmKind, type ArmWrite, blocked } from "./arm-kind.js";
+import type { ReconcilerContext } from "./context.js";
+import { desiredGalleryBody, galleryDifferences, needsReset, permissionsOf } from "./gallery-body.js";
+import { childrenOf, namesList } from "./refs.js";
+
+/** While children remain, a deleting gallery looks again this often (their deletion wakes it first). */
+const CHILDREN_RETRY_MS = 60_000;
+
+export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, GalleryRef, ArmGallery> {
+  const refOf = (obj: Gallery): GalleryRef => ({
+    subscriptionId: obj.spec.subscriptionId,
+    resourceGroup: obj.spec.resourceGroup,
+    gallery: azureNameOf(obj),
+  });
+  const arm = (obj: Gallery, ctx: ReconcilerContext) => ctx.arm(obj.metadata.namespace ?? "").galleries;
+
+  const put = (obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext, what: string, created: boolean): ArmWrite => ({
+    action: "CreateOrUpdate",
+    eventReason: created ? "GalleryCreating" : "GalleryUpdating",
+    note: created ? `creating gallery ${ref.gallery} in ${obj.spec.location}` : `updating gallery ${ref.gallery}: ${what}`,
+    start: () => arm(obj, ctx).put(ref, desiredGalleryBody(obj.spec)),
+  });
+  const reset = (obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext, why: string): ArmWrite => ({
+    action: "Share",
+    eventReason: "GallerySharingReset",
+    note: `resetting sharing of gallery ${ref.gallery} to Private: ${why}`,
+    start: () => arm(obj, ctx).share(ref, { operationType: "Reset" }),
+  });
+
+  return {
+    kind: "Gallery",
+    client,
+    target: refOf,
+    // The spec alone names the gallery, so cleanup always knows where to look (even when the
+    // operator stopped between ARM accepting the create and status recording it).
+    cleanupTarget: refOf,
+    read: (obj, ref, ctx) => arm(obj, ctx).get(ref),
+    resume: (obj, ref, token, ctx) => arm(obj, ctx).resume(ref, token),
+
+    plan(obj, ref, actual, ctx) {
+      if (!actual) return put(obj, ref, ctx, "", true);
+      if (needsReset(obj.spec, actual)) {
+        return reset(obj, ref, ctx, `sharing.permissions is ${obj.spec.sharing.permissions}, Azure has ${permissionsOf(actual)}`);
+      }
+      const diffs = galleryDifferences(obj.spec, actual);
+      if (diffs.length > 0 || ctx.rePutEachResync) return put(obj, ref, ctx, diffs.join("; ") || "resync", false);
+      return undefined;
+    },
+
+    observe(_obj, ref, actual, ctx) {
+      const info = actual.sharingProfile?.communityGalleryInfo;
+      const state = actual.provisioningState ?? "Succeeded";
+      const status = {
+        azureName: ref.gallery,
+        id: actual.id ?? galleryId(ref),
+        uniqueName: actual.identifier?.uniqueName,
+        publicNames: info?.publicNames,
+        communityEnabled: info ? Boolean(info.communityGalleryEnabled) : undefined,
+        provisioningState: state,
+      };
+      if (state === "Succeeded") {
+        return { status, ready: { status: "True", reason: "Succeeded", message: `Gallery ${ref.gallery} matches the spec` } };
+      }
+      if (state === "Failed") {
+        const message = `Azure reports provisioningState Failed for gallery ${ref.gallery}`;
+        return { status, ready: { status: "False", reason: "ProvisioningFailed", message } };
+      }
+      const message = `Azure reports provisioningState ${state} for gallery ${ref.gallery}`;
+      return { status, ready: { status: "False", reason: "Provisioning", message }, requeueAfterMs: ctx.pollIntervalMs };
+    },
+
+    cleanup(obj, ref, actual, ctx) {
+      const namespace = obj.metadata.namespace ?? "";
+      const children = childrenOf(ctx.caches.imageDefinitions, namespace, (d) => d.spec.galleryRef.name, obj.metadata.name);
+      if (children.length > 0) {
+        const message = `waiting for ${children.length} ImageDefinition(s) to be deleted first: ${namesList(children)}`;
+        return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);
+      }
+      if (!actual) return undefined;
+      // A shared gallery is reset before deletion (ARM: reset a community gallery before deleting it).
+      if (permissionsOf(actual) !== "Private") return reset(obj, ref, ctx, "the gallery is being deleted");
+      return {
+        action: "Delete",
+        eventReason: "GalleryDeleting",
+        note: `deleting gallery ${ref.gallery}`,
+        start: () => arm(obj, ctx).delete(ref),
+      };
+    },
+  };
+}

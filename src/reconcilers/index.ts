@@ -1,0 +1,57 @@
+// Every kind the operator reconciles: its API descriptor, its ArmKind, and which changes of other
+// kinds wake its objects (parents wake children so they stop waiting; children wake parents so a
+// blocked delete goes on). The operator wires one controller per entry.
+import { GROUP, type Gallery, KINDS, type KindName, VERSION } from "../api/index.js";
+import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } from "../kube/index.js";
+import type { ArmKind, ArmObject } from "./arm-kind.js";
+import { galleryKind } from "./gallery.js";
+
+export { armReconciler } from "./driver.js";
+export type { Caches, IdentityInfo, ReconcilerContext } from "./context.js";
+
+export function descriptorOf(kind: KindName): ResourceDescriptor {
+  return { group: GROUP, version: VERSION, plural: KINDS[kind].plural, kind, namespaced: true };
+}
+
+/** Keys `namespace/name` of the objects in `store` that name `parent` through `refOf`. */
+export function keysReferring<T extends KubeObject>(
+  store: ReadonlyStore<T>,
+  parent: KubeObject,
+  refOf: (obj: T) => string | undefined,
+): string[] {
+  const ns = parent.metadata.namespace;
+  return store
+    .list()
+    .filter((o) => o.metadata.namespace === ns && refOf(o) === parent.metadata.name)
+    .map((o) => `${ns}/${o.metadata.name}`);
+}
+
+/** A related kind: when one of its objects changes, these keys of the wired kind are reconciled. */
+export interface Wake<T extends KubeObject> {
+  from: KindName;
+  keys(changed: KubeObject, own: ReadonlyStore<T>): string[];
+}
+
+export interface KindWiring<T extends ArmObject> {
+  name: KindName;
+  // Each kind has its own Target and Actual; whoever wires it only hands them to the driver.
+  kind(client: ResourceClient<T>): ArmKind<T, unknown, unknown>;
+  wakes: Wake<T>[];
+}
+
+const galleryWiring: KindWiring<Gallery> = {
+  name: "Gallery",
+  kind: galleryKind,
+  wakes: [
+    {
+      // A deleting gallery waits for its image definitions; each one that goes wakes it.
+      from: "ImageDefinition",
+      keys: (def) => {
+        const ref = (def as unknown as { spec?: { galleryRef?: { name?: string } } }).spec?.galleryRef?.name;
+        return ref ? [`${def.metadata.namespace}/${ref}`] : [];
+      },
+    },
+  ],
+};
+
+export const KIND_WIRINGS: KindWiring<ArmObject>[] = [galleryWiring as unknown as KindWiring<ArmObject>];
