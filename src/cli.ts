@@ -7,8 +7,18 @@ import { fileURLToPath } from "node:url";
 type Command = (args: string[]) => Promise<number>;
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  sim: { summary: "run the ARM simulator (HTTPS) until SIGTERM", load: async () => (await import("./commands/sim.js")).default },
-  cluster: { summary: "start, stop or inspect the local Kubernetes control plane (up|down|status)", load: async () => (await import("./commands/cluster.js")).default },
+  run: {
+    summary: "run the operator (watch the cluster, reconcile Azure)",
+    load: async () => (await import("./commands/run.js")).default,
+  },
+  sim: {
+    summary: "run the ARM simulator (HTTPS) until SIGTERM",
+    load: async () => (await import("./commands/sim.js")).default,
+  },
+  cluster: {
+    summary: "start, stop or inspect the local Kubernetes control plane (up|down|status)",
+    load: async () => (await import("./commands/cluster.js")).default,
+  },
 };
 
 function usage(): string {

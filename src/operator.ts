@@ -1,6 +1,7 @@
 // The operator process, assembled: Kubernetes transport, ARM clients, one controller per kind
 // (per watched namespace), leader election, and the metrics/health server. `run` calls this;
 // tests and benchmarks call it in-process when they need to.
+import { AsyncLocalStorage } from "node:async_hooks";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
@@ -12,6 +13,7 @@ import {
   EventRecorder,
   type KubeObject,
   KubeTransport,
+  type ReconcileFn,
   ResourceClient,
   runManager,
   type StepDownReason,
@@ -40,10 +42,25 @@ export interface OperatorOptions {
   onCachesSynced?(controller: string): void;
 }
 
+/**
+ * ARM calls made by the reconcile running in the current async context: the SDK pipeline runs
+ * inside the reconcile's context, so its per-request hook can count for the right object.
+ */
+const armCalls = new AsyncLocalStorage<{ reads: number; writes: number }>();
+
+function countArmCall(event: ArmRequestEvent): void {
+  const counter = armCalls.getStore();
+  if (!counter) return;
+  if (event.method === "GET" || event.method === "HEAD") counter.reads += 1;
+  else counter.writes += 1;
+}
+
 export interface OperatorHandle {
   /** Resolves when the operator stopped: "cancelled" on the signal, "lost" when leadership was lost. */
   done: Promise<StepDownReason>;
   factory: ClientFactory;
+  /** Names of the controllers (readiness waits for each one's caches). */
+  controllerNames: string[];
 }
 
 /**
@@ -61,7 +78,10 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   const factory = new ClientFactory({
     endpoint: config.arm.endpoint,
     caFile: config.arm.caFile,
-    onRequest: options.onArmRequest,
+    onRequest: (event) => {
+      countArmCall(event);
+      options.onArmRequest?.(event);
+    },
   });
   const credential =
     options.credential ??
@@ -97,9 +117,17 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     };
     const built = KIND_WIRINGS.map((wiring) => ({
       wiring,
-      controller: buildController(wiring, { transport, namespace, logger, config, ctx, hooks: options.hooks }),
+      controller: buildController(wiring, {
+        transport,
+        namespace,
+        logger,
+        config,
+        ctx,
+        hooks: options.hooks,
+      }),
     }));
-    const storeOf = (name: string) => built.find((b) => b.wiring.name === name)?.controller.store ?? new Store();
+    const storeOf = (name: string) =>
+      built.find((b) => b.wiring.name === name)?.controller.store ?? new Store();
     Object.assign(caches, {
       galleries: storeOf("Gallery"),
       imageDefinitions: storeOf("ImageDefinition"),
@@ -117,16 +145,24 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
         identity: config.leaderElection.identity,
       }
     : undefined;
+  const runnables = controllers.map((c) => ({
+    name: c.name,
+    start: async (startSignal?: AbortSignal) => {
+      await c.start(startSignal);
+      options.onCachesSynced?.(c.name);
+    },
+    stop: (stopOptions?: { deadlineMs?: number }) => c.stop(stopOptions),
+  }));
   const done = runManager(
     {
-      controllers,
+      controllers: runnables,
       logger,
       ...(leaderElection ? { leaderElection } : {}),
       onLeadingChanged: options.onLeadingChanged,
     },
     signal,
   ).finally(() => factory.close());
-  return { done, factory };
+  return { done, factory, controllerNames: controllers.map((c) => c.name) };
 }
 
 interface ControllerSettings {
@@ -138,17 +174,32 @@ interface ControllerSettings {
   hooks: ControllerHooks | undefined;
 }
 
+/** Runs a reconcile in its own ARM-call counter and puts the counts on its outcome log line. */
+function withArmCallCount<T extends KubeObject>(reconcile: ReconcileFn<T>): ReconcileFn<T> {
+  return (request) => {
+    const counter = { reads: 0, writes: 0 };
+    return armCalls.run(counter, async () => {
+      try {
+        return await reconcile(request);
+      } finally {
+        request.annotate({ armReads: counter.reads, armWrites: counter.writes });
+      }
+    });
+  };
+}
+
 function buildController<T extends ArmObject>(wiring: KindWiring<T>, s: ControllerSettings): Controller<T> {
   const resource = descriptorOf(wiring.name);
   const client = new ResourceClient<T>(s.transport, resource);
   const controller: Controller<T> = new Controller<T>({
+    name: s.namespace ? `${wiring.name}@${s.namespace}` : wiring.name,
     resource,
     transport: s.transport,
     namespace: s.namespace,
     logger: s.logger,
     concurrency: s.config.concurrency,
     resyncPeriodMs: s.config.resyncPeriodMs,
-    reconcile: armReconciler(wiring.kind(client), s.ctx),
+    reconcile: withArmCallCount(armReconciler(wiring.kind(client), s.ctx)),
     hooks: s.hooks,
     watches: wiring.wakes.map((wake) => ({
       resource: descriptorOf(wake.from),

@@ -13,6 +13,11 @@ export interface ObjectMeta {
   namespace?: string;
   generation?: number;
   labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  uid?: string;
+  resourceVersion?: string;
+  finalizers?: string[];
+  deletionTimestamp?: string;
 }
 
 /** One of our custom resources: envelope, desired state (`spec`) and observed state (`status`). */

@@ -12,18 +12,32 @@ const USAGE = `usage: azure-gallery-operator sim [--port N] [--state-dir DIR] [-
   --clock MODE      "manual" freezes virtual time; advance it with POST /_sim/clock
 `;
 
-function number(value: string | undefined, name: string): number | undefined {
+export interface SimCommandIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Resolves when the simulator should stop. */
+  stopped: Promise<void>;
+}
+
+function nonNegative(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0)
-    throw new RangeError(`--${name} must be a non-negative number, got "${value}"`);
+  if (value.trim() === "" || !Number.isFinite(parsed) || parsed < 0) {
+    throw new RangeError(`--${flag} must be a non-negative number, got "${value}"`);
+  }
   return parsed;
 }
 
-export default async function sim(args: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
+/**
+ * Parses the flags, starts a simulator, prints its ready line and serves until `io.stopped`.
+ *
+ * Guarantees: exactly one line on stdout (the ready line) on success; usage errors go to stderr
+ * with exit code 2; the simulator is closed (state flushed) before returning 0.
+ */
+export async function runSimCommand(args: string[], io: SimCommandIo): Promise<number> {
+  let options: { port?: number; stateDir?: string; timeScale?: number; clock?: "real" | "manual" };
   try {
-    ({ values } = parseArgs({
+    const { values } = parseArgs({
       args,
       options: {
         port: { type: "string" },
@@ -33,32 +47,40 @@ export default async function sim(args: string[]): Promise<number> {
         help: { type: "boolean", short: "h" },
       },
       strict: true,
-    }));
+      allowPositionals: false,
+    });
+    if (values.help) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (values.clock !== undefined && values.clock !== "real" && values.clock !== "manual") {
+      throw new RangeError(`--clock must be "real" or "manual", got "${values.clock}"`);
+    }
+    options = {
+      port: nonNegative(values.port, "port"),
+      stateDir: values["state-dir"],
+      timeScale: nonNegative(values["time-scale"], "time-scale"),
+      clock: values.clock,
+    };
   } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;
   }
-  if (values.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  const clock = values.clock;
-  if (clock !== undefined && clock !== "real" && clock !== "manual") {
-    process.stderr.write(`--clock must be "real" or "manual"\n\n${USAGE}`);
-    return 2;
-  }
-  const simulator = await startSimulator({
-    port: number(values.port as string | undefined, "port"),
-    stateDir: values["state-dir"] as string | undefined,
-    timeScale: number(values["time-scale"] as string | undefined, "time-scale"),
-    clock,
-  });
-  process.stdout.write(`${JSON.stringify({ endpoint: simulator.endpoint, caFile: simulator.caFile })}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-  });
+  const simulator = await startSimulator(options);
+  io.stdout(`${JSON.stringify({ endpoint: simulator.endpoint, caFile: simulator.caFile })}\n`);
+  await io.stopped;
   await simulator.close();
   return 0;
+}
+
+export default function sim(args: string[]): Promise<number> {
+  const stopped = new Promise<void>((resolve) => {
+    process.once("SIGTERM", () => resolve());
+    process.once("SIGINT", () => resolve());
+  });
+  return runSimCommand(args, {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stopped,
+  });
 }

@@ -147,9 +147,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     }
   } catch (err) {
     const logs = prepared ? await logTails(prepared.layout.logs, running) : "";
-    // Keep the evidence: a failed temporary data dir is not removed, so its logs can be read.
-    const keptFor = keepDataDir ? "" : ` (logs kept in ${dataDir}/logs)`;
     await stopAll(running, dataDir);
+    // Keep the evidence: a temporary data dir with logs in it stays, so they can be read.
+    const evidence = running.length > 0;
+    if (!keepDataDir && !evidence) await rm(dataDir, { recursive: true, force: true });
+    const keptFor = !keepDataDir && evidence ? ` (logs kept in ${dataDir}/logs)` : "";
     throw new Error(`${err instanceof Error ? err.message : String(err)}${keptFor}${logs}`, { cause: err });
   }
 

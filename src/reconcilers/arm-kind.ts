@@ -1,8 +1,9 @@
 // The contract between the generic ARM reconcile driver (driver.ts) and one kind. A kind says how
 // to find its Azure resource, read it, decide the next write, and describe what Azure holds; the
 // driver owns everything kinds share: finalizers, saved operations, status, events, error mapping.
-import type { LroProgress } from "../azure/index.js";
+
 import type { CommonStatus, CustomResource, DeletionPolicy } from "../api/index.js";
+import type { LroProgress } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
 import type { ReconcilerContext } from "./context.js";
 
@@ -63,14 +64,24 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
   /** Polls once an operation this kind started on `target`. */
   resume(obj: T, target: Target, resumeToken: string, ctx: ReconcilerContext): Promise<LroProgress<unknown>>;
   /** The next write that brings Azure closer to the spec; undefined when Azure matches. */
-  plan(obj: T, target: Target, actual: Actual | undefined, ctx: ReconcilerContext): ArmWrite | Blocked | undefined;
+  plan(
+    obj: T,
+    target: Target,
+    actual: Actual | undefined,
+    ctx: ReconcilerContext,
+  ): ArmWrite | Blocked | undefined;
   /** What Azure holds, once it matches the spec. */
   observe(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): Observation<StatusOf<T>>;
   /**
    * The next write that undoes what this object made in Azure; undefined when nothing is left.
    * Blocked while something still depends on it (children in the cluster).
    */
-  cleanup(obj: T, target: Target, actual: Actual | undefined, ctx: ReconcilerContext): ArmWrite | Blocked | undefined;
+  cleanup(
+    obj: T,
+    target: Target,
+    actual: Actual | undefined,
+    ctx: ReconcilerContext,
+  ): ArmWrite | Blocked | undefined;
 }
 
 export function isBlocked(value: unknown): value is Blocked {

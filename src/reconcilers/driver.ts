@@ -12,7 +12,14 @@ import {
   setCondition,
   writeStatus,
 } from "../kube/index.js";
-import { type ArmKind, type ArmObject, type ArmWrite, type Blocked, isBlocked, type StatusOf } from "./arm-kind.js";
+import {
+  type ArmKind,
+  type ArmObject,
+  type ArmWrite,
+  type Blocked,
+  isBlocked,
+  type StatusOf,
+} from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { failureOutcome } from "./failures.js";
 
@@ -153,7 +160,11 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     }
     if (progress.status === "running") {
       const operation: PendingOperation = { ...saved, resumeToken: progress.resumeToken };
-      await this.report(obj, { operation } as Partial<StatusOf<T>>, this.working(phase, saved.action, saved.startedAt));
+      await this.report(
+        obj,
+        { operation } as Partial<StatusOf<T>>,
+        this.working(phase, saved.action, saved.startedAt),
+      );
       return { requeueAfter: this.ctx.pollIntervalMs };
     }
     if (progress.status === "failed") return this.operationFailed(obj, saved.action, progress.error);
@@ -162,7 +173,12 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
 
   private async start(obj: T, step: ArmWrite, phase: Phase): Promise<ReconcileResult> {
     const progress = await step.start();
-    await this.ctx.events.record(obj, { type: "Normal", reason: step.eventReason, action: step.action, note: step.note });
+    await this.ctx.events.record(obj, {
+      type: "Normal",
+      reason: step.eventReason,
+      action: step.action,
+      note: step.note,
+    });
     this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
     if (progress.status === "running") {
       const startedAt = this.ctx.now().toISOString();
@@ -172,7 +188,11 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         startedAt,
         generation: obj.metadata.generation ?? 0,
       };
-      await this.report(obj, { operation } as Partial<StatusOf<T>>, this.working(phase, step.action, startedAt, step.note));
+      await this.report(
+        obj,
+        { operation } as Partial<StatusOf<T>>,
+        this.working(phase, step.action, startedAt, step.note),
+      );
       return { requeueAfter: this.ctx.pollIntervalMs };
     }
     if (progress.status === "failed") return this.operationFailed(obj, step.action, progress.error);

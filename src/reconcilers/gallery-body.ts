@@ -25,7 +25,10 @@ export function galleryDifferences(spec: GallerySpec, actual: ArmGallery): strin
   const diffs: string[] = [];
   if ((spec.description ?? "") !== (actual.description ?? "")) diffs.push("description");
   if (!sameTags(spec.tags ?? {}, actual.tags ?? {})) diffs.push("tags");
-  if (spec.softDelete !== undefined && spec.softDelete !== (actual.softDeletePolicy?.isSoftDeleteEnabled ?? false)) {
+  if (
+    spec.softDelete !== undefined &&
+    spec.softDelete !== (actual.softDeletePolicy?.isSoftDeleteEnabled ?? false)
+  ) {
     diffs.push("softDelete");
   }
   const actualPermissions = permissionsOf(actual);

@@ -22,10 +22,18 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
   });
   const arm = (obj: Gallery, ctx: ReconcilerContext) => ctx.arm(obj.metadata.namespace ?? "").galleries;
 
-  const put = (obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext, what: string, created: boolean): ArmWrite => ({
+  const put = (
+    obj: Gallery,
+    ref: GalleryRef,
+    ctx: ReconcilerContext,
+    what: string,
+    created: boolean,
+  ): ArmWrite => ({
     action: "CreateOrUpdate",
     eventReason: created ? "GalleryCreating" : "GalleryUpdating",
-    note: created ? `creating gallery ${ref.gallery} in ${obj.spec.location}` : `updating gallery ${ref.gallery}: ${what}`,
+    note: created
+      ? `creating gallery ${ref.gallery} in ${obj.spec.location}`
+      : `updating gallery ${ref.gallery}: ${what}`,
     start: () => arm(obj, ctx).put(ref, desiredGalleryBody(obj.spec)),
   });
   const reset = (obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext, why: string): ArmWrite => ({
@@ -48,10 +56,16 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     plan(obj, ref, actual, ctx) {
       if (!actual) return put(obj, ref, ctx, "", true);
       if (needsReset(obj.spec, actual)) {
-        return reset(obj, ref, ctx, `sharing.permissions is ${obj.spec.sharing.permissions}, Azure has ${permissionsOf(actual)}`);
+        return reset(
+          obj,
+          ref,
+          ctx,
+          `sharing.permissions is ${obj.spec.sharing.permissions}, Azure has ${permissionsOf(actual)}`,
+        );
       }
       const diffs = galleryDifferences(obj.spec, actual);
-      if (diffs.length > 0 || ctx.rePutEachResync) return put(obj, ref, ctx, diffs.join("; ") || "resync", false);
+      if (diffs.length > 0 || ctx.rePutEachResync)
+        return put(obj, ref, ctx, diffs.join("; ") || "resync", false);
       return undefined;
     },
 
@@ -67,19 +81,31 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
         provisioningState: state,
       };
       if (state === "Succeeded") {
-        return { status, ready: { status: "True", reason: "Succeeded", message: `Gallery ${ref.gallery} matches the spec` } };
+        return {
+          status,
+          ready: { status: "True", reason: "Succeeded", message: `Gallery ${ref.gallery} matches the spec` },
+        };
       }
       if (state === "Failed") {
         const message = `Azure reports provisioningState Failed for gallery ${ref.gallery}`;
         return { status, ready: { status: "False", reason: "ProvisioningFailed", message } };
       }
       const message = `Azure reports provisioningState ${state} for gallery ${ref.gallery}`;
-      return { status, ready: { status: "False", reason: "Provisioning", message }, requeueAfterMs: ctx.pollIntervalMs };
+      return {
+        status,
+        ready: { status: "False", reason: "Provisioning", message },
+        requeueAfterMs: ctx.pollIntervalMs,
+      };
     },
 
     cleanup(obj, ref, actual, ctx) {
       const namespace = obj.metadata.namespace ?? "";
-      const children = childrenOf(ctx.caches.imageDefinitions, namespace, (d) => d.spec.galleryRef.name, obj.metadata.name);
+      const children = childrenOf(
+        ctx.caches.imageDefinitions,
+        namespace,
+        (d) => d.spec.galleryRef.name,
+        obj.metadata.name,
+      );
       if (children.length > 0) {
         const message = `waiting for ${children.length} ImageDefinition(s) to be deleted first: ${namesList(children)}`;
         return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);

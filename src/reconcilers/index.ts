@@ -1,13 +1,13 @@
 // Every kind the operator reconciles: its API descriptor, its ArmKind, and which changes of other
 // kinds wake its objects (parents wake children so they stop waiting; children wake parents so a
 // blocked delete goes on). The operator wires one controller per entry.
-import { GROUP, type Gallery, KINDS, type KindName, VERSION } from "../api/index.js";
+import { type Gallery, GROUP, KINDS, type KindName, VERSION } from "../api/index.js";
 import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } from "../kube/index.js";
 import type { ArmKind, ArmObject } from "./arm-kind.js";
 import { galleryKind } from "./gallery.js";
 
-export { armReconciler } from "./driver.js";
 export type { Caches, IdentityInfo, ReconcilerContext } from "./context.js";
+export { armReconciler } from "./driver.js";
 
 export function descriptorOf(kind: KindName): ResourceDescriptor {
   return { group: GROUP, version: VERSION, plural: KINDS[kind].plural, kind, namespaced: true };

@@ -5,7 +5,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Simulator } from "../../src/sim/index.js";
 import { armRequest, type RawResponse, startTestSimulator } from "../support/sim.js";
-import { CONSUMER, CONSUMER_SUBSCRIPTION, galleryPath, MANAGED_IMAGE, OWNER, put, RG, SUBSCRIPTION, seedWorld } from "./world.js";
+import {
+  CONSUMER,
+  CONSUMER_SUBSCRIPTION,
+  galleryPath,
+  MANAGED_IMAGE,
+  OWNER,
+  put,
+  RG,
+  SUBSCRIPTION,
+  seedWorld,
+} from "./world.js";
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -41,23 +51,43 @@ function queryKeys(url: string): string[] {
 const definition = {
   location: "westus",
   tags: {},
-  properties: { osType: "Linux", osState: "Generalized", hyperVGeneration: "V1", identifier: { publisher: "publisher1", offer: "offer1", sku: "sku1" }, disallowed: {} },
+  properties: {
+    osType: "Linux",
+    osState: "Generalized",
+    hyperVGeneration: "V1",
+    identifier: { publisher: "publisher1", offer: "offer1", sku: "sku1" },
+    disallowed: {},
+  },
 };
 const versionRequest = {
   location: "westus",
   tags: {},
-  properties: { publishingProfile: { targetRegions: [{ name: "westus" }], replicaCount: 1 }, storageProfile: { source: { id: MANAGED_IMAGE } } },
+  properties: {
+    publishingProfile: { targetRegions: [{ name: "westus" }], replicaCount: 1 },
+    storageProfile: { source: { id: MANAGED_IMAGE } },
+  },
 };
 
 async function galleryImageAndVersion(gallery = "gellery000002"): Promise<RawResponse> {
-  await put(sim, `${galleryPath(gallery)}?api-version=2021-10-01`, { location: "westus", tags: {}, properties: { sharingProfile: { permissions: "Groups" } } });
+  await put(sim, `${galleryPath(gallery)}?api-version=2021-10-01`, {
+    location: "westus",
+    tags: {},
+    properties: { sharingProfile: { permissions: "Groups" } },
+  });
   await put(sim, `${galleryPath(gallery, "/images/image1")}?api-version=2021-10-01`, definition);
-  return put(sim, `${galleryPath(gallery, "/images/image1/versions/1.1.2")}?api-version=2023-07-03`, versionRequest);
+  return put(
+    sim,
+    `${galleryPath(gallery, "/images/image1/versions/1.1.2")}?api-version=2023-07-03`,
+    versionRequest,
+  );
 }
 
 describe("long-running operations (facts §2, §3)", () => {
   it("PUT create: 201, only azure-asyncoperation, pretty CRLF body, Creating, exact shape", async () => {
-    const created = await put(sim, `${galleryPath("gallery_000003")}?api-version=2021-10-01`, { location: "eastus2", tags: {} });
+    const created = await put(sim, `${galleryPath("gallery_000003")}?api-version=2021-10-01`, {
+      location: "eastus2",
+      tags: {},
+    });
     expect(created.status).toBe(201);
     expect(created.headers["azure-asyncoperation"]).toBeDefined();
     expect(created.headers.location).toBeUndefined();
@@ -83,9 +113,16 @@ describe("long-running operations (facts §2, §3)", () => {
   });
 
   it("operation URL: capsOperations in the RP's location spelling, query keys api-version,t,c,s,h", async () => {
-    const created = await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {} });
+    const created = await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, {
+      location: "westus",
+      tags: {},
+    });
     const url = created.headers["azure-asyncoperation"] ?? "";
-    expect(new URL(url).pathname).toMatch(new RegExp(`^/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/locations/westus/capsOperations/${GUID}$`));
+    expect(new URL(url).pathname).toMatch(
+      new RegExp(
+        `^/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Compute/locations/westus/capsOperations/${GUID}$`,
+      ),
+    );
     expect(queryKeys(url)).toEqual(["api-version", "t", "c", "s", "h"]);
     expect(new URL(url).searchParams.get("api-version")).toBe("2021-10-01");
     expect(new URL(url).searchParams.get("t")).toMatch(/^\d{18}$/);
@@ -94,34 +131,56 @@ describe("long-running operations (facts §2, §3)", () => {
       ["eastus2euap", "EastUS2EUAP"],
       ["eastus2", "eastus2"],
     ] as const) {
-      const answer = await put(sim, `${galleryPath(`g_${location}`)}?api-version=2021-10-01`, { location, tags: {} });
-      expect(new URL(answer.headers["azure-asyncoperation"] ?? "").pathname).toContain(`/locations/${spelling}/capsOperations/`);
+      const answer = await put(sim, `${galleryPath(`g_${location}`)}?api-version=2021-10-01`, {
+        location,
+        tags: {},
+      });
+      expect(new URL(answer.headers["azure-asyncoperation"] ?? "").pathname).toContain(
+        `/locations/${spelling}/capsOperations/`,
+      );
       expect(json(answer).location).toBe(location);
     }
   });
 
   it("status body is {startTime,status,name} then {startTime,endTime,status,name}", async () => {
-    const created = await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {} });
+    const created = await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, {
+      location: "westus",
+      tags: {},
+    });
     const statusUrl = relative(created.headers["azure-asyncoperation"] ?? "");
     const opId = new URL(created.headers["azure-asyncoperation"] ?? "").pathname.split("/").pop();
     const running = await get(statusUrl);
     expect(Object.keys(json(running))).toEqual(["startTime", "status", "name"]);
     expect(json(running)).toMatchObject({ status: "InProgress", name: opId });
     expect(json(running).startTime).toMatch(ARM_TIME);
-    expect(running.headers["x-ms-ratelimit-remaining-resource"]).toMatch(/^Microsoft\.Compute\/GetOperationStatus3Min;\d+,Microsoft\.Compute\/GetOperationStatus30Min;\d+$/);
-    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01")))).toMatchObject({ properties: { provisioningState: "Creating" } });
+    expect(running.headers["x-ms-ratelimit-remaining-resource"]).toMatch(
+      /^Microsoft\.Compute\/GetOperationStatus3Min;\d+,Microsoft\.Compute\/GetOperationStatus30Min;\d+$/,
+    );
+    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01")))).toMatchObject({
+      properties: { provisioningState: "Creating" },
+    });
     sim.advance(1_000);
     const done = await get(statusUrl);
     expect(Object.keys(json(done))).toEqual(["startTime", "endTime", "status", "name"]);
     expect(json(done).status).toBe("Succeeded");
     expect(Date.parse(String(json(done).endTime)) - Date.parse(String(json(done).startTime))).toBe(1_000);
-    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01")))).toMatchObject({ properties: { provisioningState: "Succeeded" } });
+    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01")))).toMatchObject({
+      properties: { provisioningState: "Succeeded" },
+    });
   });
 
   it("PUT update: 200, Updating, the requested change already in the body", async () => {
-    await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {}, properties: { softDeletePolicy: { isSoftDeleteEnabled: true } } });
+    await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, {
+      location: "westus",
+      tags: {},
+      properties: { softDeletePolicy: { isSoftDeleteEnabled: true } },
+    });
     sim.advance(1_000);
-    const updated = await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {}, properties: { softDeletePolicy: { isSoftDeleteEnabled: false } } });
+    const updated = await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, {
+      location: "westus",
+      tags: {},
+      properties: { softDeletePolicy: { isSoftDeleteEnabled: false } },
+    });
     expect(updated.status).toBe(200);
     expect(updated.headers.location).toBeUndefined();
     expect(json(updated).properties).toEqual({
@@ -132,7 +191,11 @@ describe("long-running operations (facts §2, §3)", () => {
   });
 
   it("POST share and DELETE: 202, content-length 0, azure-asyncoperation and a monitor location", async () => {
-    await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {}, properties: { sharingProfile: { permissions: "Groups" } } });
+    await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, {
+      location: "westus",
+      tags: {},
+      properties: { sharingProfile: { permissions: "Groups" } },
+    });
     const share = await armRequest(sim, {
       method: "POST",
       path: galleryPath("g1", "/share?api-version=2023-07-03"),
@@ -148,52 +211,94 @@ describe("long-running operations (facts §2, §3)", () => {
     expect(queryKeys(monitor)).toEqual(["monitor", "api-version", "t", "c", "s", "h"]);
     expect(new URL(status).searchParams.get("api-version")).toBe("2023-07-03");
     expect(new URL(monitor).searchParams.get("c")).toBe(new URL(status).searchParams.get("c"));
-    for (const key of ["t", "s", "h"]) expect(new URL(monitor).searchParams.get(key)).not.toBe(new URL(status).searchParams.get(key));
-    expect(share.headers["x-ms-ratelimit-remaining-resource"]).toBe("Microsoft.Compute/PostShareGallery3Min;9,Microsoft.Compute/PostShareGallery30Min;59");
+    for (const key of ["t", "s", "h"])
+      expect(new URL(monitor).searchParams.get(key)).not.toBe(new URL(status).searchParams.get(key));
+    expect(share.headers["x-ms-ratelimit-remaining-resource"]).toBe(
+      "Microsoft.Compute/PostShareGallery3Min;9,Microsoft.Compute/PostShareGallery30Min;59",
+    );
 
     // Share takes about 45 s (facts §3.4); the groups appear only then.
     expect((await get(relative(monitor))).status).toBe(202);
     sim.advance(44_000);
     expect(json(await get(relative(status))).status).toBe("InProgress");
-    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01&$select=Permissions")))).toMatchObject({ properties: { sharingProfile: { permissions: "Groups" } } });
+    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01&$select=Permissions")))).toMatchObject({
+      properties: { sharingProfile: { permissions: "Groups" } },
+    });
     sim.advance(1_000);
     expect(json(await get(relative(status))).status).toBe("Succeeded");
     const monitored = await get(relative(monitor));
     expect([monitored.status, monitored.headers["content-length"], monitored.body]).toEqual([200, "0", ""]);
     expect(monitored.headers["x-ms-ratelimit-remaining-resource"]).toContain("GetOperationStatus3Min");
 
-    await armRequest(sim, { method: "POST", path: galleryPath("g1", "/share?api-version=2023-07-03"), identity: OWNER, body: { operationType: "Reset" } });
+    await armRequest(sim, {
+      method: "POST",
+      path: galleryPath("g1", "/share?api-version=2023-07-03"),
+      identity: OWNER,
+      body: { operationType: "Reset" },
+    });
     sim.advance(45_000);
-    const deleted = await armRequest(sim, { method: "DELETE", path: galleryPath("g1", "?api-version=2021-10-01"), identity: OWNER });
+    const deleted = await armRequest(sim, {
+      method: "DELETE",
+      path: galleryPath("g1", "?api-version=2021-10-01"),
+      identity: OWNER,
+    });
     expect([deleted.status, deleted.headers["content-length"], deleted.body]).toEqual([202, "0", ""]);
     expect(deleted.headers["azure-asyncoperation"]).toBeDefined();
     expect(queryKeys(deleted.headers.location ?? "")[0]).toBe("monitor");
-    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01"))).properties).toMatchObject({ provisioningState: "Deleting" });
+    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01"))).properties).toMatchObject({
+      provisioningState: "Deleting",
+    });
     sim.advance(100);
     expect((await get(galleryPath("g1", "?api-version=2021-10-01"))).status).toBe(404);
     // Deleting what is gone answers 204.
-    expect((await armRequest(sim, { method: "DELETE", path: galleryPath("g1", "?api-version=2021-10-01"), identity: OWNER })).status).toBe(204);
+    expect(
+      (
+        await armRequest(sim, {
+          method: "DELETE",
+          path: galleryPath("g1", "?api-version=2021-10-01"),
+          identity: OWNER,
+        })
+      ).status,
+    ).toBe(204);
   });
 });
 
 describe("gallery bodies (facts §5, §6)", () => {
   it("omits tags when none were sent and sharingProfile when none was set, even with the groups expand", async () => {
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus" });
-    const expanded = json(await get(galleryPath("g1", "?api-version=2021-10-01&$expand=sharingProfile%2FGroups")));
+    const expanded = json(
+      await get(galleryPath("g1", "?api-version=2021-10-01&$expand=sharingProfile%2FGroups")),
+    );
     expect(Object.keys(expanded)).toEqual(["name", "id", "type", "location", "properties"]);
     expect(Object.keys(expanded.properties as object)).toEqual(["identifier", "provisioningState"]);
   });
 
   it("lists with the resource group upper-cased in ids and no nextLink", async () => {
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {} });
-    const list = json(await get(`/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/galleries?api-version=2021-10-01`));
+    const list = json(
+      await get(
+        `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG}/providers/Microsoft.Compute/galleries?api-version=2021-10-01`,
+      ),
+    );
     expect(Object.keys(list)).toEqual(["value"]);
-    expect((list.value as { id: string }[])[0]?.id).toBe(`/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG.toUpperCase()}/providers/Microsoft.Compute/galleries/g1`);
+    expect((list.value as { id: string }[])[0]?.id).toBe(
+      `/subscriptions/${SUBSCRIPTION}/resourceGroups/${RG.toUpperCase()}/providers/Microsoft.Compute/galleries/g1`,
+    );
   });
 
   it("shows groups with $select=Permissions, drops an emptied group on Remove and everything on Reset", async () => {
-    await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {}, properties: { sharingProfile: { permissions: "Groups" } } });
-    const share = (body: unknown) => armRequest(sim, { method: "POST", path: galleryPath("g1", "/share?api-version=2023-07-03"), identity: OWNER, body });
+    await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, {
+      location: "westus",
+      tags: {},
+      properties: { sharingProfile: { permissions: "Groups" } },
+    });
+    const share = (body: unknown) =>
+      armRequest(sim, {
+        method: "POST",
+        path: galleryPath("g1", "/share?api-version=2023-07-03"),
+        identity: OWNER,
+        body,
+      });
     await share({
       operationType: "Add",
       groups: [
@@ -212,17 +317,31 @@ describe("gallery bodies (facts §5, §6)", () => {
         ],
       },
     });
-    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01"))).properties).toMatchObject({ sharingProfile: { permissions: "Groups" } });
-    expect(JSON.stringify(json(await get(galleryPath("g1", "?api-version=2021-10-01"))))).not.toContain("groups");
-    await share({ operationType: "Remove", groups: [{ type: "Subscriptions", ids: [CONSUMER_SUBSCRIPTION] }, { type: "AADTenants", ids: ["2f4a9838-26b7-47ee-be60-ccc1fdec5953"] }] });
+    expect(json(await get(galleryPath("g1", "?api-version=2021-10-01"))).properties).toMatchObject({
+      sharingProfile: { permissions: "Groups" },
+    });
+    expect(JSON.stringify(json(await get(galleryPath("g1", "?api-version=2021-10-01"))))).not.toContain(
+      "groups",
+    );
+    await share({
+      operationType: "Remove",
+      groups: [
+        { type: "Subscriptions", ids: [CONSUMER_SUBSCRIPTION] },
+        { type: "AADTenants", ids: ["2f4a9838-26b7-47ee-be60-ccc1fdec5953"] },
+      ],
+    });
     sim.advance(45_000);
-    expect((json(await get(galleryPath("g1", select))).properties as { sharingProfile: unknown }).sharingProfile).toEqual({
+    expect(
+      (json(await get(galleryPath("g1", select))).properties as { sharingProfile: unknown }).sharingProfile,
+    ).toEqual({
       permissions: "Groups",
       groups: [{ type: "Subscriptions", ids: [SUBSCRIPTION] }],
     });
     await share({ groups: [], operationType: "Reset" });
     sim.advance(45_000);
-    expect((json(await get(galleryPath("g1", select))).properties as { sharingProfile: unknown }).sharingProfile).toEqual({ permissions: "Private" });
+    expect(
+      (json(await get(galleryPath("g1", select))).properties as { sharingProfile: unknown }).sharingProfile,
+    ).toEqual({ permissions: "Private" });
   });
 
   it("creates community info with a fresh public name and enables it only through EnableCommunity", async () => {
@@ -232,12 +351,26 @@ describe("gallery bodies (facts §5, §6)", () => {
       properties: {
         sharingProfile: {
           permissions: "Community",
-          communityGalleryInfo: { publisherUri: "puburi", publisherContact: "abc@123.com", eula: "eula", publicNamePrefix: "pubname" },
+          communityGalleryInfo: {
+            publisherUri: "puburi",
+            publisherContact: "abc@123.com",
+            eula: "eula",
+            publicNamePrefix: "pubname",
+          },
         },
       },
     });
-    const info = (json(created).properties as { sharingProfile: { communityGalleryInfo: Record<string, unknown> } }).sharingProfile.communityGalleryInfo;
-    expect(Object.keys(info)).toEqual(["communityGalleryEnabled", "publisherUri", "publisherContact", "eula", "publicNamePrefix", "publicNames"]);
+    const info = (
+      json(created).properties as { sharingProfile: { communityGalleryInfo: Record<string, unknown> } }
+    ).sharingProfile.communityGalleryInfo;
+    expect(Object.keys(info)).toEqual([
+      "communityGalleryEnabled",
+      "publisherUri",
+      "publisherContact",
+      "eula",
+      "publicNamePrefix",
+      "publicNames",
+    ]);
     expect(info.communityGalleryEnabled).toBe(false);
     expect((info.publicNames as string[])[0]).toMatch(new RegExp(`^pubname-${GUID}$`));
     const enable = await armRequest(sim, {
@@ -249,8 +382,16 @@ describe("gallery bodies (facts §5, §6)", () => {
     expect(enable.status).toBe(202);
     sim.advance(300);
     const publicName = (info.publicNames as string[])[0] ?? "";
-    const community = await get(`/subscriptions/${CONSUMER_SUBSCRIPTION}/providers/Microsoft.Compute/locations/centraluseuap/communityGalleries/${publicName}?api-version=2022-01-03`, CONSUMER);
-    const metadata = { publisherUri: "puburi", publisherContact: "abc@123.com", eula: "eula", publicNames: [publicName] };
+    const community = await get(
+      `/subscriptions/${CONSUMER_SUBSCRIPTION}/providers/Microsoft.Compute/locations/centraluseuap/communityGalleries/${publicName}?api-version=2022-01-03`,
+      CONSUMER,
+    );
+    const metadata = {
+      publisherUri: "puburi",
+      publisherContact: "abc@123.com",
+      eula: "eula",
+      publicNames: [publicName],
+    };
     expect(json(community)).toEqual({
       properties: { communityMetadata: metadata, disclaimer: "https://aka.ms/community-gallery-disclaimer" },
       communityMetadata: metadata,
@@ -258,14 +399,20 @@ describe("gallery bodies (facts §5, §6)", () => {
       name: publicName,
       identifier: { uniqueId: `/CommunityGalleries/${publicName}` },
     });
-    expect(community.headers["x-ms-ratelimit-remaining-resource"]).toContain("Microsoft.Compute/GetGallery3Min");
+    expect(community.headers["x-ms-ratelimit-remaining-resource"]).toContain(
+      "Microsoft.Compute/GetGallery3Min",
+    );
   });
 });
 
 describe("image definition and version bodies (facts §8)", () => {
   it("fills architecture x64 and drops an empty disallowed", async () => {
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {} });
-    const created = await put(sim, `${galleryPath("g1", "/images/image1")}?api-version=2021-10-01`, definition);
+    const created = await put(
+      sim,
+      `${galleryPath("g1", "/images/image1")}?api-version=2021-10-01`,
+      definition,
+    );
     expect(created.status).toBe(201);
     expect(json(created)).toEqual({
       name: "image1",
@@ -282,7 +429,14 @@ describe("image definition and version bodies (facts §8)", () => {
         provisioningState: "Creating",
       },
     });
-    expect(Object.keys(json(created).properties as object)).toEqual(["hyperVGeneration", "architecture", "osType", "osState", "identifier", "provisioningState"]);
+    expect(Object.keys(json(created).properties as object)).toEqual([
+      "hyperVGeneration",
+      "architecture",
+      "osType",
+      "osState",
+      "identifier",
+      "provisioningState",
+    ]);
   });
 
   it("creates a version with display-name regions and defaults, disk images only after success", async () => {
@@ -296,16 +450,28 @@ describe("image definition and version bodies (facts §8)", () => {
       excludeFromLatest: false,
       storageAccountType: "Standard_LRS",
     });
-    expect(Object.keys(publishing)).toEqual(["targetRegions", "replicaCount", "excludeFromLatest", "publishedDate", "storageAccountType"]);
+    expect(Object.keys(publishing)).toEqual([
+      "targetRegions",
+      "replicaCount",
+      "excludeFromLatest",
+      "publishedDate",
+      "storageAccountType",
+    ]);
     expect(body.properties.storageProfile).toEqual({ source: { id: MANAGED_IMAGE } });
-    expect(body.properties.safetyProfile).toEqual({ reportedForPolicyViolation: false, allowDeletionOfReplicatedLocations: false });
+    expect(body.properties.safetyProfile).toEqual({
+      reportedForPolicyViolation: false,
+      allowDeletionOfReplicatedLocations: false,
+    });
     expect(body.properties.provisioningState).toBe("Creating");
     // publishedDate is the operation's startTime.
     const status = json(await get(relative(created.headers["azure-asyncoperation"] ?? "")));
     expect(publishing.publishedDate).toBe(status.startTime);
 
     // Full replication takes 7 min 47 s; progress advances with the clock.
-    const expand = galleryPath("gellery000002", "/images/image1/versions/1.1.2?api-version=2023-07-03&$expand=ReplicationStatus");
+    const expand = galleryPath(
+      "gellery000002",
+      "/images/image1/versions/1.1.2?api-version=2023-07-03&$expand=ReplicationStatus",
+    );
     sim.advance(233_500);
     expect((json(await get(expand)).properties as Record<string, unknown>).replicationStatus).toEqual({
       aggregatedState: "InProgress",
@@ -314,26 +480,48 @@ describe("image definition and version bodies (facts §8)", () => {
     sim.advance(233_500);
     const done = json(await get(expand)) as { properties: Record<string, unknown> };
     expect(done.properties.provisioningState).toBe("Succeeded");
-    expect(done.properties.replicationStatus).toEqual({ aggregatedState: "Completed", summary: [{ region: "West US", state: "Completed", details: "", progress: 100 }] });
+    expect(done.properties.replicationStatus).toEqual({
+      aggregatedState: "Completed",
+      summary: [{ region: "West US", state: "Completed", details: "", progress: 100 }],
+    });
     expect(done.properties.storageProfile).toEqual({
       source: { id: MANAGED_IMAGE },
       osDiskImage: { sizeInGB: 30, hostCaching: "ReadWrite", source: {} },
       dataDiskImages: [{ lun: 0, sizeInGB: 10, hostCaching: "None" }],
     });
-    const plain = json(await get(galleryPath("gellery000002", "/images/image1/versions/1.1.2?api-version=2023-07-03")));
+    const plain = json(
+      await get(galleryPath("gellery000002", "/images/image1/versions/1.1.2?api-version=2023-07-03")),
+    );
     expect(JSON.stringify(plain)).not.toContain("replicationStatus");
   });
 
   it("fails one region on an injected replication fault", async () => {
-    sim.fault({ kind: "replication", version: "/versions/1\\.1\\.2$", region: "eastus", atProgress: 25, details: "Disk copy failed." });
+    sim.fault({
+      kind: "replication",
+      version: "/versions/1\\.1\\.2$",
+      region: "eastus",
+      atProgress: 25,
+      details: "Disk copy failed.",
+    });
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {} });
     await put(sim, `${galleryPath("g1", "/images/image1")}?api-version=2021-10-01`, definition);
-    const created = await put(sim, `${galleryPath("g1", "/images/image1/versions/1.1.2")}?api-version=2023-07-03`, {
-      ...versionRequest,
-      properties: { ...versionRequest.properties, publishingProfile: { targetRegions: [{ name: "westus" }, { name: "eastus" }] } },
-    });
+    const created = await put(
+      sim,
+      `${galleryPath("g1", "/images/image1/versions/1.1.2")}?api-version=2023-07-03`,
+      {
+        ...versionRequest,
+        properties: {
+          ...versionRequest.properties,
+          publishingProfile: { targetRegions: [{ name: "westus" }, { name: "eastus" }] },
+        },
+      },
+    );
     sim.advance(467_000);
-    const version = json(await get(galleryPath("g1", "/images/image1/versions/1.1.2?api-version=2023-07-03&$expand=ReplicationStatus"))) as {
+    const version = json(
+      await get(
+        galleryPath("g1", "/images/image1/versions/1.1.2?api-version=2023-07-03&$expand=ReplicationStatus"),
+      ),
+    ) as {
       properties: Record<string, unknown>;
     };
     expect(version.properties.provisioningState).toBe("Failed");
@@ -352,9 +540,13 @@ describe("image definition and version bodies (facts §8)", () => {
   it("answers the recorded 400 for an empty storageProfile, pretty, with the RP and write headers", async () => {
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {} });
     await put(sim, `${galleryPath("g1", "/images/image1")}?api-version=2021-10-01`, definition);
-    const refused = await put(sim, `${galleryPath("g1", "/images/image1/versions/1.0.0")}?api-version=2022-03-03`, { location: "westus", properties: { storageProfile: {} } });
+    const refused = await put(
+      sim,
+      `${galleryPath("g1", "/images/image1/versions/1.0.0")}?api-version=2022-03-03`,
+      { location: "westus", properties: { storageProfile: {} } },
+    );
     expect(refused.status).toBe(400);
-    expect(refused.body).toContain("{\r\n  \"error\": {\r\n    \"code\": \"InvalidParameter\",");
+    expect(refused.body).toContain('{\r\n  "error": {\r\n    "code": "InvalidParameter",');
     expect(json(refused)).toEqual({
       error: {
         code: "InvalidParameter",
@@ -363,7 +555,9 @@ describe("image definition and version bodies (facts §8)", () => {
         target: "galleryImageVersion.properties.storageProfile.source.id",
       },
     });
-    expect(refused.headers["x-ms-ratelimit-remaining-resource"]).toMatch(/^Microsoft\.Compute\/CreateUpdateGalleryImageVersion3Min;\d+,/);
+    expect(refused.headers["x-ms-ratelimit-remaining-resource"]).toMatch(
+      /^Microsoft\.Compute\/CreateUpdateGalleryImageVersion3Min;\d+,/,
+    );
     expect(refused.headers["x-ms-ratelimit-remaining-subscription-writes"]).toBeDefined();
   });
 });
@@ -383,8 +577,12 @@ describe("consumer views (facts §7.1)", () => {
     sim.advance(45_000);
     const unique = `${SUBSCRIPTION}-GELLERY000002`;
     const list = await get(`${base}?api-version=2023-07-03`, CONSUMER);
-    expect(json(list)).toEqual({ value: [{ location: "westus", name: unique, identifier: { uniqueId: `/SharedGalleries/${unique}` } }] });
-    expect(list.headers["x-ms-ratelimit-remaining-resource"]).toBe("Microsoft.Compute/ListGallery3Min;149,Microsoft.Compute/ListGallery30Min;999");
+    expect(json(list)).toEqual({
+      value: [{ location: "westus", name: unique, identifier: { uniqueId: `/SharedGalleries/${unique}` } }],
+    });
+    expect(list.headers["x-ms-ratelimit-remaining-resource"]).toBe(
+      "Microsoft.Compute/ListGallery3Min;148,Microsoft.Compute/ListGallery30Min;998",
+    );
     expect(json(await get(`${base}/${unique}?api-version=2022-01-03`, CONSUMER))).toEqual({
       properties: {},
       location: "westus",
@@ -404,17 +602,26 @@ describe("consumer views (facts §7.1)", () => {
       name: "image1",
       identifier: { uniqueId: `/SharedGalleries/${unique}/Images/image1` },
     });
-    const version = json(await get(`${base}/${unique}/images/image1/versions/1.1.2?api-version=2022-01-03`, CONSUMER));
+    const version = json(
+      await get(`${base}/${unique}/images/image1/versions/1.1.2?api-version=2022-01-03`, CONSUMER),
+    );
     expect(version).toMatchObject({
       properties: {
         excludeFromLatest: false,
-        storageProfile: { osDiskImage: { diskSizeGB: 30, hostCaching: "ReadWrite" }, dataDiskImages: [{ lun: 0, diskSizeGB: 10, hostCaching: "None" }] },
+        storageProfile: {
+          osDiskImage: { diskSizeGB: 30, hostCaching: "ReadWrite" },
+          dataDiskImages: [{ lun: 0, diskSizeGB: 10, hostCaching: "None" }],
+        },
       },
       location: "westus",
       name: "1.1.2",
       identifier: { uniqueId: `/SharedGalleries/${unique}/Images/image1/Versions/1.1.2` },
     });
-    expect(Object.keys(version.properties as object)).toEqual(["publishedDate", "excludeFromLatest", "storageProfile"]);
+    expect(Object.keys(version.properties as object)).toEqual([
+      "publishedDate",
+      "excludeFromLatest",
+      "storageProfile",
+    ]);
   });
 });
 
@@ -425,10 +632,21 @@ describe("headers and gateway errors (facts §9, §10)", () => {
       identity: OWNER,
       headers: { "x-ms-correlation-request-id": "c0ffee00-0000-4000-8000-000000000000" },
     });
-    for (const name of ["cache-control", "pragma", "expires", "strict-transport-security", "x-content-type-options", "x-cache", "x-msedge-ref", "x-ms-request-id", "x-ms-routing-request-id"]) {
+    for (const name of [
+      "cache-control",
+      "pragma",
+      "expires",
+      "strict-transport-security",
+      "x-content-type-options",
+      "x-cache",
+      "x-msedge-ref",
+      "x-ms-request-id",
+      "x-ms-routing-request-id",
+    ]) {
       expect(answer.headers[name], name).toBeDefined();
     }
-    for (const name of ["server", "vary", "transfer-encoding"]) expect(answer.headers[name], name).toBeUndefined();
+    for (const name of ["server", "vary", "transfer-encoding"])
+      expect(answer.headers[name], name).toBeUndefined();
     expect(answer.headers["x-ms-correlation-request-id"]).toBe("c0ffee00-0000-4000-8000-000000000000");
     expect(answer.headers["x-ms-request-id"]).toMatch(new RegExp(`^${GUID}$`));
     expect(answer.headerNames.slice(0, 3)).toEqual(["cache-control", "pragma", "content-length"]);
@@ -448,11 +666,19 @@ describe("headers and gateway errors (facts §9, §10)", () => {
   it("reports GetGallery with both windows on a plain GET", async () => {
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus" });
     const answer = await get(galleryPath("g1", "?api-version=2021-10-01"));
-    expect(answer.headers["x-ms-ratelimit-remaining-resource"]).toBe("Microsoft.Compute/GetGallery3Min;349,Microsoft.Compute/GetGallery30Min;2499");
+    expect(answer.headers["x-ms-ratelimit-remaining-resource"]).toBe(
+      "Microsoft.Compute/GetGallery3Min;349,Microsoft.Compute/GetGallery30Min;2499",
+    );
   });
 
   it("requires an api-version", async () => {
     const answer = await get(galleryPath("g1"));
-    expect([answer.status, json(answer).error]).toEqual([400, { code: "MissingApiVersionParameter", message: "The api-version query parameter (?api-version=) is required for all requests." }]);
+    expect([answer.status, json(answer).error]).toEqual([
+      400,
+      {
+        code: "MissingApiVersionParameter",
+        message: "The api-version query parameter (?api-version=) is required for all requests.",
+      },
+    ]);
   });
 });

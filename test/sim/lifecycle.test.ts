@@ -125,8 +125,8 @@ describe("image definition and version (facts §8)", () => {
     expect(version.publishingProfile?.targetRegions).toEqual([
       { name: "West US", regionalReplicaCount: 1, storageAccountType: "Standard_LRS" },
     ]);
-    expect(version.storageProfile.osDiskImage).toMatchObject({ sizeInGB: 30, hostCaching: "ReadWrite" });
-    expect(version.storageProfile.dataDiskImages).toEqual([{ lun: 0, sizeInGB: 10, hostCaching: "None" }]);
+    expect(version.storageProfile?.osDiskImage).toMatchObject({ sizeInGB: 30, hostCaching: "ReadWrite" });
+    expect(version.storageProfile?.dataDiskImages).toEqual([{ lun: 0, sizeInGB: 10, hostCaching: "None" }]);
 
     const status = await owner.galleryImageVersions.get(RG, "gallery1", "image1", "1.1.2", {
       expand: "ReplicationStatus",
@@ -210,7 +210,7 @@ describe("image definition and version (facts §8)", () => {
       FAST_POLL,
     );
     expect(shallow.publishingProfile?.replicationMode).toBe("Shallow");
-    expect(shallow.storageProfile.source?.virtualMachineId).toContain("/virtualMachines/vm1");
+    expect(shallow.storageProfile?.source?.virtualMachineId).toContain("/virtualMachines/vm1");
     const full = await owner.galleryImageVersions.createOrUpdate(
       RG,
       "gallery1",

@@ -33,7 +33,12 @@ async function galleryAndImage(sim: Simulator): Promise<void> {
     RG,
     "g1",
     "image1",
-    { location: "westus", osType: "Linux", osState: "Generalized", identifier: { publisher: "p", offer: "o", sku: "s" } },
+    {
+      location: "westus",
+      osType: "Linux",
+      osState: "Generalized",
+      identifier: { publisher: "p", offer: "o", sku: "s" },
+    },
     FAST_POLL,
   );
 }
@@ -43,7 +48,14 @@ it("resumes a serialized image-version poller in a new client without a second P
   seedWorld(sim);
   await galleryAndImage(sim);
   const first = computeClient(sim, OWNER, SUBSCRIPTION);
-  const poller = first.galleryImageVersions.createOrUpdate(RG, "g1", "image1", "1.0.0", versionBody, FAST_POLL);
+  const poller = first.galleryImageVersions.createOrUpdate(
+    RG,
+    "g1",
+    "image1",
+    "1.0.0",
+    versionBody,
+    FAST_POLL,
+  );
   await poller.submitted();
   await poller.poll();
   expect(poller.isDone).toBe(false);
@@ -63,7 +75,14 @@ it("resumes after the simulator restarted from its state directory", async () =>
   const before = await startTestSimulator({ stateDir, durations: { versionFullReplication: 1_000_000 } });
   seedWorld(before);
   await galleryAndImage(before);
-  const poller = computeClient(before, OWNER, SUBSCRIPTION).galleryImageVersions.createOrUpdate(RG, "g1", "image1", "1.0.0", versionBody, FAST_POLL);
+  const poller = computeClient(before, OWNER, SUBSCRIPTION).galleryImageVersions.createOrUpdate(
+    RG,
+    "g1",
+    "image1",
+    "1.0.0",
+    versionBody,
+    FAST_POLL,
+  );
   await poller.submitted();
   const saved = await poller.serialize();
   const port = before.port;
@@ -72,7 +91,12 @@ it("resumes after the simulator restarted from its state directory", async () =>
   // Same port, so the operation URLs handed out before the restart still point here.
   const after = await simulator({ stateDir, port, durations: { versionFullReplication: 1_000_000 } });
   const client = computeClient(after, OWNER, SUBSCRIPTION);
-  const version = await restorePoller(client, saved, client.galleryImageVersions.createOrUpdate, FAST_POLL).pollUntilDone();
+  const version = await restorePoller(
+    client,
+    saved,
+    client.galleryImageVersions.createOrUpdate,
+    FAST_POLL,
+  ).pollUntilDone();
   expect(version.provisioningState).toBe("Succeeded");
   expect((await client.galleries.get(RG, "g1")).provisioningState).toBe("Succeeded");
 });

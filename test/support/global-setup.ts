@@ -8,11 +8,17 @@
 //   TEST_CLUSTER=k3s         k3s through @testcontainers/k3s (needs privileged containers)
 //   TEST_CLUSTER=none        no cluster: unit tests only, and no Go binaries needed
 //   otherwise                the local control plane as processes (src/controlplane)
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { ownerOfThisProcess, reapStaleControlPlanes, resolveBinDir } from "../../src/controlplane/index.js";
+import {
+  ownerAlive,
+  ownerOfThisProcess,
+  type ProcessOwner,
+  reapStaleControlPlanes,
+  resolveBinDir,
+} from "../../src/controlplane/index.js";
 import { type ClusterChoice, type ClusterPlan, stopSharedCluster } from "./shared-cluster.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -20,14 +26,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Building the binaries (minutes, once per machine) happens here, where no test timeout applies;
   // a cached build answers in milliseconds.
   const binDir = choice === "none" ? "" : await resolveBinDir();
-  // A run killed outright (SIGKILL) cannot stop its cluster; the next run does it before starting.
+  // A run killed outright (SIGKILL) cannot clean up after itself; the next run does, before starting.
   await reapStaleControlPlanes();
-  const stateDir = await mkdtemp(join(tmpdir(), "ago-test-run-"));
+  await removeStaleStateDirs();
+  const owner = ownerOfThisProcess();
+  const stateDir = await mkdtemp(join(tmpdir(), STATE_DIR_PREFIX));
+  await writeFile(join(stateDir, OWNER_FILE), JSON.stringify(owner));
   const plan: ClusterPlan = {
     choice,
     binDir,
     stateDir,
-    owner: ownerOfThisProcess(),
+    owner,
     ...(choice === "kubeconfig" ? { kubeconfigPath: process.env.TEST_KUBECONFIG ?? "" } : {}),
   };
   project.provide("agoClusterPlan", plan);
@@ -35,6 +44,22 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await stopSharedCluster(plan);
     await rm(stateDir, { recursive: true, force: true });
   };
+}
+
+const STATE_DIR_PREFIX = "ago-test-run-";
+const OWNER_FILE = "owner.json";
+
+async function removeStaleStateDirs(): Promise<void> {
+  for (const name of await readdir(tmpdir())) {
+    if (!name.startsWith(STATE_DIR_PREFIX)) continue;
+    const dir = join(tmpdir(), name);
+    const owner = await readFile(join(dir, OWNER_FILE), "utf8").then(
+      (text) => JSON.parse(text) as ProcessOwner,
+      () => undefined,
+    );
+    // No owner file: a run that died within milliseconds of creating it, or not ours to judge.
+    if (owner && !ownerAlive(owner)) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 function chooseCluster(): ClusterChoice {

@@ -29,7 +29,7 @@ export function parseShareRequest(body: JsonObject): ShareChange {
     const type =
       isObject(group) && typeof group.type === "string" ? GROUP_TYPES[group.type.toLowerCase()] : undefined;
     const ids = isObject(group) && Array.isArray(group.ids) ? group.ids : undefined;
-    if (!type || !ids || !ids.every((id) => typeof id === "string" && id !== "")) {
+    if (!type || !ids?.every((id) => typeof id === "string" && id !== "")) {
       throw invalidParameter(
         `Group ${index} must have a 'type' of 'Subscriptions' or 'AADTenants' and a list of 'ids'.`,
         `sharingUpdate.groups[${index}]`,
@@ -170,7 +170,7 @@ export function isSharedWith(
   byTenant: boolean,
 ): boolean {
   const sharing = gallery.sharing;
-  if (!sharing || sharing.permissions !== "Groups") return false;
+  if (sharing?.permissions !== "Groups") return false;
   const type: GroupType = byTenant ? "AADTenants" : "Subscriptions";
   const wanted = byTenant ? tenantId : subscriptionId;
   return sharing.groups.some((group) => group.type === type && group.ids.some((id) => sameId(id, wanted)));

@@ -25,6 +25,14 @@ export interface VersionRequest {
   allowDeletionOfReplicatedLocations: boolean;
 }
 
+/** The exact error of DIFF #40 (`"storageProfile": {}`), also used for a body without one. */
+export function sourceRequired(): ArmError {
+  return invalidParameter(
+    "The gallery artifact version source can only be specified either directly under storageProfile or within individual OS or data disks. One and only one source type (user image, snapshot, disk, virtual machine) can be provided.",
+    "galleryImageVersion.properties.storageProfile.source.id",
+  );
+}
+
 function sourceCandidates(storageProfile: JsonObject): RequestedSource[] {
   const found: RequestedSource[] = [];
   const source = isObject(storageProfile.source) ? storageProfile.source : {};
@@ -51,11 +59,7 @@ function readSource(properties: JsonObject): RequestedSource | undefined {
   if (storageProfile === undefined) return undefined;
   const candidates = isObject(storageProfile) ? sourceCandidates(storageProfile) : [];
   if (candidates.length !== 1 || !candidates[0]) {
-    // The exact error of DIFF #40 for `"storageProfile": {}`.
-    throw invalidParameter(
-      "The gallery artifact version source can only be specified either directly under storageProfile or within individual OS or data disks. One and only one source type (user image, snapshot, disk, virtual machine) can be provided.",
-      `galleryImageVersion.properties.storageProfile.source.id`,
-    );
+    throw sourceRequired();
   }
   return candidates[0];
 }

@@ -2,7 +2,7 @@
 // list in a definition, DELETE.
 import type { SimulatorCore } from "../core.js";
 import { isReplicating, replicationDueAt } from "../engine/replication.js";
-import { ArmError, invalidParameter, operationNotAllowed } from "../errors.js";
+import { ArmError, operationNotAllowed } from "../errors.js";
 import { computeResponse, emptyResponse } from "../http/response.js";
 import { normalizeRegion } from "../regions.js";
 import type {
@@ -15,7 +15,7 @@ import type {
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
 import { galleryId, idKey, parseSourceId, versionId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
-import { findVersion, requireParentImage, requireVersion } from "./lookups.js";
+import { findVersion, requireParentGallery, requireParentImage, requireVersion } from "./lookups.js";
 import { checkVersionName } from "./names.js";
 import { readTags, requireLocation } from "./requestBody.js";
 import { requireLinkedAccess } from "./tenancy.js";
@@ -26,6 +26,7 @@ import {
   readVersionRequest,
   requestedSourceId,
   sourceChangeNotAllowed,
+  sourceRequired,
   type VersionRequest,
 } from "./versionRequest.js";
 
@@ -101,13 +102,8 @@ function createVersion(
   request: VersionRequest,
   location: string,
 ): VersionRecord {
-  if (!request.source) {
-    // Same answer as an empty storageProfile.
-    throw invalidParameter(
-      "The gallery artifact version source can only be specified either directly under storageProfile or within individual OS or data disks. One and only one source type (user image, snapshot, disk, virtual machine) can be provided.",
-      "galleryImageVersion.properties.storageProfile.source.id",
-    );
-  }
+  // Same answer as an empty storageProfile.
+  if (!request.source) throw sourceRequired();
   const source = requireSource(ctx, request.source);
   const targets = request.targetRegions ?? [
     {
@@ -211,11 +207,8 @@ function updateVersion(
  * new regions replicate); the operation ends when the last region finishes.
  */
 export const putVersion: ArmHandler = (ctx) => {
+  const gallery = requireParentGallery(ctx);
   const image = requireParentImage(ctx);
-  const gallery = ctx.core.store.galleries.get(
-    galleryId(image.subscriptionId, image.resourceGroup, image.gallery),
-  );
-  if (!gallery) throw new Error("image without gallery");
   const body = ctx.body();
   const location = requireLocation(body, "Microsoft.Compute/galleries/images/versions");
   const linked = requestedSourceId(body);

@@ -117,7 +117,7 @@ export class FaultRegistry {
         f.pattern.test(versionId) &&
         (!f.region || f.region === normalizeRegion(region)),
     );
-    if (!fault || fault.spec.kind !== "replication") return undefined;
+    if (fault?.spec.kind !== "replication") return undefined;
     this.useUp(fault);
     return {
       atProgress: Math.min(100, Math.max(0, fault.spec.atProgress ?? 50)),

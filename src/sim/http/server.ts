@@ -33,7 +33,11 @@ function splitTarget(target: string): { pathname: string; search: string; search
   const queryAt = target.indexOf("?");
   const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
   const search = queryAt < 0 ? "" : target.slice(queryAt);
-  return { pathname: rawPath.replace(/\/{2,}/g, "/") || "/", search, searchParams: new URLSearchParams(search) };
+  return {
+    pathname: rawPath.replace(/\/{2,}/g, "/") || "/",
+    search,
+    searchParams: new URLSearchParams(search),
+  };
 }
 
 function isLoopback(address: string | undefined): boolean {

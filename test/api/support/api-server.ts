@@ -1,31 +1,11 @@
 // Talking to the test cluster the way users do: kubectl, server-side apply, YAML on stdin.
-import { join } from "node:path";
 import { expect } from "vitest";
 import { stringify } from "yaml";
-import { GROUP, KIND_DEFINITIONS } from "../../../src/api/index.js";
 import type { KubectlResult, TestCluster } from "../../support/cluster.js";
 
-const crdDir = join(import.meta.dirname, "..", "..", "..", "crds");
-const FIELD_MANAGER = "api-tests";
+export { installCrds } from "../../support/crds.js";
 
-/**
- * Installs (or updates) the CRDs from crds/ and waits until the API server serves them.
- * Idempotent, so every test file can call it.
- */
-export async function installCrds(cluster: TestCluster): Promise<void> {
-  const applied = await cluster.kubectl([
-    "apply",
-    "--server-side",
-    "--force-conflicts",
-    `--field-manager=${FIELD_MANAGER}`,
-    "-f",
-    crdDir,
-  ]);
-  if (applied.code !== 0) throw new Error(`installing crds/ failed: ${applied.stderr}`);
-  const names = KIND_DEFINITIONS.map((def) => `crd/${def.names.plural}.${GROUP}`);
-  const ready = await cluster.kubectl(["wait", "--for=condition=Established", "--timeout=60s", ...names]);
-  if (ready.code !== 0) throw new Error(`crds/ not established: ${ready.stderr}`);
-}
+const FIELD_MANAGER = "api-tests";
 
 /** `kubectl apply --server-side` of one object, or of several as a multi-document YAML stream. */
 export function apply(

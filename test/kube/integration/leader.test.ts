@@ -127,7 +127,7 @@ describe("LeaderElector", () => {
         "--experimental-transform-types",
         "--no-warnings",
         "--import",
-        here("ts-hooks.mjs"),
+        fileURLToPath(new URL("../../support/ts-hooks.mjs", import.meta.url)),
         here("elector-child.ts"),
         cluster.kubeconfigPath,
         namespace,

@@ -1,7 +1,7 @@
 // A replica in its own process, for tests that kill it: stands for election on a Lease and prints
 // LEADING once it leads and STOPPED when it stepped down. SIGTERM makes it step down and release, the
 // way the operator does; SIGKILL leaves the lease held, as a crash would.
-// usage: node --experimental-transform-types --import ./ts-hooks.mjs elector-child.ts <kubeconfig> <namespace> <lease> <identity>
+// usage: node --experimental-transform-types --import ../../support/ts-hooks.mjs elector-child.ts <kubeconfig> <namespace> <lease> <identity>
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { LeaderElector } from "../../../src/kube/leader.js";
