@@ -19,6 +19,21 @@ export interface IdentityInfo {
   tenantId?: string;
 }
 
+/** An object as policies judge it: its kind, namespace and spec. */
+export interface PolicySubject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec: object;
+}
+
+export interface PolicyViolation {
+  /** The GalleryPolicy that forbids it. */
+  policy: string;
+  /** The rule, e.g. `allowedRegions`. */
+  rule: string;
+  message: string;
+}
+
 export interface ReconcilerContext {
   /** The ARM facades for objects in `namespace`, under the identity chosen for it. */
   arm(namespace: string): ArmApi;
@@ -31,6 +46,11 @@ export interface ReconcilerContext {
   /** Hidden benchmark switch: write to ARM on every reconcile even when nothing changed. */
   rePutEachResync: boolean;
   now(): Date;
+  /**
+   * What the cluster administrator's GalleryPolicies forbid about `obj` now (policies change
+   * after objects exist). Empty or unset: allowed. A violation stops every new ARM write for it.
+   */
+  policyViolations?(obj: PolicySubject): PolicyViolation[];
   /** Metrics the reconcilers feed; optional so tests may leave them out. */
   metrics?: {
     setReplicationProgress?(namespace: string, name: string, percent: number | undefined): void;

@@ -17,6 +17,7 @@ import {
   type ArmObject,
   type ArmWrite,
   type Blocked,
+  blocked,
   isBlocked,
   type StatusOf,
 } from "./arm-kind.js";
@@ -25,6 +26,9 @@ import { failureOutcome } from "./failures.js";
 
 type ConditionSpec = Omit<Condition, "lastTransitionTime" | "observedGeneration" | "type">;
 type Phase = "apply" | "cleanup";
+
+/** A policy violation waits for the spec or the policy to change (either wakes the object); this is a backstop. */
+const POLICY_RETRY_MS = 5 * 60_000;
 
 /** A failed operation is not retried at once: the next attempt would most likely fail the same way. */
 const FAILED_OPERATION_RETRY_MS = 60_000;
@@ -69,6 +73,18 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   ) {}
 
   async apply(obj: T): Promise<ReconcileResult> {
+    const violations = this.ctx.policyViolations?.(obj) ?? [];
+    if (violations.length > 0) {
+      const message = violations.map((v) => `GalleryPolicy ${v.policy} (${v.rule}): ${v.message}`).join("; ");
+      return this.block(
+        obj,
+        blocked(
+          "PolicyViolation",
+          `${message}; no Azure changes are made until the spec or the policy changes`,
+          POLICY_RETRY_MS,
+        ),
+      );
+    }
     const target = this.kind.target(obj, this.ctx);
     if (isBlocked(target)) return this.block(obj, target);
     const pending = await this.resumeSaved(obj, target, "apply");

@@ -6,7 +6,7 @@ import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } fr
 import type { ArmKind, ArmObject } from "./arm-kind.js";
 import { galleryKind } from "./gallery.js";
 
-export type { Caches, IdentityInfo, ReconcilerContext } from "./context.js";
+export type { Caches, IdentityInfo, PolicySubject, PolicyViolation, ReconcilerContext } from "./context.js";
 export { armReconciler } from "./driver.js";
 
 export function descriptorOf(kind: KindName): ResourceDescriptor {

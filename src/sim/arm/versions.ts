@@ -13,7 +13,7 @@ import type {
   VersionRecord,
 } from "../state/model.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
-import { galleryId, idKey, parseSourceId, versionId } from "./ids.js";
+import { idKey, parseSourceId, versionId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
 import { findVersion, requireParentGallery, requireParentImage, requireVersion } from "./lookups.js";
 import { checkVersionName } from "./names.js";
