@@ -1,6 +1,6 @@
 // Everything a control plane needs on disk before any binary starts, whoever then runs the binaries
 // (child processes here, containers in test/support).
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Ports } from "./flags.js";
 import { writeKubeconfig } from "./kubeconfig.js";
@@ -16,6 +16,8 @@ export interface DataLayout {
   apiserverCerts: string;
   logs: string;
   kubeconfig: string;
+  /** The ports of the last start, tried first on the next. */
+  ports: string;
 }
 
 export interface PreparedControlPlane {
@@ -34,6 +36,7 @@ export function dataLayout(root: string): DataLayout {
     apiserverCerts: join(root, "apiserver-certs"),
     logs: join(root, "logs"),
     kubeconfig: join(root, "kubeconfig"),
+    ports: join(root, "ports.json"),
   };
 }
 
@@ -41,8 +44,9 @@ export function dataLayout(root: string): DataLayout {
  * Lays out `root`, issues (or reuses) the certificates, picks free loopback ports and writes an admin
  * kubeconfig for them.
  *
- * Guarantees: a `root` prepared before keeps its etcd data and certificates; only the ports (and so
- * the kubeconfig's server address) are new.
+ * Guarantees: a `root` prepared before keeps its etcd data, certificates and kubeconfig path, and
+ * its ports too when they are still free (clients that stayed up across a restart reconnect);
+ * otherwise the ports, and so the kubeconfig's server address, are new.
  */
 export async function prepareControlPlane(root: string): Promise<PreparedControlPlane> {
   const layout = dataLayout(root);
@@ -50,8 +54,16 @@ export async function prepareControlPlane(root: string): Promise<PreparedControl
     [layout.etcd, layout.apiserverCerts, layout.logs].map((d) => mkdir(d, { recursive: true, mode: 0o700 })),
   );
   const pki = await ensurePki(layout.pki);
-  const [etcdClient = 0, etcdPeer = 0, apiserver = 0] = await freeLoopbackPorts(3);
-  const ports = { etcdClient, etcdPeer, apiserver };
+  const previous = await readFile(layout.ports, "utf8").then(
+    (text) => JSON.parse(text) as Ports,
+    () => undefined,
+  );
+  const [etcdClient = 0, etcdPeer = 0, apiserver = 0] = await freeLoopbackPorts(
+    3,
+    previous ? [previous.etcdClient, previous.etcdPeer, previous.apiserver] : [],
+  );
+  const ports: Ports = { etcdClient, etcdPeer, apiserver };
+  await writeFile(layout.ports, JSON.stringify(ports));
   const server = `https://127.0.0.1:${apiserver}`;
   await writeKubeconfig(layout.kubeconfig, {
     server,

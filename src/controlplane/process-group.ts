@@ -92,7 +92,9 @@ async function waitUntilGone(ref: ProcessRef, ms: number): Promise<boolean> {
 export function isRunning(ref: ProcessRef): boolean {
   if (!pidAlive(ref.pid)) return false;
   const exe = commandOf(ref.pid);
-  return exe === undefined || exe === ref.bin;
+  // Empty while the process is exiting (its memory, argv included, is released before it becomes a
+  // zombie): still ours, and still holding its files and ports.
+  return exe === undefined || exe === "" || exe === ref.bin;
 }
 
 /** Sends `signal` to the group led by `pid` (and to `pid` alone if it has no group of its own). */

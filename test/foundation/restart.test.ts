@@ -34,6 +34,7 @@ it("keeps objects across a stop and a start with the same data dir", async () =>
   const second = await startControlPlane({ dataDir, binDir });
   planes.push(second);
   expect(second.kubeconfigPath).toBe(first.kubeconfigPath);
+  expect(second.server).toBe(first.server); // its ports were still free, so it kept them
   expect(await readFile(second.caFile, "utf8")).toBe(caBefore);
   const answer = await ok(second, [
     "get",

@@ -169,6 +169,24 @@ describe("faults", () => {
   });
 });
 
+describe("latency per call class", () => {
+  it("delays reads but not writes when only reads are slowed", async () => {
+    const slow = await startTestSimulator({ latencyMs: { read: 120 } });
+    try {
+      seedWorld(slow);
+      const path = `/subscriptions/${SUBSCRIPTION}/resourcegroups/${RG}?api-version=2021-04-01`;
+      let started = Date.now();
+      await armRequest(slow, { path, identity: OWNER });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+      started = Date.now();
+      await armRequest(slow, { method: "PUT", path, identity: OWNER, body: { location: "westus" } });
+      expect(Date.now() - started).toBeLessThan(110);
+    } finally {
+      await slow.close();
+    }
+  });
+});
+
 describe("clock", () => {
   it("advances virtual time through POST /_sim/clock and completes what became due", async () => {
     seedWorld(sim);

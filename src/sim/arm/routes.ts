@@ -2,13 +2,7 @@
 // `:name` segments capture path parameters. Authorization routes sit under any scope, so they are
 // matched by locating `providers/Microsoft.Authorization` instead.
 import type { CallClass } from "../options.js";
-import {
-  getCommunityGallery,
-  getCommunityImage,
-  getCommunityVersion,
-  listCommunityImages,
-  listCommunityVersions,
-} from "./communityGalleries.js";
+import { communityArtifacts, getCommunityGallery } from "./communityGalleries.js";
 import type { ArmHandler } from "./context.js";
 import {
   deleteGallery,
@@ -28,14 +22,7 @@ import {
 } from "./roleAssignments.js";
 import { getRoleDefinition, listRoleDefinitions } from "./roleDefinitions.js";
 import { shareGallery } from "./share.js";
-import {
-  getSharedGallery,
-  getSharedImage,
-  getSharedVersion,
-  listSharedGalleries,
-  listSharedImages,
-  listSharedVersions,
-} from "./sharedGalleries.js";
+import { getSharedGallery, listSharedGalleries, sharedArtifacts } from "./sharedGalleries.js";
 import { deleteVersion, getVersion, listVersions, putVersion } from "./versions.js";
 
 interface Route {
@@ -91,15 +78,15 @@ const TABLE: [string, string, ArmHandler][] = [
   ["GET", `${LOCATION}/capsoperations/:operation`, getOperationStatus],
   ["GET", `${LOCATION}/sharedgalleries`, listSharedGalleries],
   ["GET", SHARED, getSharedGallery],
-  ["GET", `${SHARED}/images`, listSharedImages],
-  ["GET", `${SHARED}/images/:image`, getSharedImage],
-  ["GET", `${SHARED}/images/:image/versions`, listSharedVersions],
-  ["GET", `${SHARED}/images/:image/versions/:version`, getSharedVersion],
+  ["GET", `${SHARED}/images`, sharedArtifacts.listImages],
+  ["GET", `${SHARED}/images/:image`, sharedArtifacts.getImage],
+  ["GET", `${SHARED}/images/:image/versions`, sharedArtifacts.listVersions],
+  ["GET", `${SHARED}/images/:image/versions/:version`, sharedArtifacts.getVersion],
   ["GET", `${COMMUNITY}`, getCommunityGallery],
-  ["GET", `${COMMUNITY}/images`, listCommunityImages],
-  ["GET", `${COMMUNITY}/images/:image`, getCommunityImage],
-  ["GET", `${COMMUNITY}/images/:image/versions`, listCommunityVersions],
-  ["GET", `${COMMUNITY}/images/:image/versions/:version`, getCommunityVersion],
+  ["GET", `${COMMUNITY}/images`, communityArtifacts.listImages],
+  ["GET", `${COMMUNITY}/images/:image`, communityArtifacts.getImage],
+  ["GET", `${COMMUNITY}/images/:image/versions`, communityArtifacts.listVersions],
+  ["GET", `${COMMUNITY}/images/:image/versions/:version`, communityArtifacts.getVersion],
 ];
 
 /** Routes grouped by segment count, so a request is compared only with routes of its length. */

@@ -10,7 +10,8 @@ import { handleControl } from "../control/api.js";
 import type { SimulatorCore } from "../core.js";
 import type { SimCertificates } from "../tls/certificates.js";
 import { type ArmOutcome, handleArmCall } from "./armPipeline.js";
-import { armResponseHeaders, requestIds } from "./headers.js";
+import type { HttpFault } from "./faults.js";
+import { armResponseHeaders, type RequestIds, requestIds } from "./headers.js";
 import type { RequestRecord } from "./requestLog.js";
 
 const CONTROL_PREFIX = "/_sim/";
@@ -29,7 +30,13 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
  * clients send `//subscriptions/...` for scopes with a leading slash, which URL parsing would take
  * for a host. Repeated slashes are collapsed, as ARM does.
  */
-function splitTarget(target: string): { pathname: string; search: string; searchParams: URLSearchParams } {
+interface RequestTarget {
+  pathname: string;
+  search: string;
+  searchParams: URLSearchParams;
+}
+
+function splitTarget(target: string): RequestTarget {
   const queryAt = target.indexOf("?");
   const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
   const search = queryAt < 0 ? "" : target.slice(queryAt);
@@ -66,82 +73,27 @@ function clientHeader(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function handleRequest(
-  core: SimulatorCore,
-  req: IncomingMessage,
+/** Writes an injected `respond` fault: its status, body and headers, plus the request ids. */
+function writeFaultAnswer(
   res: ServerResponse,
-  port: number,
-): Promise<void> {
-  const started = performance.now();
-  const body = await readBody(req);
-  const method = (req.method ?? "GET").toUpperCase();
-  const url = splitTarget(req.url ?? "/");
-  if (url.pathname.startsWith(CONTROL_PREFIX)) {
-    if (!isLoopback(req.socket.remoteAddress))
-      return writeJson(res, 403, { error: "the control API is loopback-only" });
-    const answer = handleControl(
-      core,
-      method,
-      url.pathname.slice(CONTROL_PREFIX.length),
-      url.searchParams,
-      body,
-    );
-    return writeJson(res, answer.status, answer.body);
-  }
-  const now = core.settle();
-  const ids = requestIds(clientHeader(req, "x-ms-correlation-request-id"));
-  const record: RequestRecord = {
-    seq: core.log.nextSequence(),
-    time: formatArmTime(now),
-    method,
-    path: url.pathname,
-    query: url.search,
-    status: 0,
-    requestId: ids.requestId,
-    correlationId: ids.correlationId,
-    durationMs: 0,
-  };
-  const fault = core.faults.takeHttp(method, url.pathname);
-  if (fault?.kind === "drop") {
-    record.fault = "drop";
-    record.durationMs = performance.now() - started;
-    core.log.add(record);
-    req.socket.destroy();
-    return;
-  }
-  if (fault?.kind === "respond") {
-    record.fault = "respond";
-    record.status = fault.status;
-    const headers: [string, string][] = [
-      ["content-length", String(Buffer.byteLength(fault.body))],
-      ...(fault.body ? ([["content-type", "application/json; charset=utf-8"]] as [string, string][]) : []),
-      ...fault.headers,
-      ["x-ms-request-id", ids.requestId],
-      ["x-ms-correlation-request-id", ids.correlationId],
-      ["date", new Date(now).toUTCString()],
-    ];
-    res.writeHead(fault.status, flatten(headers));
-    res.end(fault.body);
-    record.durationMs = performance.now() - started;
-    core.log.add(record);
-    return;
-  }
-  if (fault?.kind === "delay") {
-    record.fault = "delay";
-    await sleep(fault.delayMs);
-  }
-  const baseUrl = `https://${req.headers.host ?? `127.0.0.1:${port}`}`;
-  const outcome: ArmOutcome = handleArmCall(
-    core,
-    { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, baseUrl },
-    now,
+  fault: Extract<HttpFault, { kind: "respond" }>,
+  ids: RequestIds,
+  now: number,
+): void {
+  const headers: [string, string][] = [["content-length", String(Buffer.byteLength(fault.body))]];
+  if (fault.body) headers.push(["content-type", "application/json; charset=utf-8"]);
+  headers.push(
+    ...fault.headers,
+    ["x-ms-request-id", ids.requestId],
+    ["x-ms-correlation-request-id", ids.correlationId],
+    ["date", new Date(now).toUTCString()],
   );
-  if (method !== "GET" && method !== "HEAD") core.changed();
-  const latency = core.options.latencyMs[outcome.callClass];
-  if (latency) await sleep(latency);
-  const headers = armResponseHeaders({ ...outcome, ids, now });
-  res.writeHead(outcome.response.status, flatten(headers));
-  res.end(method === "HEAD" ? undefined : outcome.response.body);
+  res.writeHead(fault.status, flatten(headers));
+  res.end(fault.body);
+}
+
+/** Copies what the pipeline learned (bucket, subscription, caller) into the log record. */
+function describeOutcome(record: RequestRecord, outcome: ArmOutcome): void {
   record.status = outcome.response.status;
   if (outcome.bucket) record.bucket = outcome.bucket;
   if (outcome.subscriptionId) record.subscriptionId = outcome.subscriptionId;
@@ -151,8 +103,95 @@ async function handleRequest(
   }
   if (outcome.auxiliary.length > 0)
     record.auxiliaryTenants = outcome.auxiliary.map((identity) => identity.tenantId);
-  record.durationMs = performance.now() - started;
-  core.log.add(record);
+}
+
+interface ParsedRequest {
+  method: string;
+  target: RequestTarget;
+  body: Buffer;
+}
+
+/** An ARM request: injected faults first (as the network would), then the ARM pipeline. */
+async function serveArm(
+  core: SimulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  request: ParsedRequest,
+  port: number,
+): Promise<void> {
+  const started = performance.now();
+  const { method, target, body } = request;
+  const now = core.settle();
+  const ids = requestIds(clientHeader(req, "x-ms-correlation-request-id"));
+  const record: RequestRecord = {
+    seq: core.log.nextSequence(),
+    time: formatArmTime(now),
+    method,
+    path: target.pathname,
+    query: target.search,
+    status: 0,
+    requestId: ids.requestId,
+    correlationId: ids.correlationId,
+    durationMs: 0,
+  };
+  const finish = () => {
+    record.durationMs = performance.now() - started;
+    core.log.add(record);
+  };
+  const fault = core.faults.takeHttp(method, target.pathname);
+  if (fault) record.fault = fault.kind;
+  if (fault?.kind === "drop") {
+    finish();
+    req.socket.destroy();
+    return;
+  }
+  if (fault?.kind === "respond") {
+    record.status = fault.status;
+    writeFaultAnswer(res, fault, ids, now);
+    finish();
+    return;
+  }
+  if (fault?.kind === "delay") await sleep(fault.delayMs);
+  const baseUrl = `https://${req.headers.host ?? `127.0.0.1:${port}`}`;
+  const call = {
+    method,
+    path: target.pathname,
+    query: target.searchParams,
+    headers: req.headers,
+    body,
+    baseUrl,
+  };
+  const outcome = handleArmCall(core, call, now);
+  if (method !== "GET" && method !== "HEAD") core.changed();
+  const latency = core.options.latencyMs[outcome.callClass];
+  if (latency) await sleep(latency);
+  res.writeHead(outcome.response.status, flatten(armResponseHeaders({ ...outcome, ids, now })));
+  res.end(method === "HEAD" ? undefined : outcome.response.body);
+  describeOutcome(record, outcome);
+  finish();
+}
+
+async function handleRequest(
+  core: SimulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  port: number,
+): Promise<void> {
+  const body = await readBody(req);
+  const method = (req.method ?? "GET").toUpperCase();
+  const target = splitTarget(req.url ?? "/");
+  if (!target.pathname.startsWith(CONTROL_PREFIX))
+    return serveArm(core, req, res, { method, target, body }, port);
+  if (!isLoopback(req.socket.remoteAddress))
+    return writeJson(res, 403, { error: "the control API is loopback-only" });
+  const answer = handleControl(
+    core,
+    method,
+    target.pathname.slice(CONTROL_PREFIX.length),
+    target.searchParams,
+    body,
+  );
+  writeJson(res, answer.status, answer.body);
 }
 
 export interface RunningServer {
