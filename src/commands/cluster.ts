@@ -114,13 +114,8 @@ async function status(dir: string): Promise<number> {
 }
 
 async function answersReadyz(dir: string, server: string): Promise<boolean> {
-  const pki = pkiPaths(dataLayout(dir).pki);
   try {
-    await waitForReadyz(
-      { server, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey },
-      2_000,
-      () => undefined,
-    );
+    await waitForReadyz(server, pkiPaths(dataLayout(dir).pki), 2_000, () => undefined);
     return true;
   } catch {
     return false;

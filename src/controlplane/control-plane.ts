@@ -137,11 +137,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     await launch("etcd", etcdFlags(layout.etcd, ports), layout.logs);
     await waitForEtcd(`http://127.0.0.1:${ports.etcdClient}`, timeoutMs, failed);
     await launch("kube-apiserver", apiserverFlags(pki, layout.apiserverCerts, ports), layout.logs);
-    await waitForReadyz(
-      { server, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey },
-      timeoutMs,
-      failed,
-    );
+    await waitForReadyz(server, pki, timeoutMs, failed);
     if (options.controllerManager) {
       await launch("kube-controller-manager", controllerManagerFlags(pki, layout.kubeconfig), layout.logs);
     }

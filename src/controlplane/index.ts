@@ -7,7 +7,7 @@ export { type KubectlOptions, type KubectlResult, runKubectl } from "./kubectl.j
 export { cacheRoot } from "./paths.js";
 export { type Pki, pkiPaths } from "./pki.js";
 export { type DataLayout, dataLayout, type PreparedControlPlane, prepareControlPlane } from "./prepare.js";
-export { waitForReadyz } from "./readiness.js";
+export { waitForEtcd, waitForReadyz } from "./readiness.js";
 export { controlPlaneStatusAt, type RecordedStatus, stopControlPlaneAt } from "./recorded.js";
 export {
   ownerAlive,

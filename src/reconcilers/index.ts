@@ -1,10 +1,11 @@
 // Every kind the operator reconciles: its API descriptor, its ArmKind, and which changes of other
 // kinds wake its objects (parents wake children so they stop waiting; children wake parents so a
 // blocked delete goes on). The operator wires one controller per entry.
-import { type Gallery, GROUP, KINDS, type KindName, VERSION } from "../api/index.js";
+import { type Gallery, type GallerySharing, GROUP, KINDS, type KindName, VERSION } from "../api/index.js";
 import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } from "../kube/index.js";
 import type { ArmKind, ArmObject } from "./arm-kind.js";
 import { galleryKind } from "./gallery.js";
+import { gallerySharingKind } from "./gallery-sharing.js";
 
 export type { Caches, IdentityInfo, PolicySubject, PolicyViolation, ReconcilerContext } from "./context.js";
 export { armReconciler } from "./driver.js";
@@ -54,4 +55,31 @@ const galleryWiring: KindWiring<Gallery> = {
   ],
 };
 
-export const KIND_WIRINGS: KindWiring<ArmObject>[] = [galleryWiring as unknown as KindWiring<ArmObject>];
+const gallerySharingWiring: KindWiring<GallerySharing> = {
+  name: "GallerySharing",
+  kind: gallerySharingKind,
+  wakes: [
+    {
+      // A gallery that becomes Ready (or changes its permissions) lets its sharing go on.
+      from: "Gallery",
+      keys: (gallery, own) => keysReferring(own, gallery, (s) => s.spec.galleryRef.name),
+    },
+    {
+      // The owner of a gallery's sharing going away hands it to the next GallerySharing in line;
+      // other changes of a GallerySharing concern no one else.
+      from: "GallerySharing",
+      keys: (changed, own) => {
+        const ref = (changed as Partial<GallerySharing>).spec?.galleryRef?.name;
+        if (!changed.metadata.deletionTimestamp || !ref) return [];
+        const gallery = { metadata: { name: ref, namespace: changed.metadata.namespace } };
+        const self = `${changed.metadata.namespace}/${changed.metadata.name}`;
+        return keysReferring(own, gallery, (s) => s.spec.galleryRef.name).filter((k) => k !== self);
+      },
+    },
+  ],
+};
+
+export const KIND_WIRINGS: KindWiring<ArmObject>[] = [
+  galleryWiring as unknown as KindWiring<ArmObject>,
+  gallerySharingWiring as unknown as KindWiring<ArmObject>,
+];

@@ -9,9 +9,9 @@ import {
   apiserverFlags,
   etcdFlags,
   ownerAlive,
-  type PreparedControlPlane,
   type ProcessOwner,
   prepareControlPlane,
+  waitForEtcd,
   waitForReadyz,
 } from "../../src/controlplane/index.js";
 import type { ClusterPlan, StartedCluster } from "./shared-cluster.js";
@@ -47,8 +47,7 @@ export async function startContainersCluster(plan: ClusterPlan): Promise<Started
   await removeOrphans(tc);
 
   const root = join(plan.stateDir, "containers");
-  const prepared = await prepareControlPlane(root);
-  const { layout, pki, ports, server } = prepared;
+  const { layout, pki, ports, server } = await prepareControlPlane(root);
   const base = (name: string): GenericContainer =>
     new tc.GenericContainer(controlPlaneImage(plan.binDir))
       .withNetworkMode("host")
@@ -61,15 +60,19 @@ export async function startContainersCluster(plan: ClusterPlan): Promise<Started
   const started: StartedTestContainer[] = [];
   try {
     started.push(await base("etcd").withCommand(etcdFlags(layout.etcd, ports)).start());
+    await waitForEtcd(`http://127.0.0.1:${ports.etcdClient}`, 60_000, () => undefined);
     started.push(
       await base("kube-apiserver")
         .withCommand(apiserverFlags(pki, layout.apiserverCerts, ports))
         .start(),
     );
-    await waitForReadyz(readyzClient(prepared, server), 120_000, () => undefined);
+    await waitForReadyz(server, pki, 120_000, () => undefined);
   } catch (err) {
     await removeContainers(started.map((c) => c.getId()));
-    throw new Error(`containers cluster failed (logs in ${layout.logs}): ${err}`, { cause: err });
+    throw new Error(
+      `containers cluster failed (logs in ${layout.logs}; image built by tools/docker/setup.sh?): ${err}`,
+      { cause: err },
+    );
   }
   return {
     shared: { kind: "containers", kubeconfigPath: layout.kubeconfig, binDir: plan.binDir },
@@ -93,10 +96,6 @@ export async function testcontainers(): Promise<typeof import("testcontainers")>
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "127.0.0.1";
   return import("testcontainers");
-}
-
-function readyzClient({ pki }: PreparedControlPlane, server: string) {
-  return { server, caCert: pki.caCert, clientCert: pki.adminCert, clientKey: pki.adminKey };
 }
 
 // A crashed run (SIGKILL) leaves its containers running; their owner label says whose they were.

@@ -1,8 +1,12 @@
 // Runs the operator as a real process (`src/cli.ts run`, straight from the TypeScript sources) against
 // a test cluster and a simulator, and reads its JSON log lines as they come.
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { mintToken, type Simulator } from "../../src/sim/index.js";
+import { KubeConfig } from "@kubernetes/client-node";
+import type { Gallery } from "../../src/api/index.js";
+import { mintToken, type RequestRecord, type Simulator } from "../../src/sim/index.js";
+import type { World } from "./world.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -147,4 +151,81 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Oper
       await exited;
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers the operator end-to-end tests share: a Gallery manifest for a test world, the ARM
+// requests the simulator saw for one gallery, the operator's reconcile log lines for one object,
+// a kubeconfig that reaches the API server another way, and plain HTTP reads of the operator's
+// own endpoints.
+
+/** A Gallery named `name` in the world's namespace, subscription, resource group and location. */
+export function galleryManifest(
+  world: Pick<World, "namespace" | "subscriptionId" | "resourceGroup" | "location">,
+  name: string,
+  spec: Partial<Gallery["spec"]> = {},
+): Gallery {
+  return {
+    apiVersion: "gallery.azure.dev/v1alpha1",
+    kind: "Gallery",
+    metadata: { name, namespace: world.namespace },
+    spec: {
+      subscriptionId: world.subscriptionId,
+      resourceGroup: world.resourceGroup,
+      location: world.location,
+      sharing: { permissions: "Private" },
+      deletionPolicy: "Delete",
+      ...spec,
+    },
+  };
+}
+
+/** The simulator's log of requests on one gallery: its own URL and its actions (`/share`). */
+export function galleryRequests(
+  world: Pick<World, "sim" | "subscriptionId" | "resourceGroup">,
+  name: string,
+  opts: { after?: number; writes?: boolean } = {},
+): RequestRecord[] {
+  const url =
+    `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries/${name}`.toLowerCase();
+  return world.sim
+    .requests(opts.after)
+    .filter((r) => {
+      const path = r.path.toLowerCase();
+      return path === url || path.startsWith(`${url}/`);
+    })
+    .filter((r) => !opts.writes || r.method !== "GET");
+}
+
+/** The sequence number of the simulator's latest request (0 before any): "requests after now". */
+export function lastRequestSeq(sim: Pick<Simulator, "requests">): number {
+  return sim.requests().at(-1)?.seq ?? 0;
+}
+
+/** The operator's reconcile outcome lines ("reconciled", "reconcile failed; backing off") for one object. */
+export function reconcileLines(operator: Pick<OperatorProcess, "lines">, name: string): LogLine[] {
+  return operator.lines.filter(
+    (l) => (l.msg === "reconciled" || l.msg === "reconcile failed; backing off") && l.name === name,
+  );
+}
+
+/**
+ * Writes a copy of the kubeconfig at `from` whose current cluster's server is `server` (a proxy in
+ * front of the API server, say) to `to`. The certificates stay the same: they are embedded, and
+ * the API server's certificate names 127.0.0.1, whatever the port.
+ */
+export async function writeKubeconfigVia(from: string, server: string, to: string): Promise<string> {
+  const config = new KubeConfig();
+  config.loadFromFile(from);
+  const current = config.getCurrentCluster();
+  if (!current) throw new Error(`${from}: no current cluster`);
+  config.clusters = config.clusters.map((c) => (c.name === current.name ? { ...c, server } : c));
+  await writeFile(to, config.exportConfig(), { mode: 0o600 });
+  return to;
+}
+
+/** One plain-HTTP GET (the operator's /metrics, /healthz, /readyz); never throws for a status. */
+export async function httpGet(url: string): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  return { status: response.status, body: await response.text() };
 }

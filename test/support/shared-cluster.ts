@@ -4,7 +4,13 @@
 // A run of unit tests alone therefore never pays for a control plane.
 import { open, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type ProcessOwner, startControlPlane, stopControlPlaneAt } from "../../src/controlplane/index.js";
+import {
+  ownerAlive,
+  ownerOfThisProcess,
+  type ProcessOwner,
+  startControlPlane,
+  stopControlPlaneAt,
+} from "../../src/controlplane/index.js";
 import type { SharedCluster } from "./cluster.js";
 
 /** Which cluster, decided by the global setup from TEST_KUBECONFIG / TEST_CLUSTER. */
@@ -44,7 +50,7 @@ const WAIT_FOR_OTHER_STARTER_MS = 15 * 60_000;
  *    writes the outcome to `<stateDir>/outcome.json`; every other caller waits for that file.
  *
  * Guarantees: at most one cluster per run; a failed start fails every caller with the same message
- * (no second attempt per test file).
+ * (no second attempt per test file); a starter that died mid-start fails the waiters at once.
  */
 export async function ensureSharedCluster(plan: ClusterPlan): Promise<SharedCluster> {
   if (plan.choice === "none") {
@@ -56,7 +62,7 @@ export async function ensureSharedCluster(plan: ClusterPlan): Promise<SharedClus
   const outcomeFile = join(plan.stateDir, "outcome.json");
   const outcome = (await takeLock(plan.stateDir))
     ? await startAndRecord(plan, outcomeFile)
-    : await waitFor(outcomeFile);
+    : await waitFor(plan.stateDir, outcomeFile);
   if (!outcome.ok) throw new Error(`the shared test cluster failed to start: ${outcome.error}`);
   return outcome.started.shared;
 }
@@ -110,9 +116,12 @@ async function startChosen(plan: ClusterPlan): Promise<StartedCluster> {
   }
 }
 
+// The lock names its holder, so a waiter can tell a slow start from a dead starter.
 async function takeLock(stateDir: string): Promise<boolean> {
   try {
-    await (await open(join(stateDir, "start.lock"), "wx")).close();
+    const lock = await open(lockPath(stateDir), "wx");
+    await lock.writeFile(JSON.stringify(ownerOfThisProcess()));
+    await lock.close();
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
@@ -120,11 +129,22 @@ async function takeLock(stateDir: string): Promise<boolean> {
   }
 }
 
-async function waitFor(outcomeFile: string): Promise<Outcome> {
+function lockPath(stateDir: string): string {
+  return join(stateDir, "start.lock");
+}
+
+async function waitFor(stateDir: string, outcomeFile: string): Promise<Outcome> {
   const deadline = Date.now() + WAIT_FOR_OTHER_STARTER_MS;
   for (;;) {
     const outcome = await readOutcome(outcomeFile);
     if (outcome) return outcome;
+    const starter = await readFile(lockPath(stateDir), "utf8").then(
+      (text) => (text ? (JSON.parse(text) as ProcessOwner) : undefined),
+      () => undefined,
+    );
+    if (starter && !ownerAlive(starter)) {
+      return { ok: false, error: `the test file that was starting it (pid ${starter.pid}) died first` };
+    }
     if (Date.now() > deadline) return { ok: false, error: "another test file started it and never finished" };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

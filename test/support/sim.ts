@@ -39,6 +39,8 @@ export function startTestSimulator(options: SimulatorOptions = {}): Promise<Simu
  * (Not much faster: ARM's read bucket refills 25 tokens a second, and the simulator enforces it.) */
 export const FAST_POLL = { updateIntervalInMs: 20 } as const;
 
+/** A compute client for one identity, with SDK retries off so a test sees each answer as sent
+ * (pass your own options to `new ComputeManagementClient` to keep the SDK's retry policies). */
 export function computeClient(
   sim: Simulator,
   identity: StaticIdentity,
@@ -50,6 +52,7 @@ export function computeClient(
   });
 }
 
+/** An authorization client for one identity (SDK defaults otherwise). */
 export function authorizationClient(
   sim: Simulator,
   identity: StaticIdentity,

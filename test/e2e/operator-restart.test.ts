@@ -1,0 +1,81 @@
+// A crash in the middle of an Azure operation: the operator is killed (SIGKILL, no cleanup) while
+// the gallery's create is still running in Azure. The next operator must poll that same operation
+// from the state saved in status, never send the PUT again, and report Ready once Azure finishes.
+// The simulator's manual clock keeps the create running until the test moves time forward.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeResumeToken } from "../../src/azure/lro.js";
+import {
+  galleryManifest,
+  galleryRequests,
+  lastRequestSeq,
+  type OperatorProcess,
+  reconcileLines,
+  startOperatorProcess,
+} from "../support/operator.js";
+import { waitFor } from "../support/wait.js";
+import { startWorld, type World, waitForCondition } from "../support/world.js";
+
+let world: World;
+const operators: OperatorProcess[] = [];
+
+function startOperator(): OperatorProcess {
+  const operator = startOperatorProcess({
+    kubeconfigPath: world.cluster.kubeconfigPath,
+    sim: world.sim,
+    tenantId: world.tenantId,
+    args: ["--namespaces", world.namespace, "--leader-elect", "false"],
+  });
+  operators.push(operator);
+  return operator;
+}
+
+beforeAll(async () => {
+  world = await startWorld("e2e-op-restart", { clock: "manual" });
+});
+
+afterAll(async () => {
+  await Promise.all(operators.map((o) => o.kill()));
+  await world?.close();
+});
+
+describe("operator killed while an Azure operation runs", () => {
+  it("resumes the saved operation in the next process: one PUT, then Ready", { timeout: 90_000 }, async () => {
+    const name = "gal.crash";
+    const first = startOperator();
+    await world.galleries.create(galleryManifest(world, name));
+
+    // The create was accepted and its poll state saved before the crash.
+    const saved = await waitFor("status.operation saved", async () => {
+      const g = await world.galleries.get({ namespace: world.namespace, name });
+      return g.status?.operation ? g : undefined;
+    });
+    expect(saved.status?.operation?.action).toBe("CreateOrUpdate");
+    const ready = saved.status?.conditions?.find((c) => c.type === "Ready");
+    expect(ready).toMatchObject({ status: "False", reason: "Provisioning" });
+    const operationUrl = describeResumeToken(saved.status?.operation?.resumeToken ?? "").operationUrl;
+    expect(operationUrl).toMatch(/\/capsOperations\//i);
+    const operationPath = new URL(operationUrl ?? "").pathname.toLowerCase();
+    expect(galleryRequests(world, name, { writes: true }).map((r) => r.method)).toEqual(["PUT"]);
+
+    await first.kill();
+    const killedAt = lastRequestSeq(world.sim);
+
+    const second = startOperator();
+    // The new process picks the object up and polls the operation its predecessor started; the
+    // frozen clock keeps it running, so it must wait rather than write.
+    await waitFor("the new operator to poll the saved operation", () =>
+      world.sim.requests(killedAt).some((r) => r.path.toLowerCase() === operationPath),
+    );
+    await second.waitForLine((l) => l.msg === "reconciled" && l.name === name && l.outcome === "requeue");
+    const polling = await world.galleries.get({ namespace: world.namespace, name });
+    expect(polling.status?.operation?.startedAt).toBe(saved.status?.operation?.startedAt);
+
+    world.sim.advance(60_000);
+    const done = await waitForCondition(world.galleries, world.namespace, name, { status: "True" });
+    expect(done.status?.operation).toBeUndefined();
+    expect(done.status?.id).toMatch(/\/galleries\/gal\.crash$/i);
+    expect(galleryRequests(world, name, { writes: true }).map((r) => r.method)).toEqual(["PUT"]);
+    expect(second.lines.filter((l) => l.msg === "ARM write accepted")).toEqual([]);
+    expect(reconcileLines(second, name).length).toBeGreaterThan(0);
+  });
+});
