@@ -46,3 +46,11 @@ export const KINDS = {
 } as const satisfies Record<string, KindNames>;
 
 export type KindName = keyof typeof KINDS;
+
+/**
+ * Cluster-scoped kinds: read by the operator, never reconciled, so they are not KindNames (which
+ * the reconcilers wire one controller per).
+ */
+export const CLUSTER_KINDS = {
+  GalleryPolicy: names("GalleryPolicy", "gallerypolicies", ["galpol"]),
+} as const satisfies Record<string, KindNames>;

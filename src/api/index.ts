@@ -12,10 +12,12 @@ export type { KindDefinition, PrinterColumn } from "./crd/definition.js";
 export { customResourceDefinition } from "./crd/definition.js";
 export { type CrdFile, renderCrd, renderCrds } from "./crd/render.js";
 export type * from "./gallery/types.js";
+export type * from "./gallery-policy/types.js";
 export type * from "./gallery-sharing/types.js";
 export {
   API_VERSION,
   CATEGORY,
+  CLUSTER_KINDS,
   FINALIZER,
   GROUP,
   KINDS,
@@ -40,6 +42,7 @@ export type {
   CommonStatus,
   CustomResource,
   DeletionPolicy,
+  IdentityStatus,
   LocalObjectReference,
   ObjectMeta,
   PendingOperation,

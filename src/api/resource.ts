@@ -16,6 +16,8 @@ export interface ObjectMeta {
   annotations?: Record<string, string>;
   uid?: string;
   resourceVersion?: string;
+  /** RFC 3339, set by the API server. Policies count objects oldest first. */
+  creationTimestamp?: string;
   finalizers?: string[];
   deletionTimestamp?: string;
 }
@@ -55,6 +57,17 @@ export interface PendingOperation {
   generation: number;
 }
 
+/**
+ * The Azure identity the operator acts as for an object (chosen by the GalleryPolicies covering
+ * its namespace). Ids only: never a secret.
+ */
+export interface IdentityStatus {
+  /** workloadIdentity, clientSecret, or the operator's own credential mode (default, static...). */
+  mode: string;
+  clientId?: string;
+  tenantId?: string;
+}
+
 /** Status fields every kind has. */
 export interface CommonStatus {
   /** The `metadata.generation` this status describes. */
@@ -65,4 +78,5 @@ export interface CommonStatus {
   /** ARM's provisioningState as last read: Creating, Updating, Succeeded, Failed, Deleting. */
   provisioningState?: string;
   operation?: PendingOperation;
+  identity?: IdentityStatus;
 }

@@ -24,7 +24,7 @@ export interface RunningProcess extends ProcessRef {
  * appended to `logFile`.
  *
  * Guarantees: the child does not keep the Node event loop alive (callers end it explicitly, and
- * `run-records` ends it when this process exits).
+ * `exit-hooks` ends it when this process exits).
  *
  * Errors: a binary that cannot be executed shows up as `exited` resolving with the spawn error.
  */

@@ -15,6 +15,13 @@ export type ArmObject = CustomResource<string, { deletionPolicy: DeletionPolicy 
 /** The status of an object type. */
 export type StatusOf<T extends ArmObject> = NonNullable<T["status"]>;
 
+/** A condition a kind decides; the driver stamps its generation and transition time. */
+export interface ConditionSpec {
+  status: "True" | "False" | "Unknown";
+  reason: string;
+  message: string;
+}
+
 /** The object cannot go on now (a parent missing, a rule only Azure-side state can judge). */
 export interface Blocked {
   blocked: true;
@@ -39,16 +46,42 @@ export interface ArmWrite {
 export interface Observation<S> {
   /** Status fields read from Azure (ids, names, progress); the driver adds conditions. */
   status: Partial<S>;
-  ready: { status: "True" | "False" | "Unknown"; reason: string; message: string };
+  ready: ConditionSpec;
   /** Extra conditions besides Ready (e.g. Replicated). */
-  conditions?: { type: string; status: "True" | "False" | "Unknown"; reason: string; message: string }[];
+  conditions?: (ConditionSpec & { type: string })[];
   /** Look again after this long (e.g. while Azure replicates); undefined = the resync period. */
+  requeueAfterMs?: number;
+}
+
+/** A saved operation as `observeOperation` sees it after one poll. */
+export interface OperationPoll {
+  /** What was started (`ArmWrite.action`). */
+  action: string;
+  /** `apply` while making Azure match the spec, `cleanup` while undoing it. */
+  phase: "apply" | "cleanup";
+  /** Still running, or just ended in failure (success goes on to `read`/`observe`). */
+  state: "running" | "failed";
+}
+
+/** What a kind shows while an operation runs, beyond "running since". */
+export interface OperationView<S> {
+  status?: Partial<S>;
+  /** Replaces the driver's Ready (Provisioning while running, the ARM failure when failed). */
+  ready?: ConditionSpec;
+  conditions?: (ConditionSpec & { type: string })[];
+  /** Poll again after this long; undefined = the context's poll interval. */
   requeueAfterMs?: number;
 }
 
 export interface ArmKind<T extends ArmObject, Target, Actual> {
   kind: string;
   client: ResourceClient<T>;
+  /**
+   * Optional: labels the object should carry (links to its parents, for `kubectl get -l`).
+   * The driver adds missing or different ones with one metadata patch before anything else;
+   * labels it did not name are left alone.
+   */
+  labels?(obj: T, ctx: ReconcilerContext): Record<string, string>;
   /**
    * Resolves where the object lives in Azure from its spec and its parents (read from the caches).
    * Blocked while a parent is missing or not Ready.
@@ -63,6 +96,18 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
   read(obj: T, target: Target, ctx: ReconcilerContext): Promise<Actual | undefined>;
   /** Polls once an operation this kind started on `target`. */
   resume(obj: T, target: Target, resumeToken: string, ctx: ReconcilerContext): Promise<LroProgress<unknown>>;
+  /**
+   * Optional: looks at Azure after a poll found the saved operation still running (or failed),
+   * for what the operation itself does not tell (an image version's per-region replication).
+   * Called once per poll, never instead of it; undefined keeps the driver's defaults.
+   * Errors: as `read`; the driver handles them like any other failed step.
+   */
+  observeOperation?(
+    obj: T,
+    target: Target,
+    poll: OperationPoll,
+    ctx: ReconcilerContext,
+  ): Promise<OperationView<StatusOf<T>> | undefined>;
   /** The next write that brings Azure closer to the spec; undefined when Azure matches. */
   plan(
     obj: T,

@@ -4,7 +4,7 @@
 import { FINALIZER, type PendingOperation } from "../api/index.js";
 import { ArmError, InvalidResumeTokenError, type LroProgress } from "../azure/index.js";
 import {
-  type Condition,
+  type JsonPatchOp,
   READY,
   type ReconcileFn,
   type ReconcileResult,
@@ -18,14 +18,16 @@ import {
   type ArmWrite,
   type Blocked,
   blocked,
+  type ConditionSpec,
   isBlocked,
+  type OperationPoll,
+  type OperationView,
   type StatusOf,
 } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { failureOutcome } from "./failures.js";
 
-type ConditionSpec = Omit<Condition, "lastTransitionTime" | "observedGeneration" | "type">;
-type Phase = "apply" | "cleanup";
+type Phase = OperationPoll["phase"];
 
 /** A policy violation waits for the spec or the policy to change (either wakes the object); this is a backstop. */
 const POLICY_RETRY_MS = 5 * 60_000;
@@ -37,9 +39,11 @@ const FAILED_OPERATION_RETRY_MS = 60_000;
  * Builds the reconcile function of a kind.
  *
  * Expected flow (apply; the object carries our finalizer):
+ * 0. Labels the kind names (parent links) are added once, with one metadata patch.
  * 1. Resolve the Azure target; a missing or unready parent blocks (Ready=False, look again later).
- * 2. A saved operation in `status.operation` is polled once: still running → look again after the
- *    poll interval; failed → Ready=False with ARM's code; done → go on.
+ * 2. A saved operation in `status.operation` is polled once: still running → the kind may add
+ *    what it sees meanwhile (`observeOperation`), look again after the poll interval; failed →
+ *    Ready=False with ARM's code (or the kind's reading of it); done → go on.
  * 3. One read of Azure; `plan` decides the next write. A write starts one operation, records an
  *    event, saves the operation in status and looks again soon.
  * 4. No write: `observe` describes Azure in status; Ready from the kind.
@@ -73,6 +77,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   ) {}
 
   async apply(obj: T): Promise<ReconcileResult> {
+    await this.label(obj);
     const violations = this.ctx.policyViolations?.(obj) ?? [];
     if (violations.length > 0) {
       const message = violations.map((v) => `GalleryPolicy ${v.policy} (${v.rule}): ${v.message}`).join("; ");
@@ -175,16 +180,48 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       throw err;
     }
     if (progress.status === "running") {
+      const view = await this.viewOperation(obj, target, { action: saved.action, phase, state: "running" });
       const operation: PendingOperation = { ...saved, resumeToken: progress.resumeToken };
       await this.report(
         obj,
-        { operation } as Partial<StatusOf<T>>,
-        this.working(phase, saved.action, saved.startedAt),
+        { ...view?.status, operation } as Partial<StatusOf<T>>,
+        view?.ready ?? this.working(phase, saved.action, saved.startedAt),
+        view?.conditions,
       );
-      return { requeueAfter: this.ctx.pollIntervalMs };
+      return { requeueAfter: view?.requeueAfterMs ?? this.ctx.pollIntervalMs };
     }
-    if (progress.status === "failed") return this.operationFailed(obj, saved.action, progress.error);
+    if (progress.status === "failed") {
+      const view = await this.viewOperation(obj, target, { action: saved.action, phase, state: "failed" });
+      return this.operationFailed(obj, saved.action, progress.error, view);
+    }
     return undefined;
+  }
+
+  private viewOperation(
+    obj: T,
+    target: Target,
+    poll: OperationPoll,
+  ): Promise<OperationView<StatusOf<T>> | undefined> {
+    return this.kind.observeOperation?.(obj, target, poll, this.ctx) ?? Promise.resolve(undefined);
+  }
+
+  /**
+   * Adds the labels the kind names and the object lacks (or has with another value).
+   * Guarantees: one patch at most, and only when something is missing; other labels stay. The
+   * patch tests what it was computed from, so a concurrent label edit fails it (backoff, retry).
+   */
+  private async label(obj: T): Promise<void> {
+    const wanted = this.kind.labels?.(obj, this.ctx) ?? {};
+    const current = obj.metadata.labels;
+    const missing = Object.entries(wanted).filter(([key, value]) => current?.[key] !== value);
+    if (missing.length === 0) return;
+    const ops: JsonPatchOp[] = current
+      ? missing.map(([key, value]) => ({ op: "add", path: `/metadata/labels/${escapePointer(key)}`, value }))
+      : [
+          { op: "test", path: "/metadata/labels", value: null },
+          { op: "add", path: "/metadata/labels", value: Object.fromEntries(missing) },
+        ];
+    await this.kind.client.jsonPatch(obj.metadata, ops);
   }
 
   private async start(obj: T, step: ArmWrite, phase: Phase): Promise<ReconcileResult> {
@@ -216,16 +253,26 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     return { requeueAfter: 1 };
   }
 
-  private async operationFailed(obj: T, action: string, error: ArmError): Promise<ReconcileResult> {
+  private async operationFailed(
+    obj: T,
+    action: string,
+    error: ArmError,
+    view?: OperationView<StatusOf<T>>,
+  ): Promise<ReconcileResult> {
     const outcome = failureOutcome(error);
-    const message = `Azure operation ${action} failed: ${outcome.message}`;
-    await this.report(obj, { operation: undefined } as Partial<StatusOf<T>>, {
-      status: "False",
+    const ready = view?.ready ?? {
+      status: "False" as const,
       reason: outcome.reason,
-      message,
-    });
-    await this.ctx.events.record(obj, { type: "Warning", reason: outcome.reason, action, note: message });
-    return { requeueAfter: outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
+      message: `Azure operation ${action} failed: ${outcome.message}`,
+    };
+    await this.report(
+      obj,
+      { ...view?.status, operation: undefined } as Partial<StatusOf<T>>,
+      ready,
+      view?.conditions,
+    );
+    await this.ctx.events.record(obj, { type: "Warning", reason: ready.reason, action, note: ready.message });
+    return { requeueAfter: view?.requeueAfterMs ?? outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
   }
 
   private async block(obj: T, why: Blocked): Promise<ReconcileResult> {
@@ -266,6 +313,11 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
     await writeStatus(this.kind.client, obj, merged as StatusOf<T>);
   }
+}
+
+/** A JSON Pointer token (RFC 6901): label keys hold `/` (`gallery.azure.dev/gallery`). */
+function escapePointer(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 function keyOf(obj: ArmObject): string {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import {
   CATEGORY,
+  CLUSTER_KINDS,
   customResourceDefinition,
   GROUP,
   KIND_DEFINITIONS,
@@ -91,14 +92,19 @@ describe.each(KIND_DEFINITIONS.map((def) => [def.names.kind, def] as const))("th
   // metadata's schema belongs to the API server, which rejects anything but its type.
   const nodes = schemaNodes(schema).filter((n) => n.path !== "metadata");
 
-  it("is namespaced in our group and version, with the status subresource and our category", () => {
+  // Cluster-scoped kinds (GalleryPolicy) are admin-only: no category (app teams may not list them)
+  // and no status (nothing writes one).
+  const namespaced = (def.scope ?? "Namespaced") === "Namespaced";
+
+  it("is in our group and version; namespaced kinds have the status subresource and our category", () => {
     expect(crd.metadata.name).toBe(`${crd.spec.names.plural}.${GROUP}`);
-    expect(crd.spec).toMatchObject({ group: GROUP, scope: "Namespaced" });
-    expect(crd.spec.names).toMatchObject({ kind, categories: [CATEGORY] });
+    expect(crd.spec).toMatchObject({ group: GROUP, scope: def.scope ?? "Namespaced" });
+    expect(crd.spec.names).toMatchObject(namespaced ? { kind, categories: [CATEGORY] } : { kind });
+    if (!namespaced) expect(crd.spec.names.categories).toBeUndefined();
     expect(crd.spec.names.shortNames.length).toBeGreaterThan(0);
     expect(crd.spec.versions).toHaveLength(1);
-    expect(version).toMatchObject({ name: VERSION, subresources: { status: {} } });
-    expect(KINDS[kind as keyof typeof KINDS]).toBe(def.names);
+    expect(version).toMatchObject({ name: VERSION, ...(def.status ? { subresources: { status: {} } } : {}) });
+    expect({ ...KINDS, ...CLUSTER_KINDS }[kind as keyof typeof KINDS]).toBe(def.names);
   });
 
   it("describes every field, for kubectl explain", () => {
@@ -134,7 +140,7 @@ describe.each(KIND_DEFINITIONS.map((def) => [def.names.kind, def] as const))("th
     }
   });
 
-  it("shows Ready, Reason and Age in kubectl get", () => {
+  it.skipIf(!def.status)("shows Ready, Reason and Age in kubectl get", () => {
     const columns = version.additionalPrinterColumns.map((c) => c.name);
     expect(columns.slice(0, 2)).toEqual(["Ready", "Reason"]);
     expect(columns).toContain("Age");

@@ -20,7 +20,13 @@ export interface KindDefinition {
   /** What the kind is, for `kubectl explain <kind>`. */
   description: string;
   spec: JsonSchema;
-  status: JsonSchema;
+  /** Absent for kinds nobody writes status to (GalleryPolicy): no status subresource either. */
+  status?: JsonSchema;
+  /**
+   * Default Namespaced. Cluster-scoped kinds stay out of the `azure-gallery` category: app teams
+   * may not list them, and a category listing that fails for one kind fails for all.
+   */
+  scope?: "Namespaced" | "Cluster";
   /** CEL rules on the whole object: the only place a rule can read `metadata.name`. */
   rules?: ValidationRule[];
   printerColumns: PrinterColumn[];
@@ -40,11 +46,12 @@ export function customResourceDefinition(def: KindDefinition): Record<string, un
       // The API server owns metadata's schema and rejects a description here.
       metadata: { type: "object" } as JsonSchema,
       spec: def.spec,
-      status: def.status,
+      ...(def.status ? { status: def.status } : {}),
     },
     required: ["spec"],
   };
   if (def.rules?.length) root["x-kubernetes-validations"] = def.rules;
+  const scope = def.scope ?? "Namespaced";
   return {
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
@@ -57,15 +64,15 @@ export function customResourceDefinition(def: KindDefinition): Record<string, un
         plural: def.names.plural,
         singular: def.names.singular,
         shortNames: def.names.shortNames,
-        categories: [CATEGORY],
+        ...(scope === "Namespaced" ? { categories: [CATEGORY] } : {}),
       },
-      scope: "Namespaced",
+      scope,
       versions: [
         {
           name: VERSION,
           served: true,
           storage: true,
-          subresources: { status: {} },
+          ...(def.status ? { subresources: { status: {} } } : {}),
           additionalPrinterColumns: def.printerColumns,
           schema: { openAPIV3Schema: root },
         },

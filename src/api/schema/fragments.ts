@@ -8,7 +8,13 @@ import {
   RESOURCE_GROUP_PATTERN,
   RESOURCE_GROUP_RULE,
 } from "../names.js";
-import type { CommonStatus, DeletionPolicy, LocalObjectReference, PendingOperation } from "../resource.js";
+import type {
+  CommonStatus,
+  DeletionPolicy,
+  IdentityStatus,
+  LocalObjectReference,
+  PendingOperation,
+} from "../resource.js";
 import {
   arraySchema,
   defaulted,
@@ -163,6 +169,22 @@ const operationSchema = objectSchema<PendingOperation>({
   },
 });
 
+const identitySchema = objectSchema<IdentityStatus>({
+  description:
+    "The Azure identity the operator acts as for this object, as the GalleryPolicies covering its namespace choose it. Ids only, never a secret.",
+  properties: {
+    mode: required(
+      stringSchema({
+        description:
+          "workloadIdentity or clientSecret (named by a GalleryPolicy), or the operator's own credential mode.",
+        maxLength: 64,
+      }),
+    ),
+    clientId: stringSchema({ description: "The identity's client (application) id.", maxLength: 64 }),
+    tenantId: stringSchema({ description: "The identity's tenant.", maxLength: 64 }),
+  },
+});
+
 /** The status properties every kind shares; spread into each kind's status schema. */
 export function commonStatusProperties(what: string): PropertySchemas<CommonStatus> {
   return {
@@ -185,5 +207,6 @@ export function commonStatusProperties(what: string): PropertySchemas<CommonStat
       maxLength: 64,
     }),
     operation: operationSchema,
+    identity: identitySchema,
   };
 }

@@ -1,0 +1,118 @@
+// ImageDefinition ↔ Microsoft.Compute/galleries/images. The user's story: "I declare an image
+// definition in one of my galleries; once the gallery is Ready the operator makes the definition
+// exist there as declared, keeps its descriptive fields in sync, and deletes it when I delete the
+// object — never while image versions in the cluster still live in it."
+import type { GalleryImage } from "@azure/arm-compute";
+import { azureNameOf, type ImageDefinition, LABELS, REASONS } from "../api/index.js";
+import { type ImageRef, imageId, parseGalleryId, parseImageId } from "../azure/index.js";
+import type { ResourceClient } from "../kube/index.js";
+import { type ArmKind, type ArmWrite, blocked, isBlocked } from "./arm-kind.js";
+import type { ReconcilerContext } from "./context.js";
+import { desiredImageBody, imageDifferences, immutableImageDifferences } from "./image-definition-body.js";
+import { childrenOf, namesList, readyParent } from "./refs.js";
+
+/** While versions remain, a deleting definition looks again this often (their deletion wakes it first). */
+const CHILDREN_RETRY_MS = 60_000;
+
+/** A definition that differs from Azure in what cannot change waits for the user; edits wake it. */
+const CONFLICT_RETRY_MS = 5 * 60_000;
+
+export interface DefinitionTarget {
+  ref: ImageRef;
+  /** The gallery's region, where a create goes; unknown (and not needed) during cleanup. */
+  location?: string;
+}
+
+export function imageDefinitionKind(
+  client: ResourceClient<ImageDefinition>,
+): ArmKind<ImageDefinition, DefinitionTarget, GalleryImage> {
+  const arm = (obj: ImageDefinition, ctx: ReconcilerContext) => ctx.arm(obj.metadata.namespace ?? "").images;
+  const galleryOf = (obj: ImageDefinition, ctx: ReconcilerContext) =>
+    ctx.caches.galleries.get(`${obj.metadata.namespace ?? ""}/${obj.spec.galleryRef.name}`);
+
+  const put = (obj: ImageDefinition, target: DefinitionTarget, location: string, ctx: ReconcilerContext, diffs?: string): ArmWrite => ({
+    action: "CreateOrUpdate",
+    eventReason: diffs === undefined ? "ImageDefinitionCreating" : "ImageDefinitionUpdating",
+    note:
+      diffs === undefined
+        ? `creating image definition ${target.ref.image} in gallery ${target.ref.gallery}`
+        : `updating image definition ${target.ref.image}: ${diffs}`,
+    start: () => arm(obj, ctx).put(target.ref, desiredImageBody(obj.spec, location)),
+  });
+
+  return {
+    kind: "ImageDefinition",
+    client,
+    // Users (and the examples) need not set it; added once so `kubectl get -l` finds a gallery's contents.
+    labels: (obj) => ({ [LABELS.gallery]: obj.spec.galleryRef.name }),
+
+    target(obj, ctx) {
+      const namespace = obj.metadata.namespace ?? "";
+      const gallery = readyParent(ctx.caches.galleries, "Gallery", namespace, obj.spec.galleryRef.name);
+      if (isBlocked(gallery)) return gallery;
+      const ref = { ...parseGalleryId(gallery.status?.id ?? ""), image: azureNameOf(obj) };
+      return { ref, location: gallery.spec.location };
+    },
+
+    // What status recorded first, so a gallery deleted meanwhile does not strand the definition;
+    // before that (a create not yet observed) the gallery in the cache says where it would be.
+    cleanupTarget(obj, ctx) {
+      if (obj.status?.id) return { ref: parseImageId(obj.status.id) };
+      const galleryId = galleryOf(obj, ctx)?.status?.id;
+      return galleryId ? { ref: { ...parseGalleryId(galleryId), image: azureNameOf(obj) } } : undefined;
+    },
+
+    read: (obj, target, ctx) => arm(obj, ctx).get(target.ref),
+    resume: (obj, target, token, ctx) => arm(obj, ctx).resume(target.ref, token),
+
+    plan(obj, target, actual, ctx) {
+      const location = target.location ?? actual?.location;
+      if (location === undefined) throw new Error("an image definition target without a location (cleanup only)");
+      if (!actual) return put(obj, target, location, ctx);
+      const frozen = immutableImageDifferences(obj.spec, actual);
+      if (frozen.length > 0) {
+        const message = `image definition ${target.ref.image} already exists in Azure with fields that cannot change: ${frozen.join("; ")}; delete it in Azure or use another azureName`;
+        return blocked(REASONS.Conflict, message, CONFLICT_RETRY_MS);
+      }
+      const diffs = imageDifferences(obj.spec, actual);
+      if (diffs.length > 0 || ctx.rePutEachResync) return put(obj, target, location, ctx, diffs.join(", ") || "resync");
+      return undefined;
+    },
+
+    observe(_obj, target, actual, ctx) {
+      const state = actual.provisioningState ?? "Succeeded";
+      const status = { azureName: target.ref.image, id: actual.id ?? imageId(target.ref), provisioningState: state };
+      if (state === "Succeeded") {
+        const message = `Image definition ${target.ref.image} matches the spec`;
+        return { status, ready: { status: "True", reason: REASONS.Succeeded, message } };
+      }
+      const message = `Azure reports provisioningState ${state} for image definition ${target.ref.image}`;
+      const settled = state === "Failed";
+      return {
+        status,
+        ready: { status: "False", reason: settled ? "ProvisioningFailed" : REASONS.Provisioning, message },
+        requeueAfterMs: settled ? undefined : ctx.pollIntervalMs,
+      };
+    },
+
+    cleanup(obj, target, actual, ctx) {
+      const versions = childrenOf(
+        ctx.caches.imageVersions,
+        obj.metadata.namespace ?? "",
+        (v) => v.spec.imageDefinitionRef.name,
+        obj.metadata.name,
+      );
+      if (versions.length > 0) {
+        const message = `waiting for ${versions.length} ImageVersion(s) to be deleted first: ${namesList(versions)}`;
+        return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);
+      }
+      if (!actual) return undefined;
+      return {
+        action: "Delete",
+        eventReason: "ImageDefinitionDeleting",
+        note: `deleting image definition ${target.ref.image} from gallery ${target.ref.gallery}`,
+        start: () => arm(obj, ctx).delete(target.ref),
+      };
+    },
+  };
+}
