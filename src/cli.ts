@@ -15,6 +15,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "run the ARM simulator (HTTPS) until SIGTERM",
     load: async () => (await import("./commands/sim.js")).default,
   },
+  dev: {
+    summary: "local control plane + ARM simulator + operator, examples applied, live progress",
+    load: async () => (await import("./commands/dev.js")).default,
+  },
   cluster: {
     summary: "start, stop or inspect the local Kubernetes control plane (up|down|status)",
     load: async () => (await import("./commands/cluster.js")).default,

@@ -45,6 +45,15 @@ export interface OperatorConfig {
   logLevel: LogLevel;
   /** Hidden benchmark switch: re-PUT every object on each resync (the behaviour peers have). */
   benchRePutEachResync: boolean;
+  policy: {
+    /** What namespaces no GalleryPolicy covers get: allow everything, or deny everything. */
+    defaultPolicy: "allow" | "deny";
+    /**
+     * `static` mode only (the simulator): a directory of `<clientId>.jwt` files, the tokens that
+     * stand for the identities GalleryPolicies name (the simulator cannot issue real ones).
+     */
+    staticTokenDir?: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -58,6 +67,7 @@ const CREDENTIAL_MODES: readonly CredentialMode[] = [
   "managedIdentity",
   "static",
 ];
+const DEFAULT_POLICIES = ["allow", "deny"] as const;
 const LOG_LEVELS: readonly LogLevel[] = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -103,6 +113,9 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
   --lease-name NAME          (default azure-gallery-operator)
   --http-address HOST:PORT   /metrics, /healthz, /readyz (env AGO_HTTP_ADDRESS; default :8080; 0 = off)
   --log-level LEVEL          fatal..trace (env AGO_LOG_LEVEL; default info)
+  --default-policy MODE      allow | deny: namespaces no GalleryPolicy covers (env AGO_DEFAULT_POLICY; default allow)
+  --static-token-dir DIR     static mode only (simulator): <clientId>.jwt tokens for policy identities
+                             (env AGO_STATIC_TOKEN_DIR)
 `;
 
 /**
@@ -136,6 +149,8 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "http-address": { type: "string" },
         "log-level": { type: "string" },
         "bench-reput-each-resync": { type: "boolean" },
+        "default-policy": { type: "string" },
+        "static-token-dir": { type: "string" },
       },
     }));
   } catch (err) {
@@ -198,6 +213,13 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
   for (const t of auxiliaryTenants) {
     if (!GUID.test(t)) throw new ConfigError(`--auxiliary-tenants: "${t}" is not a tenant GUID`);
   }
+  // Checked here, not when the first reconcile builds the credential: there it could only fail
+  // every reconcile, for ever.
+  if (mode === "managedIdentity" && auxiliaryTenants.length > 0) {
+    throw new ConfigError(
+      "--auxiliary-tenants: a managed identity lives in one tenant; use --credential clientSecret or workloadIdentity",
+    );
+  }
 
   const leaderText = str("leader-elect", "AGO_LEADER_ELECT") ?? "true";
   if (leaderText !== "true" && leaderText !== "false") {
@@ -206,6 +228,11 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
   const httpAddress = str("http-address", "AGO_HTTP_ADDRESS") ?? ":8080";
   if (httpAddress !== "0" && !/^[^:]*:\d{1,5}$/.test(httpAddress)) {
     throw new ConfigError(`--http-address: "${httpAddress}" must be HOST:PORT, :PORT or 0`);
+  }
+
+  const staticTokenDir = str("static-token-dir", "AGO_STATIC_TOKEN_DIR");
+  if (staticTokenDir !== undefined && mode !== "static") {
+    throw new ConfigError("--static-token-dir: only with --credential static (simulator tokens)");
   }
 
   return {
@@ -229,5 +256,13 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     httpAddress,
     logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
     benchRePutEachResync: values["bench-reput-each-resync"] === true,
+    policy: {
+      defaultPolicy: oneOf(
+        str("default-policy", "AGO_DEFAULT_POLICY") ?? "allow",
+        DEFAULT_POLICIES,
+        "--default-policy",
+      ),
+      ...(staticTokenDir ? { staticTokenDir } : {}),
+    },
   };
 }

@@ -5,7 +5,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
-import { ClientFactory, createArmApi, credentialConfigFromSettings } from "./azure/index.js";
+import { ClientFactory, credentialConfigFromSettings } from "./azure/index.js";
 import type { OperatorConfig } from "./config.js";
 import {
   Controller,
@@ -13,18 +13,20 @@ import {
   EventRecorder,
   type KubeObject,
   KubeTransport,
+  keyOf,
   type ReconcileFn,
   ResourceClient,
   runManager,
   type StepDownReason,
   Store,
 } from "./kube/index.js";
+import type { Peers } from "./policy/counts.js";
+import { startPolicyRuntime } from "./policy/runtime.js";
 import type { ArmObject } from "./reconcilers/arm-kind.js";
 import {
   armReconciler,
   type Caches,
   descriptorOf,
-  type IdentityInfo,
   KIND_WIRINGS,
   type KindWiring,
   type ReconcilerContext,
@@ -66,11 +68,13 @@ export interface OperatorHandle {
 /**
  * Starts the operator; it runs until `signal` aborts.
  *
- * Expected flow: 1. build the ARM client factory and the identity; 2. one controller per kind and
- * watched namespace (cross-object references never leave a namespace, so each namespace's caches
- * are complete on their own); 3. run them under leader election (when enabled).
- * Guarantees: nothing reconciles before this replica leads and its caches synced; on `signal`,
- * work drains and the lease is released.
+ * Expected flow: 1. build the ARM client factory; watch GalleryPolicies and Namespaces (they choose
+ * each namespace's identity and guardrails); 2. one controller per kind and watched namespace
+ * (cross-object references never leave a namespace, so each namespace's caches are complete on
+ * their own); 3. run them under leader election (when enabled).
+ * Guarantees: nothing reconciles before this replica leads, the policies are known and its caches
+ * synced; a policy change wakes the objects of the namespaces it touches; on `signal`, work drains
+ * and the lease is released.
  */
 export function startOperator(options: OperatorOptions, signal: AbortSignal): OperatorHandle {
   const { config, logger } = options;
@@ -89,12 +93,19 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       ...config.credential,
       authorityHost: config.arm.authorityHost,
     });
-  const api = createArmApi(factory.clientsFor(credential));
-  const identity: IdentityInfo = {
-    mode: credential.kind,
-    ...("clientId" in credential && credential.clientId ? { clientId: credential.clientId } : {}),
-    ...("tenantId" in credential && credential.tenantId ? { tenantId: credential.tenantId } : {}),
-  };
+  // GalleryPolicies choose each namespace's identity and guardrails; a change wakes the objects of
+  // the namespaces it touches (wake() is called only after the caches synced, so `controllers` is set).
+  const policies = startPolicyRuntime({
+    transport,
+    logger,
+    factory,
+    credential,
+    authorityHost: config.arm.authorityHost,
+    secretNamespace: config.leaderElection.namespace,
+    defaultPolicy: config.policy.defaultPolicy,
+    staticTokenDir: config.policy.staticTokenDir,
+    onChange: (changed) => wake(changed),
+  });
   const events = new EventRecorder({
     transport,
     reportingController: "gallery.azure.dev/azure-gallery-operator",
@@ -106,8 +117,9 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   const controllers = namespaces.flatMap((namespace) => {
     const caches = {} as Caches;
     const ctx: ReconcilerContext = {
-      arm: () => api,
-      identity: () => identity,
+      arm: (ns) => policies.arm(ns),
+      identity: (ns) => policies.identity(ns),
+      policyViolations: (obj) => policies.violations(obj, peersIn(caches)),
       caches,
       events,
       log: logger,
@@ -136,6 +148,12 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     });
     return built.map((b) => b.controller);
   });
+  function wake(namespaces: ReadonlySet<string>): void {
+    for (const c of controllers) {
+      for (const obj of c.store.list())
+        if (namespaces.has(obj.metadata.namespace ?? "")) c.enqueue(keyOf(obj));
+    }
+  }
 
   const leaderElection = config.leaderElection.enabled
     ? {
@@ -148,6 +166,8 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   const runnables = controllers.map((c) => ({
     name: c.name,
     start: async (startSignal?: AbortSignal) => {
+      // No reconcile before the policies are known: an object must not slip through unjudged.
+      await policies.cache.waitSynced(startSignal);
       await c.start(startSignal);
       options.onCachesSynced?.(c.name);
     },
@@ -161,8 +181,19 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       onLeadingChanged: options.onLeadingChanged,
     },
     signal,
-  ).finally(() => factory.close());
+  ).finally(async () => {
+    await policies.stop();
+    factory.close();
+  });
   return { done, factory, controllerNames: controllers.map((c) => c.name) };
+}
+
+/** Objects of a kind in a namespace, for the policies' counting rules. */
+function peersIn(caches: Caches): Peers {
+  return (kind, namespace) =>
+    (kind === "Gallery" ? caches.galleries : caches.imageVersions)
+      .list()
+      .filter((o) => o.metadata.namespace === namespace);
 }
 
 interface ControllerSettings {

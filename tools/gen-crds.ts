@@ -27,3 +27,10 @@ const generator: typeof import("../src/api/generate.js") = await import(
 const dir = fileURLToPath(new URL("../crds/", import.meta.url));
 const written = await generator.writeCrds(dir);
 process.stdout.write(`crds: wrote ${written.map((name) => `crds/${name}`).join(", ")}\n`);
+
+// GalleryPolicy's admission policies, built from the rules the operator checks (src/policy).
+const admission: typeof import("../src/policy/generate.js") = await import(
+  new URL("../src/policy/generate.ts", import.meta.url).href
+);
+const admissionFiles = await admission.writeAdmission(fileURLToPath(new URL("..", import.meta.url)));
+process.stdout.write(`crds: wrote ${admissionFiles.join(", ")}\n`);

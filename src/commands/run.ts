@@ -1,10 +1,25 @@
 // `azure-gallery-operator run`: the operator process. Exit codes: 0 after a clean stop (SIGTERM),
 // 1 when leadership was lost or it crashed, 2 for bad configuration.
+import { CaFileError, CredentialConfigError } from "../azure/index.js";
 import { ConfigError, type OperatorConfig, parseOperatorConfig, USAGE } from "../config.js";
 import { abortOnSignals, loadKubeConfig } from "../kube/index.js";
 import { createLogger } from "../log.js";
-import { startOperator } from "../operator.js";
-import { OperatorMetrics, ReadinessState, startOperatorServer } from "../server/index.js";
+import { type OperatorHandle, startOperator } from "../operator.js";
+import {
+  OperatorMetrics,
+  type OperatorServer,
+  ReadinessState,
+  startOperatorServer,
+} from "../server/index.js";
+
+/** Says what is wrong with the configuration on stderr; returns the exit code for it. */
+function badConfig(message: string): number {
+  process.stderr.write(`azure-gallery-operator run: ${message}\n`);
+  process.stderr.write("run `azure-gallery-operator run --help` for the flags\n");
+  return 2;
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export default async function run(args: string[]): Promise<number> {
   if (args.includes("--help") || args.includes("-h")) {
@@ -17,41 +32,51 @@ export default async function run(args: string[]): Promise<number> {
     config = parseOperatorConfig(args, process.env);
     ({ kubeConfig } = loadKubeConfig({ path: config.kubeconfig }));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(
-      `azure-gallery-operator run: ${err instanceof ConfigError ? "" : "kubeconfig: "}${message}\n`,
-    );
-    process.stderr.write("run `azure-gallery-operator run --help` for the flags\n");
-    return 2;
+    return badConfig(`${err instanceof ConfigError ? "" : "kubeconfig: "}${messageOf(err)}`);
   }
   const logger = createLogger({ level: config.logLevel });
-  const signal = abortOnSignals();
   const metrics = new OperatorMetrics();
   const readiness = new ReadinessState();
   readiness.leadership(config.leaderElection.enabled ? "standby" : "unknown");
-  const handle = startOperator(
-    {
-      config,
-      logger,
-      kubeConfig,
-      hooks: metrics.controllerHooks(),
-      onArmRequest: metrics.onArmRequest,
-      onLeadingChanged: (leading) => readiness.leadership(leading ? "leader" : "standby"),
-      onCachesSynced: (name) => readiness.cachesSynced(name),
-    },
-    signal,
-  );
+  // The address is bound before anything runs: one that cannot be served (taken, unknown host)
+  // must stop the process, not leave an operator reconciling without its probes and metrics.
+  let server: OperatorServer | undefined;
+  try {
+    server =
+      config.httpAddress === "0"
+        ? undefined
+        : await startOperatorServer({
+            address: config.httpAddress,
+            metrics,
+            readiness: () => readiness.check(),
+            logger,
+          });
+  } catch (err) {
+    return badConfig(`--http-address ${config.httpAddress}: ${messageOf(err)}`);
+  }
+  const signal = abortOnSignals();
+  let handle: OperatorHandle;
+  try {
+    handle = startOperator(
+      {
+        config,
+        logger,
+        kubeConfig,
+        hooks: metrics.controllerHooks(),
+        onArmRequest: metrics.onArmRequest,
+        onLeadingChanged: (leading) => readiness.leadership(leading ? "leader" : "standby"),
+        onCachesSynced: (name) => readiness.cachesSynced(name),
+      },
+      signal,
+    );
+  } catch (err) {
+    await server?.close();
+    // The ARM settings are only checked as the operator is assembled (the CA file is read then).
+    if (err instanceof CaFileError || err instanceof CredentialConfigError) return badConfig(messageOf(err));
+    throw err;
+  }
   readiness.expectControllers(handle.controllerNames);
   const stopWatchingBudgets = metrics.watchThrottleRemaining(() => handle.factory.budgets.snapshot());
-  const server =
-    config.httpAddress === "0"
-      ? undefined
-      : await startOperatorServer({
-          address: config.httpAddress,
-          metrics,
-          readiness: () => readiness.check(),
-          logger,
-        });
   logger.info(
     {
       namespaces: config.namespaces.length > 0 ? config.namespaces : "all",

@@ -26,14 +26,16 @@ const ADMISSION_PLUGINS = [
   "ResourceQuota",
 ];
 
-// What deleting a namespace (namespace), owner references (garbagecollector) and service-account
-// tokens for tests that impersonate service accounts (serviceaccount, serviceaccount-token) need.
-// Nothing that schedules or runs pods: there are no nodes.
+// What deleting a namespace (namespace), owner references (garbagecollector), service-account
+// tokens for tests that impersonate service accounts (serviceaccount, serviceaccount-token) and
+// roles aggregated into edit/view, as the chart's azure-gallery-editor/viewer are
+// (clusterrole-aggregation) need. Nothing that schedules or runs pods: there are no nodes.
 export const CONTROLLERS = [
   "namespace-controller",
   "garbage-collector-controller",
   "serviceaccount-controller",
   "serviceaccount-token-controller",
+  "clusterrole-aggregation-controller",
 ];
 
 export function etcdFlags(dataDir: string, ports: Ports): string[] {

@@ -1,5 +1,6 @@
 // Reading the examples dev mode applies: which folders are examples, the manifests in each, and
 // the namespace each example gets.
+import type { Dirent } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -51,14 +52,15 @@ export class ExamplesError extends Error {
  * apiVersion, kind or metadata.name (naming the file).
  */
 export async function loadExamples(dir: string): Promise<Example[]> {
-  let entries: import("node:fs").Dirent[];
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     throw new ExamplesError(`cannot read examples folder ${dir}: ${(err as Error).message}`);
   }
   const folders: { name: string; path: string }[] = [];
-  if (entries.some((e) => e.isFile() && YAML_FILE.test(e.name))) folders.push({ name: basename(dir), path: dir });
+  if (entries.some((e) => e.isFile() && YAML_FILE.test(e.name)))
+    folders.push({ name: basename(dir), path: dir });
   for (const e of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     folders.push({ name: e.name, path: join(dir, e.name) });
   }
@@ -89,7 +91,8 @@ async function readManifests(file: string): Promise<Manifest[]> {
     if (doc.errors.length > 0) throw new ExamplesError(`${file}: ${doc.errors[0]?.message}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    if (!isManifest(value)) throw new ExamplesError(`${file}: a document lacks apiVersion, kind or metadata.name`);
+    if (!isManifest(value))
+      throw new ExamplesError(`${file}: a document lacks apiVersion, kind or metadata.name`);
     manifests.push(value);
   }
   return manifests;

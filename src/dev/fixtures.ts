@@ -41,7 +41,8 @@ export function worldFor(examples: readonly Example[]): DevWorld {
       const { subscriptionId, resourceGroup, location } = g.spec;
       gallerySubscriptions.add(subscriptionId.toLowerCase());
       const key = `${subscriptionId}/${resourceGroup}`.toLowerCase();
-      if (!resourceGroups.has(key)) resourceGroups.set(key, { subscriptionId, name: resourceGroup, location });
+      if (!resourceGroups.has(key))
+        resourceGroups.set(key, { subscriptionId, name: resourceGroup, location });
     }
     for (const v of ofKind<ImageVersion>(example.manifests, "ImageVersion")) {
       const id = sourceIdOf(v);

@@ -36,7 +36,10 @@ export function isolateExample(example: Example): Isolated {
     // Share targets are someone else's subscriptions: keep them.
     const { subscriptions: shareTargets, ...rest } = spec;
     const rewritten = mapStrings(rest, replace) as Record<string, unknown>;
-    return { ...m, spec: shareTargets === undefined ? rewritten : { ...rewritten, subscriptions: shareTargets } };
+    return {
+      ...m,
+      spec: shareTargets === undefined ? rewritten : { ...rewritten, subscriptions: shareTargets },
+    };
   });
   return { example: { ...example, manifests }, subscriptions };
 }
@@ -51,7 +54,8 @@ function ownManifests(manifests: Manifest[]): Manifest[] {
 
 function collectOwned(m: Manifest, owned: Set<string>): void {
   const spec = (m.spec ?? {}) as Record<string, unknown>;
-  if (m.kind === "Gallery" && typeof spec.subscriptionId === "string") owned.add(spec.subscriptionId.toLowerCase());
+  if (m.kind === "Gallery" && typeof spec.subscriptionId === "string")
+    owned.add(spec.subscriptionId.toLowerCase());
   mapStrings(spec, (text) => {
     for (const match of text.matchAll(SUBSCRIPTION_IN_ID)) owned.add((match[1] ?? "").toLowerCase());
     return text;

@@ -46,7 +46,9 @@ export class Observer {
     private readonly applied: readonly ObjectKey[],
     private readonly startedAt: number,
   ) {
-    this.clients = new Map(KIND_ORDER.map((kind) => [kind, new ResourceClient(transport, descriptorOf(kind))]));
+    this.clients = new Map(
+      KIND_ORDER.map((kind) => [kind, new ResourceClient(transport, descriptorOf(kind))]),
+    );
   }
 
   async snapshot(signal?: AbortSignal): Promise<Snapshot> {
@@ -119,7 +121,8 @@ export class Observer {
       const sharing = obj as GallerySharing;
       const status = sharing.status;
       row.sharing = {
-        subscriptions: status?.sharedWith?.subscriptions?.length ?? status?.sharedWith?.subscriptionCount ?? 0,
+        subscriptions:
+          status?.sharedWith?.subscriptions?.length ?? status?.sharedWith?.subscriptionCount ?? 0,
         tenants: status?.sharedWith?.tenants?.length ?? status?.sharedWith?.tenantCount ?? 0,
         community: status?.community?.enabled === true,
         roleAssignments: status?.roleAssignments?.length ?? status?.roleAssignmentCount ?? 0,
@@ -127,7 +130,9 @@ export class Observer {
       // Sharing writes land on the gallery: its `share` action and role assignments at its scope.
       const galleryId = galleryIds.get(`${key.namespace}/${sharing.spec?.galleryRef?.name}`);
       row.armWrites = galleryId
-        ? this.writes(`${galleryId}/share`, [`${galleryId}/providers/Microsoft.Authorization/roleAssignments/`])
+        ? this.writes(`${galleryId}/share`, [
+            `${galleryId}/providers/Microsoft.Authorization/roleAssignments/`,
+          ])
         : 0;
     } else {
       row.armWrites = this.writes(obj.status?.id);
@@ -153,7 +158,10 @@ function readyOf(obj: OurObject): { ready?: ReadyState } {
       status: condition.status,
       reason: condition.reason,
       message: condition.message,
-      current: observed === undefined || obj.metadata.generation === undefined || observed === obj.metadata.generation,
+      current:
+        observed === undefined ||
+        obj.metadata.generation === undefined ||
+        observed === obj.metadata.generation,
     },
   };
 }
@@ -162,7 +170,8 @@ function readyOf(obj: OurObject): { ready?: ReadyState } {
 function galleryIdsByRef(objects: Iterable<{ kind: KindName; obj: OurObject }>): Map<string, string> {
   const ids = new Map<string, string>();
   for (const { kind, obj } of objects) {
-    if (kind === "Gallery" && obj.status?.id) ids.set(`${obj.metadata.namespace}/${obj.metadata.name}`, obj.status.id);
+    if (kind === "Gallery" && obj.status?.id)
+      ids.set(`${obj.metadata.namespace}/${obj.metadata.name}`, obj.status.id);
   }
   return ids;
 }

@@ -6,10 +6,10 @@
 // tenant. In-process also means one process to stop on Ctrl-C: only the control plane runs apart,
 // and it has its own exit hooks and reaping records.
 import { createWriteStream } from "node:fs";
-import { loadKubeConfig, type StepDownReason } from "../kube/index.js";
-import { type OperatorConfig, parseOperatorConfig } from "../config.js";
 import { Secret } from "../azure/index.js";
 import type { LogLevel } from "../config.js";
+import { type OperatorConfig, parseOperatorConfig } from "../config.js";
+import { loadKubeConfig, type StepDownReason } from "../kube/index.js";
 import { createLogger } from "../log.js";
 import { startOperator } from "../operator.js";
 import { mintToken, type Simulator } from "../sim/index.js";
@@ -64,7 +64,9 @@ export function startDevOperator(options: DevOperatorOptions): DevOperator {
       `${resyncPeriodMs(options.timeScale)}ms`,
       "--log-level",
       options.logLevel,
-      ...(options.auxiliaryTenants.length > 0 ? ["--auxiliary-tenants", options.auxiliaryTenants.join(",")] : []),
+      ...(options.auxiliaryTenants.length > 0
+        ? ["--auxiliary-tenants", options.auxiliaryTenants.join(",")]
+        : []),
     ],
     { AGO_ARM_TOKEN: tokenFor(options.tenantId).reveal(), AZURE_TENANT_ID: options.tenantId },
   );

@@ -2,8 +2,8 @@
 // so a typo never leaves half a cluster running.
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { cacheRoot } from "../controlplane/index.js";
 import { ConfigError, type LogLevel, parseDuration } from "../config.js";
+import { cacheRoot } from "../controlplane/index.js";
 import { packageRoot } from "./paths.js";
 
 /** How progress is shown: redrawn in place (a terminal) or one line per change (CI, pipes). */

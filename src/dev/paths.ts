@@ -13,7 +13,8 @@ export function packageRoot(): string {
   for (;;) {
     if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "crds"))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error("cannot find the package root (a folder with package.json and crds/)");
+    if (parent === dir)
+      throw new Error("cannot find the package root (a folder with package.json and crds/)");
     dir = parent;
   }
 }

@@ -27,11 +27,16 @@ export interface PolicySubject {
 }
 
 export interface PolicyViolation {
-  /** The GalleryPolicy that forbids it. */
+  /** The GalleryPolicy that forbids it; empty for the operator-wide default (`--default-policy deny`). */
   policy: string;
-  /** The rule, e.g. `allowedRegions`. */
+  /** The policy field stating the rule, e.g. `regions.allowed`; `defaultPolicy` for the operator default. */
   rule: string;
   message: string;
+  /**
+   * Set when the policy says `enforcement: Remediate` and the operator may undo the violation
+   * itself (a share that became forbidden): the spec without what the rule forbids.
+   */
+  remedy?(spec: object): object;
 }
 
 export interface ReconcilerContext {

@@ -24,7 +24,7 @@ import {
   type OperationView,
   type StatusOf,
 } from "./arm-kind.js";
-import type { ReconcilerContext } from "./context.js";
+import type { PolicyViolation, ReconcilerContext } from "./context.js";
 import { failureOutcome } from "./failures.js";
 
 type Phase = OperationPoll["phase"];
@@ -78,27 +78,26 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
 
   async apply(obj: T): Promise<ReconcileResult> {
     await this.label(obj);
-    const violations = this.ctx.policyViolations?.(obj) ?? [];
-    if (violations.length > 0) {
-      const message = violations.map((v) => `GalleryPolicy ${v.policy} (${v.rule}): ${v.message}`).join("; ");
-      return this.block(
-        obj,
-        blocked(
-          "PolicyViolation",
-          `${message}; no Azure changes are made until the spec or the policy changes`,
-          POLICY_RETRY_MS,
-        ),
-      );
-    }
-    const target = this.kind.target(obj, this.ctx);
+    const policy = this.judge(obj);
+    if (isBlocked(policy)) return this.block(obj, policy);
+    // Under remediation the kind works from the remedied spec; status and events stay on `obj`.
+    const acting = policy?.acting ?? obj;
+    const target = this.kind.target(acting, this.ctx);
     if (isBlocked(target)) return this.block(obj, target);
-    const pending = await this.resumeSaved(obj, target, "apply");
+    const pending = await this.resumeSaved(acting, target, "apply");
     if (pending) return pending;
-    const actual = await this.kind.read(obj, target, this.ctx);
-    const step = this.kind.plan(obj, target, actual, this.ctx);
+    const actual = await this.kind.read(acting, target, this.ctx);
+    const step = this.kind.plan(acting, target, actual, this.ctx);
     if (isBlocked(step)) return this.block(obj, step);
     if (step) {
-      if (actual !== undefined && this.wasSettled(obj)) {
+      if (policy) {
+        await this.ctx.events.record(obj, {
+          type: "Warning",
+          reason: "PolicyViolation",
+          action: step.action,
+          note: policy.ready.message,
+        });
+      } else if (actual !== undefined && this.wasSettled(obj)) {
         await this.ctx.events.record(obj, {
           type: "Warning",
           reason: "DriftCorrected",
@@ -108,9 +107,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       }
       return this.start(obj, step, "apply");
     }
-    const seen = this.kind.observe(obj, target, actual as Actual, this.ctx);
+    const seen = this.kind.observe(acting, target, actual as Actual, this.ctx);
     const status = { ...seen.status, operation: undefined } as Partial<StatusOf<T>>;
-    await this.report(obj, status, seen.ready, seen.conditions);
+    await this.report(obj, status, policy?.ready ?? seen.ready, seen.conditions);
     return seen.requeueAfterMs === undefined ? undefined : { requeueAfter: seen.requeueAfterMs };
   }
 
@@ -133,6 +132,36 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (step === undefined) return undefined;
     if (isBlocked(step)) return this.block(obj, step);
     return this.start(obj, step, "cleanup");
+  }
+
+  /**
+   * What the cluster administrator's GalleryPolicies say about `obj` now.
+   * Undefined: nothing forbidden, go on. Blocked: a violation the operator may not undo itself
+   * (anything under `enforcement: Audit`, and rules whose undoing would destroy data): no Azure
+   * write until the spec or the policy changes. Otherwise every violation is a share a
+   * `Remediate` policy forbids: go on with the spec minus those shares, so the kind removes them
+   * and keeps the rest; Ready stays False with reason PolicyViolation while the spec names them.
+   */
+  private judge(obj: T): Blocked | { acting: T; ready: ConditionSpec } | undefined {
+    const violations = this.ctx.policyViolations?.(obj) ?? [];
+    if (violations.length === 0) return undefined;
+    const message = violations.map(describeViolation).join("; ");
+    if (!violations.every((v) => v.remedy)) {
+      return blocked(
+        "PolicyViolation",
+        `${message}; no Azure changes are made until the spec or the policy changes`,
+        POLICY_RETRY_MS,
+      );
+    }
+    const spec = violations.reduce<object>((remedied, v) => v.remedy?.(remedied) ?? remedied, obj.spec);
+    return {
+      acting: { ...obj, spec } as T,
+      ready: {
+        status: "False",
+        reason: "PolicyViolation",
+        message: `${message}; enforcement is Remediate: the operator removes what the policy forbids and keeps the rest`,
+      },
+    };
   }
 
   /** Runs one step; failures that wait on the user or on Azure become status, others back off. */
@@ -309,10 +338,17 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     });
     let conditions = setCondition(obj.status?.conditions, stamp(READY, ready), now);
     for (const c of extra) conditions = setCondition(conditions, stamp(c.type, c), now);
-    const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...fields, conditions };
+    // The identity the namespace's GalleryPolicies chose, ids only (never a secret).
+    const identity = this.ctx.identity(obj.metadata.namespace ?? "");
+    const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...fields, identity, conditions };
     for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
     await writeStatus(this.kind.client, obj, merged as StatusOf<T>);
   }
+}
+
+function describeViolation(v: PolicyViolation): string {
+  const source = v.policy ? `GalleryPolicy ${v.policy}` : "operator default";
+  return `${source} (${v.rule}): ${v.message}`;
 }
 
 /** A JSON Pointer token (RFC 6901): label keys hold `/` (`gallery.azure.dev/gallery`). */

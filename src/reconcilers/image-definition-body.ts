@@ -61,7 +61,10 @@ export function immutableImageDifferences(spec: ImageDefinitionSpec, actual: Gal
 }
 
 // Feature order carries no meaning: Azure keeps a set of name → value.
-function sameFeatures(spec: readonly ImageFeature[], actual: readonly { name?: string; value?: string }[]): boolean {
+function sameFeatures(
+  spec: readonly ImageFeature[],
+  actual: readonly { name?: string; value?: string }[],
+): boolean {
   if (spec.length !== actual.length) return false;
   const have = new Map(actual.map((f) => [(f.name ?? "").toLowerCase(), f.value ?? ""]));
   return spec.every((f) => have.get(f.name.toLowerCase()) === f.value);
@@ -72,7 +75,5 @@ function sameRecommended(
   actual: RecommendedMachineConfiguration | undefined,
 ): boolean {
   const ranges = ["vCPUs", "memory"] as const;
-  return ranges.every(
-    (r) => spec?.[r]?.min === actual?.[r]?.min && spec?.[r]?.max === actual?.[r]?.max,
-  );
+  return ranges.every((r) => spec?.[r]?.min === actual?.[r]?.min && spec?.[r]?.max === actual?.[r]?.max);
 }

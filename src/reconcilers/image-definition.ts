@@ -30,7 +30,13 @@ export function imageDefinitionKind(
   const galleryOf = (obj: ImageDefinition, ctx: ReconcilerContext) =>
     ctx.caches.galleries.get(`${obj.metadata.namespace ?? ""}/${obj.spec.galleryRef.name}`);
 
-  const put = (obj: ImageDefinition, target: DefinitionTarget, location: string, ctx: ReconcilerContext, diffs?: string): ArmWrite => ({
+  const put = (
+    obj: ImageDefinition,
+    target: DefinitionTarget,
+    location: string,
+    ctx: ReconcilerContext,
+    diffs?: string,
+  ): ArmWrite => ({
     action: "CreateOrUpdate",
     eventReason: diffs === undefined ? "ImageDefinitionCreating" : "ImageDefinitionUpdating",
     note:
@@ -67,7 +73,8 @@ export function imageDefinitionKind(
 
     plan(obj, target, actual, ctx) {
       const location = target.location ?? actual?.location;
-      if (location === undefined) throw new Error("an image definition target without a location (cleanup only)");
+      if (location === undefined)
+        throw new Error("an image definition target without a location (cleanup only)");
       if (!actual) return put(obj, target, location, ctx);
       const frozen = immutableImageDifferences(obj.spec, actual);
       if (frozen.length > 0) {
@@ -75,13 +82,18 @@ export function imageDefinitionKind(
         return blocked(REASONS.Conflict, message, CONFLICT_RETRY_MS);
       }
       const diffs = imageDifferences(obj.spec, actual);
-      if (diffs.length > 0 || ctx.rePutEachResync) return put(obj, target, location, ctx, diffs.join(", ") || "resync");
+      if (diffs.length > 0 || ctx.rePutEachResync)
+        return put(obj, target, location, ctx, diffs.join(", ") || "resync");
       return undefined;
     },
 
     observe(_obj, target, actual, ctx) {
       const state = actual.provisioningState ?? "Succeeded";
-      const status = { azureName: target.ref.image, id: actual.id ?? imageId(target.ref), provisioningState: state };
+      const status = {
+        azureName: target.ref.image,
+        id: actual.id ?? imageId(target.ref),
+        provisioningState: state,
+      };
       if (state === "Succeeded") {
         const message = `Image definition ${target.ref.image} matches the spec`;
         return { status, ready: { status: "True", reason: REASONS.Succeeded, message } };

@@ -1,11 +1,24 @@
 // Every kind the operator reconciles: its API descriptor, its ArmKind, and which changes of other
 // kinds wake its objects (parents wake children so they stop waiting; children wake parents so a
 // blocked delete goes on). The operator wires one controller per entry.
-import { type Gallery, type GallerySharing, GROUP, KINDS, type KindName, VERSION } from "../api/index.js";
+import {
+  type Gallery,
+  type GallerySharing,
+  GROUP,
+  type ImageDefinition,
+  type ImageVersion,
+  KINDS,
+  type KindName,
+  LABELS,
+  VERSION,
+} from "../api/index.js";
 import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } from "../kube/index.js";
 import type { ArmKind, ArmObject } from "./arm-kind.js";
 import { galleryKind } from "./gallery.js";
 import { gallerySharingKind } from "./gallery-sharing.js";
+import { imageDefinitionKind } from "./image-definition.js";
+import { imageVersionKind } from "./image-version.js";
+import { sourceWaiters } from "./image-version-rules.js";
 
 export type { Caches, IdentityInfo, PolicySubject, PolicyViolation, ReconcilerContext } from "./context.js";
 export { armReconciler } from "./driver.js";
@@ -55,6 +68,53 @@ const galleryWiring: KindWiring<Gallery> = {
   ],
 };
 
+const imageDefinitionWiring: KindWiring<ImageDefinition> = {
+  name: "ImageDefinition",
+  kind: imageDefinitionKind,
+  wakes: [
+    {
+      // A gallery that becomes Ready lets its definitions go on.
+      from: "Gallery",
+      keys: (gallery, own) => keysReferring(own, gallery, (d) => d.spec.galleryRef.name),
+    },
+    {
+      // A deleting definition waits for its versions; each change of one (its deletion above all)
+      // wakes it. A definition that is not being deleted has no use for its versions' progress.
+      from: "ImageVersion",
+      keys: (version, own) => {
+        const ref = (version as Partial<ImageVersion>).spec?.imageDefinitionRef?.name;
+        const key = `${version.metadata.namespace}/${ref}`;
+        return ref && own.get(key)?.metadata.deletionTimestamp ? [key] : [];
+      },
+    },
+  ],
+};
+
+const imageVersionWiring: KindWiring<ImageVersion> = {
+  name: "ImageVersion",
+  kind: imageVersionKind,
+  wakes: [
+    {
+      // A definition that becomes Ready lets its versions go on.
+      from: "ImageDefinition",
+      keys: (definition, own) => keysReferring(own, definition, (v) => v.spec.imageDefinitionRef.name),
+    },
+    {
+      // The gallery's region and sharing decide what a version may be; versions carry its name as a label.
+      from: "Gallery",
+      keys: (gallery, own) => keysReferring(own, gallery, (v) => v.metadata.labels?.[LABELS.gallery]),
+    },
+    {
+      // A version done with its managed image lets the next one waiting for it (SourceBusy) go on.
+      from: "ImageVersion",
+      keys: (changed, own) =>
+        sourceWaiters(changed as ImageVersion, own.list()).map(
+          (v) => `${v.metadata.namespace}/${v.metadata.name}`,
+        ),
+    },
+  ],
+};
+
 const gallerySharingWiring: KindWiring<GallerySharing> = {
   name: "GallerySharing",
   kind: gallerySharingKind,
@@ -81,5 +141,7 @@ const gallerySharingWiring: KindWiring<GallerySharing> = {
 
 export const KIND_WIRINGS: KindWiring<ArmObject>[] = [
   galleryWiring as unknown as KindWiring<ArmObject>,
+  imageDefinitionWiring as unknown as KindWiring<ArmObject>,
+  imageVersionWiring as unknown as KindWiring<ArmObject>,
   gallerySharingWiring as unknown as KindWiring<ArmObject>,
 ];

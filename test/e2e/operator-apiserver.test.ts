@@ -66,7 +66,11 @@ beforeAll(async () => {
   const created = await plane.kubectl(["create", "namespace", namespace]);
   if (created.code !== 0) throw new Error(`creating namespace: ${created.stderr}`);
   proxy = await startTcpProxy("127.0.0.1", apiserverPort(plane));
-  const viaProxy = await writeKubeconfigVia(plane.kubeconfigPath, proxy.url, join(dataDir, "via-proxy.kubeconfig"));
+  const viaProxy = await writeKubeconfigVia(
+    plane.kubeconfigPath,
+    proxy.url,
+    join(dataDir, "via-proxy.kubeconfig"),
+  );
   // The test's own client goes through the proxy too: one address across the restart.
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(viaProxy);
@@ -75,7 +79,9 @@ beforeAll(async () => {
   sim = await startTestSimulator();
   sim.seed({
     tenants: [{ id: azure.tenantId, subscriptions: [azure.subscriptionId] }],
-    resourceGroups: [{ subscriptionId: azure.subscriptionId, name: azure.resourceGroup, location: azure.location }],
+    resourceGroups: [
+      { subscriptionId: azure.subscriptionId, name: azure.resourceGroup, location: azure.location },
+    ],
   });
   operator = startOperatorProcess({
     kubeconfigPath: viaProxy,
@@ -83,7 +89,9 @@ beforeAll(async () => {
     tenantId: azure.tenantId,
     args: ["--namespaces", namespace, "--leader-elect", "false"],
   });
-  await operator.waitForLine((l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${namespace}`);
+  await operator.waitForLine(
+    (l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${namespace}`,
+  );
 }, 240_000);
 
 afterAll(async () => {

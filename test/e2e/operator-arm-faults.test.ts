@@ -31,7 +31,9 @@ beforeAll(async () => {
     tenantId: world.tenantId,
     args: ["--namespaces", world.namespace, "--leader-elect", "false"],
   });
-  await operator.waitForLine((l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${world.namespace}`);
+  await operator.waitForLine(
+    (l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${world.namespace}`,
+  );
 });
 
 afterAll(async () => {
@@ -78,7 +80,9 @@ describe("ARM faults", () => {
       status: "False",
       reason: "Throttled",
     });
-    expect(throttled.status?.conditions?.find((c) => c.type === "Ready")?.message).toMatch(/retrying after 6s/);
+    expect(throttled.status?.conditions?.find((c) => c.type === "Ready")?.message).toMatch(
+      /retrying after 6s/,
+    );
     const ready = await waitForCondition(world.galleries, world.namespace, name, { status: "True" });
     expect(ready.status?.id).toMatch(/\/galleries\/gal\.faulty$/i);
 
@@ -94,9 +98,11 @@ describe("ARM faults", () => {
     expect(puts.map((r) => r.status)).toEqual([429, 500, 201]);
     // Retry-After was honoured: the next PUT came no sooner than 6 s after the 429.
     const [throttledPut, retriedPut] = puts;
-    expect(Date.parse(retriedPut?.time ?? "") - Date.parse(throttledPut?.time ?? "")).toBeGreaterThanOrEqual(5_900);
-    // 3 failed GETs, then GET + PUT(429), GET + PUT(500) + PUT, and a GET after the create. A few
-    // extra reads are fine; a hot loop over ~10 s would be hundreds.
+    expect(Date.parse(retriedPut?.time ?? "") - Date.parse(throttledPut?.time ?? "")).toBeGreaterThanOrEqual(
+      5_900,
+    );
+    // 3 failed GETs, GET + PUT (429), then after Retry-After GET + PUT (500) + PUT, and two reads
+    // once the create finished: 10. A little slack; a hot loop would send hundreds in these seconds.
     expect(seen.length).toBeLessThanOrEqual(14);
 
     // Settled: no more requests for it (the resync period is the default 10 minutes).
@@ -124,7 +130,9 @@ describe("ARM faults", () => {
       });
       expect(down.status?.conditions?.find((c) => c.type === "Ready")?.message).toMatch(/ServiceUnavailable/);
       await new Promise((r) => setTimeout(r, 12_000));
-      const failures = reconcileLines(operator, name).filter((l) => l.msg === "reconcile failed; backing off");
+      const failures = reconcileLines(operator, name).filter(
+        (l) => l.msg === "reconcile failed; backing off",
+      );
       // Each reconcile spends 0.75-1.5 s in the SDK's two retries; the queue then waits 0.5 s,
       // doubling. That is 4-5 failed reconciles in these ~13 s; without the growing backoff there
       // would be 9 or more.
@@ -137,9 +145,13 @@ describe("ARM faults", () => {
     } finally {
       world.sim.clearFaults();
     }
-    await waitFor("the gallery to converge once ARM answers again", async () => {
-      const g = await world.galleries.get({ namespace: world.namespace, name });
-      return g.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True");
-    }, { timeoutMs: 40_000, intervalMs: 250 });
+    await waitFor(
+      "the gallery to converge once ARM answers again",
+      async () => {
+        const g = await world.galleries.get({ namespace: world.namespace, name });
+        return g.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True");
+      },
+      { timeoutMs: 40_000, intervalMs: 250 },
+    );
   });
 });

@@ -39,7 +39,8 @@ function startReplica(): OperatorProcess {
   return replica;
 }
 
-const becameLeader = (l: { msg?: string; lease?: unknown }) => l.msg === "became leader" && l.lease === leaseName;
+const becameLeader = (l: { msg?: string; lease?: unknown }) =>
+  l.msg === "became leader" && l.lease === leaseName;
 
 /** Reconcile work a replica did at all: syncing caches or reconciling any object. */
 function reconcileWork(replica: OperatorProcess) {

@@ -39,7 +39,9 @@ afterAll(async () => {
 });
 
 describe("operator killed while an Azure operation runs", () => {
-  it("resumes the saved operation in the next process: one PUT, then Ready", { timeout: 90_000 }, async () => {
+  it("resumes the saved operation in the next process: one PUT, then Ready", {
+    timeout: 90_000,
+  }, async () => {
     const name = "gal.crash";
     const first = startOperator();
     await world.galleries.create(galleryManifest(world, name));

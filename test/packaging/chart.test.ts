@@ -85,6 +85,8 @@ describe("chart with default values", () => {
     expect(names).toEqual([
       "ClusterRole/ago-azure-gallery-operator",
       "ClusterRole/ago-azure-gallery-operator-policy-reader",
+      "ClusterRole/azure-gallery-editor",
+      "ClusterRole/azure-gallery-viewer",
       "ClusterRoleBinding/ago-azure-gallery-operator",
       "ClusterRoleBinding/ago-azure-gallery-operator-policy-reader",
       "Deployment/ago-azure-gallery-operator",
@@ -92,9 +94,16 @@ describe("chart with default values", () => {
       "RoleBinding/ago-azure-gallery-operator-own-namespace",
       "Service/ago-azure-gallery-operator-metrics",
       "ServiceAccount/ago-azure-gallery-operator",
+      "ValidatingAdmissionPolicy/gallerypolicy-galleries.gallery.azure.dev",
+      "ValidatingAdmissionPolicy/gallerypolicy-gallerysharings.gallery.azure.dev",
+      "ValidatingAdmissionPolicy/gallerypolicy-imageversions.gallery.azure.dev",
+      "ValidatingAdmissionPolicyBinding/gallerypolicy-galleries.gallery.azure.dev",
+      "ValidatingAdmissionPolicyBinding/gallerypolicy-gallerysharings.gallery.azure.dev",
+      "ValidatingAdmissionPolicyBinding/gallerypolicy-imageversions.gallery.azure.dev",
     ]);
     for (const o of r.objects) {
-      if (!o.kind.startsWith("Cluster")) expect(o.metadata.namespace, `${o.kind} namespace`).toBe(NAMESPACE);
+      const clusterScoped = o.kind.startsWith("Cluster") || o.kind.startsWith("ValidatingAdmissionPolicy");
+      if (!clusterScoped) expect(o.metadata.namespace, `${o.kind} namespace`).toBe(NAMESPACE);
     }
   });
 

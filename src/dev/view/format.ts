@@ -60,4 +60,9 @@ export function painter(enabled: boolean): Paint {
   return enabled ? (style, text) => `\x1b[${CODES[style]}m${text}\x1b[0m` : (_style, text) => text;
 }
 
-export const TONE_STYLE: Record<Tone, Style> = { ok: "green", working: "yellow", failed: "red", missing: "red" };
+export const TONE_STYLE: Record<Tone, Style> = {
+  ok: "green",
+  working: "yellow",
+  failed: "red",
+  missing: "red",
+};

@@ -10,7 +10,12 @@ const BAR_WIDTH = 24;
  * Guarantees: pure (same input, same lines); no line ends in a newline; lines may be wider than the
  * terminal (the screen cuts them).
  */
-export function frameLines(snapshot: Snapshot, context: ViewContext, notes: readonly string[], paint: Paint): string[] {
+export function frameLines(
+  snapshot: Snapshot,
+  context: ViewContext,
+  notes: readonly string[],
+  paint: Paint,
+): string[] {
   const ready = snapshot.rows.filter(isReady).length;
   const { arm } = snapshot;
   const lines = [
@@ -27,7 +32,8 @@ export function frameLines(snapshot: Snapshot, context: ViewContext, notes: read
     "",
     ...objectTable(snapshot.rows, paint),
   ];
-  if (snapshot.shares.length > 0) lines.push("", paint("bold", "Sharing"), ...snapshot.shares.map((s) => shareLine(s, paint)));
+  if (snapshot.shares.length > 0)
+    lines.push("", paint("bold", "Sharing"), ...snapshot.shares.map((s) => shareLine(s, paint)));
   lines.push("", paint("dim", "Ctrl-C stops everything dev started (control plane, simulator, operator)."));
   return lines;
 }
@@ -56,7 +62,10 @@ function objectTable(rows: readonly ObjectRow[], paint: Paint): string[] {
         ns.padEnd(nsWidth),
         row.kind.padEnd(kindWidth),
         row.name.padEnd(nameWidth),
-        paint(TONE_STYLE[tone], `${tone === "ok" ? "✔" : tone === "working" ? "…" : "✘"} ${readyText(row)}`.padEnd(8)),
+        paint(
+          TONE_STYLE[tone],
+          `${tone === "ok" ? "✔" : tone === "working" ? "…" : "✘"} ${readyText(row)}`.padEnd(8),
+        ),
         reasonText(row).padEnd(18),
         String(row.armWrites).padStart(6),
         row.sharing ? paint("dim", sharingText(row.sharing)) : "",

@@ -1,0 +1,56 @@
+// How often to read an image version's replication progress while Azure copies it: quickly while
+// the percentage moves, more slowly while it does not, and never faster than the subscription's
+// read budget allows when many versions replicate at once.
+
+/** ARM's GetGalleryImageVersion bucket: 2000 reads per 3 minutes per subscription (arm-gallery-facts §10.1). */
+export const VERSION_READ_BUDGET = { requests: 2000, windowMs: 3 * 60_000 } as const;
+
+/** Progress polls take at most this share of the budget; resyncs, creates and other clients need the rest. */
+const PROGRESS_SHARE = 0.5;
+
+/** While nothing moves, polls slow down to at most this many base intervals. */
+export const MAX_SLOWDOWN = 6;
+
+/**
+ * The shortest interval that keeps `replicating` versions of one subscription, each polling at
+ * that interval, within their share of the read budget (`replicating` counts at least 1).
+ */
+export function budgetFloorMs(replicating: number): number {
+  const perWindow = VERSION_READ_BUDGET.requests * PROGRESS_SHARE;
+  return Math.ceil((Math.max(1, replicating) * VERSION_READ_BUDGET.windowMs) / perWindow);
+}
+
+/**
+ * The next poll interval: the base interval when progress moved since the last poll, otherwise
+ * twice the previous one up to `MAX_SLOWDOWN` × base; never below `floorMs` (the budget wins
+ * over speed).
+ */
+export function nextPollInterval(
+  previousMs: number | undefined,
+  moved: boolean,
+  baseMs: number,
+  floorMs = 0,
+): number {
+  const paced = moved || previousMs === undefined ? baseMs : Math.min(previousMs * 2, baseMs * MAX_SLOWDOWN);
+  return Math.max(paced, floorMs);
+}
+
+/**
+ * Remembers each version's last interval between reconciles. In memory only: after a restart
+ * polling starts at the base interval again, which costs a few reads at most.
+ */
+export class ProgressPacer {
+  private readonly intervals = new Map<string, number>();
+
+  /** The interval to wait before polling `key` again; see `nextPollInterval`. */
+  next(key: string, moved: boolean, baseMs: number, floorMs: number): number {
+    const interval = nextPollInterval(this.intervals.get(key), moved, baseMs, floorMs);
+    this.intervals.set(key, interval);
+    return interval;
+  }
+
+  /** Forgets `key` once its version stopped replicating. */
+  forget(key: string): void {
+    this.intervals.delete(key);
+  }
+}

@@ -1,0 +1,187 @@
+// ImageDefinition end to end: the operator as a real process, a real API server, the ARM simulator.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LABELS } from "../../src/api/index.js";
+import {
+  definitionManifest,
+  managedImageId,
+  requestsOn,
+  startImageOperator,
+  versionManifest,
+} from "../support/images.js";
+import { galleryManifest, lastRequestSeq, type OperatorProcess } from "../support/operator.js";
+import { waitFor } from "../support/wait.js";
+import { conditionOf, startWorld, type World, waitForCondition, waitForGone } from "../support/world.js";
+
+const GALLERY = "gal.defs";
+
+let world: World;
+let operator: OperatorProcess;
+
+function definitionId(name: string, gallery = GALLERY): string {
+  return `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries/${gallery}/images/${name}`;
+}
+
+function ref(name: string) {
+  return { namespace: world.namespace, name };
+}
+
+function azureImage(name: string) {
+  return world.sim.state().images?.find((i) => i.gallery === GALLERY && i.name === name);
+}
+
+beforeAll(async () => {
+  world = await startWorld("e2e-imgdef");
+  world.sim.seed({
+    sources: ["base-a", "base-b"].map((n) => ({
+      id: managedImageId(world.subscriptionId, world.resourceGroup, n),
+      location: world.location,
+    })),
+  });
+  operator = await startImageOperator(world);
+  await world.galleries.create(galleryManifest(world, GALLERY));
+  await waitForCondition(world.galleries, world.namespace, GALLERY, { status: "True" });
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await world?.close();
+});
+
+describe("ImageDefinition", () => {
+  it("creates the definition in its gallery's region with one PUT, labels it, then only reads", async () => {
+    await world.imageDefinitions.create(
+      definitionManifest(world, "ubuntu", GALLERY, { description: "first" }),
+    );
+    const ready = await waitForCondition(world.imageDefinitions, world.namespace, "ubuntu", {
+      status: "True",
+    });
+    expect(ready.status?.id?.toLowerCase()).toBe(definitionId("ubuntu").toLowerCase());
+    expect(ready.status?.azureName).toBe("ubuntu");
+    expect(ready.metadata.labels?.[LABELS.gallery]).toBe(GALLERY);
+    expect(ready.metadata.finalizers).toContain("gallery.azure.dev/finalizer");
+    expect(azureImage("ubuntu")).toMatchObject({
+      location: world.location,
+      properties: { osType: "Linux", architecture: "x64", description: "first" },
+    });
+    expect(requestsOn(world.sim, definitionId("ubuntu"), { writes: true }).map((r) => r.method)).toEqual([
+      "PUT",
+    ]);
+
+    // Several resyncs (the period is 1 s): reads only.
+    const settled = lastRequestSeq(world.sim);
+    await new Promise((r) => setTimeout(r, 3500));
+    const after = requestsOn(world.sim, definitionId("ubuntu"), { after: settled });
+    expect(after.length).toBeGreaterThanOrEqual(2);
+    expect(after.filter((r) => r.method !== "GET")).toEqual([]);
+  });
+
+  it("sends exactly one PUT for a change of the fields Azure lets change", async () => {
+    await waitForCondition(world.imageDefinitions, world.namespace, "ubuntu", { status: "True" });
+    const before = lastRequestSeq(world.sim);
+    await world.imageDefinitions.mergePatch(ref("ubuntu"), {
+      spec: {
+        description: "second",
+        eula: "https://example.com/eula",
+        endOfLifeDate: "2030-01-01T00:00:00Z",
+        features: [{ name: "IsAcceleratedNetworkSupported", value: "True" }],
+      },
+    });
+    await waitFor("the change in Azure", () => azureImage("ubuntu")?.properties.description === "second");
+    await waitForCondition(world.imageDefinitions, world.namespace, "ubuntu", { status: "True" });
+    expect(azureImage("ubuntu")?.properties).toMatchObject({
+      eula: "https://example.com/eula",
+      features: [{ name: "IsAcceleratedNetworkSupported", value: "True" }],
+    });
+    expect(Date.parse(azureImage("ubuntu")?.properties.endOfLifeDate ?? "")).toBe(
+      Date.parse("2030-01-01T00:00:00Z"),
+    );
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(
+      requestsOn(world.sim, definitionId("ubuntu"), { writes: true, after: before }).map((r) => r.method),
+    ).toEqual(["PUT"]);
+  });
+
+  it("waits for a missing gallery, then for a gallery that is not Ready, then converges", async () => {
+    await world.imageDefinitions.create(definitionManifest(world, "later", "gal.later"));
+    const missing = await waitForCondition(world.imageDefinitions, world.namespace, "later", {
+      status: "False",
+      reason: "GalleryNotFound",
+    });
+    expect(conditionOf(missing)?.message).toMatch(/gal\.later/);
+
+    // The gallery's resource group does not exist yet: the gallery fails, the definition waits for it.
+    await world.galleries.create(galleryManifest(world, "gal.later", { resourceGroup: "rg-later" }));
+    await waitForCondition(world.imageDefinitions, world.namespace, "later", {
+      status: "False",
+      reason: "GalleryNotReady",
+    });
+    expect(world.sim.state().images?.find((i) => i.name === "later")).toBeUndefined();
+
+    world.sim.seed({
+      resourceGroups: [{ subscriptionId: world.subscriptionId, name: "rg-later", location: world.location }],
+    });
+    await world.galleries.mergePatch(ref("gal.later"), { spec: { description: "retry" } });
+    await waitForCondition(world.galleries, world.namespace, "gal.later", { status: "True" });
+    const ready = await waitForCondition(world.imageDefinitions, world.namespace, "later", {
+      status: "True",
+    });
+    expect(ready.status?.id).toMatch(
+      /\/resourceGroups\/rg-later\/.*\/galleries\/gal\.later\/images\/later$/i,
+    );
+  });
+
+  it("deletes a definition only after its versions: the condition names them", {
+    timeout: 90_000,
+  }, async () => {
+    await world.imageDefinitions.create(definitionManifest(world, "parent", GALLERY));
+    await waitForCondition(world.imageDefinitions, world.namespace, "parent", { status: "True" });
+    for (const [name, source] of [
+      ["parent-1.0.0", "base-a"],
+      ["parent-1.0.1", "base-b"],
+    ] as const) {
+      await world.imageVersions.create(
+        versionManifest(world, name, "parent", {
+          version: name.slice("parent-".length),
+          source: { managedImageId: managedImageId(world.subscriptionId, world.resourceGroup, source) },
+          targetRegions: [{ name: world.location, storageAccountType: "Standard_LRS" }],
+          replicationMode: "Shallow",
+        }),
+      );
+    }
+    for (const name of ["parent-1.0.0", "parent-1.0.1"]) {
+      const version = await waitForCondition(world.imageVersions, world.namespace, name, { status: "True" });
+      expect(version.metadata.labels).toMatchObject({
+        [LABELS.imageDefinition]: "parent",
+        [LABELS.gallery]: GALLERY,
+      });
+    }
+
+    await world.imageDefinitions.delete(ref("parent"));
+    const blocked = await waitForCondition(world.imageDefinitions, world.namespace, "parent", {
+      status: "False",
+      reason: "DeletionBlocked",
+    });
+    expect(conditionOf(blocked)?.message).toContain("parent-1.0.0, parent-1.0.1");
+    expect(azureImage("parent")).toBeDefined();
+
+    await world.imageVersions.delete(ref("parent-1.0.0"));
+    await world.imageVersions.delete(ref("parent-1.0.1"));
+    await waitForGone(world.imageDefinitions, world.namespace, "parent");
+    expect(azureImage("parent")).toBeUndefined();
+    expect(world.sim.state().versions?.filter((v) => v.image === "parent")).toEqual([]);
+    expect(requestsOn(world.sim, definitionId("parent"), { writes: true }).map((r) => r.method)).toEqual([
+      "PUT",
+      "DELETE",
+    ]);
+  });
+
+  it("leaves the definition in Azure with deletionPolicy Orphan", async () => {
+    await world.imageDefinitions.create(
+      definitionManifest(world, "kept", GALLERY, { deletionPolicy: "Orphan" }),
+    );
+    await waitForCondition(world.imageDefinitions, world.namespace, "kept", { status: "True" });
+    await world.imageDefinitions.delete(ref("kept"));
+    await waitForGone(world.imageDefinitions, world.namespace, "kept");
+    expect(azureImage("kept")).toBeDefined();
+  });
+});

@@ -1,0 +1,133 @@
+// The running operator's own endpoints, as the kubelet and Prometheus see them: /healthz answers
+// whenever the process does, /readyz only once the caches synced, and /metrics counts reconciles
+// and ARM requests by bucket. To hold the caches unsynced for as long as the test needs, the
+// operator first reaches the API server through a proxy that leads nowhere.
+import { mkdtemp, rm } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTcpProxy, type TcpProxy } from "../kube/support/tcpProxy.js";
+import {
+  galleryManifest,
+  httpGet,
+  type OperatorProcess,
+  startOperatorProcess,
+  writeKubeconfigVia,
+} from "../support/operator.js";
+import { waitFor } from "../support/wait.js";
+import { startWorld, type World, waitForCondition } from "../support/world.js";
+
+let world: World;
+let dir: string;
+let proxy: TcpProxy;
+let operator: OperatorProcess;
+let base: string;
+
+/** A loopback port nothing listens on (connections to it are refused). */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Sum of the samples of `name` whose labels include every one of `labels` (Prometheus text format). */
+function metric(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  for (const line of text.split("\n")) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const have = Object.fromEntries(
+      [...(match[2] ?? "").matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) sum += Number(match[3]);
+  }
+  return sum;
+}
+
+beforeAll(async () => {
+  world = await startWorld("e2e-op-http");
+  dir = await mkdtemp(join(tmpdir(), "e2e-op-http-"));
+  proxy = await startTcpProxy("127.0.0.1", await deadPort());
+  const kubeconfigPath = await writeKubeconfigVia(
+    world.cluster.kubeconfigPath,
+    proxy.url,
+    join(dir, "kubeconfig"),
+  );
+  operator = startOperatorProcess({
+    kubeconfigPath,
+    sim: world.sim,
+    tenantId: world.tenantId,
+    // Port 0: the OS picks a free one, and the operator logs which.
+    args: ["--namespaces", world.namespace, "--leader-elect", "false", "--http-address", "127.0.0.1:0"],
+  });
+  const serving = await operator.waitForLine((l) => l.msg === "serving /metrics, /healthz and /readyz");
+  base = `http://127.0.0.1:${String(serving.port)}`;
+});
+
+afterAll(async () => {
+  await operator?.stop();
+  await proxy?.close();
+  await world?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("operator HTTP endpoints", () => {
+  it("is live at once, and ready only after its caches synced", { timeout: 60_000 }, async () => {
+    expect(await httpGet(`${base}/healthz`)).toEqual({ status: 200, body: "ok" });
+    // The API server is out of reach: the watches keep failing, the caches stay empty.
+    const notReady = await waitFor("/readyz to say what it waits for", async () => {
+      const r = await httpGet(`${base}/readyz`);
+      return r.body.includes("caches not synced") ? r : undefined;
+    });
+    expect(notReady.status).toBe(503);
+    expect(notReady.body).toContain(`Gallery@${world.namespace}`);
+    expect(operator.lines.some((l) => l.msg === "caches synced; reconciling")).toBe(false);
+
+    const server = new URL(world.cluster.kubeConfig.getCurrentCluster()?.server ?? "");
+    proxy.setUpstream(server.hostname, Number(server.port));
+    const ready = await waitFor(
+      "/readyz 200",
+      async () => {
+        const r = await httpGet(`${base}/readyz`);
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 45_000, intervalMs: 250 },
+    );
+    expect(ready.body).toMatch(/caches synced/);
+    expect(operator.lines.some((l) => l.msg === "caches synced; reconciling")).toBe(true);
+    expect((await httpGet(`${base}/healthz`)).status).toBe(200);
+  });
+
+  it("counts reconciles and ARM requests by bucket on /metrics", { timeout: 60_000 }, async () => {
+    const controller = `Gallery@${world.namespace}`;
+    const before = (await httpGet(`${base}/metrics`)).body;
+    await world.galleries.create(galleryManifest(world, "gal.metrics"));
+    await waitForCondition(world.galleries, world.namespace, "gal.metrics", { status: "True" });
+
+    const scrape = await httpGet(`${base}/metrics`);
+    expect(scrape.status).toBe(200);
+    const text = scrape.body;
+    const reconciles = (t: string) => metric(t, "controller_runtime_reconcile_total", { controller });
+    expect(reconciles(text)).toBeGreaterThan(reconciles(before));
+    expect(
+      metric(text, "controller_runtime_reconcile_total", { controller, result: "success" }),
+    ).toBeGreaterThan(0);
+
+    // Labelled with the first Compute bucket the request spends, as ARM names it. The very first
+    // read (404: no gallery yet) came before ARM had named the bucket of gallery reads.
+    const arm = (labels: Record<string, string>) => metric(text, "azure_gallery_arm_requests_total", labels);
+    expect(arm({ method: "GET", status: "404" })).toBeGreaterThanOrEqual(1);
+    expect(
+      arm({ method: "GET", bucket: "Microsoft.Compute/GetGallery3Min", status: "200" }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(arm({ method: "PUT", bucket: "Microsoft.Compute/CreateUpdateGallery3Min", status: "201" })).toBe(
+      1,
+    );
+    // Every request the simulator answered was counted once, under the same method.
+    const puts = world.sim.requests().filter((r) => r.method === "PUT").length;
+    expect(arm({ method: "PUT" })).toBe(puts);
+  });
+});
