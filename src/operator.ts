@@ -4,6 +4,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
+import type { KindName } from "./api/index.js";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
 import { ClientFactory, credentialConfigFromSettings } from "./azure/index.js";
 import type { OperatorConfig } from "./config.js";
@@ -219,9 +220,40 @@ function withArmCallCount<T extends KubeObject>(reconcile: ReconcileFn<T>): Reco
   };
 }
 
+const CACHE_KEYS: Record<KindName, keyof Caches> = {
+  Gallery: "galleries",
+  ImageDefinition: "imageDefinitions",
+  ImageVersion: "imageVersions",
+  GallerySharing: "gallerySharings",
+};
+
+/**
+ * The caches a controller's reconciles read: for each kind whose changes wake this controller, the
+ * cache filled by that very watch, so the change that woke an object is always in what it reads
+ * (another controller's cache of that kind may not have seen it yet); the shared caches otherwise.
+ */
+function cachesFor(shared: Caches, related: ReadonlyMap<KindName, Store<KubeObject>>): Caches {
+  const caches = {} as Caches;
+  for (const [kind, key] of Object.entries(CACHE_KEYS) as [KindName, keyof Caches][]) {
+    Object.defineProperty(caches, key, { enumerable: true, get: () => related.get(kind) ?? shared[key] });
+  }
+  return caches;
+}
+
 function buildController<T extends ArmObject>(wiring: KindWiring<T>, s: ControllerSettings): Controller<T> {
   const resource = descriptorOf(wiring.name);
   const client = new ResourceClient<T>(s.transport, resource);
+  const related = new Map<KindName, Store<KubeObject>>();
+  const watches = wiring.wakes.map((wake) => {
+    const store = new Store<KubeObject>();
+    if (!related.has(wake.from)) related.set(wake.from, store);
+    return {
+      resource: descriptorOf(wake.from),
+      store,
+      mapToKeys: (changed: KubeObject) => wake.keys(changed, controller.store),
+    };
+  });
+  const ctx: ReconcilerContext = { ...s.ctx, caches: cachesFor(s.ctx.caches, related) };
   const controller: Controller<T> = new Controller<T>({
     name: s.namespace ? `${wiring.name}@${s.namespace}` : wiring.name,
     resource,
@@ -230,12 +262,9 @@ function buildController<T extends ArmObject>(wiring: KindWiring<T>, s: Controll
     logger: s.logger,
     concurrency: s.config.concurrency,
     resyncPeriodMs: s.config.resyncPeriodMs,
-    reconcile: withArmCallCount(armReconciler(wiring.kind(client), s.ctx)),
+    reconcile: withArmCallCount(armReconciler(wiring.kind(client), ctx)),
     hooks: s.hooks,
-    watches: wiring.wakes.map((wake) => ({
-      resource: descriptorOf(wake.from),
-      mapToKeys: (changed: KubeObject) => wake.keys(changed, controller.store),
-    })),
+    watches,
   });
   return controller;
 }

@@ -41,7 +41,7 @@ export interface ObjectRow extends ObjectKey {
 export interface ShareActivity {
   /** When Azure accepted it, in ms since dev mode started. */
   at: number;
-  /** The gallery's Azure name. */
+  /** `namespace/name` of the Gallery object, or the gallery's Azure name when no object manages it. */
   gallery: string;
   /** e.g. "Add subscriptions 11111111…, 22222222…" or "Reader → Group 55555555…". */
   what: string;

@@ -80,7 +80,9 @@ export class Observer {
     return {
       elapsedMs: Date.now() - this.startedAt,
       rows,
-      shares: shareActivities(state, this.sim.now(), this.startedAt).slice(-RECENT_SHARES),
+      shares: shareActivities(state, this.sim.now(), this.startedAt, galleryLabels(galleryIds)).slice(
+        -RECENT_SHARES,
+      ),
       arm: totals(this.sim.stats()),
     };
   }
@@ -176,6 +178,11 @@ function galleryIdsByRef(objects: Iterable<{ kind: KindName; obj: OurObject }>):
   return ids;
 }
 
+/** Lower-case gallery ARM id → `namespace/name` of the Gallery object managing it. */
+function galleryLabels(galleryIds: Map<string, string>): Map<string, string> {
+  return new Map([...galleryIds].map(([ref, id]) => [id.toLowerCase(), ref]));
+}
+
 function totals(stats: ArmTotals): ArmTotals {
   return { reads: stats.reads, writes: stats.writes, deletes: stats.deletes, throttled: stats.throttled };
 }
@@ -185,16 +192,27 @@ type RoleAssignment = StateSnapshot["roleAssignments"][number];
 
 /**
  * Share operations and role assignments on galleries, oldest first, timed from `startedAt` (the
- * simulator's real clock reads epoch milliseconds, like Date.now()).
+ * simulator's real clock reads epoch milliseconds, like Date.now()). Galleries are named by the
+ * Gallery object managing them when `labels` knows it (several examples call theirs `myGallery`).
  */
-export function shareActivities(state: StateSnapshot, now: number, startedAt: number): ShareActivity[] {
+export function shareActivities(
+  state: StateSnapshot,
+  now: number,
+  startedAt: number,
+  labels: ReadonlyMap<string, string>,
+): ShareActivity[] {
   const shares = state.operations.filter((op) => op.kind === "share").map((op) => shareOf(op, now));
   const roles = state.roleAssignments.filter((ra) => /\/galleries\/[^/]+$/i.test(ra.scope)).map(roleOf);
   return [...shares, ...roles]
-    .map((activity) => ({ ...activity, at: activity.at - startedAt }))
+    .map((activity) => ({
+      ...activity,
+      at: activity.at - startedAt,
+      gallery: labels.get(activity.gallery.toLowerCase()) ?? lastSegment(activity.gallery),
+    }))
     .sort((a, b) => a.at - b.at);
 }
 
+// Both leave the gallery's ARM id in `gallery`; shareActivities names it.
 function shareOf(op: Operation, now: number): ShareActivity {
   const change = op.share;
   const groups = (change?.groups ?? [])
@@ -203,7 +221,7 @@ function shareOf(op: Operation, now: number): ShareActivity {
   const span = Math.max(1, op.dueAt - op.startAt);
   return {
     at: op.startAt,
-    gallery: lastSegment(op.target),
+    gallery: op.target,
     what: [change?.operationType ?? "share", groups].filter(Boolean).join(" "),
     state: op.status,
     progress: op.status === "InProgress" ? Math.min(99, Math.max(0, ((now - op.startAt) / span) * 100)) : 100,
@@ -215,7 +233,7 @@ function roleOf(ra: RoleAssignment): ShareActivity {
   const role = roleId.toLowerCase() === READER_ROLE_ID ? "Reader" : `role ${shortId(roleId)}`;
   return {
     at: ra.createdOn,
-    gallery: lastSegment(ra.scope),
+    gallery: ra.scope,
     what: `${role} → ${ra.principalType} ${shortId(ra.principalId)}`,
     state: "Succeeded",
     progress: 100,

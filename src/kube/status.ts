@@ -40,7 +40,8 @@ export interface StatusWriteResult<T> {
  *   watch event is caused.
  * - `desired` replaces the whole status: fields it leaves out are removed.
  *
- * Caveats: `obj` should be the freshest copy (the cache); a stale one only costs an extra write.
+ * Caveats: `obj` should be the freshest copy (the cache); a stale one only costs an extra write,
+ * unless `requireCurrent` is set: then a stale copy fails the write with a 422 (retry from a fresh read).
  *
  * Errors: `TypeError` when `desired` has conditions but no `Ready` (every kind reports Ready);
  * `KubeApiError` from the write (404 when the object went away meanwhile).
@@ -49,12 +50,24 @@ export async function writeStatus<T extends WithStatus>(
   client: ResourceClient<T>,
   obj: T,
   desired: StatusOf<T>,
+  options: { requireCurrent?: boolean } = {},
 ): Promise<StatusWriteResult<T>> {
   const next = stampStatus(obj, desired);
   if (jsonEqual(obj.status, next)) return { written: false, object: obj };
-  const object = await client.jsonPatch(obj.metadata, [{ op: "add", path: "/status", value: next }], {
-    subresource: "status",
-  });
+  const rv = obj.metadata.resourceVersion;
+  // With requireCurrent, a write computed from a stale copy fails (422) instead of replacing a
+  // newer status, e.g. one that recorded a running operation.
+  const guard =
+    options.requireCurrent && rv
+      ? [{ op: "test" as const, path: "/metadata/resourceVersion", value: rv }]
+      : [];
+  const object = await client.jsonPatch(
+    obj.metadata,
+    [...guard, { op: "add", path: "/status", value: next }],
+    {
+      subresource: "status",
+    },
+  );
   return { written: true, object };
 }
 

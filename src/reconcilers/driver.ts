@@ -32,6 +32,9 @@ type Phase = OperationPoll["phase"];
 /** A policy violation waits for the spec or the policy to change (either wakes the object); this is a backstop. */
 const POLICY_RETRY_MS = 5 * 60_000;
 
+/** How soon to look again when the cache lags behind the API server (its watch event is on the way). */
+const STALE_CACHE_RETRY_MS = 100;
+
 /** A failed operation is not retried at once: the next attempt would most likely fail the same way. */
 const FAILED_OPERATION_RETRY_MS = 60_000;
 
@@ -254,6 +257,19 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   }
 
   private async start(obj: T, step: ArmWrite, phase: Phase): Promise<ReconcileResult> {
+    // The cache may not have seen our last status write yet (it may hold an operation we started a
+    // moment ago): an ARM write is decided on the object as the API server has it, never on a lag.
+    const current = await this.kind.client.get({
+      namespace: obj.metadata.namespace,
+      name: obj.metadata.name,
+    });
+    if (current.metadata.resourceVersion !== obj.metadata.resourceVersion) {
+      this.ctx.log.debug(
+        { key: keyOf(obj), action: step.action },
+        "cache behind the API server; not writing to ARM yet",
+      );
+      return { requeueAfter: STALE_CACHE_RETRY_MS };
+    }
     const progress = await step.start();
     await this.ctx.events.record(obj, {
       type: "Normal",
@@ -342,7 +358,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     const identity = this.ctx.identity(obj.metadata.namespace ?? "");
     const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...fields, identity, conditions };
     for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-    await writeStatus(this.kind.client, obj, merged as StatusOf<T>);
+    await writeStatus(this.kind.client, obj, merged as StatusOf<T>, { requireCurrent: true });
   }
 }
 

@@ -40,6 +40,14 @@ export function keysReferring<T extends KubeObject>(
     .map((o) => `${ns}/${o.metadata.name}`);
 }
 
+/** Maps a child to the key of the parent it names in `spec.<ref>.name`. */
+function parentKey(ref: "galleryRef" | "imageDefinitionRef"): (child: KubeObject) => string[] {
+  return (child) => {
+    const name = (child as { spec?: Partial<Record<typeof ref, { name?: string }>> }).spec?.[ref]?.name;
+    return name ? [`${child.metadata.namespace}/${name}`] : [];
+  };
+}
+
 /** A related kind: when one of its objects changes, these keys of the wired kind are reconciled. */
 export interface Wake<T extends KubeObject> {
   from: KindName;
@@ -57,14 +65,11 @@ const galleryWiring: KindWiring<Gallery> = {
   name: "Gallery",
   kind: galleryKind,
   wakes: [
-    {
-      // A deleting gallery waits for its image definitions; each one that goes wakes it.
-      from: "ImageDefinition",
-      keys: (def) => {
-        const ref = (def as unknown as { spec?: { galleryRef?: { name?: string } } }).spec?.galleryRef?.name;
-        return ref ? [`${def.metadata.namespace}/${ref}`] : [];
-      },
-    },
+    // A deleting gallery waits for its image definitions; each one that goes wakes it.
+    { from: "ImageDefinition", keys: parentKey("galleryRef") },
+    // A GallerySharing's Reset turns the gallery Private in Azure; its gallery looks again at once
+    // (and puts back the sharing mode its spec asks for) instead of at the next resync.
+    { from: "GallerySharing", keys: parentKey("galleryRef") },
   ],
 };
 

@@ -106,6 +106,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  (await import("node:fs")).writeFileSync("/tmp/x/op.log", operator?.output() ?? "");
   await operator?.stop();
   await world?.close();
 });
@@ -219,9 +220,11 @@ describe("ImageVersion", () => {
     );
     const midway = await waitFor("replication under way", async () => {
       const v = await world.imageVersions.get(ref("v-kill"));
+      (globalThis as { dbg?: unknown[] }).dbg = [...((globalThis as { dbg?: unknown[] }).dbg ?? []), JSON.stringify(v.status)].slice(-5);
       const progress = v.status?.replication?.progress ?? 0;
       return v.status?.operation && progress > 0 && progress < 100 ? v : undefined;
     });
+    console.log((globalThis as { dbg?: unknown[] }).dbg);
     expect(midway.status?.operation?.action).toBe("CreateOrUpdate");
     await restartOperator({}, true);
     const ready = await waitForCondition(

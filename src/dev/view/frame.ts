@@ -109,5 +109,5 @@ function shareLine(s: ShareActivity, paint: Paint): string {
     s.state === "InProgress"
       ? `${paint("yellow", bar(s.progress, 12))} ${percent(s.progress)}`
       : paint(s.state === "Succeeded" ? "green" : "red", s.state);
-  return `  ${clock(s.at).padStart(5)}  ${s.gallery.padEnd(16)}  ${s.what.padEnd(48)}  ${state}`;
+  return `  ${clock(s.at).padStart(5)}  ${s.gallery.padEnd(36)}  ${s.what.padEnd(48)}  ${state}`;
 }
