@@ -2,6 +2,7 @@
 // example (from a file in the state dir, so what was applied can be read afterwards).
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
 import { GROUP, KIND_DEFINITIONS } from "../api/index.js";
 import type { ControlPlane } from "../controlplane/index.js";
@@ -10,13 +11,21 @@ import { crdDir } from "./paths.js";
 
 type Kubectl = Pick<ControlPlane, "kubectl">;
 
-/** Installs crds/ and waits until every kind is served. Errors: kubectl's message. */
+/** Installs crds/ and waits until every kind can be listed. Errors: kubectl's message. */
 export async function installCrds(plane: Kubectl): Promise<void> {
   const applied = await plane.kubectl(["apply", "--server-side", "--force-conflicts", "-f", crdDir()]);
   if (applied.code !== 0) throw new Error(`installing the CRDs failed: ${applied.stderr.trim()}`);
   const names = KIND_DEFINITIONS.map((def) => `crd/${def.names.plural}.${GROUP}`);
   const established = await plane.kubectl(["wait", "--for=condition=Established", "--timeout=60s", ...names]);
   if (established.code !== 0) throw new Error(`the CRDs were not established: ${established.stderr.trim()}`);
+  // Established is not yet servable: the first lists answer 429 "storage is (re)initializing".
+  const plurals = KIND_DEFINITIONS.map((def) => `${def.names.plural}.${GROUP}`).join(",");
+  for (const deadline = Date.now() + 30_000; ; ) {
+    const listed = await plane.kubectl(["get", plurals, "--all-namespaces", "--ignore-not-found"]);
+    if (listed.code === 0) return;
+    if (Date.now() > deadline) throw new Error(`the CRDs are not served: ${listed.stderr.trim()}`);
+    await sleep(200);
+  }
 }
 
 export interface ApplyResult {

@@ -127,7 +127,7 @@ async function applyAll(
         ? `applied ${example.name}: ${result.output.split("\n").length} objects`
         : `kubectl refused ${example.name} (${result.file}): ${result.output}`,
     );
-    if (!result.ok) continue;
+    // A refused example's objects are still listed: as absent, so the summary names them.
     for (const m of example.manifests) {
       if (m.apiVersion.startsWith(`${GROUP}/`) && m.kind in KINDS) {
         keys.push({ kind: m.kind as KindName, namespace: example.namespace, name: m.metadata.name });

@@ -80,7 +80,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   ) {}
 
   async apply(obj: T): Promise<ReconcileResult> {
-    await this.label(obj);
+    // The label patch changed the object: its watch event brings it back with the labels (and a
+    // resourceVersion our status writes can go with).
+    if (await this.label(obj)) return undefined;
     const policy = this.judge(obj);
     if (isBlocked(policy)) return this.block(obj, policy);
     // Under remediation the kind works from the remedied spec; status and events stay on `obj`.
@@ -238,15 +240,16 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   }
 
   /**
-   * Adds the labels the kind names and the object lacks (or has with another value).
-   * Guarantees: one patch at most, and only when something is missing; other labels stay. The
-   * patch tests what it was computed from, so a concurrent label edit fails it (backoff, retry).
+   * Adds the labels the kind names and the object lacks (or has with another value); true when
+   * it patched. Guarantees: one patch at most, and only when something is missing; other labels
+   * stay. A patch that adds the whole map tests that there was none, so a concurrent label edit
+   * fails it (backoff, retry) instead of being overwritten.
    */
-  private async label(obj: T): Promise<void> {
+  private async label(obj: T): Promise<boolean> {
     const wanted = this.kind.labels?.(obj, this.ctx) ?? {};
     const current = obj.metadata.labels;
     const missing = Object.entries(wanted).filter(([key, value]) => current?.[key] !== value);
-    if (missing.length === 0) return;
+    if (missing.length === 0) return false;
     const ops: JsonPatchOp[] = current
       ? missing.map(([key, value]) => ({ op: "add", path: `/metadata/labels/${escapePointer(key)}`, value }))
       : [
@@ -254,6 +257,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
           { op: "add", path: "/metadata/labels", value: Object.fromEntries(missing) },
         ];
     await this.kind.client.jsonPatch(obj.metadata, ops);
+    return true;
   }
 
   private async start(obj: T, step: ArmWrite, phase: Phase): Promise<ReconcileResult> {

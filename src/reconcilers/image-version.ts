@@ -6,6 +6,7 @@
 import type { GalleryImageVersion } from "@azure/arm-compute";
 import {
   CONDITION_TYPES,
+  type Condition,
   type ImageVersion,
   type ImageVersionStatus,
   LABELS,
@@ -19,7 +20,7 @@ import { desiredVersionBody, sourceIdOf, versionDifferences } from "./image-vers
 import { withLinkedAuthorizationHint } from "./image-version-errors.js";
 import { budgetFloorMs, MAX_SLOWDOWN, ProgressPacer } from "./image-version-polling.js";
 import { galleryRuleViolation, SOURCE_BUSY, sourceHolder } from "./image-version-rules.js";
-import { readyParent } from "./refs.js";
+import { PARENT_RETRY_MS, readyParent } from "./refs.js";
 import { failureMessage, replicatedCondition, summarizeReplication } from "./replication.js";
 
 /** A spec that breaks a rule waits for the user; edits of the version or its gallery wake it first. */
@@ -161,6 +162,11 @@ export function imageVersionKind(
         definition.spec.galleryRef.name,
       );
       if (isBlocked(gallery)) return gallery;
+      // Ready for an older spec: its sharing mode (which the rules judge) may be changing in Azure.
+      if (!readyForItsSpec(gallery)) {
+        const message = `Gallery ${gallery.metadata.name} is being updated; waiting for it`;
+        return blocked("GalleryNotReady", message, PARENT_RETRY_MS);
+      }
       const violation = galleryRuleViolation(obj, gallery);
       if (violation) return blocked(violation.reason, violation.message, RULE_RETRY_MS);
       const ref = { ...parseImageId(definition.status?.id ?? ""), version: obj.spec.version };
@@ -253,6 +259,15 @@ function failureReported(obj: ImageVersion): boolean {
     replicated?.reason === REASONS.ReplicationFailed &&
     replicated.observedGeneration === obj.metadata.generation
   );
+}
+
+/** Whether an object's Ready condition speaks of its current spec (its generation). */
+function readyForItsSpec(obj: {
+  metadata: { generation?: number };
+  status?: { conditions?: Condition[] };
+}): boolean {
+  const ready = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Ready);
+  return ready?.observedGeneration === undefined || ready.observedGeneration === obj.metadata.generation;
 }
 
 /** Whether a version is being copied now, by what its status says (for the read budget). */

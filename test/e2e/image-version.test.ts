@@ -54,11 +54,17 @@ function azureVersion(name: string) {
   return world.sim.state().versions?.find((v) => v.image === "myImageDefinition" && v.name === name);
 }
 
-/** A version of the example's definition from `source`, in the gallery's region and `extra` ones. */
-function version(name: string, number: string, source: string, spec: Partial<ImageVersion["spec"]> = {}) {
-  return versionManifest(world, name, DEFINITION, {
+/** A version of `definition` (the example's by default), replicated to the gallery's region unless `spec` says otherwise. */
+function version(
+  name: string,
+  number: string,
+  sourceId: string,
+  spec: Partial<ImageVersion["spec"]> = {},
+  definition = DEFINITION,
+) {
+  return versionManifest(world, name, definition, {
     version: number,
-    source: { managedImageId: imageId(source) },
+    source: { managedImageId: sourceId },
     targetRegions: [{ name: REGION, storageAccountType: "Standard_LRS" }],
     ...spec,
   });
@@ -106,7 +112,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  (await import("node:fs")).writeFileSync("/tmp/x/op.log", operator?.output() ?? "");
   await operator?.stop();
   await world?.close();
 });
@@ -211,7 +216,7 @@ describe("ImageVersion", () => {
 
   it("resumes a replication after the operator is killed: one PUT in all", { timeout: 120_000 }, async () => {
     await world.imageVersions.create(
-      version("v-kill", "1.1.0", "image-kill", {
+      version("v-kill", "1.1.0", imageId("image-kill"), {
         targetRegions: [
           { name: REGION, storageAccountType: "Standard_LRS" },
           { name: "eastus", storageAccountType: "Standard_LRS", regionalReplicaCount: 2 },
@@ -220,11 +225,9 @@ describe("ImageVersion", () => {
     );
     const midway = await waitFor("replication under way", async () => {
       const v = await world.imageVersions.get(ref("v-kill"));
-      (globalThis as { dbg?: unknown[] }).dbg = [...((globalThis as { dbg?: unknown[] }).dbg ?? []), JSON.stringify(v.status)].slice(-5);
       const progress = v.status?.replication?.progress ?? 0;
       return v.status?.operation && progress > 0 && progress < 100 ? v : undefined;
     });
-    console.log((globalThis as { dbg?: unknown[] }).dbg);
     expect(midway.status?.operation?.action).toBe("CreateOrUpdate");
     await restartOperator({}, true);
     const ready = await waitForCondition(
@@ -258,8 +261,8 @@ describe("ImageVersion", () => {
   it("lets a second version of the same managed image wait (SourceBusy) until the first has replicated", {
     timeout: 90_000,
   }, async () => {
-    await world.imageVersions.create(version("v-busy-a", "2.0.0", "image-busy"));
-    await world.imageVersions.create(version("v-busy-b", "2.0.1", "image-busy"));
+    await world.imageVersions.create(version("v-busy-a", "2.0.0", imageId("image-busy")));
+    await world.imageVersions.create(version("v-busy-b", "2.0.1", imageId("image-busy")));
     const waiting = await waitForCondition(world.imageVersions, world.namespace, "v-busy-b", {
       status: "False",
       reason: "SourceBusy",
@@ -284,7 +287,7 @@ describe("ImageVersion", () => {
       details: "Disk copy failed.",
     });
     await world.imageVersions.create(
-      version("v-fail", "3.0.0", "image-fail", {
+      version("v-fail", "3.0.0", imageId("image-fail"), {
         targetRegions: [
           { name: REGION, storageAccountType: "Standard_LRS" },
           { name: "southcentralus", storageAccountType: "Standard_LRS" },
@@ -324,12 +327,7 @@ describe("ImageVersion", () => {
     timeout: 60_000,
   }, async () => {
     await world.imageVersions.create(
-      versionManifest(world, "v-orphan", "def-later", {
-        version: "4.0.0",
-        source: { managedImageId: imageId("image-misc") },
-        targetRegions: [{ name: REGION, storageAccountType: "Standard_LRS" }],
-        replicationMode: "Shallow",
-      }),
+      version("v-orphan", "4.0.0", imageId("image-misc"), { replicationMode: "Shallow" }, "def-later"),
     );
     const missing = await waitForCondition(world.imageVersions, world.namespace, "v-orphan", {
       status: "False",
@@ -346,7 +344,7 @@ describe("ImageVersion", () => {
   }, async () => {
     const before = lastRequestSeq(world.sim);
     await world.imageVersions.create(
-      version("v-rules", "5.0.0", "image-misc", {
+      version("v-rules", "5.0.0", imageId("image-misc"), {
         targetRegions: [{ name: "eastus", storageAccountType: "Standard_LRS" }],
         replicationMode: "Shallow",
       }),
@@ -398,14 +396,7 @@ describe("ImageVersion", () => {
       tenants: [{ id: otherTenant, subscriptions: [otherSubscription] }],
       sources: [{ id: source, location: REGION }],
     });
-    await world.imageVersions.create(
-      versionManifest(world, "v-tenant", DEFINITION, {
-        version: "6.0.0",
-        source: { managedImageId: source },
-        targetRegions: [{ name: REGION, storageAccountType: "Standard_LRS" }],
-        replicationMode: "Shallow",
-      }),
-    );
+    await world.imageVersions.create(version("v-tenant", "6.0.0", source, { replicationMode: "Shallow" }));
     const refused = await waitForCondition(world.imageVersions, world.namespace, "v-tenant", {
       status: "False",
       reason: "LinkedAuthorizationFailed",

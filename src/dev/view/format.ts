@@ -5,19 +5,28 @@ import { isReady, type ObjectRow } from "../model.js";
 /** How a row reads at a glance: done, in progress, stuck until someone acts, or absent. */
 export type Tone = "ok" | "working" | "failed" | "missing";
 
-/** Reasons that stay until the user changes something (src/api/conditions.ts). */
-const NEEDS_USER: ReadonlySet<string> = new Set([
-  REASONS.InvalidSpec,
-  REASONS.AuthorizationFailed,
-  REASONS.Conflict,
-  REASONS.PolicyDenied,
-  REASONS.ReplicationFailed,
+/**
+ * Reasons of an operator at work (src/api/conditions.ts), and the "waiting for my parent" family
+ * (GalleryNotReady, ImageDefinitionNotReady). Any other Ready=False (InvalidSpec, Conflict, an ARM
+ * error code such as ResourceGroupNotFound) stays until someone changes something.
+ */
+const WORKING: ReadonlySet<string> = new Set([
+  REASONS.Provisioning,
+  REASONS.Replicating,
+  REASONS.Deleting,
+  REASONS.WaitingForParent,
+  REASONS.Throttled,
+  REASONS.AzureError,
 ]);
+
+function working(reason: string): boolean {
+  return WORKING.has(reason) || /NotReady$|^Waiting/.test(reason);
+}
 
 export function toneOf(row: ObjectRow): Tone {
   if (!row.found) return "missing";
   if (isReady(row)) return "ok";
-  if (row.ready?.status === "False" && NEEDS_USER.has(row.ready.reason)) return "failed";
+  if (row.ready?.status === "False" && !working(row.ready.reason)) return "failed";
   return "working";
 }
 

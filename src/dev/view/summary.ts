@@ -22,7 +22,7 @@ export function summaryLines(snapshot: Snapshot | undefined, ending: Ending): st
   const calls = arm
     ? ` (ARM: ${arm.reads} reads, ${arm.writes} writes, ${arm.deletes} deletes, ${arm.throttled} throttled)`
     : "";
-  const lines = [`summary: ${ready} of ${rows.length} objects Ready ${endingText(ending, snapshot)}${calls}`];
+  const lines = [`summary: ${ready} of ${rows.length} objects Ready${endingText(ending, snapshot)}${calls}`];
   for (const row of rows) {
     if (isReady(row)) {
       lines.push(`  Ready      ${keyString(row)}`);
@@ -38,14 +38,14 @@ function endingText(ending: Ending, snapshot: Snapshot | undefined): string {
   const after = snapshot ? clock(snapshot.elapsedMs) : "0:00";
   switch (ending.kind) {
     case "ready":
-      return `after ${after}`;
+      return ` after ${after}`;
     case "timeout":
-      return `when the ${clock(ending.timeoutMs)} timeout passed`;
+      return ` when the ${clock(ending.timeoutMs)} timeout passed`;
     case "interrupted":
-      return `at ${after}, stopped by ${ending.signal}`;
+      return ` at ${after}, stopped by ${ending.signal}`;
     case "apply-failed":
-      return "; some examples could not be applied";
+      return "; kubectl refused some examples";
     case "operator-stopped":
-      return `at ${after}; the operator stopped (${ending.reason})`;
+      return ` at ${after}; the operator stopped (${ending.reason})`;
   }
 }
