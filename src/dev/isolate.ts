@@ -26,21 +26,14 @@ export interface Isolated {
  * since they stand for other people's subscriptions, not resources the example creates.
  */
 export function isolateExample(example: Example): Isolated {
+  const own = new Set(ownManifests(example.manifests));
   const owned = new Set<string>();
-  for (const m of ownManifests(example.manifests)) collectOwned(m, owned);
+  for (const m of own) collectOwned(m, owned);
   const subscriptions = new Map([...owned].map((id) => [id, derivedSubscription(example.name, id)]));
   const replace = (text: string) => text.replace(GUID, (id) => subscriptions.get(id.toLowerCase()) ?? id);
-  const manifests = example.manifests.map((m) => {
-    if (!isOwnKind(m) || typeof m.spec !== "object" || m.spec === null) return m;
-    const spec = m.spec as Record<string, unknown>;
-    // Share targets are someone else's subscriptions: keep them.
-    const { subscriptions: shareTargets, ...rest } = spec;
-    const rewritten = mapStrings(rest, replace) as Record<string, unknown>;
-    return {
-      ...m,
-      spec: shareTargets === undefined ? rewritten : { ...rewritten, subscriptions: shareTargets },
-    };
-  });
+  const manifests = example.manifests.map((m) =>
+    own.has(m) ? { ...m, spec: mapStrings(m.spec, replace) } : m,
+  );
   return { example: { ...example, manifests }, subscriptions };
 }
 
@@ -48,6 +41,10 @@ function isOwnKind(m: Manifest): boolean {
   return m.apiVersion.startsWith(`${GROUP}/`);
 }
 
+/**
+ * Our objects that name Azure resources of their own. A GallerySharing names only other people's
+ * subscriptions and tenants, and principals: never rewritten.
+ */
 function ownManifests(manifests: Manifest[]): Manifest[] {
   return manifests.filter((m) => isOwnKind(m) && m.kind !== "GallerySharing");
 }

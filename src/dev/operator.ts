@@ -7,8 +7,7 @@
 // and it has its own exit hooks and reaping records.
 import { createWriteStream } from "node:fs";
 import { Secret } from "../azure/index.js";
-import type { LogLevel } from "../config.js";
-import { type OperatorConfig, parseOperatorConfig } from "../config.js";
+import { type LogLevel, type OperatorConfig, parseOperatorConfig } from "../config.js";
 import { loadKubeConfig, type StepDownReason } from "../kube/index.js";
 import { createLogger } from "../log.js";
 import { startOperator } from "../operator.js";

@@ -101,11 +101,11 @@ export async function runDev(options: DevOptions, io: DevIo): Promise<number> {
       say(`stopped by ${String(stop.signal.reason)} while starting`);
       return options.exitWhenReady ? 130 : 0;
     }
-    say(`failed: ${err instanceof Error ? err.message : String(err)}`);
+    say(`failed: ${errorText(err)}`);
     return 1;
   } finally {
     say("stopping the operator, the control plane and the simulator ...");
-    await teardown.run((name, err) => say(`stopping the ${name} failed: ${(err as Error).message}`));
+    await teardown.run((name, err) => say(`stopping the ${name} failed: ${errorText(err)}`));
     say(`stopped; logs and applied manifests are in ${layout.dir}`);
     for (const s of SIGNALS) process.off(s, onSignal);
   }
@@ -156,7 +156,7 @@ async function watch(input: WatchInput): Promise<{ ending: Ending; last: Snapsho
       operatorEnded = reason;
     },
     (err: unknown) => {
-      operatorEnded = `crashed: ${err instanceof Error ? err.message : String(err)}`;
+      operatorEnded = `crashed: ${errorText(err)}`;
     },
   );
   let last: Snapshot | undefined;
@@ -165,15 +165,15 @@ async function watch(input: WatchInput): Promise<{ ending: Ending; last: Snapsho
       last = await observer.snapshot(signal);
       view.update(last);
     } catch (err) {
-      if (!signal.aborted)
-        view.note(`cannot read the cluster: ${err instanceof Error ? err.message : String(err)}`);
+      if (!signal.aborted) view.note(`cannot read the cluster: ${errorText(err)}`);
     }
     if (signal.aborted) return { ending: { kind: "interrupted", signal: String(signal.reason) }, last };
-    if (operatorEnded && !signal.aborted)
-      return { ending: { kind: "operator-stopped", reason: operatorEnded }, last };
-    if (options.exitWhenReady && last) {
-      if (input.applyFailed) return { ending: { kind: "apply-failed" }, last };
-      if (last.rows.every(isReady)) return { ending: { kind: "ready" }, last };
+    if (operatorEnded) return { ending: { kind: "operator-stopped", reason: operatorEnded }, last };
+    if (options.exitWhenReady) {
+      // A refused example can never become Ready: say so now rather than at the timeout (once a
+      // snapshot exists, so the summary lists what did get applied).
+      if (input.applyFailed && last) return { ending: { kind: "apply-failed" }, last };
+      if (last?.rows.every(isReady)) return { ending: { kind: "ready" }, last };
       if (Date.now() >= input.deadline)
         return { ending: { kind: "timeout", timeoutMs: options.timeoutMs }, last };
     }
@@ -190,4 +190,8 @@ function exitCode(ending: Ending, options: DevOptions): number {
     default:
       return 1;
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

@@ -15,9 +15,8 @@ export const CHART_ADMISSION_FILE = join(
   "admission-policies.yaml",
 );
 
-const HEADER =
-  "# Generated from src/policy by `npm run crds`. Edit the TypeScript there, not this file.\n" +
-  "# GalleryPolicy's apply-time checks: needs the GalleryPolicy CRD (crds/gallerypolicy.yaml) first.\n";
+const GENERATED =
+  "# Generated from src/policy by `npm run crds`. Edit the TypeScript there, not this file.\n";
 
 function documents(labels: string): string {
   return admissionObjects()
@@ -26,14 +25,24 @@ function documents(labels: string): string {
     .join("---\n");
 }
 
-/** The file for crds/admission/: plain YAML for `kubectl apply`. */
+/** The file for crds/admission/: plain YAML for `kubectl apply`, after the GalleryPolicy CRD. */
 export function renderAdmission(): string {
-  return HEADER + documents("");
+  return `${GENERATED}# GalleryPolicy's apply-time checks: apply after the CRDs (crds/gallerypolicy.yaml).\n${documents("")}`;
 }
 
-/** The chart's template: the same objects, carrying the chart's labels. */
+/**
+ * The chart's template: the same objects with the chart's labels, behind a value, since these
+ * cluster-wide objects have fixed names and only one release per cluster may own them.
+ */
 export function renderChartAdmission(): string {
-  return HEADER + documents('  labels:\n    {{- include "ago.labels" . | nindent 4 }}\n');
+  const labels = '  labels:\n    {{- include "ago.labels" . | nindent 4 }}\n';
+  return [
+    GENERATED,
+    "# GalleryPolicy's apply-time checks (docs/policy.md). Fixed names: one release per cluster ships them.\n",
+    "{{- if .Values.admissionPolicies.enabled }}\n",
+    documents(labels),
+    "{{- end }}\n",
+  ].join("");
 }
 
 /** Writes both files under the repository root `root`; returns their paths relative to it. */

@@ -21,7 +21,7 @@ import { withLinkedAuthorizationHint } from "./image-version-errors.js";
 import { budgetFloorMs, MAX_SLOWDOWN, ProgressPacer } from "./image-version-polling.js";
 import { galleryRuleViolation, SOURCE_BUSY, sourceHolder } from "./image-version-rules.js";
 import { PARENT_RETRY_MS, readyParent } from "./refs.js";
-import { failureMessage, replicatedCondition, summarizeReplication } from "./replication.js";
+import { replicatedCondition, summarizeReplication } from "./replication.js";
 
 /** A spec that breaks a rule waits for the user; edits of the version or its gallery wake it first. */
 const RULE_RETRY_MS = 5 * 60_000;
@@ -101,21 +101,16 @@ export function imageVersionKind(
       replication: summary.status,
       ...(published ? { publishedDate: new Date(published).toISOString() } : {}),
     };
-    const conditions = [{ type: CONDITION_TYPES.Replicated, ...replicatedCondition(summary, version) }];
+    const replicated = replicatedCondition(summary, version);
+    const conditions = [{ type: CONDITION_TYPES.Replicated, ...replicated }];
+    // Not Ready while copying or after a region failed, for the same reason it is not Replicated.
     if (summary.phase === "Failed") {
       pacer.forget(keyOf(obj));
-      const message = failureMessage(summary, version);
-      return { status, conditions, ready: { status: "False", reason: REASONS.ReplicationFailed, message } };
+      return { status, conditions, ready: replicated };
     }
     if (summary.phase === "Replicating") {
-      const message = `Replicating version ${version}: ${summary.describe}`;
       const requeueAfterMs = pace(obj, target, summary.status.progress, ctx);
-      return {
-        status,
-        conditions,
-        ready: { status: "False", reason: REASONS.Replicating, message },
-        requeueAfterMs,
-      };
+      return { status, conditions, ready: replicated, requeueAfterMs };
     }
     if (summary.phase === "Completed" && state === "Succeeded") {
       pacer.forget(keyOf(obj));

@@ -85,7 +85,7 @@ export function replicatedCondition(summary: ReplicationSummary, version: string
 }
 
 /** Which regions failed and why, and how to retry. */
-export function failureMessage(summary: ReplicationSummary, version: string): string {
+function failureMessage(summary: ReplicationSummary, version: string): string {
   const where =
     summary.failed.length > 0
       ? summary.failed.map((r) => `${r.region}${r.details ? ` (${r.details})` : ""}`).join("; ")

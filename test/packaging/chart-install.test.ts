@@ -94,6 +94,11 @@ describe("helm install on a real API server", () => {
       "replicaCount=2",
       "--set",
       "leaderElection.enabled=false",
+      // The first release owns the cluster-wide roles for people and admission policies.
+      "--set",
+      "rbac.rolesForPeople=false",
+      "--set",
+      "admissionPolicies.enabled=false",
     ]);
     expect(result.stderr).toBe("");
     const notes = result.stdout.slice(result.stdout.indexOf("NOTES:"));

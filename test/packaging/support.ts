@@ -73,19 +73,26 @@ export interface Rendered {
 export const RELEASE = "ago";
 export const NAMESPACE = "gallery-system";
 
+/** The release a rendering is for; RELEASE in NAMESPACE unless a test needs a name of its own. */
+export interface ReleaseTarget {
+  release: string;
+  namespace: string;
+}
+
 /** `helm <verb> ... -f values.yaml` on the chart, as a RunResult. */
 export async function helmRun(
   verb: "template" | "lint",
   values: object,
   extra: string[] = [],
+  { release, namespace }: ReleaseTarget = { release: RELEASE, namespace: NAMESPACE },
 ): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "ago-chart-"));
   const file = join(dir, "values.yaml");
   writeFileSync(file, stringify(values));
   const args =
     verb === "template"
-      ? ["template", RELEASE, CHART, "--namespace", NAMESPACE, "-f", file, ...extra]
-      : ["lint", CHART, "--strict", "--namespace", NAMESPACE, "-f", file, ...extra];
+      ? ["template", release, CHART, "--namespace", namespace, "-f", file, ...extra]
+      : ["lint", CHART, "--strict", "--namespace", namespace, "-f", file, ...extra];
   try {
     return await run(await helm(), args);
   } finally {
@@ -94,8 +101,12 @@ export async function helmRun(
 }
 
 /** Renders the chart; throws with helm's message when rendering fails. */
-export async function render(values: object = {}, extra: string[] = []): Promise<Rendered> {
-  const result = await helmRun("template", values, extra);
+export async function render(
+  values: object = {},
+  extra: string[] = [],
+  target?: ReleaseTarget,
+): Promise<Rendered> {
+  const result = await helmRun("template", values, extra, target);
   if (result.code !== 0) throw new Error(`helm template failed (${result.code}): ${result.stderr}`);
   const objects = parseAllDocuments(result.stdout)
     .map((doc) => doc.toJS() as K8sObject | null)

@@ -56,8 +56,6 @@ describe("desiredImageBody", () => {
     expect(body).toMatchObject(optional);
     expect(body.endOfLifeDate?.toISOString()).toBe("2030-01-01T00:00:00.000Z");
   });
-    expect(body.endOfLifeDate?.toISOString()).toBe("2030-01-01T00:00:00.000Z");
-  });
 });
 
 describe("imageDifferences", () => {

@@ -9,22 +9,20 @@ import {
   versionDifferences,
 } from "../../src/reconcilers/image-version-body.js";
 import { knownRegionNames, regionDisplayName } from "../../src/sim/regions.js";
+import { versionManifest } from "../support/images.js";
 
 const RG =
   "/subscriptions/0b1f6471-1bf0-4dda-aec3-cb9272f09590/resourceGroups/rg/providers/Microsoft.Compute";
 const IMAGE = `${RG}/images/managedImage1`;
 
 function spec(extra: Partial<ImageVersionSpec> = {}): ImageVersionSpec {
-  return {
-    imageDefinitionRef: { name: "def" },
+  const targetRegions = [{ name: "westus", storageAccountType: "Standard_LRS" as const }];
+  return versionManifest({ namespace: "ns" }, "v", "def", {
     version: "1.0.0",
     source: { managedImageId: IMAGE },
-    targetRegions: [{ name: "westus", storageAccountType: "Standard_LRS" }],
-    replicaCount: 1,
-    excludeFromLatest: false,
-    deletionPolicy: "Delete",
+    targetRegions,
     ...extra,
-  };
+  }).spec;
 }
 
 /** The version as ARM answers a GET after a PUT of `body` (facts §8.2): display names, defaults. */

@@ -8,6 +8,7 @@ import {
   sourceHolder,
   sourceWaiters,
 } from "../../src/reconcilers/image-version-rules.js";
+import { versionManifest } from "../support/images.js";
 
 const SUB = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
 const IMAGE = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/images/base`;
@@ -37,23 +38,15 @@ function version(
   status: ImageVersion["status"] = {},
   spec: Partial<ImageVersion["spec"]> = {},
 ): ImageVersion {
-  const metadata = { name, namespace: "ns", uid: name, creationTimestamp: created };
-  return {
-    apiVersion: "gallery.azure.dev/v1alpha1",
-    kind: "ImageVersion",
-    metadata,
-    spec: {
-      imageDefinitionRef: { name: "def" },
-      version: "1.0.0",
-      source: { managedImageId: IMAGE },
-      targetRegions: [{ name: "westcentralus", storageAccountType: "Standard_LRS" }],
-      replicaCount: 1,
-      excludeFromLatest: false,
-      deletionPolicy: "Delete",
-      ...spec,
-    },
-    status,
-  };
+  const targetRegions = [{ name: "westcentralus", storageAccountType: "Standard_LRS" as const }];
+  const v = versionManifest({ namespace: "ns" }, name, "def", {
+    version: "1.0.0",
+    source: { managedImageId: IMAGE },
+    targetRegions,
+    ...spec,
+  });
+  const metadata = { ...v.metadata, uid: name, creationTimestamp: created };
+  return { ...v, metadata, status };
 }
 
 describe("galleryRuleViolation", () => {
