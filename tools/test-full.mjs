@@ -56,7 +56,11 @@ let ok =
   step("typecheck", "npx", ["tsc", "-p", "tsconfig.json"]) &&
   step("build", "npx", ["tsc", "-p", "tsconfig.build.json"]);
 if (ok) {
-  ok = vitest("tests (local control plane)", NEEDS_DOCKER.flatMap((p) => ["--exclude", p])) && ok;
+  ok =
+    vitest(
+      "tests (local control plane)",
+      NEEDS_DOCKER.flatMap((p) => ["--exclude", p]),
+    ) && ok;
   if (process.env.AGO_SKIP_CONTAINERS === "1") {
     console.log("==> containers run skipped (AGO_SKIP_CONTAINERS=1)");
   } else if (step("docker engine + images", "bash", ["tools/docker/setup.sh"])) {
