@@ -33,6 +33,8 @@ export interface OperatorConfig {
     auxiliaryTenants: string[];
     /** `static` mode only (the simulator): the bearer token, from AGO_ARM_TOKEN. */
     staticToken?: string;
+    /** `static` mode: tokens for the auxiliary tenants, by tenant id (AGO_ARM_TENANT_TOKENS, JSON). */
+    staticTenantTokens?: Record<string, string>;
   };
   leaderElection: {
     enabled: boolean;
@@ -106,7 +108,8 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
   --credential MODE          default | clientSecret | workloadIdentity | managedIdentity | static
                              (env AGO_CREDENTIAL; default "default" = DefaultAzureCredential)
                              clientSecret reads AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET;
-                             static (simulator only) reads AGO_ARM_TOKEN and AZURE_TENANT_ID
+                             static (simulator only) reads AGO_ARM_TOKEN, AZURE_TENANT_ID and,
+                             for --auxiliary-tenants, AGO_ARM_TENANT_TOKENS ({"<tenant>": "<token>"})
   --auxiliary-tenants a,b    tenants for cross-tenant sources (env AGO_AUXILIARY_TENANTS)
   --leader-elect BOOL        only the Lease holder reconciles (env AGO_LEADER_ELECT; default true)
   --lease-namespace NS       namespace of the Lease (env POD_NAMESPACE; default azure-gallery-operator)
@@ -209,6 +212,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       "--credential static: only for the simulator; set --arm-endpoint, AGO_ARM_TOKEN and AZURE_TENANT_ID",
     );
   }
+  const staticTenantTokens = tenantTokens(env.AGO_ARM_TENANT_TOKENS);
   const auxiliaryTenants = list(str("auxiliary-tenants", "AGO_AUXILIARY_TENANTS"));
   for (const t of auxiliaryTenants) {
     if (!GUID.test(t)) throw new ConfigError(`--auxiliary-tenants: "${t}" is not a tenant GUID`);
@@ -246,7 +250,15 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       caFile: str("arm-ca-file", "AGO_ARM_CA_FILE"),
       authorityHost: str("authority-host", "AZURE_AUTHORITY_HOST"),
     },
-    credential: { mode, tenantId, clientId, clientSecret, auxiliaryTenants, staticToken },
+    credential: {
+      mode,
+      tenantId,
+      clientId,
+      clientSecret,
+      auxiliaryTenants,
+      staticToken,
+      ...(staticTenantTokens ? { staticTenantTokens } : {}),
+    },
     leaderElection: {
       enabled: leaderText === "true",
       namespace: str("lease-namespace", "POD_NAMESPACE") ?? "azure-gallery-operator",
@@ -265,4 +277,20 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       ...(staticTokenDir ? { staticTokenDir } : {}),
     },
   };
+}
+
+/** `{"<tenant>": "<token>"}` from AGO_ARM_TENANT_TOKENS. Errors: ConfigError (never quoting a token). */
+function tenantTokens(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('AGO_ARM_TENANT_TOKENS: not JSON; expected {"<tenant id>": "<token>"}');
+  }
+  const entries = typeof parsed === "object" && parsed !== null ? Object.entries(parsed) : [];
+  if (entries.length === 0 || entries.some(([t, v]) => !GUID.test(t) || typeof v !== "string")) {
+    throw new ConfigError('AGO_ARM_TENANT_TOKENS: expected {"<tenant id>": "<token>"}');
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }

@@ -43,6 +43,8 @@ export interface OperatorOptions {
   onArmRequest?: (event: ArmRequestEvent) => void;
   onLeadingChanged?(leading: boolean): void;
   onCachesSynced?(controller: string): void;
+  /** Series the reconcilers feed (replication progress per version). */
+  metrics?: ReconcilerContext["metrics"];
 }
 
 /**
@@ -127,6 +129,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       pollIntervalMs: config.pollIntervalMs,
       rePutEachResync: config.benchRePutEachResync,
       now: () => new Date(),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     };
     const built = KIND_WIRINGS.map((wiring) => ({
       wiring,

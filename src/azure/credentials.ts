@@ -173,6 +173,8 @@ export interface CredentialSettings {
   authorityHost?: string;
   /** The bearer token for `static` mode (the simulator's). */
   staticToken?: string;
+  /** `static` mode: tokens for other tenants (auxiliary tenants), by tenant id. */
+  staticTenantTokens?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -213,6 +215,13 @@ export function credentialConfigFromSettings(s: CredentialSettings): CredentialC
         kind: "static",
         tenantId: need("tenantId", s.tenantId),
         token: secret(need("staticToken", s.staticToken)),
+        ...(s.staticTenantTokens
+          ? {
+              tenantTokens: Object.fromEntries(
+                Object.entries(s.staticTenantTokens).map(([tenant, token]) => [tenant, secret(token)]),
+              ),
+            }
+          : {}),
         ...common,
       };
     case "tokenCredential":

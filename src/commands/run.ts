@@ -64,6 +64,7 @@ export default async function run(args: string[]): Promise<number> {
         kubeConfig,
         hooks: metrics.controllerHooks(),
         onArmRequest: metrics.onArmRequest,
+        metrics: { setReplicationProgress: (ns, name, pct) => metrics.setReplicationProgress(ns, name, pct) },
         onLeadingChanged: (leading) => readiness.leadership(leading ? "leader" : "standby"),
         onCachesSynced: (name) => readiness.cachesSynced(name),
       },

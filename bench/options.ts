@@ -1,0 +1,153 @@
+// What one benchmark run does: the workload's shape, how far Azure's clock is compressed, and the
+// size of each measurement. `--quick` is the CI smoke preset (under two minutes); the default is
+// the issue's full workload (2,240 objects).
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { CallClass } from "../src/sim/index.js";
+
+export interface WorkloadShape {
+  galleries: number;
+  definitionsPerGallery: number;
+  versionsPerDefinition: number;
+  /** Target regions of every version; the first is the gallery's region (Azure requires it). */
+  regions: string[];
+  /** Subscriptions the galleries are spread over, round robin; 1 puts every write in one set of buckets. */
+  subscriptions: number;
+  /** Each gallery gets one GallerySharing with this many consumer subscriptions and tenants. */
+  sharingSubscriptions: number;
+  sharingTenants: number;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+  /** Stem of the result files: `<outDir>/<name>.{json,md}`. */
+  name: string;
+  outDir: string;
+  /** Multiplies every Azure duration, rate-limit window and call latency (and the operator's timers). */
+  timeScale: number;
+  /** Fraction of the full workload that ran (`--scale`). */
+  scale: number;
+  shape: WorkloadShape;
+  /** Extra latency per call class before `timeScale`, in milliseconds. */
+  latencyMs: Record<CallClass, number>;
+  /** Changes timed for the reaction latency. */
+  changes: number;
+  /** Blocked ImageVersions added for the footprint at scale. */
+  cachedObjects: number;
+  /** The operator's --concurrency. */
+  concurrency: number;
+  /** Also measure the re-PUT-each-resync policy. */
+  baseline: boolean;
+}
+
+/**
+ * Azure's per-call latency is not in the recordings (they keep bodies and headers, not timings of
+ * single calls), so these are assumptions of typical ARM answers: a GET or an operation poll about
+ * 100 ms, a PUT or POST about 400 ms, a DELETE about 300 ms. `--latency` overrides them.
+ */
+export const DEFAULT_LATENCY_MS: Record<CallClass, number> = { read: 100, write: 400, delete: 300, poll: 100 };
+
+const FULL_SHAPE: WorkloadShape = {
+  galleries: 20,
+  definitionsPerGallery: 10,
+  versionsPerDefinition: 10,
+  regions: ["westus", "eastus"],
+  subscriptions: 1,
+  sharingSubscriptions: 5,
+  sharingTenants: 2,
+};
+
+const QUICK_SHAPE: WorkloadShape = { ...FULL_SHAPE, galleries: 2, definitionsPerGallery: 2, versionsPerDefinition: 2 };
+
+export const USAGE = `usage: npm run bench -- [--quick] [flags]
+
+  --quick              smoke preset: 2 galleries x 2 definitions x 2 versions, time scale 0.02 (< 2 min)
+  --scale F            run F of the full workload's galleries (e.g. 0.5: 10 galleries, 1,120 objects)
+  --time-scale X       Azure durations, rate-limit windows, latencies and the operator's poll and
+                       resync periods are multiplied by X (default 0.1; quick 0.02)
+  --subscriptions N    spread the galleries over N subscriptions (default 1)
+  --latency K=MS,...   per-call latency before time scaling, classes read, write, delete, poll
+                       (default read=100,write=400,delete=300,poll=100)
+  --changes N          changes timed for the reaction latency (default 100; quick 20)
+  --cached N           blocked ImageVersions added for the footprint (default 10000; quick 1000)
+  --concurrency N      the operator's --concurrency (default 4, the operator's default)
+  --no-baseline        skip the re-PUT-each-resync baseline
+  --out DIR            where the report goes (default bench/results)
+  --name NAME          file stem of the report (default the date, plus -quick)
+`;
+
+export function parseBenchOptions(argv: string[], repoRoot: string): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      quick: { type: "boolean" },
+      scale: { type: "string" },
+      "time-scale": { type: "string" },
+      subscriptions: { type: "string" },
+      latency: { type: "string" },
+      changes: { type: "string" },
+      cached: { type: "string" },
+      concurrency: { type: "string" },
+      "no-baseline": { type: "boolean" },
+      out: { type: "string" },
+      name: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const quick = values.quick === true;
+  const scale = number(values.scale, 1, "--scale", { min: 0.01, max: 1 });
+  const base = quick ? QUICK_SHAPE : FULL_SHAPE;
+  const shape: WorkloadShape = {
+    ...base,
+    galleries: Math.max(1, Math.round(base.galleries * scale)),
+    subscriptions: number(values.subscriptions, 1, "--subscriptions", { min: 1, max: 50, integer: true }),
+  };
+  const date = new Date().toISOString().slice(0, 10);
+  return {
+    quick,
+    name: values.name ?? `${date}${quick ? "-quick" : ""}`,
+    outDir: values.out ?? join(repoRoot, "bench", "results"),
+    timeScale: number(values["time-scale"], quick ? 0.02 : 0.1, "--time-scale", { min: 0.001, max: 1 }),
+    scale,
+    shape,
+    latencyMs: parseLatency(values.latency),
+    changes: number(values.changes, quick ? 20 : 100, "--changes", { min: 0, max: 10_000, integer: true }),
+    cachedObjects: number(values.cached, quick ? 1_000 : 10_000, "--cached", {
+      min: 0,
+      max: 100_000,
+      integer: true,
+    }),
+    concurrency: number(values.concurrency, 4, "--concurrency", { min: 1, max: 256, integer: true }),
+    baseline: values["no-baseline"] !== true,
+  };
+}
+
+function number(
+  text: string | undefined,
+  fallback: number,
+  flag: string,
+  range: { min: number; max: number; integer?: boolean },
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  const ok =
+    Number.isFinite(value) && value >= range.min && value <= range.max && (!range.integer || Number.isInteger(value));
+  if (!ok) throw new Error(`${flag}: "${text}" must be a number from ${range.min} to ${range.max}`);
+  return value;
+}
+
+function parseLatency(text: string | undefined): Record<CallClass, number> {
+  const latency = { ...DEFAULT_LATENCY_MS };
+  for (const part of (text ?? "").split(",").filter(Boolean)) {
+    const [key, ms] = part.split("=");
+    if (!key || !(key in latency) || ms === undefined)
+      throw new Error(`--latency: "${part}" is not CLASS=MS (classes: ${Object.keys(latency).join(", ")})`);
+    latency[key as CallClass] = number(ms, 0, `--latency ${key}`, { min: 0, max: 60_000 });
+  }
+  return latency;
+}
