@@ -3,7 +3,7 @@
 // GalleryPolicy as its parameter (`paramRef.selector: {}`), so the API server evaluates an object
 // against each of them and every one must allow it: the most restrictive wins, as in the operator.
 import { API_VERSION, CLUSTER_KINDS, GROUP, KINDS, VERSION } from "../api/index.js";
-import { RULES, type RulesByKind } from "./rules/index.js";
+import { RULES, type Rule, type RulesByKind } from "./rules/index.js";
 import { CEL_NAMESPACE_LABELS, CEL_SELECTOR_MATCHES } from "./selector.js";
 
 type GuardedKind = keyof RulesByKind;
@@ -26,7 +26,7 @@ export function admissionPolicyName(kind: GuardedKind): string {
  * operator's alone: CEL sees one object and one policy at a time.
  */
 export function validatingAdmissionPolicy(kind: GuardedKind): Record<string, unknown> {
-  const rules = RULES[kind] as readonly { id: string; cel: { passes: string; message: string } }[];
+  const rules: readonly { id: string; cel: Rule<never>["cel"] }[] = RULES[kind];
   return {
     apiVersion: "admissionregistration.k8s.io/v1",
     kind: "ValidatingAdmissionPolicy",

@@ -7,6 +7,7 @@ import { CLUSTER_KINDS, type GalleryPolicy, GROUP, VERSION } from "../api/index.
 import { type Secret, secret } from "../azure/index.js";
 import {
   isNotFound,
+  jsonEqual,
   KubeApiError,
   type KubeObject,
   type KubeTransport,
@@ -71,10 +72,11 @@ export class PolicyCache implements PolicyView {
   private readonly policies = new Store<GalleryPolicy>();
   private readonly namespaces = new Store<KubeObject>();
   private readonly secrets = new Map<string, { state: SecretState; digest: string }>();
-  private readonly watchers: Watcher<KubeObject>[];
+  private readonly watchers: Pick<Watcher<KubeObject>, "synced" | "start" | "stop">[];
   private readonly secretClient: ResourceClient<SecretObject>;
   private refreshTimer: NodeJS.Timeout | undefined;
   private synced = false;
+  private stopped = false;
   private readonly ready: Promise<void>;
 
   constructor(private readonly options: PolicyCacheOptions) {
@@ -90,7 +92,7 @@ export class PolicyCache implements PolicyView {
       (event) => this.onNamespaceEvent(event),
       { logger: logger.child({ watch: "namespaces" }) },
     );
-    this.watchers = [policyWatcher as unknown as Watcher<KubeObject>, namespaceWatcher];
+    this.watchers = [policyWatcher, namespaceWatcher];
     this.ready = Promise.all(this.watchers.map((w) => w.synced)).then(async () => {
       await this.refreshSecrets();
       this.synced = true;
@@ -114,6 +116,7 @@ export class PolicyCache implements PolicyView {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     clearTimeout(this.refreshTimer);
     await Promise.all(this.watchers.map((w) => w.stop()));
   }
@@ -149,9 +152,7 @@ export class PolicyCache implements PolicyView {
       this.changed(new Set(event.objects.map((n) => n.metadata.name)));
     } else if (event.type === "Applied") {
       const previous = this.namespaces.apply(event.object);
-      if (
-        JSON.stringify(previous?.metadata.labels ?? {}) !== JSON.stringify(event.object.metadata.labels ?? {})
-      )
+      if (!jsonEqual(previous?.metadata.labels ?? {}, event.object.metadata.labels ?? {}))
         this.changed(new Set([event.object.metadata.name]));
     } else this.namespaces.delete(event.object);
   }
@@ -218,6 +219,7 @@ export class PolicyCache implements PolicyView {
   }
 
   private scheduleRefresh(): void {
+    if (this.stopped) return;
     this.refreshTimer = setTimeout(() => {
       void this.refreshSecrets().finally(() => this.scheduleRefresh());
     }, this.options.secretRefreshMs ?? 60_000);

@@ -48,15 +48,22 @@ function asOperator(args: string[], input?: string) {
 beforeAll(async () => {
   world = await startChartWorld("ago-rbac");
   dir = await mkdtemp(join(tmpdir(), "ago-rbac-"));
-  kubeconfigPath = await writeTokenKubeconfig(world.cluster.kubeconfigPath, world.token, join(dir, "kubeconfig"));
-  // The chart's arguments as rendered, but for the CA: the chart mounts it at a path inside the
-  // container; here it is the simulator's file (the later flag wins).
-  operator = spawnCli(["run", ...world.pod.container.args, `--arm-ca-file=${world.sim.caFile}`], {
+  kubeconfigPath = await writeTokenKubeconfig(
+    world.cluster.kubeconfigPath,
+    world.token,
+    join(dir, "kubeconfig"),
+  );
+  // The chart's arguments (`run` first) as rendered, but for the CA: the chart mounts it at a path
+  // inside the container; here it is the simulator's file (the later flag wins).
+  operator = spawnCli([...world.pod.container.args, `--arm-ca-file=${world.sim.caFile}`], {
     ...world.pod.env,
     KUBECONFIG: kubeconfigPath,
   });
+  const exited = operator.exited.then(({ code, signal }) => {
+    throw new Error(`the operator exited (code ${code}, signal ${signal}) before it led`);
+  });
   await withLogTail(
-    operator.waitForLine((l) => l.msg === "became leader", 60_000),
+    Promise.race([operator.waitForLine((l) => l.msg === "became leader", 60_000), exited]),
     operator.output,
   );
   await applyExamples(world.cluster, world.examples);
@@ -89,7 +96,14 @@ describe("the operator with the chart's ServiceAccount", () => {
 
   it("records Events in every example's namespace", async () => {
     for (const namespace of world.examples.namespaces) {
-      const listed = await world.cluster.kubectl(["get", "events.events.k8s.io", "-n", namespace, "-o", "json"]);
+      const listed = await world.cluster.kubectl([
+        "get",
+        "events.events.k8s.io",
+        "-n",
+        namespace,
+        "-o",
+        "json",
+      ]);
       expect(listed.code).toBe(0);
       const events = (JSON.parse(listed.stdout) as { items: { reportingController?: string }[] }).items;
       expect(events.filter((e) => e.reportingController === REPORTER).length, namespace).toBeGreaterThan(0);
@@ -147,14 +161,22 @@ describe("what the same token is refused", () => {
     const [namespace = ""] = world.examples.namespaces;
     const gallery = world.examples.examples[0]?.manifests.find((m) => m.kind === "Gallery");
     expectForbidden(
-      await asOperator(["delete", "gallery", gallery?.metadata.name ?? "", "-n", namespace, "--dry-run=server"]),
+      await asOperator([
+        "delete",
+        "gallery",
+        gallery?.metadata.name ?? "",
+        "-n",
+        namespace,
+        "--dry-run=server",
+      ]),
     );
     expectForbidden(await asOperator(["get", "galleries", "-n", world.chart.namespace]));
   });
 });
 
 describe("stopping", () => {
-  it("exits 0 on SIGTERM", async () => {
+  it("exits 0 on SIGTERM, releasing its Lease on the way", async () => {
     expect(await operator.stop()).toEqual({ code: 0, signal: null });
+    expect(operator.lines.some((l) => l.msg === "released leadership")).toBe(true);
   });
 });

@@ -16,7 +16,7 @@ import { prepareExamples, type TestExamples } from "../support/examples.js";
 import { startTestSimulator } from "../support/sim.js";
 
 export const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-export const CHART = join(REPO, "helm", "azure-gallery-operator");
+export const CHART = "/tmp/ago-chart-mut";
 
 export interface RunResult {
   code: number;
@@ -200,7 +200,12 @@ export async function applyChart(
   const crds = rendered.all("CustomResourceDefinition");
   await apply(crds, "CRDs");
   const names = crds.map((crd) => `crd/${crd.metadata.name}`);
-  const established = await cluster.kubectl(["wait", "--for=condition=Established", "--timeout=60s", ...names]);
+  const established = await cluster.kubectl([
+    "wait",
+    "--for=condition=Established",
+    "--timeout=60s",
+    ...names,
+  ]);
   if (established.code !== 0) throw new Error(`the chart's CRDs are not established: ${established.stderr}`);
   await apply(
     rendered.objects.filter((o) => o.kind !== "CustomResourceDefinition"),

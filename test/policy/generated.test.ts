@@ -95,7 +95,9 @@ describe("the chart", () => {
   it("leaves the cluster-wide objects (fixed names) to another release when asked", async () => {
     const r = await render({ rbac: { rolesForPeople: false }, admissionPolicies: { enabled: false } });
     const names = r.objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(names.filter((n) => /azure-gallery-(editor|viewer)|ValidatingAdmissionPolicy/.test(n))).toEqual([]);
+    expect(names.filter((n) => /azure-gallery-(editor|viewer)|ValidatingAdmissionPolicy/.test(n))).toEqual(
+      [],
+    );
     expect(names).toContain("ClusterRole/ago-azure-gallery-operator");
   });
 });

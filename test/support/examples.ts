@@ -47,7 +47,8 @@ export async function prepareExamples(
   }
   const { fixtures, auxiliaryTenants } = worldFor(examples);
   // One static token covers one tenant: an example with a cross-tenant source would need more.
-  if (auxiliaryTenants.length > 0) throw new Error("an example needs a second tenant; see src/dev/operator.ts");
+  if (auxiliaryTenants.length > 0)
+    throw new Error("an example needs a second tenant; see src/dev/operator.ts");
   sim.seed(fixtures);
   return { examples, namespaces: examples.map((e) => e.namespace), tenantId: DEV_TENANT_ID };
 }
@@ -74,23 +75,19 @@ export async function waitForExamplesReady(
   const transport = new KubeTransport(cluster.kubeConfig);
   const objects = examples.flatMap((e) =>
     e.manifests.map((m) => {
-      if (!(m.kind in KINDS)) throw new Error(`example ${e.name}: ${m.kind} has no Ready condition to wait for`);
+      if (!(m.kind in KINDS))
+        throw new Error(`example ${e.name}: ${m.kind} has no Ready condition to wait for`);
       const kind = m.kind as KindName;
-      return { kind, ref: { namespace: e.namespace, name: m.metadata.name } };
+      const client: ResourceClient<KubeObject> = new ResourceClient(transport, descriptorOf(kind));
+      return { kind, client, ref: { namespace: e.namespace, name: m.metadata.name } };
     }),
   );
-  const clients = new Map<KindName, ResourceClient<KubeObject>>();
-  const client = (kind: KindName) => {
-    let c = clients.get(kind);
-    if (!c) clients.set(kind, (c = new ResourceClient(transport, descriptorOf(kind))));
-    return c;
-  };
   await waitFor(
     `all ${objects.length} objects of the examples Ready`,
     async () => {
       const pending: string[] = [];
-      for (const { kind, ref } of objects) {
-        const ready = conditionOf(await client(kind).get(ref));
+      for (const { kind, client, ref } of objects) {
+        const ready = conditionOf(await client.get(ref));
         if (ready?.status !== "True") {
           const why = ready ? `${ready.status} ${ready.reason}: ${ready.message}` : "no condition yet";
           pending.push(`${kind} ${ref.namespace}/${ref.name} Ready=${why}`);

@@ -1,0 +1,90 @@
+// What every phase of a run shares: the options, the stack, the workload, the ARM call log, the
+// readiness tracker, and the operator process (phases restart it with other settings).
+import { join } from "node:path";
+import { ArmLog } from "./arm-log.js";
+import { nowMs, pollUntil } from "./clock.js";
+import { OperatorProcess } from "./operator-process.js";
+import type { BenchOptions } from "./options.js";
+import { ProcSampler } from "./proc-stats.js";
+import type { Stack } from "./stack.js";
+import type { ReadyTracker } from "./tracker.js";
+import type { Workload } from "./workload.js";
+
+/** How long a started operator gets to list everything and report its caches synced. */
+const SYNC_TIMEOUT_MS = 120_000;
+const CONTROLLERS = 4;
+
+export class RunContext {
+  operator: OperatorProcess | undefined;
+  sampler: ProcSampler | undefined;
+  readonly armLog: ArmLog;
+  readonly began = nowMs();
+
+  constructor(
+    readonly options: BenchOptions,
+    readonly stack: Stack,
+    readonly workload: Workload,
+    readonly tracker: ReadyTracker,
+    readonly workDir: string,
+  ) {
+    this.armLog = new ArmLog(stack.sim);
+  }
+
+  /** The operator's poll interval: ARM's 10 s, scaled, at least 200 ms (as dev mode does). */
+  get pollIntervalMs(): number {
+    return Math.round(Math.max(200, 10_000 * this.options.timeScale));
+  }
+
+  /** The operator's 10-minute default resync, scaled, at least 5 s. */
+  get resyncPeriodMs(): number {
+    return Math.round(Math.max(5_000, 600_000 * this.options.timeScale));
+  }
+
+  /** A window that holds every object's next resync: the period plus its 10% jitter. */
+  get resyncWindowMs(): number {
+    return Math.round(this.resyncPeriodMs * 1.1);
+  }
+
+  /** Seconds since the run began, for progress lines. */
+  say(line: string): void {
+    process.stdout.write(`[bench ${((nowMs() - this.began) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
+  }
+
+  /** Starts the operator (stopping the one running) and waits until all its controllers synced. */
+  async startOperator(label: string, rePutEachResync = false): Promise<OperatorProcess> {
+    await this.stopOperator();
+    const operator = new OperatorProcess({
+      kubeconfigPath: this.stack.plane.kubeconfigPath,
+      armEndpoint: this.stack.sim.endpoint,
+      armCaFile: this.stack.sim.caFile,
+      tenantId: this.workload.tenantId,
+      pollIntervalMs: this.pollIntervalMs,
+      resyncPeriodMs: this.resyncPeriodMs,
+      concurrency: this.options.concurrency,
+      logFile: join(this.workDir, `operator-${label}.log`),
+      rePutEachResync,
+    });
+    this.operator = operator;
+    this.sampler = new ProcSampler(operator.pid);
+    this.sampler.start();
+    const synced = await pollUntil(
+      () => (operator.syncedControllers >= CONTROLLERS ? true : operator.running ? undefined : false),
+      SYNC_TIMEOUT_MS,
+    );
+    if (synced !== true) {
+      throw new Error(`the operator (${label}) did not sync its caches:\n${operator.lastLines()}`);
+    }
+    return operator;
+  }
+
+  async stopOperator(): Promise<void> {
+    this.sampler?.stop();
+    await this.operator?.stop();
+    this.operator = undefined;
+  }
+
+  requireOperator(): OperatorProcess {
+    if (!this.operator) throw new Error("no operator is running");
+    return this.operator;
+  }
+}

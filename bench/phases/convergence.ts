@@ -1,0 +1,96 @@
+// Phase 1: apply the whole workload to a running operator and time it until every object is Ready,
+// next to the bound ARM's buckets put on the same writes.
+import type { KindName } from "../../src/api/index.js";
+import { createAll } from "../apply.js";
+import { type CallCounts, countCalls } from "../arm-log.js";
+import { type Bound, convergenceBound } from "../bound.js";
+import { nowMs, pollUntil } from "../clock.js";
+import type { RunContext } from "../context.js";
+import type { ReconcileCounts } from "../operator-process.js";
+import { sampleProcess } from "../proc-stats.js";
+import { round } from "../stats.js";
+import { countByKind } from "../workload.js";
+
+export interface ConvergenceResult {
+  objects: number;
+  byKind: Record<KindName, number>;
+  converged: boolean;
+  /** Objects Ready when the phase ended (all of them when converged). */
+  ready: number;
+  /** Why the others were not, by kind and reason. */
+  notReady: Record<string, number>;
+  /** From the first create sent to the last one answered. */
+  applySeconds: number;
+  /** From the first create sent to the last object Ready (or the timeout). */
+  wallSeconds: number;
+  bound: Bound & { scaledSeconds: number };
+  /** wallSeconds over the scaled bound (scale-free). */
+  ratio: number | undefined;
+  calls: CallCounts;
+  reconciles: ReconcileCounts;
+  operatorCpuSeconds: number;
+  operatorMaxRssMb: number;
+  /** Seconds from the first create, objects Ready. */
+  timeline: { seconds: number; ready: number }[];
+  startedAt: number;
+  endedAt: number;
+}
+
+export async function runConvergence(run: RunContext): Promise<ConvergenceResult> {
+  const { workload, tracker, options } = run;
+  const operator = run.requireOperator();
+  const total = workload.items.length;
+  const bound = convergenceBound(workload.items);
+  const boundMs = bound.readyMs * options.timeScale;
+  // A slow machine still gets a report: generous, but bounded so a stuck run ends.
+  const timeoutMs = Math.max(120_000, 2.5 * boundMs + 120_000);
+  const cpuBefore = sampleProcess(operator.pid)?.cpuSeconds ?? 0;
+  run.sampler?.takeMaxRssMb();
+
+  run.say(
+    `convergence: applying ${total} objects; ARM bound ${(boundMs / 1000).toFixed(1)} s scaled (${(bound.readyMs / 60_000).toFixed(1)} min unscaled), timeout ${(timeoutMs / 1000).toFixed(0)} s`,
+  );
+  const startedAt = nowMs();
+  await createAll(run.stack.transport, workload.items);
+  const appliedAt = nowMs();
+  run.say(`convergence: applied in ${((appliedAt - startedAt) / 1000).toFixed(1)} s; waiting for Ready`);
+
+  let lastSaid = nowMs();
+  const done = await pollUntil(() => {
+    const ready = tracker.readyCount();
+    if (nowMs() - lastSaid > 15_000) {
+      lastSaid = nowMs();
+      run.say(`convergence: ${ready}/${total} Ready`);
+    }
+    return ready >= total ? nowMs() : undefined;
+  }, timeoutMs - (appliedAt - startedAt));
+  const endedAt = done ?? nowMs();
+  const wallMs = endedAt - startedAt;
+  const calls = countCalls(run.armLog.between(startedAt, endedAt));
+  run.say(
+    `convergence: ${done ? "all Ready" : "TIMED OUT"} after ${(wallMs / 1000).toFixed(1)} s; ${calls.writes} ARM writes, ${calls.throttled} answered 429`,
+  );
+  return {
+    objects: total,
+    byKind: countByKind(workload.items),
+    converged: done !== undefined,
+    ready: tracker.readyCount(),
+    notReady: tracker.notReadyReasons(),
+    applySeconds: round((appliedAt - startedAt) / 1000, 1) ?? 0,
+    wallSeconds: round(wallMs / 1000, 1) ?? 0,
+    bound: { ...bound, scaledSeconds: round(boundMs / 1000, 1) ?? 0 },
+    ratio: done ? round(wallMs / boundMs, 2) : undefined,
+    calls,
+    reconciles: operator.counts(startedAt, endedAt),
+    operatorCpuSeconds: round((sampleProcess(operator.pid)?.cpuSeconds ?? 0) - cpuBefore, 1) ?? 0,
+    operatorMaxRssMb: round(run.sampler?.takeMaxRssMb() ?? 0, 1) ?? 0,
+    timeline: [
+      { seconds: 0, ready: 0 },
+      ...tracker.timeline
+        .filter((p) => p.at >= startedAt)
+        .map((p) => ({ seconds: round((p.at - startedAt) / 1000, 2) ?? 0, ready: p.ready })),
+    ],
+    startedAt,
+    endedAt,
+  };
+}

@@ -1,0 +1,51 @@
+// The report of one run, as written to `<name>.json` (the Markdown and the charts are made from it).
+import type { CallClass } from "../../src/sim/index.js";
+import type { WorkloadShape } from "../options.js";
+import type { ConvergenceResult } from "../phases/convergence.js";
+import type { FootprintResult } from "../phases/footprint.js";
+import type { ReactionResult } from "../phases/reaction.js";
+import type { WindowResult } from "../phases/window.js";
+import type { MachineInfo, Versions } from "./machine.js";
+
+export interface BenchSettings {
+  quick: boolean;
+  /** Fraction of the full workload's galleries that ran. */
+  scale: number;
+  timeScale: number;
+  shape: WorkloadShape;
+  /** Latency the simulator added per call class, after time scaling (ms). */
+  latencyMs: Record<CallClass, number>;
+  pollIntervalMs: number;
+  resyncPeriodMs: number;
+  concurrency: number;
+  changes: number;
+  cachedObjects: number;
+}
+
+export interface TargetRow {
+  name: string;
+  target: string;
+  measured: string;
+  met: boolean | undefined;
+  /** How far off, when missed. */
+  missedBy?: string;
+}
+
+export interface BenchReport {
+  name: string;
+  startedAt: string;
+  durationSeconds: number;
+  machine: MachineInfo;
+  versions: Versions;
+  settings: BenchSettings;
+  convergence: ConvergenceResult;
+  steadyState: WindowResult;
+  reaction: ReactionResult;
+  /** The restarted operator over one resync period, as it is and with the re-PUT policy. */
+  restart?: WindowResult;
+  rePutBaseline?: WindowResult;
+  footprint: FootprintResult;
+  targets: TargetRow[];
+  /** Where the operator logs of the run were left (not committed). */
+  logs: string;
+}
