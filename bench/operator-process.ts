@@ -76,7 +76,10 @@ export class OperatorProcess {
     this.child = spawn(process.execPath, [CLI, ...this.args], {
       env: {
         ...process.env,
-        AGO_ARM_TOKEN: mintToken({ tid: settings.tenantId, oid: "bench-operator", appid: "azure-gallery-operator" }, 86_400),
+        AGO_ARM_TOKEN: mintToken(
+          { tid: settings.tenantId, oid: "bench-operator", appid: "azure-gallery-operator" },
+          86_400,
+        ),
         AZURE_TENANT_ID: settings.tenantId,
       },
       stdio: ["ignore", "pipe", "pipe"],

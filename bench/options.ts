@@ -45,7 +45,12 @@ export interface BenchOptions {
  * single calls), so these are assumptions of typical ARM answers: a GET or an operation poll about
  * 100 ms, a PUT or POST about 400 ms, a DELETE about 300 ms. `--latency` overrides them.
  */
-export const DEFAULT_LATENCY_MS: Record<CallClass, number> = { read: 100, write: 400, delete: 300, poll: 100 };
+export const DEFAULT_LATENCY_MS: Record<CallClass, number> = {
+  read: 100,
+  write: 400,
+  delete: 300,
+  poll: 100,
+};
 
 const FULL_SHAPE: WorkloadShape = {
   galleries: 20,
@@ -57,7 +62,12 @@ const FULL_SHAPE: WorkloadShape = {
   sharingTenants: 2,
 };
 
-const QUICK_SHAPE: WorkloadShape = { ...FULL_SHAPE, galleries: 2, definitionsPerGallery: 2, versionsPerDefinition: 2 };
+const QUICK_SHAPE: WorkloadShape = {
+  ...FULL_SHAPE,
+  galleries: 2,
+  definitionsPerGallery: 2,
+  versionsPerDefinition: 2,
+};
 
 export const USAGE = `usage: npm run bench -- [--quick] [flags]
 
@@ -136,7 +146,10 @@ function number(
   if (text === undefined) return fallback;
   const value = Number(text);
   const ok =
-    Number.isFinite(value) && value >= range.min && value <= range.max && (!range.integer || Number.isInteger(value));
+    Number.isFinite(value) &&
+    value >= range.min &&
+    value <= range.max &&
+    (!range.integer || Number.isInteger(value));
   if (!ok) throw new Error(`${flag}: "${text}" must be a number from ${range.min} to ${range.max}`);
   return value;
 }

@@ -2,7 +2,7 @@
 // (a list every second would load the API server being measured): each object's Ready condition,
 // when it first became Ready, and the count of Ready objects over time for the chart.
 import type { KindName } from "../src/api/index.js";
-import { type KubeObject, KubeTransport, keyOf, ResourceClient, Watcher } from "../src/kube/index.js";
+import { type KubeObject, type KubeTransport, keyOf, ResourceClient, Watcher } from "../src/kube/index.js";
 import { descriptorOf } from "../src/reconcilers/index.js";
 import { nowMs } from "./clock.js";
 

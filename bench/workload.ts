@@ -163,7 +163,12 @@ export function buildWorkload(shape: WorkloadShape, namespace: string): Workload
 
 /** How many objects of each kind the workload holds. */
 export function countByKind(items: readonly WorkloadItem[]): Record<KindName, number> {
-  const counts: Record<string, number> = { Gallery: 0, ImageDefinition: 0, ImageVersion: 0, GallerySharing: 0 };
+  const counts: Record<string, number> = {
+    Gallery: 0,
+    ImageDefinition: 0,
+    ImageVersion: 0,
+    GallerySharing: 0,
+  };
   for (const item of items) counts[item.kind] = (counts[item.kind] ?? 0) + 1;
   return counts as Record<KindName, number>;
 }
@@ -174,7 +179,12 @@ export function countByKind(items: readonly WorkloadItem[]): Record<KindName, nu
  * our finalizer and label already, so the operator's only write for each is one status update
  * (what it adds itself costs the API server two more writes per object, not the operator memory).
  */
-export function blockedVersions(n: number, namespace: string, finalizer: string, label: string): ImageVersion[] {
+export function blockedVersions(
+  n: number,
+  namespace: string,
+  finalizer: string,
+  label: string,
+): ImageVersion[] {
   const subscriptionId = "00000000-0000-0000-0000-00000000b0b0";
   return Array.from({ length: n }, (_, i) => ({
     apiVersion: API_VERSION,

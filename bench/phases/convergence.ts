@@ -56,14 +56,17 @@ export async function runConvergence(run: RunContext): Promise<ConvergenceResult
   run.say(`convergence: applied in ${((appliedAt - startedAt) / 1000).toFixed(1)} s; waiting for Ready`);
 
   let lastSaid = nowMs();
-  const done = await pollUntil(() => {
-    const ready = tracker.readyCount();
-    if (nowMs() - lastSaid > 15_000) {
-      lastSaid = nowMs();
-      run.say(`convergence: ${ready}/${total} Ready`);
-    }
-    return ready >= total ? nowMs() : undefined;
-  }, timeoutMs - (appliedAt - startedAt));
+  const done = await pollUntil(
+    () => {
+      const ready = tracker.readyCount();
+      if (nowMs() - lastSaid > 15_000) {
+        lastSaid = nowMs();
+        run.say(`convergence: ${ready}/${total} Ready`);
+      }
+      return ready >= total ? nowMs() : undefined;
+    },
+    timeoutMs - (appliedAt - startedAt),
+  );
   const endedAt = done ?? nowMs();
   const wallMs = endedAt - startedAt;
   const calls = countCalls(run.armLog.between(startedAt, endedAt));

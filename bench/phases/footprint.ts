@@ -46,7 +46,10 @@ export async function runFootprint(run: RunContext, cacheNamespace: string): Pro
   await pollUntil(
     () =>
       workload.items.every((item) =>
-        tracker.settled(`${workload.namespace}/${item.manifest.metadata.name}`, item.manifest.metadata.generation ?? 0),
+        tracker.settled(
+          `${workload.namespace}/${item.manifest.metadata.name}`,
+          item.manifest.metadata.generation ?? 0,
+        ),
       )
         ? true
         : undefined,
@@ -77,7 +80,8 @@ export async function runFootprint(run: RunContext, cacheNamespace: string): Pro
   await cache.stop();
 
   const versions = new ResourceClient(run.stack.transport, descriptorOf("ImageVersion"));
-  const readyVersion = workload.items.find((item) => item.kind === "ImageVersion")?.manifest.metadata.name ?? "";
+  const readyVersion =
+    workload.items.find((item) => item.kind === "ImageVersion")?.manifest.metadata.name ?? "";
   const bytesOf = async (namespace: string, name: string) =>
     name ? JSON.stringify(await versions.get({ namespace, name })).length : 0;
   const result: FootprintResult = {

@@ -25,7 +25,11 @@ export interface WindowResult {
   operatorMaxRssMb: number;
 }
 
-export async function observeWindow(run: RunContext, from: number, durationMs: number): Promise<WindowResult> {
+export async function observeWindow(
+  run: RunContext,
+  from: number,
+  durationMs: number,
+): Promise<WindowResult> {
   const operator = run.requireOperator();
   const cpuBefore = sampleProcess(operator.pid)?.cpuSeconds ?? 0;
   run.sampler?.takeMaxRssMb();
@@ -43,7 +47,8 @@ export async function observeWindow(run: RunContext, from: number, durationMs: n
     readsPerObject: round(calls.reads / objects, 3) ?? 0,
     writesPerObject: round((calls.writes + calls.deletes) / objects, 3) ?? 0,
     reconciles,
-    readsPerReconcile: reconciles.reconciles > 0 ? round(reconciles.armReads / reconciles.reconciles, 3) : undefined,
+    readsPerReconcile:
+      reconciles.reconciles > 0 ? round(reconciles.armReads / reconciles.reconciles, 3) : undefined,
     operatorCpuSeconds: round((sample?.cpuSeconds ?? 0) - cpuBefore, 1) ?? 0,
     operatorRssMb: round(sample?.rssMb, 1) ?? 0,
     operatorMaxRssMb: round(run.sampler?.takeMaxRssMb(), 1) ?? 0,

@@ -2,8 +2,8 @@
 // operator, Node, the control plane and the commit, so two reports can be told apart.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
 import os from "node:os";
+import { basename, dirname, join } from "node:path";
 
 export interface MachineInfo {
   cpuModel: string;

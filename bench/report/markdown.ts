@@ -24,14 +24,19 @@ function windowRow(label: string, w: WindowResult | undefined): (string | number
   ];
 }
 
-export function renderMarkdown(report: BenchReport, charts: { convergence: string; buckets: string }): string {
+export function renderMarkdown(
+  report: BenchReport,
+  charts: { convergence: string; buckets: string },
+): string {
   const { settings: s, convergence: c, steadyState: steady, reaction: r, footprint: f, machine: m } = report;
   const shape = s.shape;
   const scaled = (ms: number) => `${((ms * s.timeScale) / 1000).toFixed(1)} s`;
   const minutes = (ms: number) => `${(ms / 60_000).toFixed(1)} min`;
   // The window's write rate, per object and resync period, times the six 10-minute periods of an hour.
   const rePut = report.rePutBaseline;
-  const hourlyRePut = rePut ? Math.round((rePut.writesPerObject / rePut.resyncPeriods) * 6 * c.objects) : undefined;
+  const hourlyRePut = rePut
+    ? Math.round((rePut.writesPerObject / rePut.resyncPeriods) * 6 * c.objects)
+    : undefined;
   const out: string[] = [];
   out.push(
     `# Benchmark ${report.name}${s.quick ? " (quick)" : ""}`,
@@ -43,12 +48,22 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
     table(
       ["figure", "measured"],
       [
-        ["objects", `${c.objects.toLocaleString("en-US")} (${Object.entries(c.byKind).map(([k, v]) => `${v} ${k}`).join(", ")})`],
+        [
+          "objects",
+          `${c.objects.toLocaleString("en-US")} (${Object.entries(c.byKind)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(", ")})`,
+        ],
         [
           "convergence (apply → all Ready)",
-          c.converged ? `${c.wallSeconds} s scaled` : `not converged in ${c.wallSeconds} s (${c.ready}/${c.objects} Ready)`,
+          c.converged
+            ? `${c.wallSeconds} s scaled`
+            : `not converged in ${c.wallSeconds} s (${c.ready}/${c.objects} Ready)`,
         ],
-        ["rate-limit bound for the same writes", `${c.bound.scaledSeconds} s scaled (${minutes(c.bound.readyMs)} unscaled)`],
+        [
+          "rate-limit bound for the same writes",
+          `${c.bound.scaledSeconds} s scaled (${minutes(c.bound.readyMs)} unscaled)`,
+        ],
         ["convergence / bound", c.ratio === undefined ? "n/a" : `${c.ratio}x`],
         ["429s received during convergence", c.calls.throttled],
         ["steady state: ARM writes in one resync period", steady.calls.writes + steady.calls.deletes],
@@ -56,7 +71,10 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
         ["steady state: share POSTs", steady.calls.sharePosts],
         ["reaction latency p50 / p99", `${n(r.p50Ms, " ms")} / ${n(r.p99Ms, " ms")} (${r.measured} changes)`],
         ["operator RSS at the workload", `${n(steady.operatorRssMb, " MB")}`],
-        [`operator RSS at ${f.cachedObjects.toLocaleString("en-US")} cached objects`, `${n(f.rssMb, " MB")} (peak ${n(f.peakRssMb, " MB")})`],
+        [
+          `operator RSS at ${f.cachedObjects.toLocaleString("en-US")} cached objects`,
+          `${n(f.rssMb, " MB")} (peak ${n(f.peakRssMb, " MB")})`,
+        ],
         [
           "re-PUT-each-resync policy: ARM writes in one resync period",
           report.rePutBaseline ? report.rePutBaseline.calls.writes : "not run",
@@ -68,7 +86,13 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
     "",
     table(
       ["target", "wanted", "measured", "met", "missed by"],
-      report.targets.map((t) => [t.name, t.target, t.measured, t.met === undefined ? "n/a" : t.met ? "yes" : "**no**", t.missedBy ?? ""]),
+      report.targets.map((t) => [
+        t.name,
+        t.target,
+        t.measured,
+        t.met === undefined ? "n/a" : t.met ? "yes" : "**no**",
+        t.missedBy ?? "",
+      ]),
     ),
     "",
     "## Settings and machine",
@@ -81,12 +105,26 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
           `${shape.galleries} galleries × ${shape.definitionsPerGallery} definitions × ${shape.versionsPerDefinition} versions (${shape.regions.length} regions: ${shape.regions.join(", ")}) + ${shape.galleries} GallerySharings (${shape.sharingSubscriptions} subscriptions, ${shape.sharingTenants} tenants each); scale ${s.scale}`,
         ],
         ["subscriptions", `${shape.subscriptions} (every write of a kind spends the same buckets)`],
-        ["time scale", `${s.timeScale}: Azure's durations, rate-limit windows (3 and 30 min), token refills, latencies and the operator's timers`],
+        [
+          "time scale",
+          `${s.timeScale}: Azure's durations, rate-limit windows (3 and 30 min), token refills, latencies and the operator's timers`,
+        ],
         ["rate limits", "the real per-subscription limits (facts §10), windows × time scale"],
-        ["ARM latency added (after scaling)", Object.entries(s.latencyMs).map(([k, v]) => `${k} ${v} ms`).join(", ")],
-        ["operator", `--concurrency ${s.concurrency} --poll-interval ${s.pollIntervalMs}ms --resync-period ${s.resyncPeriodMs}ms, a process of its own`],
+        [
+          "ARM latency added (after scaling)",
+          Object.entries(s.latencyMs)
+            .map(([k, v]) => `${k} ${v} ms`)
+            .join(", "),
+        ],
+        [
+          "operator",
+          `--concurrency ${s.concurrency} --poll-interval ${s.pollIntervalMs}ms --resync-period ${s.resyncPeriodMs}ms, a process of its own`,
+        ],
         ["machine", `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.kernel}`],
-        ["load average (1/5/15 min)", `${m.loadAverageAtStart.join(" / ")} at start, ${m.loadAverageAtEnd.join(" / ")} at end`],
+        [
+          "load average (1/5/15 min)",
+          `${m.loadAverageAtStart.join(" / ")} at start, ${m.loadAverageAtEnd.join(" / ")} at end`,
+        ],
         [
           "versions",
           `operator ${report.versions.operator} (${report.versions.commit}${report.versions.dirty ? ", uncommitted changes" : ""}), Node ${report.versions.node}, ${report.versions.controlPlane}`,
@@ -102,10 +140,22 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
       ["", ""],
       [
         ["apply (all creates answered)", `${c.applySeconds} s`],
-        ["all Ready", c.converged ? `${c.wallSeconds} s` : `no: ${c.ready}/${c.objects} after ${c.wallSeconds} s`],
-        ["bound (scaled)", `${c.bound.scaledSeconds} s; its last write alone at ${scaled(c.bound.lastWriteMs)}`],
-        ["binding bucket", c.bound.binding ? `${c.bound.binding.bucket} (${c.bound.binding.writes} writes)` : "n/a"],
-        ["ARM calls", `${c.calls.total} (${c.calls.reads} reads, ${c.calls.writes} writes, ${c.calls.deletes} deletes, ${c.calls.sharePosts} share POSTs)`],
+        [
+          "all Ready",
+          c.converged ? `${c.wallSeconds} s` : `no: ${c.ready}/${c.objects} after ${c.wallSeconds} s`,
+        ],
+        [
+          "bound (scaled)",
+          `${c.bound.scaledSeconds} s; its last write alone at ${scaled(c.bound.lastWriteMs)}`,
+        ],
+        [
+          "binding bucket",
+          c.bound.binding ? `${c.bound.binding.bucket} (${c.bound.binding.writes} writes)` : "n/a",
+        ],
+        [
+          "ARM calls",
+          `${c.calls.total} (${c.calls.reads} reads, ${c.calls.writes} writes, ${c.calls.deletes} deletes, ${c.calls.sharePosts} share POSTs)`,
+        ],
         ["429s", c.calls.throttled],
         ["reconciles", `${c.reconciles.reconciles} (${c.reconciles.failures} failed and retried)`],
         ["operator CPU, peak RSS", `${c.operatorCpuSeconds} s, ${c.operatorMaxRssMb} MB`],
@@ -147,15 +197,32 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
     table(
       ["", "ARM writes per object per hour, steady", "at this workload, per hour", "memory"],
       [
-        ["this operator", "0 (measured: " + (steady.calls.writes + steady.calls.deletes) + " in one period)", steady.calls.writes + steady.calls.deletes === 0 ? "0" : "see above", `${steady.operatorRssMb} MB at ${c.objects.toLocaleString("en-US")} objects, ${f.rssMb} MB at ${f.cachedObjects.toLocaleString("en-US")}`],
-        ["Azure Service Operator (re-PUT once per sync period, 1 h default)", "1", `${c.objects.toLocaleString("en-US")}`, "not measured"],
+        [
+          "this operator",
+          `0 (measured: ${steady.calls.writes + steady.calls.deletes} in one period)`,
+          steady.calls.writes + steady.calls.deletes === 0 ? "0" : "see above",
+          `${steady.operatorRssMb} MB at ${c.objects.toLocaleString("en-US")} objects, ${f.rssMb} MB at ${f.cachedObjects.toLocaleString("en-US")}`,
+        ],
+        [
+          "Azure Service Operator (re-PUT once per sync period, 1 h default)",
+          "1",
+          `${c.objects.toLocaleString("en-US")}`,
+          "not measured",
+        ],
         [
           "re-PUT each resync, measured here",
           report.rePutBaseline ? `${report.rePutBaseline.writesPerObject} per resync period` : "not run",
-          hourlyRePut === undefined ? "not run" : `about ${hourlyRePut.toLocaleString("en-US")} at a 10-minute resync`,
+          hourlyRePut === undefined
+            ? "not run"
+            : `about ${hourlyRePut.toLocaleString("en-US")} at a 10-minute resync`,
           "",
         ],
-        ["Crossplane, Terraform-based provider (refresh every 10 min)", "0 (6 refreshes of reads per hour)", "0", `about 1 GB per 100 resources: ${(c.objects / 100).toFixed(1)} GB here`],
+        [
+          "Crossplane, Terraform-based provider (refresh every 10 min)",
+          "0 (6 refreshes of reads per hour)",
+          "0",
+          `about 1 GB per 100 resources: ${(c.objects / 100).toFixed(1)} GB here`,
+        ],
       ],
     ),
     "",
@@ -166,7 +233,12 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
     table(
       ["kind", "changes", "p50", "p99"],
       [
-        ...Object.entries(r.byKind).map(([kind, k]) => [kind, k.changes, n(k.p50Ms, " ms"), n(k.p99Ms, " ms")]),
+        ...Object.entries(r.byKind).map(([kind, k]) => [
+          kind,
+          k.changes,
+          n(k.p50Ms, " ms"),
+          n(k.p99Ms, " ms"),
+        ]),
         ["all", r.changes, n(r.p50Ms, " ms"), `${n(r.p99Ms, " ms")} (max ${n(r.maxMs, " ms")})`],
       ],
     ),
@@ -179,11 +251,17 @@ export function renderMarkdown(report: BenchReport, charts: { convergence: strin
       ["", ""],
       [
         ["RSS with the workload (restarted operator, settled)", `${f.rssAtWorkloadMb} MB`],
-        [`RSS at ${f.cachedObjects.toLocaleString("en-US")} cached objects`, `${f.rssMb} MB (peak ${f.peakRssMb} MB)`],
+        [
+          `RSS at ${f.cachedObjects.toLocaleString("en-US")} cached objects`,
+          `${f.rssMb} MB (peak ${f.peakRssMb} MB)`,
+        ],
         ["blocked versions reported on", `${f.reported}/${f.blockedVersions} in ${f.seconds} s`],
         ["operator CPU over that", `${f.cpuSeconds} s`],
         ["ARM calls meanwhile (workload resyncs)", `${f.armReads} reads, ${f.armWrites} writes`],
-        ["object size as served", `${f.objectBytes.readyVersion} bytes (Ready version), ${f.objectBytes.blockedVersion} bytes (blocked version)`],
+        [
+          "object size as served",
+          `${f.objectBytes.readyVersion} bytes (Ready version), ${f.objectBytes.blockedVersion} bytes (blocked version)`,
+        ],
       ],
     ),
     "",

@@ -3,7 +3,7 @@
 
 const FONT = 'font-family="sans-serif" font-size="11"';
 
-function escape(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
@@ -46,13 +46,13 @@ export function lineChartSvg(chart: LineChart): string {
     .map((p, i) => {
       const prev = chart.points[i - 1];
       const step = prev ? `L${px(p.x).toFixed(1)},${py(prev.y).toFixed(1)} ` : "";
-      return `${i === 0 ? "M" : step + "L"}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`;
+      return `${i === 0 ? "M" : `${step}L`}${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`;
     })
     .join(" ");
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" ${FONT} font-size="13" font-weight="bold">${escape(chart.title)}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" ${FONT} font-size="13" font-weight="bold">${escapeXml(chart.title)}</text>`,
     ...xs.map(
       (x) =>
         `<line x1="${px(x)}" y1="${m.top}" x2="${px(x)}" y2="${m.top + plotH}" stroke="#eee"/><text x="${px(x)}" y="${m.top + plotH + 16}" text-anchor="middle" ${FONT}>${x}</text>`,
@@ -64,11 +64,11 @@ export function lineChartSvg(chart: LineChart): string {
     `<rect x="${m.left}" y="${m.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#888"/>`,
     ...chart.markers.map(
       (k) =>
-        `<line x1="${px(k.x)}" y1="${m.top}" x2="${px(k.x)}" y2="${m.top + plotH}" stroke="#c33" stroke-dasharray="5,4"/><text x="${px(k.x) - 4}" y="${m.top + 12}" text-anchor="end" ${FONT} fill="#c33">${escape(k.label)}</text>`,
+        `<line x1="${px(k.x)}" y1="${m.top}" x2="${px(k.x)}" y2="${m.top + plotH}" stroke="#c33" stroke-dasharray="5,4"/><text x="${px(k.x) - 4}" y="${m.top + 12}" text-anchor="end" ${FONT} fill="#c33">${escapeXml(k.label)}</text>`,
     ),
     `<path d="${path}" fill="none" stroke="#1f6feb" stroke-width="2"/>`,
-    `<text x="${m.left + plotW / 2}" y="${height - 10}" text-anchor="middle" ${FONT}>${escape(chart.xLabel)}</text>`,
-    `<text x="14" y="${m.top + plotH / 2}" text-anchor="middle" ${FONT} transform="rotate(-90 14 ${m.top + plotH / 2})">${escape(chart.yLabel)}</text>`,
+    `<text x="${m.left + plotW / 2}" y="${height - 10}" text-anchor="middle" ${FONT}>${escapeXml(chart.xLabel)}</text>`,
+    `<text x="14" y="${m.top + plotH / 2}" text-anchor="middle" ${FONT} transform="rotate(-90 14 ${m.top + plotH / 2})">${escapeXml(chart.yLabel)}</text>`,
     "</svg>",
   ];
   return `${parts.join("\n")}\n`;
@@ -92,16 +92,16 @@ export function barChartSvg(chart: BarChart): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" ${FONT} font-size="13" font-weight="bold">${escape(chart.title)}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" ${FONT} font-size="13" font-weight="bold">${escapeXml(chart.title)}</text>`,
     ...chart.series.map(
       (s, i) =>
-        `<rect x="${m.left + i * 170}" y="30" width="10" height="10" fill="${s.color}"/><text x="${m.left + i * 170 + 14}" y="39" ${FONT}>${escape(s.name)}</text>`,
+        `<rect x="${m.left + i * 170}" y="30" width="10" height="10" fill="${s.color}"/><text x="${m.left + i * 170 + 14}" y="39" ${FONT}>${escapeXml(s.name)}</text>`,
     ),
   ];
   chart.rows.forEach((row, r) => {
     const y0 = m.top + r * rowH;
     parts.push(
-      `<text x="${m.left - 8}" y="${y0 + rowH / 2 + 2}" text-anchor="end" ${FONT}>${escape(row.label)}</text>`,
+      `<text x="${m.left - 8}" y="${y0 + rowH / 2 + 2}" text-anchor="end" ${FONT}>${escapeXml(row.label)}</text>`,
     );
     row.values.forEach((value, i) => {
       const w = (value / max) * plotW;

@@ -15,9 +15,20 @@ export function judgeTargets(report: Omit<BenchReport, "targets">): TargetRow[] 
   const row = (name: string, target: string, measured: string, met: boolean | undefined, missedBy?: string) =>
     rows.push({ name, target, measured, met, ...(met === false && missedBy ? { missedBy } : {}) });
 
-  row("steady-state ARM writes", "0", String(s.calls.writes + s.calls.deletes), s.calls.writes + s.calls.deletes === 0,
-    `${s.calls.writes + s.calls.deletes} writes`);
-  row("steady-state share POSTs", "0", String(s.calls.sharePosts), s.calls.sharePosts === 0, `${s.calls.sharePosts} POSTs`);
+  row(
+    "steady-state ARM writes",
+    "0",
+    String(s.calls.writes + s.calls.deletes),
+    s.calls.writes + s.calls.deletes === 0,
+    `${s.calls.writes + s.calls.deletes} writes`,
+  );
+  row(
+    "steady-state share POSTs",
+    "0",
+    String(s.calls.sharePosts),
+    s.calls.sharePosts === 0,
+    `${s.calls.sharePosts} POSTs`,
+  );
   row(
     "steady-state ARM reads per object",
     `<= ${TARGET.readsPerObject}`,
@@ -32,7 +43,13 @@ export function judgeTargets(report: Omit<BenchReport, "targets">): TargetRow[] 
     c.ratio === undefined ? false : c.ratio <= TARGET.ratio,
     c.ratio === undefined ? "did not converge" : `${(c.ratio - TARGET.ratio).toFixed(2)}x`,
   );
-  row("429s during convergence", "0", String(c.calls.throttled), c.calls.throttled === 0, `${c.calls.throttled} answers`);
+  row(
+    "429s during convergence",
+    "0",
+    String(c.calls.throttled),
+    c.calls.throttled === 0,
+    `${c.calls.throttled} answers`,
+  );
   row(
     "reaction latency p99",
     `< ${TARGET.reactionP99Ms} ms`,

@@ -256,12 +256,16 @@ describe("credential modes", () => {
   it("static (simulator): ARM endpoint and its CA from a ConfigMap, mounted read-only", async () => {
     const r = await render({
       azure: {
-        credential: { mode: "static" },
+        credential: { mode: "static", static: { existingSecret: "sim-token" } },
         armEndpoint: "https://127.0.0.1:8443",
         armCA: { configMap: "sim-ca" },
       },
     });
     const c = operatorContainer(r);
+    expect(c.env.filter((e) => e.valueFrom?.secretKeyRef?.name === "sim-token").map((e) => e.name)).toEqual([
+      "AZURE_TENANT_ID",
+      "AGO_ARM_TOKEN",
+    ]);
     expect(c.volumeMounts).toContainEqual({
       name: "arm-ca",
       mountPath: "/etc/azure-gallery-operator/arm-ca",

@@ -16,7 +16,7 @@ import { prepareExamples, type TestExamples } from "../support/examples.js";
 import { startTestSimulator } from "../support/sim.js";
 
 export const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
-export const CHART = "/tmp/ago-chart-mut";
+export const CHART = join(REPO, "helm", "azure-gallery-operator");
 
 export interface RunResult {
   code: number;
@@ -354,6 +354,11 @@ export async function withLogTail<T>(promise: Promise<T>, log: () => string): Pr
     const message = err instanceof Error ? err.message : String(err);
     throw new Error(`${message}\n--- operator log (tail) ---\n${log().slice(-6000)}`, { cause: err });
   }
+}
+
+/** The operator's log lines that report a request the API server refused (RBAC: "forbidden"). */
+export function refusals(log: string): string[] {
+  return log.split("\n").filter((line) => /forbidden/i.test(line));
 }
 
 /** Runs `docker`; a non-zero exit is a result, as with `run`. */
