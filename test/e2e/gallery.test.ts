@@ -52,7 +52,7 @@ beforeAll(async () => {
     args: ["--namespaces", world.namespace, "--leader-elect", "false", "--resync-period", "1s"],
   });
   await operator.waitForLine(
-    (l) => l.msg === "caches synced; reconciling" && l.controller === "Gallery@" + world.namespace,
+    (l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${world.namespace}`,
   );
 });
 

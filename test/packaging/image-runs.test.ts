@@ -69,10 +69,7 @@ function quantityBytes(quantity: string): number {
  * Maps the chart's pod onto Docker. Errors: a setting it does not know how to map, so a chart change fails
  * here instead of going untested; runAsNonRoot without a non-zero user (the kubelet would refuse).
  */
-async function dockerPod(
-  { pod, cluster, token }: ChartWorld,
-  hostDir: string,
-): Promise<DockerPod> {
+async function dockerPod({ pod, cluster, token }: ChartWorld, hostDir: string): Promise<DockerPod> {
   const podSc = pod.securityContext;
   const sc = pod.container.securityContext;
   const unknown = [
