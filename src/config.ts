@@ -294,3 +294,28 @@ function tenantTokens(text: string | undefined): Record<string, string> | undefi
   }
   return Object.fromEntries(entries) as Record<string, string>;
 }
+
+/**
+ * The `run` flags of one operator replica that talks to the ARM simulator with a static token:
+ * what dev mode, tests and benchmarks share. Later flags win, so callers append their own.
+ */
+export function simulatorFlags(target: {
+  kubeconfigPath: string;
+  endpoint: string;
+  caFile: string;
+}): string[] {
+  return [
+    "--kubeconfig",
+    target.kubeconfigPath,
+    "--arm-endpoint",
+    target.endpoint,
+    "--arm-ca-file",
+    target.caFile,
+    "--credential",
+    "static",
+    "--leader-elect",
+    "false",
+    "--http-address",
+    "0",
+  ];
+}

@@ -7,7 +7,7 @@
 // and it has its own exit hooks and reaping records.
 import { createWriteStream } from "node:fs";
 import { Secret } from "../azure/index.js";
-import { type LogLevel, type OperatorConfig, parseOperatorConfig } from "../config.js";
+import { type LogLevel, type OperatorConfig, parseOperatorConfig, simulatorFlags } from "../config.js";
 import { loadKubeConfig, type StepDownReason } from "../kube/index.js";
 import { createLogger } from "../log.js";
 import { startOperator } from "../operator.js";
@@ -45,18 +45,7 @@ export function startDevOperator(options: DevOperatorOptions): DevOperator {
   const tokenFor = (tid: string) => new Secret(mintToken({ tid, ...IDENTITY }, 24 * 3600));
   const config = parseOperatorConfig(
     [
-      "--kubeconfig",
-      options.kubeconfigPath,
-      "--arm-endpoint",
-      options.sim.endpoint,
-      "--arm-ca-file",
-      options.sim.caFile,
-      "--credential",
-      "static",
-      "--leader-elect",
-      "false",
-      "--http-address",
-      "0",
+      ...simulatorFlags({ kubeconfigPath: options.kubeconfigPath, ...options.sim }),
       "--poll-interval",
       `${pollIntervalMs(options.timeScale)}ms`,
       "--resync-period",

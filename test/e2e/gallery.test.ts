@@ -1,47 +1,23 @@
 // Gallery end to end: the operator as a real process, a real API server, the ARM simulator.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
-import { type OperatorProcess, startOperatorProcess } from "../support/operator.js";
+import {
+  galleryManifest,
+  galleryRequests,
+  lastRequestSeq,
+  type OperatorProcess,
+  startOperatorProcess,
+} from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, startWorld, type World, waitForCondition, waitForGone } from "../support/world.js";
 
 let world: World;
 let operator: OperatorProcess;
 
-function gallery(name: string, spec: Partial<Gallery["spec"]> = {}): Gallery {
-  return {
-    apiVersion: "gallery.azure.dev/v1alpha1",
-    kind: "Gallery",
-    metadata: { name, namespace: world.namespace },
-    spec: {
-      subscriptionId: world.subscriptionId,
-      resourceGroup: world.resourceGroup,
-      location: world.location,
-      sharing: { permissions: "Private" },
-      deletionPolicy: "Delete",
-      ...spec,
-    },
-  };
-}
-
-function armPath(name: string): string {
-  return `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries/${name}`.toLowerCase();
-}
-
-/** ARM requests for one gallery (its own URL and its actions), optionally writes only. */
-function requestsFor(name: string, opts: { writes?: boolean; after?: number } = {}) {
-  return world.sim
-    .requests(opts.after)
-    .filter((r) => {
-      const path = r.path.toLowerCase();
-      return path === armPath(name) || path.startsWith(`${armPath(name)}/share`);
-    })
-    .filter((r) => !opts.writes || r.method !== "GET");
-}
-
-function lastSeq(): number {
-  return world.sim.requests().at(-1)?.seq ?? 0;
-}
+const gallery = (name: string, spec: Partial<Gallery["spec"]> = {}) => galleryManifest(world, name, spec);
+const requestsFor = (name: string, opts: { writes?: boolean; after?: number } = {}) =>
+  galleryRequests(world, name, opts);
+const lastSeq = () => lastRequestSeq(world.sim);
 
 beforeAll(async () => {
   world = await startWorld("e2e-gallery");

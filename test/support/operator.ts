@@ -5,6 +5,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Gallery } from "../../src/api/index.js";
+import { simulatorFlags } from "../../src/config.js";
 import { mintToken, type RequestRecord, type Simulator } from "../../src/sim/index.js";
 import type { World } from "./world.js";
 
@@ -44,18 +45,9 @@ export interface OperatorProcessOptions {
 /** Defaults tuned for tests: fast polling, no HTTP server, debug logs. */
 export function operatorArgs(options: OperatorProcessOptions): string[] {
   return [
-    "--kubeconfig",
-    options.kubeconfigPath,
-    "--arm-endpoint",
-    options.sim.endpoint,
-    "--arm-ca-file",
-    options.sim.caFile,
-    "--credential",
-    "static",
+    ...simulatorFlags({ kubeconfigPath: options.kubeconfigPath, ...options.sim }),
     "--poll-interval",
     "200ms",
-    "--http-address",
-    "0",
     "--log-level",
     "debug",
     ...(options.args ?? []),
