@@ -52,7 +52,7 @@ export const REASONS = {
   /** Something else claims the same Azure resource (another object, or a second GallerySharing). */
   Conflict: "Conflict",
   /** A GalleryPolicy of the cluster administrator forbids this spec. */
-  PolicyDenied: "PolicyDenied",
+  PolicyViolation: "PolicyViolation",
   /** Replication to at least one region failed; `status.replication.regions` says which. */
   ReplicationFailed: "ReplicationFailed",
 } as const;
