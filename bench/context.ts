@@ -63,6 +63,7 @@ export class RunContext {
       concurrency: this.options.concurrency,
       logFile: join(this.workDir, `operator-${label}.log`),
       rePutEachResync,
+      nodeOptions: this.options.operatorNodeOptions,
     });
     this.operator = operator;
     this.sampler = new ProcSampler(operator.pid);

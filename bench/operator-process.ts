@@ -5,14 +5,18 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { mintToken } from "../src/sim/index.js";
-import { nowMs } from "./clock.js";
+import { nowMs, sleep } from "./clock.js";
 
 /** Reconcile outcomes from the operator's log ("reconciled" / "reconcile failed" lines). */
-export interface ReconcileCounts {
+export interface ReconcileTotals {
   reconciles: number;
   failures: number;
   armReads: number;
   armWrites: number;
+}
+
+export interface ReconcileCounts extends ReconcileTotals {
+  byKind: Record<string, ReconcileTotals>;
 }
 
 export interface OperatorSettings {
@@ -26,13 +30,18 @@ export interface OperatorSettings {
   logFile: string;
   /** The hidden baseline switch: re-PUT every object each resync. */
   rePutEachResync?: boolean;
+  /** NODE_OPTIONS for the operator (heap limits, say); unset = Node's defaults, as users run it. */
+  nodeOptions?: string;
 }
 
 interface LogLine {
   msg?: string;
   controller?: string;
+  kind?: string;
   armReads?: number;
   armWrites?: number;
+  /** On "operator starting": the port of /metrics. */
+  http?: number | string;
 }
 
 const CLI = join(import.meta.dirname, "..", "src", "cli.js");
@@ -41,7 +50,10 @@ export class OperatorProcess {
   readonly child: ChildProcess;
   readonly args: string[];
   /** Reconcile outcomes with their time, for counting per window. */
-  private readonly outcomes: { at: number; failed: boolean; reads: number; writes: number }[] = [];
+  private readonly outcomes: { at: number; kind: string; failed: boolean; reads: number; writes: number }[] =
+    [];
+  /** Where /metrics answers (the operator binds a free port and logs it). */
+  metricsPort: number | undefined;
   private readonly synced = new Set<string>();
   private readonly log: WriteStream;
   private readonly exited: Promise<number | null>;
@@ -60,8 +72,9 @@ export class OperatorProcess {
       "static",
       "--leader-elect",
       "false",
+      // A free port, for the V8 heap figures in /metrics.
       "--http-address",
-      "0",
+      "127.0.0.1:0",
       "--log-level",
       "info",
       "--concurrency",
@@ -81,6 +94,7 @@ export class OperatorProcess {
           86_400,
         ),
         AZURE_TENANT_ID: settings.tenantId,
+        NODE_OPTIONS: settings.nodeOptions ?? "",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -117,17 +131,49 @@ export class OperatorProcess {
     return this.tail.join("\n");
   }
 
-  /** Sums the reconcile outcomes logged in [from, to). */
+  /** Sums the reconcile outcomes logged in [from, to), in all and per kind. */
   counts(from: number, to = Number.POSITIVE_INFINITY): ReconcileCounts {
-    const counts: ReconcileCounts = { reconciles: 0, failures: 0, armReads: 0, armWrites: 0 };
+    const counts: ReconcileCounts = { ...emptyTotals(), byKind: {} };
     for (const o of this.outcomes) {
       if (o.at < from || o.at >= to) continue;
-      counts.reconciles += 1;
-      if (o.failed) counts.failures += 1;
-      counts.armReads += o.reads;
-      counts.armWrites += o.writes;
+      const ofKind = counts.byKind[o.kind] ?? emptyTotals();
+      counts.byKind[o.kind] = ofKind;
+      for (const totals of [counts, ofKind]) {
+        totals.reconciles += 1;
+        if (o.failed) totals.failures += 1;
+        totals.armReads += o.reads;
+        totals.armWrites += o.writes;
+      }
     }
     return counts;
+  }
+
+  /** V8's used heap in MB (live objects and garbage not yet collected), from /metrics. */
+  async heapUsedMb(): Promise<number | undefined> {
+    if (!this.metricsPort) return undefined;
+    try {
+      const response = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      const match = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(await response.text());
+      return match ? Number(match[1]) / 1024 / 1024 : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * The lowest V8 heap-used reading over `ms` (one a second): a single reading counts whatever
+   * garbage the young generation holds at that instant; the lowest is close to what is live.
+   */
+  async lowestHeapUsedMb(ms: number): Promise<number | undefined> {
+    let lowest: number | undefined;
+    for (const until = nowMs() + ms; nowMs() < until; ) {
+      const used = await this.heapUsedMb();
+      if (used !== undefined) lowest = Math.min(lowest ?? used, used);
+      await sleep(1_000);
+    }
+    return lowest;
   }
 
   /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code. */
@@ -152,12 +198,15 @@ export class OperatorProcess {
     if (line.msg === "reconciled" || line.msg === "reconcile failed; backing off") {
       this.outcomes.push({
         at: nowMs(),
+        kind: line.kind ?? "unknown",
         failed: line.msg !== "reconciled",
         reads: line.armReads ?? 0,
         writes: line.armWrites ?? 0,
       });
     } else if (line.msg === "caches synced; reconciling" && line.controller) {
       this.synced.add(line.controller);
+    } else if (line.msg === "operator starting" && typeof line.http === "number") {
+      this.metricsPort = line.http;
     }
   }
 
@@ -165,4 +214,8 @@ export class OperatorProcess {
     this.tail.push(text.trimEnd());
     if (this.tail.length > 20) this.tail = this.tail.slice(-20);
   }
+}
+
+function emptyTotals(): ReconcileTotals {
+  return { reconciles: 0, failures: 0, armReads: 0, armWrites: 0 };
 }

@@ -38,6 +38,8 @@ export interface BenchOptions {
   concurrency: number;
   /** Also measure the re-PUT-each-resync policy. */
   baseline: boolean;
+  /** NODE_OPTIONS for the operator; empty = Node's defaults. */
+  operatorNodeOptions: string;
 }
 
 /**
@@ -71,17 +73,19 @@ const QUICK_SHAPE: WorkloadShape = {
 
 export const USAGE = `usage: npm run bench -- [--quick] [flags]
 
-  --quick              smoke preset: 2 galleries x 2 definitions x 2 versions, time scale 0.02 (< 2 min)
+  --quick              smoke preset: 2 galleries x 2 definitions x 2 versions, time scale 0.01 (< 2 min)
   --scale F            run F of the full workload's galleries (e.g. 0.5: 10 galleries, 1,120 objects)
   --time-scale X       Azure durations, rate-limit windows, latencies and the operator's poll and
-                       resync periods are multiplied by X (default 0.1; quick 0.02)
+                       resync periods are multiplied by X (default 0.1; quick 0.01)
   --subscriptions N    spread the galleries over N subscriptions (default 1)
   --latency K=MS,...   per-call latency before time scaling, classes read, write, delete, poll
                        (default read=100,write=400,delete=300,poll=100)
   --changes N          changes timed for the reaction latency (default 100; quick 20)
-  --cached N           blocked ImageVersions added for the footprint (default 10000; quick 1000)
+  --cached N           blocked ImageVersions added for the footprint (default 10000; quick 500)
   --concurrency N      the operator's --concurrency (default 4, the operator's default)
   --no-baseline        skip the re-PUT-each-resync baseline
+  --operator-node-options OPTS
+                       NODE_OPTIONS for the operator, e.g. "--max-old-space-size=160" (default none)
   --out DIR            where the report goes (default bench/results)
   --name NAME          file stem of the report (default the date, plus -quick)
 `;
@@ -100,6 +104,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       cached: { type: "string" },
       concurrency: { type: "string" },
       "no-baseline": { type: "boolean" },
+      "operator-node-options": { type: "string" },
       out: { type: "string" },
       name: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -122,18 +127,19 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     quick,
     name: values.name ?? `${date}${quick ? "-quick" : ""}`,
     outDir: values.out ?? join(repoRoot, "bench", "results"),
-    timeScale: number(values["time-scale"], quick ? 0.02 : 0.1, "--time-scale", { min: 0.001, max: 1 }),
+    timeScale: number(values["time-scale"], quick ? 0.01 : 0.1, "--time-scale", { min: 0.001, max: 1 }),
     scale,
     shape,
     latencyMs: parseLatency(values.latency),
     changes: number(values.changes, quick ? 20 : 100, "--changes", { min: 0, max: 10_000, integer: true }),
-    cachedObjects: number(values.cached, quick ? 1_000 : 10_000, "--cached", {
+    cachedObjects: number(values.cached, quick ? 500 : 10_000, "--cached", {
       min: 0,
       max: 100_000,
       integer: true,
     }),
     concurrency: number(values.concurrency, 4, "--concurrency", { min: 1, max: 256, integer: true }),
     baseline: values["no-baseline"] !== true,
+    operatorNodeOptions: values["operator-node-options"] ?? "",
   };
 }
 

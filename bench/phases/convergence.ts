@@ -27,6 +27,10 @@ export interface ConvergenceResult {
   /** wallSeconds over the scaled bound (scale-free). */
   ratio: number | undefined;
   calls: CallCounts;
+  /** Seconds from the first create to the last accepted write of each bucket (compare with the bound's). */
+  lastWriteSeconds: Record<string, number>;
+  /** Seconds from the first create to the last object of each kind Ready. */
+  kindReadySeconds: Record<string, number>;
   reconciles: ReconcileCounts;
   operatorCpuSeconds: number;
   operatorMaxRssMb: number;
@@ -69,7 +73,21 @@ export async function runConvergence(run: RunContext): Promise<ConvergenceResult
   );
   const endedAt = done ?? nowMs();
   const wallMs = endedAt - startedAt;
-  const calls = countCalls(run.armLog.between(startedAt, endedAt));
+  const window = run.armLog.between(startedAt, endedAt);
+  const calls = countCalls(window);
+  const seconds = (at: number) => round((at - startedAt) / 1000, 1) ?? 0;
+  const lastWriteSeconds: Record<string, number> = {};
+  for (const call of window) {
+    if (call.method === "GET" || call.status >= 400) continue;
+    const bucket = call.bucket ?? "ARM";
+    lastWriteSeconds[bucket] = Math.max(lastWriteSeconds[bucket] ?? 0, seconds(call.at));
+  }
+  const kindReadySeconds: Record<string, number> = {};
+  for (const item of workload.items) {
+    const at = tracker.firstReadyAt.get(`${workload.namespace}/${item.manifest.metadata.name}`);
+    if (at !== undefined)
+      kindReadySeconds[item.kind] = Math.max(kindReadySeconds[item.kind] ?? 0, seconds(at));
+  }
   run.say(
     `convergence: ${done ? "all Ready" : "TIMED OUT"} after ${(wallMs / 1000).toFixed(1)} s; ${calls.writes} ARM writes, ${calls.throttled} answered 429`,
   );
@@ -84,6 +102,8 @@ export async function runConvergence(run: RunContext): Promise<ConvergenceResult
     bound: { ...bound, scaledSeconds: round(boundMs / 1000, 1) ?? 0 },
     ratio: done ? round(wallMs / boundMs, 2) : undefined,
     calls,
+    lastWriteSeconds,
+    kindReadySeconds,
     reconciles: operator.counts(startedAt, endedAt),
     operatorCpuSeconds: round((sampleProcess(operator.pid)?.cpuSeconds ?? 0) - cpuBefore, 1) ?? 0,
     operatorMaxRssMb: round(run.sampler?.takeMaxRssMb() ?? 0, 1) ?? 0,

@@ -8,7 +8,7 @@ import { ResourceClient } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
 import { createAll } from "../apply.js";
 import { countCalls } from "../arm-log.js";
-import { nowMs, pollUntil, sleep } from "../clock.js";
+import { nowMs, pollUntil } from "../clock.js";
 import type { RunContext } from "../context.js";
 import { sampleProcess } from "../proc-stats.js";
 import { round } from "../stats.js";
@@ -25,6 +25,14 @@ export interface FootprintResult {
   rssAtWorkloadMb: number;
   rssMb: number;
   peakRssMb: number;
+  /**
+   * V8's used heap, with the workload only and with everything cached. RSS is far larger than
+   * either: V8 sizes its heap from the machine's memory and returns little of it.
+   */
+  heapUsedAtWorkloadMb: number | undefined;
+  heapUsedMb: number | undefined;
+  /** (heap used with everything − with the workload) / blocked versions. */
+  heapKbPerCachedObject: number | undefined;
   /** CPU the operator spent from the first create of the blocked versions to the sample. */
   cpuSeconds: number;
   /** From the first create to the operator having reported on every blocked version. */
@@ -36,8 +44,11 @@ export interface FootprintResult {
   objectBytes: { readyVersion: number; blockedVersion: number };
 }
 
-/** After the last status write, before sampling: lets the heap settle (and a GC run). */
+/** After the last status write, before the sample: lets the heap settle, its lowest reading taken. */
 const SETTLE_MS = 10_000;
+
+const minus = (a: number | undefined, b: number | undefined) =>
+  a === undefined || b === undefined ? undefined : a - b;
 
 export async function runFootprint(run: RunContext, cacheNamespace: string): Promise<FootprintResult> {
   const { options, workload, tracker } = run;
@@ -56,7 +67,8 @@ export async function runFootprint(run: RunContext, cacheNamespace: string): Pro
     2 * run.resyncWindowMs + 60_000,
     500,
   );
-  await sleep(SETTLE_MS);
+  const settleMs = Math.min(SETTLE_MS, run.resyncWindowMs);
+  const heapAtWorkload = await operator.lowestHeapUsedMb(settleMs);
   const rssAtWorkloadMb = round(sampleProcess(operator.pid)?.rssMb, 1) ?? 0;
 
   const n = options.cachedObjects;
@@ -73,7 +85,7 @@ export async function runFootprint(run: RunContext, cacheNamespace: string): Pro
   run.say(`footprint: created in ${((nowMs() - startedAt) / 1000).toFixed(1)} s; waiting for the operator`);
   await pollUntil(() => (cache.reportedCount() >= n ? true : undefined), 120_000 + n * 20, 500);
   const doneAt = nowMs();
-  await sleep(SETTLE_MS);
+  const heap = await operator.lowestHeapUsedMb(settleMs);
   const sample = sampleProcess(operator.pid);
   const calls = countCalls(run.armLog.between(startedAt));
   const reported = cache.reportedCount();
@@ -91,6 +103,10 @@ export async function runFootprint(run: RunContext, cacheNamespace: string): Pro
     rssAtWorkloadMb,
     rssMb: round(sample?.rssMb, 1) ?? 0,
     peakRssMb: round(sample?.peakRssMb, 1) ?? 0,
+    heapUsedAtWorkloadMb: round(heapAtWorkload, 1),
+    heapUsedMb: round(heap, 1),
+    heapKbPerCachedObject:
+      n > 0 ? round(((minus(heap, heapAtWorkload) ?? Number.NaN) * 1024) / n, 1) : undefined,
     cpuSeconds: round((sample?.cpuSeconds ?? 0) - cpuBefore, 1) ?? 0,
     seconds: round((doneAt - startedAt) / 1000, 1) ?? 0,
     armReads: calls.reads,

@@ -12,7 +12,7 @@ export async function runSteadyState(run: RunContext): Promise<WindowResult> {
   run.say(`steady state: watching one resync period (${(run.resyncWindowMs / 1000).toFixed(0)} s)`);
   const result = await observeWindow(run, from, run.resyncWindowMs);
   run.say(
-    `steady state: ${result.calls.writes} writes, ${result.calls.reads} reads (${result.readsPerObject} per object), ${result.calls.sharePosts} share POSTs`,
+    `steady state: ${result.calls.writes} writes, ${result.calls.reads} reads (${result.readsPerReconcile} per object per resync), ${result.calls.sharePosts} share POSTs`,
   );
   return result;
 }

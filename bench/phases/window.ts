@@ -4,7 +4,7 @@
 import { type CallCounts, countCalls } from "../arm-log.js";
 import { nowMs, sleep } from "../clock.js";
 import type { RunContext } from "../context.js";
-import type { ReconcileCounts } from "../operator-process.js";
+import type { ReconcileCounts, ReconcileTotals } from "../operator-process.js";
 import { sampleProcess } from "../proc-stats.js";
 import { round } from "../stats.js";
 
@@ -18,11 +18,17 @@ export interface WindowResult {
   readsPerObject: number;
   writesPerObject: number;
   reconciles: ReconcileCounts;
-  /** Average ARM reads of one reconcile, from the operator's own counts. */
+  /**
+   * Average ARM reads of one reconcile, from the operator's own counts: in steady state every
+   * reconcile is a resync, so this is the reads per object per resync, whatever the window length.
+   */
   readsPerReconcile: number | undefined;
+  readsPerReconcileByKind: Record<string, number | undefined>;
   operatorCpuSeconds: number;
   operatorRssMb: number;
   operatorMaxRssMb: number;
+  /** V8's used heap, the lowest reading in the window. */
+  operatorHeapUsedMb: number | undefined;
 }
 
 export async function observeWindow(
@@ -33,6 +39,7 @@ export async function observeWindow(
   const operator = run.requireOperator();
   const cpuBefore = sampleProcess(operator.pid)?.cpuSeconds ?? 0;
   run.sampler?.takeMaxRssMb();
+  const heapUsedMb = await operator.lowestHeapUsedMb(from + durationMs - nowMs());
   await sleep(Math.max(0, from + durationMs - nowMs()));
   const to = from + durationMs;
   const sample = sampleProcess(operator.pid);
@@ -47,10 +54,17 @@ export async function observeWindow(
     readsPerObject: round(calls.reads / objects, 3) ?? 0,
     writesPerObject: round((calls.writes + calls.deletes) / objects, 3) ?? 0,
     reconciles,
-    readsPerReconcile:
-      reconciles.reconciles > 0 ? round(reconciles.armReads / reconciles.reconciles, 3) : undefined,
+    readsPerReconcile: perReconcile(reconciles),
+    readsPerReconcileByKind: Object.fromEntries(
+      Object.entries(reconciles.byKind).map(([kind, totals]) => [kind, perReconcile(totals)]),
+    ),
     operatorCpuSeconds: round((sample?.cpuSeconds ?? 0) - cpuBefore, 1) ?? 0,
     operatorRssMb: round(sample?.rssMb, 1) ?? 0,
     operatorMaxRssMb: round(run.sampler?.takeMaxRssMb(), 1) ?? 0,
+    operatorHeapUsedMb: round(heapUsedMb, 1),
   };
+}
+
+function perReconcile(totals: ReconcileTotals): number | undefined {
+  return totals.reconciles > 0 ? round(totals.armReads / totals.reconciles, 3) : undefined;
 }

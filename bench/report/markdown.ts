@@ -24,6 +24,22 @@ function windowRow(label: string, w: WindowResult | undefined): (string | number
   ];
 }
 
+const KIND_OF_BUCKET: Record<string, string> = {
+  CreateUpdateGallery: "Gallery",
+  CreateUpdateGalleryImage: "ImageDefinition",
+  CreateUpdateGalleryImageVersion: "ImageVersion",
+  PostShareGallery: "GallerySharing",
+};
+
+/** What the run did for a bound's bucket: its last accepted write, and when its kind was all Ready. */
+function measuredFor(bucket: string, c: BenchReport["convergence"]): string {
+  const kind = KIND_OF_BUCKET[bucket];
+  if (!kind) return "";
+  const write = c.lastWriteSeconds[bucket];
+  const ready = c.kindReadySeconds[kind];
+  return `${write === undefined ? "n/a" : `${write} s`} / ${ready === undefined ? "n/a" : `${ready} s`}`;
+}
+
 export function renderMarkdown(
   report: BenchReport,
   charts: { convergence: string; buckets: string },
@@ -67,7 +83,12 @@ export function renderMarkdown(
         ["convergence / bound", c.ratio === undefined ? "n/a" : `${c.ratio}x`],
         ["429s received during convergence", c.calls.throttled],
         ["steady state: ARM writes in one resync period", steady.calls.writes + steady.calls.deletes],
-        ["steady state: ARM reads per object", steady.readsPerObject],
+        [
+          "steady state: ARM reads per object per resync",
+          `${n(steady.readsPerReconcile)} (${Object.entries(steady.readsPerReconcileByKind)
+            .map(([kind, reads]) => `${kind} ${n(reads)}`)
+            .join(", ")})`,
+        ],
         ["steady state: share POSTs", steady.calls.sharePosts],
         ["reaction latency p50 / p99", `${n(r.p50Ms, " ms")} / ${n(r.p99Ms, " ms")} (${r.measured} changes)`],
         ["operator RSS at the workload", `${n(steady.operatorRssMb, " MB")}`],
@@ -166,14 +187,23 @@ export function renderMarkdown(
     "Bound per bucket: the earliest time the bucket lets its last write through (sliding 3 and 30-minute windows, or ARM's token bucket), plus the parents' creation before and the operation after (unscaled, then scaled):",
     "",
     table(
-      ["subscription", "bucket", "writes", "last write", "Ready at", "scaled"],
+      [
+        "subscription",
+        "bucket",
+        "writes",
+        "last write",
+        "Ready at",
+        "scaled: last write / Ready at",
+        "measured: last write / all Ready",
+      ],
       c.bound.buckets.map((b) => [
         b.subscriptionId.slice(0, 8),
         b.bucket,
         b.writes,
         minutes(b.lastWriteMs),
         minutes(b.readyMs),
-        scaled(b.readyMs),
+        `${scaled(b.lastWriteMs)} / ${scaled(b.readyMs)}`,
+        measuredFor(b.bucket, c),
       ]),
     ),
     "",
@@ -190,7 +220,7 @@ export function renderMarkdown(
       ],
     ),
     "",
-    `Steady state: ${steady.reconciles.reconciles} reconciles, ${n(steady.readsPerReconcile)} ARM reads each on average; ${steady.calls.sharePosts} share POSTs; operator CPU ${steady.operatorCpuSeconds} s, RSS ${steady.operatorRssMb} MB.`,
+    `Steady state: ${steady.reconciles.reconciles} reconciles, ${n(steady.readsPerReconcile)} ARM reads each on average; ${steady.calls.sharePosts} share POSTs; operator CPU ${steady.operatorCpuSeconds} s, RSS ${steady.operatorRssMb} MB (V8 heap used ${n(steady.operatorHeapUsedMb, " MB")}).`,
     "",
     "Next to the peers (their figures are the published ones the issue quotes; the re-PUT row is measured here with the same operator, only the policy switched):",
     "",
@@ -254,6 +284,10 @@ export function renderMarkdown(
         [
           `RSS at ${f.cachedObjects.toLocaleString("en-US")} cached objects`,
           `${f.rssMb} MB (peak ${f.peakRssMb} MB)`,
+        ],
+        [
+          "V8 heap used (lowest reading while settled): workload / all cached",
+          `${n(f.heapUsedAtWorkloadMb, " MB")} / ${n(f.heapUsedMb, " MB")}, about ${n(f.heapKbPerCachedObject, " KB")} per cached object`,
         ],
         ["blocked versions reported on", `${f.reported}/${f.blockedVersions} in ${f.seconds} s`],
         ["operator CPU over that", `${f.cpuSeconds} s`],

@@ -197,6 +197,8 @@ beforeAll(async () => {
   // The image just built is the one the chart names (its appVersion), started by its entry point.
   expect(world.pod.container.image).toBe(image);
   expect(world.pod.container.command).toBeUndefined();
+  // The token mounted below is this ServiceAccount's.
+  expect(world.pod.serviceAccountName).toBe(world.chart.serviceAccount);
   container = await startContainer(image, await dockerPod(world, dir), world.pod.container.args);
   base = `http://127.0.0.1:${world.httpPort}`;
   await applyExamples(world.cluster, world.examples);
@@ -218,6 +220,8 @@ describe("the image, run as the chart's Deployment runs it", () => {
     expect(info.HostConfig.CapDrop).toEqual(["ALL"]);
     expect(info.HostConfig.SecurityOpt).toEqual(["no-new-privileges"]);
     expect(info.HostConfig.Privileged).toBe(false);
+    // The only writable path, size-limited like the chart's emptyDir.
+    expect(info.HostConfig.Tmpfs).toEqual({ "/tmp": `rw,nosuid,nodev,size=${64 * 1024 * 1024}` });
   });
 
   it("becomes ready: /healthz and /readyz answer 200", { timeout: 90_000 }, async () => {

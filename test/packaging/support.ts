@@ -2,7 +2,7 @@
 // given values and parse what it printed into Kubernetes objects; apply that rendering to the test
 // cluster and describe the operator's pod from it; build the project image.
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -13,7 +13,9 @@ import { freeLoopbackPorts } from "../../src/controlplane/ports.js";
 import { mintToken, type Simulator } from "../../src/sim/index.js";
 import { type TestCluster, testCluster } from "../support/cluster.js";
 import { prepareExamples, type TestExamples } from "../support/examples.js";
+import { galleryManifest } from "../support/operator.js";
 import { startTestSimulator } from "../support/sim.js";
+import { waitFor } from "../support/wait.js";
 
 export const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const CHART = join(REPO, "helm", "azure-gallery-operator");
@@ -189,6 +191,12 @@ export async function applyChart(
   target: ReleaseTarget,
 ): Promise<AppliedChart> {
   const rendered = await render(values, ["--include-crds"], target);
+  const chart: AppliedChart = {
+    ...target,
+    rendered,
+    fullname: rendered.one("Deployment").metadata.name,
+    serviceAccount: rendered.one("ServiceAccount").metadata.name,
+  };
   const apply = async (objects: K8sObject[], what: string) => {
     const input = objects.map((o) => stringify(o)).join("---\n");
     // --force-conflicts: CRDs and admission policies exist once per cluster, and earlier test files
@@ -197,26 +205,76 @@ export async function applyChart(
     const applied = await cluster.kubectl(args, { input });
     if (applied.code !== 0) throw new Error(`applying the chart's ${what} failed: ${applied.stderr}`);
   };
-  const crds = rendered.all("CustomResourceDefinition");
-  await apply(crds, "CRDs");
-  const names = crds.map((crd) => `crd/${crd.metadata.name}`);
-  const established = await cluster.kubectl([
-    "wait",
-    "--for=condition=Established",
-    "--timeout=60s",
-    ...names,
-  ]);
-  if (established.code !== 0) throw new Error(`the chart's CRDs are not established: ${established.stderr}`);
-  await apply(
-    rendered.objects.filter((o) => o.kind !== "CustomResourceDefinition"),
-    "objects",
+  try {
+    const crds = rendered.all("CustomResourceDefinition");
+    await apply(crds, "CRDs");
+    const names = crds.map((crd) => `crd/${crd.metadata.name}`);
+    const established = await cluster.kubectl([
+      "wait",
+      "--for=condition=Established",
+      "--timeout=60s",
+      ...names,
+    ]);
+    if (established.code !== 0)
+      throw new Error(`the chart's CRDs are not established: ${established.stderr}`);
+    await apply(
+      rendered.objects.filter((o) => o.kind !== "CustomResourceDefinition"),
+      "objects",
+    );
+    if (rendered.all("ValidatingAdmissionPolicy").length > 0) {
+      await admissionPoliciesWork(cluster, target.namespace);
+    }
+  } catch (err) {
+    await removeChart(cluster, chart);
+    throw err;
+  }
+  return chart;
+}
+
+/**
+ * Deletes what the chart made outside namespaces, but for the CRDs: the admission policies and the
+ * roles for people exist once per cluster, and the next file to install them (chart-install's
+ * `helm install`) must not find them owned by someone else. The CRDs stay: every file shares them,
+ * and deleting one deletes all objects of its kind. Namespaced objects go with their (never
+ * deleted) namespaces.
+ */
+export async function removeChart(cluster: Pick<TestCluster, "kubectl">, chart: AppliedChart): Promise<void> {
+  const objects = chart.rendered.objects.filter(
+    (o) => !o.metadata.namespace && o.kind !== "CustomResourceDefinition",
   );
-  return {
-    ...target,
-    rendered,
-    fullname: rendered.one("Deployment").metadata.name,
-    serviceAccount: rendered.one("ServiceAccount").metadata.name,
-  };
+  const input = objects.map((o) => stringify(o)).join("---\n");
+  const deleted = await cluster.kubectl(["delete", "--ignore-not-found", "--wait=false", "-f", "-"], {
+    input,
+  });
+  if (deleted.code !== 0)
+    throw new Error(`removing the chart's cluster-wide objects failed: ${deleted.stderr}`);
+}
+
+/**
+ * Waits until the chart's admission policies can judge a Gallery. Until the API server's discovery
+ * has caught up with the GalleryPolicy CRD (seconds after it is established), the policies cannot
+ * resolve their paramKind and, failing closed, refuse every gallery object.
+ */
+async function admissionPoliciesWork(
+  cluster: Pick<TestCluster, "kubectl">,
+  namespace: string,
+): Promise<void> {
+  const probe = galleryManifest(
+    { namespace, subscriptionId: randomUUID(), resourceGroup: "rg-probe", location: "westus" },
+    // A valid gallery name (no dashes): anything the schema refuses never reaches the policies.
+    "admissionprobe",
+  );
+  await waitFor(
+    "the chart's admission policies to resolve GalleryPolicy",
+    async () => {
+      const tried = await cluster.kubectl(["create", "--dry-run=server", "-f", "-"], {
+        input: JSON.stringify(probe),
+      });
+      if (tried.code !== 0) throw new Error(tried.stderr);
+      return true;
+    },
+    { timeoutMs: 60_000, intervalMs: 500 },
+  );
 }
 
 /** A token of a ServiceAccount from the TokenRequest API: what a pod's projected token volume holds. */
@@ -244,6 +302,7 @@ export interface OperatorPod {
   container: Container;
   /** The container's environment, resolved the way the kubelet resolves it for this pod. */
   env: Record<string, string>;
+  /** The pod's securityContext (the container's own is `container.securityContext`). */
   securityContext: Record<string, unknown>;
   serviceAccountName: string;
   terminationGracePeriodSeconds: number;
@@ -288,6 +347,7 @@ export interface ChartWorld {
   token: string;
   /** The chart's `http.port`: /metrics, /healthz, /readyz. */
   httpPort: number;
+  /** Stops the simulator and removes the chart's cluster-wide objects (`removeChart`). */
   close(): Promise<void>;
 }
 
@@ -301,6 +361,11 @@ export interface ChartWorld {
 export async function startChartWorld(prefix: string): Promise<ChartWorld> {
   const cluster = await testCluster();
   const sim = await startTestSimulator();
+  let chart: AppliedChart | undefined;
+  const close = async () => {
+    await sim.close();
+    if (chart) await removeChart(cluster, chart);
+  };
   try {
     const examples = await prepareExamples(cluster, sim);
     const namespace = await cluster.newNamespace(prefix);
@@ -336,12 +401,12 @@ export async function startChartWorld(prefix: string): Promise<ChartWorld> {
       ],
     };
     const release = `${prefix}-${randomBytes(3).toString("hex")}`;
-    const chart = await applyChart(cluster, values, { release, namespace });
+    chart = await applyChart(cluster, values, { release, namespace });
     const token = await serviceAccountToken(cluster, namespace, chart.serviceAccount);
     const pod = operatorPod(chart, `${chart.fullname}-${randomBytes(4).toString("hex")}`);
-    return { cluster, sim, examples, chart, pod, token, httpPort, close: () => sim.close() };
+    return { cluster, sim, examples, chart, pod, token, httpPort, close };
   } catch (err) {
-    await sim.close();
+    await close();
     throw err;
   }
 }
@@ -400,7 +465,11 @@ export async function ensureImage(testFile: string): Promise<string> {
   );
   // --network host: the engine here has no bridge network, and npm ci needs the npm registry.
   const started = Date.now();
-  must("docker build", await docker(["build", "--network", "host", "-t", IMAGE, "."], 30 * MINUTE));
+  // --force-rm: a failing step (tsc, say) leaves no stopped container behind.
+  must(
+    "docker build",
+    await docker(["build", "--network", "host", "--force-rm", "-t", IMAGE, "."], 30 * MINUTE),
+  );
   process.stdout.write(`image: built ${IMAGE} in ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
   return IMAGE;
 }
