@@ -12,8 +12,12 @@ import { join } from "node:path";
 
 // Suites that run a second time on containers (TEST_CLUSTER=containers), after the Docker engine
 // is set up; the image test needs that engine and runs only then.
-const CONTAINER_SUITES = ["test/foundation", "test/packaging/image.test.ts"];
-const NEEDS_DOCKER = ["test/packaging/image.test.ts"];
+const CONTAINER_SUITES = [
+  "test/foundation",
+  "test/packaging/image.test.ts",
+  "test/packaging/image-runs.test.ts",
+];
+const NEEDS_DOCKER = ["test/packaging/image.test.ts", "test/packaging/image-runs.test.ts"];
 const started = Date.now();
 const totals = { passed: 0, failed: 0, skipped: 0 };
 

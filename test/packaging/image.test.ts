@@ -1,32 +1,11 @@
 // The container image built from the repository's Dockerfile, unchanged: it runs as a non-root
 // numeric user, its entry point prints the CLI usage, and it carries only what the operator runs.
 //
-// Needs a Docker engine (tools/docker/setup.sh). Without one this file FAILS, on purpose: a
-// silently skipped image test would let a broken Dockerfile through CI. The full-suite runner
-// runs it in its container phase, after setup. No registry is reachable here, so the base image
-// node:24-bookworm-slim is a local stand-in made by tools/docker/image-fixture.sh (a real pulled
-// image, when present, is used as is).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+// Needs a Docker engine (tools/docker/setup.sh). Without one this file FAILS, on purpose (see
+// ensureImage in ./support.ts, which also builds the image). The full-suite runner runs it in its
+// container phase, after setup.
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO, type RunResult, run } from "./support.js";
-
-const version = (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
-const IMAGE = `azure-gallery-operator:${version}`;
-const MINUTE = 60_000;
-
-function docker(args: string[], timeoutMs = 2 * MINUTE): Promise<RunResult> {
-  return run("docker", args, { timeoutMs });
-}
-
-function must(what: string, result: RunResult): string {
-  if (result.code !== 0) {
-    // docker build prints a failing step's output (tsc's errors, say) on stdout, its own on stderr.
-    const output = `${result.stdout.slice(-3000)}\n${result.stderr.slice(-2000)}`.trim();
-    throw new Error(`${what} failed (exit ${result.code}):\n${output}`);
-  }
-  return result.stdout;
-}
+import { docker, ensureImage, IMAGE, must, type RunResult } from "./support.js";
 
 /** `docker run` the image the way the chart does: host network (the only one here), hardened. */
 function runImage(args: string[], entrypoint?: string): Promise<RunResult> {
@@ -37,23 +16,8 @@ function runImage(args: string[], entrypoint?: string): Promise<RunResult> {
 }
 
 beforeAll(async () => {
-  const info = await docker(["info", "--format", "{{.ServerVersion}}"], 30_000);
-  if (info.code !== 0) {
-    throw new Error(
-      "test/packaging/image.test.ts needs a Docker engine and `docker info` failed " +
-        `(${info.stderr.trim().split("\n").at(-1)}). Start one with \`bash tools/docker/setup.sh\`; ` +
-        "the full suite runs this file in its container phase, after that setup.",
-    );
-  }
-  must(
-    "tools/docker/image-fixture.sh",
-    await run("bash", ["tools/docker/image-fixture.sh"], { timeoutMs: 20 * MINUTE }),
-  );
-  // --network host: the engine here has no bridge network, and npm ci needs the npm registry.
-  const started = Date.now();
-  must("docker build", await docker(["build", "--network", "host", "-t", IMAGE, "."], 30 * MINUTE));
-  process.stdout.write(`image: built ${IMAGE} in ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
-}, 50 * MINUTE);
+  await ensureImage("test/packaging/image.test.ts");
+}, 50 * 60_000);
 
 describe("the operator image", () => {
   it("runs as the numeric non-root user 65532", async () => {
