@@ -8,7 +8,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery, GalleryPolicySpec, GallerySharing } from "../../src/api/index.js";
-import { applyPolicy, deletePolicies, labelNamespace, uniqueLabel } from "../policy/cluster.js";
+import {
+  applyPolicy,
+  deletePolicies,
+  labelNamespace,
+  removeAdmission,
+  uniqueLabel,
+} from "../policy/cluster.js";
 import { type OperatorProcess, startOperatorProcess } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, startWorld, type World, waitForCondition } from "../support/world.js";
@@ -70,6 +76,9 @@ async function setPolicy(name: string, spec: Partial<GalleryPolicySpec>) {
 beforeAll(async () => {
   // Share windows shrunk: the tests share several times within seconds.
   world = await startWorld("policy-enforce", { limits: { windowScale: 0.01 } });
+  // These tests judge the operator's reconcile-time checks; admission policies that another file left
+  // on the shared cluster would refuse the edits before the operator ever saw them.
+  await removeAdmission(world.cluster);
   world.sim.seed({ tenants: [{ id: T1 }, { id: T2 }] });
   galleryNamespace = await world.cluster.newNamespace("policy-enforce-gal");
   await labelNamespace(world.cluster, world.namespace, { [label]: "sharing" });

@@ -13,7 +13,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
 import { mintToken } from "../../src/sim/index.js";
-import { applyPolicy, deletePolicies, labelNamespace, uniqueLabel } from "../policy/cluster.js";
+import {
+  applyPolicy,
+  deletePolicies,
+  labelNamespace,
+  removeAdmission,
+  uniqueLabel,
+} from "../policy/cluster.js";
 import { type OperatorProcess, startOperatorProcess } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, startWorld, type World, waitForCondition } from "../support/world.js";
@@ -56,6 +62,9 @@ function requestsOn(subscriptionId: string, name: string) {
 
 beforeAll(async () => {
   world = await startWorld("policy-id-a");
+  // These tests judge the operator's reconcile-time checks; admission policies that another file left
+  // on the shared cluster would refuse the edits before the operator ever saw them.
+  await removeAdmission(world.cluster);
   const cluster = world.cluster;
   nsB = await cluster.newNamespace("policy-id-b");
   nsDefault = await cluster.newNamespace("policy-id-none");

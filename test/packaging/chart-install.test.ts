@@ -4,7 +4,7 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestCluster, testCluster } from "../support/cluster.js";
-import { CHART, helm, type RunResult, run } from "./support.js";
+import { CHART, helm, type RunResult, removeChart, render, run } from "./support.js";
 
 let cluster: TestCluster;
 let ns: string;
@@ -47,6 +47,9 @@ beforeAll(async () => {
   cluster = await testCluster();
   ns = await cluster.newNamespace("ago-chart");
   other = await cluster.newNamespace("ago-chart-other");
+  // The chart's cluster-wide objects have fixed names, and other files on this shared cluster
+  // (policy tests, the RBAC test) install the same ones: start from none, as a new cluster would.
+  await removeChart(cluster, { rendered: await render() });
   // CRDs are skipped: the cluster is shared, and other test files own the CRDs they install.
   installed = await helmOn([
     "install",

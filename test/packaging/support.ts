@@ -238,7 +238,10 @@ export async function applyChart(
  * and deleting one deletes all objects of its kind. Namespaced objects go with their (never
  * deleted) namespaces.
  */
-export async function removeChart(cluster: Pick<TestCluster, "kubectl">, chart: AppliedChart): Promise<void> {
+export async function removeChart(
+  cluster: Pick<TestCluster, "kubectl">,
+  chart: Pick<AppliedChart, "rendered">,
+): Promise<void> {
   const objects = chart.rendered.objects.filter(
     (o) => !o.metadata.namespace && o.kind !== "CustomResourceDefinition",
   );

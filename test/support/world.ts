@@ -56,7 +56,15 @@ export async function startWorld(prefix: string, simOptions: SimulatorOptions = 
 }
 
 type Conditioned = KubeObject & {
-  status?: { conditions?: { type: string; status: string; reason: string; message: string }[] };
+  status?: {
+    conditions?: {
+      type: string;
+      status: string;
+      reason: string;
+      message: string;
+      observedGeneration?: number;
+    }[];
+  };
 };
 
 /** The condition `type` of `obj`, if any. */
@@ -64,7 +72,10 @@ export function conditionOf(obj: Conditioned | undefined, type = "Ready") {
   return obj?.status?.conditions?.find((c) => c.type === type);
 }
 
-/** Waits until `name` has condition `type` with `status` (and `reason`, when given); returns the object. */
+/**
+ * Waits until `name` has condition `type` with `status` (and `reason`, when given) for its current
+ * generation; returns the object.
+ */
 export function waitForCondition<T extends Conditioned>(
   client: ResourceClient<T>,
   namespace: string,
@@ -77,7 +88,9 @@ export function waitForCondition<T extends Conditioned>(
     async () => {
       const obj = await client.get({ namespace, name });
       const c = conditionOf(obj, want.type);
-      const ok = c && c.status === want.status && (!want.reason || c.reason === want.reason);
+      // A condition about an older generation (the spec just changed) is not an answer yet.
+      const current = c?.observedGeneration === undefined || c.observedGeneration === obj.metadata.generation;
+      const ok = c && current && c.status === want.status && (!want.reason || c.reason === want.reason);
       return ok ? obj : undefined;
     },
     { timeoutMs, intervalMs: 150 },
