@@ -80,8 +80,12 @@ export class SimulatorCore {
     return this.store.snapshot(this.clock.now());
   }
 
-  /** Writes pending state to disk at once. */
-  flush(): void {
+  /**
+   * Writes the final state to disk at once and stops persisting (used on close); resolves once
+   * no background write is left in flight, so none can touch the state directory afterwards.
+   */
+  async flush(): Promise<void> {
     this.persistence?.flushSync();
+    await this.persistence?.settled();
   }
 }

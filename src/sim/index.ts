@@ -89,7 +89,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     caPem: certificates.caPem,
     async close() {
       await server.close();
-      core.flush();
+      await core.flush();
       if (temporaryDir) await rm(temporaryDir, { recursive: true, force: true });
     },
     requests: (afterSeq) => core.log.list(afterSeq),
