@@ -28,7 +28,11 @@ export interface CallCounts {
   deletes: number;
   sharePosts: number;
   throttled: number;
-  /** Calls per Compute RP bucket; calls ARM answered itself (role assignments, 429s before the RP) are "ARM". */
+  /**
+   * Calls per Compute RP bucket; calls the RP never saw are labelled by what ARM answered itself:
+   * "ARM: 404" (a parent or the resource missing), "ARM: 429" (subscription token bucket),
+   * "ARM: role assignments", "ARM: other".
+   */
   byBucket: Record<string, number>;
 }
 
@@ -108,7 +112,14 @@ export function countCalls(calls: readonly ArmCall[]): CallCounts {
     else counts.writes += 1;
     if (call.method === "POST" && call.path.endsWith("/share")) counts.sharePosts += 1;
     if (call.status === 429) counts.throttled += 1;
-    bump(counts.byBucket, call.bucket ?? "ARM");
+    bump(counts.byBucket, call.bucket ?? armLabel(call));
   }
   return counts;
+}
+
+function armLabel(call: ArmCall): string {
+  if (call.status === 404) return "ARM: 404";
+  if (call.status === 429) return "ARM: 429";
+  if (call.path.includes("/providers/microsoft.authorization/")) return "ARM: role assignments";
+  return "ARM: other";
 }

@@ -18,6 +18,10 @@ export interface WorkloadShape {
   sharingTenants: number;
 }
 
+/** "restarts": the restarted operator as it is, then with the re-PUT-each-resync baseline. */
+export const PHASES = ["steady", "reaction", "restarts", "footprint"] as const;
+export type Phase = (typeof PHASES)[number];
+
 export interface BenchOptions {
   quick: boolean;
   /** Stem of the result files: `<outDir>/<name>.{json,md}`. */
@@ -36,8 +40,8 @@ export interface BenchOptions {
   cachedObjects: number;
   /** The operator's --concurrency. */
   concurrency: number;
-  /** Also measure the re-PUT-each-resync policy. */
-  baseline: boolean;
+  /** The phases after convergence (which always runs first), in their fixed order. */
+  phases: ReadonlySet<Phase>;
   /** NODE_OPTIONS for the operator; empty = Node's defaults. */
   operatorNodeOptions: string;
 }
@@ -83,7 +87,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
   --changes N          changes timed for the reaction latency (default 100; quick 20)
   --cached N           blocked ImageVersions added for the footprint (default 10000; quick 500)
   --concurrency N      the operator's --concurrency (default 4, the operator's default)
-  --no-baseline        skip the re-PUT-each-resync baseline
+  --phases A,B|none    phases after convergence (default all: steady,reaction,restarts,footprint;
+                       restarts = the restarted operator, then the re-PUT-each-resync baseline)
+  --no-baseline        all phases but restarts
   --operator-node-options OPTS
                        NODE_OPTIONS for the operator, e.g. "--max-old-space-size=160" (default none)
   --out DIR            where the report goes (default bench/results)
@@ -104,6 +110,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       cached: { type: "string" },
       concurrency: { type: "string" },
       "no-baseline": { type: "boolean" },
+      phases: { type: "string" },
       "operator-node-options": { type: "string" },
       out: { type: "string" },
       name: { type: "string" },
@@ -138,7 +145,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       integer: true,
     }),
     concurrency: number(values.concurrency, 4, "--concurrency", { min: 1, max: 256, integer: true }),
-    baseline: values["no-baseline"] !== true,
+    phases: parsePhases(values.phases, values["no-baseline"] === true),
     operatorNodeOptions: values["operator-node-options"] ?? "",
   };
 }
@@ -169,4 +176,13 @@ function parseLatency(text: string | undefined): Record<CallClass, number> {
     latency[key as CallClass] = number(ms, 0, `--latency ${key}`, { min: 0, max: 60_000 });
   }
   return latency;
+}
+
+function parsePhases(text: string | undefined, noBaseline: boolean): Set<Phase> {
+  const names = text === undefined ? [...PHASES] : text === "none" ? [] : text.split(",").filter(Boolean);
+  for (const name of names) {
+    if (!(PHASES as readonly string[]).includes(name))
+      throw new Error(`--phases: "${name}" is not one of ${PHASES.join(", ")}`);
+  }
+  return new Set((names as Phase[]).filter((name) => !(noBaseline && name === "restarts")));
 }

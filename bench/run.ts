@@ -67,11 +67,14 @@ async function main(): Promise<void> {
     );
     await run.startOperator("main");
     const convergence = await runConvergence(run);
-    const steadyState = await runSteadyState(run);
-    const reaction = await runReaction(run);
-    const restart = options.baseline ? await runRestartWindow(run, false) : undefined;
-    const rePutBaseline = options.baseline ? await runRestartWindow(run, true) : undefined;
-    const footprint = await runFootprint(run, CACHE_NAMESPACE);
+    const phases = options.phases;
+    const steadyState = phases.has("steady") ? await runSteadyState(run) : undefined;
+    const reaction = phases.has("reaction") ? await runReaction(run) : undefined;
+    const restart = phases.has("restarts") ? await runRestartWindow(run, false) : undefined;
+    const rePutBaseline = phases.has("restarts") ? await runRestartWindow(run, true) : undefined;
+    const footprint = phases.has("footprint")
+      ? await runFootprint(run, CACHE_NAMESPACE, restart ?? steadyState)
+      : undefined;
     const partial: Omit<BenchReport, "targets"> = {
       name: options.name,
       startedAt: startedAt.toISOString(),
@@ -90,12 +93,13 @@ async function main(): Promise<void> {
         changes: options.changes,
         cachedObjects: options.cachedObjects,
       },
+      phases: ["convergence", ...phases],
       convergence,
-      steadyState,
-      reaction,
+      ...(steadyState ? { steadyState } : {}),
+      ...(reaction ? { reaction } : {}),
       ...(restart ? { restart } : {}),
       ...(rePutBaseline ? { rePutBaseline } : {}),
-      footprint,
+      ...(footprint ? { footprint } : {}),
       logs: workDir,
     };
     const report: BenchReport = { ...partial, targets: judgeTargets(partial) };

@@ -38,13 +38,15 @@ export interface BenchReport {
   machine: MachineInfo;
   versions: Versions;
   settings: BenchSettings;
+  /** The phases that ran; a phase left out (`--phases`) has no field below. */
+  phases: string[];
   convergence: ConvergenceResult;
-  steadyState: WindowResult;
-  reaction: ReactionResult;
+  steadyState?: WindowResult;
+  reaction?: ReactionResult;
   /** The restarted operator over one resync period, as it is and with the re-PUT policy. */
   restart?: WindowResult;
   rePutBaseline?: WindowResult;
-  footprint: FootprintResult;
+  footprint?: FootprintResult;
   targets: TargetRow[];
   /** Where the operator logs of the run were left (not committed). */
   logs: string;

@@ -22,7 +22,7 @@ export async function writeReport(report: BenchReport, outDir: string): Promise<
     points: c.timeline.map((p) => ({ x: p.seconds, y: p.ready })),
     markers: [{ x: c.bound.scaledSeconds, label: `rate-limit bound ${c.bound.scaledSeconds} s` }],
   });
-  const windows = [c.calls, report.steadyState.calls, report.rePutBaseline?.calls];
+  const windows = [c.calls, report.steadyState?.calls, report.rePutBaseline?.calls];
   const buckets = Object.entries(c.calls.byBucket)
     .sort((a, b) => b[1] - a[1])
     .map(([bucket]) => bucket);
