@@ -1,7 +1,8 @@
 // Phases 4 and 5: the operator restarted, then one resync period, once as it is and once with the
-// hidden re-PUT-each-resync switch (Azure Service Operator's behaviour: one PUT per object per
-// sync period). Both windows open when the restarted operator's caches have synced, so the two
-// figures count the same things: the start-up pass over every object plus one resync.
+// hidden re-PUT-each-resync switch (meant as Azure Service Operator's policy, one PUT per object
+// per sync period; docs/benchmarks.md says what the switch does today). Both windows open when the
+// restarted operator's caches have synced, so they count the same things: the start-up pass over
+// every object plus one resync.
 import { nowMs } from "../clock.js";
 import type { RunContext } from "../context.js";
 import { observeWindow, type WindowResult } from "./window.js";

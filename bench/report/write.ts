@@ -8,7 +8,7 @@ import type { BenchReport } from "./types.js";
 const SERIES = [
   { name: "convergence", color: "#1f6feb" },
   { name: "steady state", color: "#2da44e" },
-  { name: "re-PUT baseline window", color: "#cf222e" },
+  { name: "re-PUT switch (restart window)", color: "#cf222e" },
 ];
 
 export async function writeReport(report: BenchReport, outDir: string): Promise<string[]> {
@@ -18,7 +18,7 @@ export async function writeReport(report: BenchReport, outDir: string): Promise<
   const convergenceSvg = lineChartSvg({
     title: `${c.objects.toLocaleString("en-US")} objects: Ready over time (time scale ${report.settings.timeScale})`,
     xLabel: "seconds since the first create (scaled time)",
-    yLabel: "objects Ready",
+    yLabel: "objects Ready (first time)",
     points: c.timeline.map((p) => ({ x: p.seconds, y: p.ready })),
     markers: [{ x: c.bound.scaledSeconds, label: `rate-limit bound ${c.bound.scaledSeconds} s` }],
   });
