@@ -4,6 +4,7 @@
 //   2. lint + format check, typecheck, build
 //   3. every test on the default cluster (local kube-apiserver + etcd as processes)
 //   4. the cluster-facing integration tests again with TEST_CLUSTER=containers
+//   5. the benchmark smoke run (`npm run bench -- --quick`: every phase works, figures printed)
 // It ends with one line "N passed, N failed" summing both vitest runs.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -73,6 +74,10 @@ if (ok) {
     ok = false;
     totals.failed += 1;
   }
+  // The benchmark's smoke run (about 80 s): every phase works and prints its figures; targets are
+  // reported, not enforced.
+  const benchOut = mkdtempSync(join(tmpdir(), "ago-bench-"));
+  ok = step("benchmark smoke (--quick)", "node", ["dist/bench/run.js", "--quick", "--out", benchOut]) && ok;
 } else {
   totals.failed += 1;
 }
