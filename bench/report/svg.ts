@@ -1,21 +1,23 @@
 // Two small charts as hand-written SVG (no plotting dependency): objects Ready over time during
 // convergence, with the rate-limit bound marked, and ARM calls per bucket as horizontal bars.
 
-const FONT = 'font-family="sans-serif" font-size="11"';
+const FAMILY = 'font-family="sans-serif"';
+const FONT = `${FAMILY} font-size="11"`;
+const TITLE = `${FAMILY} font-size="13" font-weight="bold"`;
 
 function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Round tick steps (1, 2, 5 × 10^n) giving about `count` ticks up to `max`. */
+/** Round tick steps (1, 2, 5 × 10^n) giving about `count` ticks from 0 to at least `max`. */
 export function ticks(max: number, count = 5): number[] {
   if (max <= 0) return [0];
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = 0; v <= max + step * 1e-9; v += step) out.push(Math.round(v * 1e6) / 1e6);
-  return out;
+  // Up to the first tick at or past `max`, so the axis holds every point.
+  const steps = Math.ceil(max / step - 1e-9);
+  return Array.from({ length: steps + 1 }, (_, i) => Math.round(i * step * 1e6) / 1e6);
 }
 
 export interface LineChart {
@@ -33,7 +35,7 @@ export function lineChartSvg(chart: LineChart): string {
   const m = { left: 60, right: 20, top: 36, bottom: 48 };
   const plotW = width - m.left - m.right;
   const plotH = height - m.top - m.bottom;
-  const xMax = Math.max(1, ...chart.points.map((p) => p.x), ...chart.markers.map((k) => k.x)) * 1.05;
+  const xMax = Math.max(1, ...chart.points.map((p) => p.x), ...chart.markers.map((k) => k.x));
   const yMax = Math.max(1, ...chart.points.map((p) => p.y));
   const xs = ticks(xMax);
   const ys = ticks(yMax);
@@ -52,7 +54,7 @@ export function lineChartSvg(chart: LineChart): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" ${FONT} font-size="13" font-weight="bold">${escapeXml(chart.title)}</text>`,
+    `<text x="${width / 2}" y="20" text-anchor="middle" ${TITLE}>${escapeXml(chart.title)}</text>`,
     ...xs.map(
       (x) =>
         `<line x1="${px(x)}" y1="${m.top}" x2="${px(x)}" y2="${m.top + plotH}" stroke="#eee"/><text x="${px(x)}" y="${m.top + plotH + 16}" text-anchor="middle" ${FONT}>${x}</text>`,
@@ -81,6 +83,16 @@ export interface BarChart {
   series: { name: string; color: string }[];
 }
 
+/** The series' colour keys in one row from the left edge, each as wide as its label (about 6.5 px a character). */
+function legend(series: BarChart["series"]): string[] {
+  let x = 20;
+  return series.map((s) => {
+    const item = `<rect x="${x}" y="30" width="10" height="10" fill="${s.color}"/><text x="${x + 14}" y="39" ${FONT}>${escapeXml(s.name)}</text>`;
+    x += 14 + Math.ceil(s.name.length * 6.5) + 24;
+    return item;
+  });
+}
+
 export function barChartSvg(chart: BarChart): string {
   const barH = 12;
   const rowH = barH * chart.series.length + 8;
@@ -92,11 +104,8 @@ export function barChartSvg(chart: BarChart): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
-    `<text x="${width / 2}" y="20" text-anchor="middle" ${FONT} font-size="13" font-weight="bold">${escapeXml(chart.title)}</text>`,
-    ...chart.series.map(
-      (s, i) =>
-        `<rect x="${m.left + i * 170}" y="30" width="10" height="10" fill="${s.color}"/><text x="${m.left + i * 170 + 14}" y="39" ${FONT}>${escapeXml(s.name)}</text>`,
-    ),
+    `<text x="${width / 2}" y="20" text-anchor="middle" ${TITLE}>${escapeXml(chart.title)}</text>`,
+    ...legend(chart.series),
   ];
   chart.rows.forEach((row, r) => {
     const y0 = m.top + r * rowH;
