@@ -6,13 +6,10 @@ import type { Gallery as ArmGallery } from "@azure/arm-compute";
 import { azureNameOf, type Gallery } from "../api/index.js";
 import { type GalleryRef, galleryId } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
-import { type ArmKind, type ArmWrite, blocked } from "./arm-kind.js";
+import type { ArmKind, ArmWrite } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { desiredGalleryBody, galleryDifferences, needsReset, permissionsOf } from "./gallery-body.js";
-import { childrenOf, namesList } from "./refs.js";
-
-/** While children remain, a deleting gallery looks again this often (their deletion wakes it first). */
-const CHILDREN_RETRY_MS = 60_000;
+import { blockedByChildren } from "./refs.js";
 
 export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, GalleryRef, ArmGallery> {
   const refOf = (obj: Gallery): GalleryRef => ({
@@ -99,17 +96,13 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     },
 
     cleanup(obj, ref, actual, ctx) {
-      const namespace = obj.metadata.namespace ?? "";
-      const children = childrenOf(
+      const waiting = blockedByChildren(
         ctx.caches.imageDefinitions,
-        namespace,
+        obj,
         (d) => d.spec.galleryRef.name,
-        obj.metadata.name,
+        "ImageDefinition",
       );
-      if (children.length > 0) {
-        const message = `waiting for ${children.length} ImageDefinition(s) to be deleted first: ${namesList(children)}`;
-        return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);
-      }
+      if (waiting) return waiting;
       if (!actual) return undefined;
       // A shared gallery is reset before deletion (ARM: reset a community gallery before deleting it).
       if (permissionsOf(actual) !== "Private") return reset(obj, ref, ctx, "the gallery is being deleted");

@@ -9,10 +9,7 @@ import type { ResourceClient } from "../kube/index.js";
 import { type ArmKind, type ArmWrite, blocked, isBlocked } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { desiredImageBody, imageDifferences, immutableImageDifferences } from "./image-definition-body.js";
-import { childrenOf, namesList, readyParent } from "./refs.js";
-
-/** While versions remain, a deleting definition looks again this often (their deletion wakes it first). */
-const CHILDREN_RETRY_MS = 60_000;
+import { blockedByChildren, readyParent } from "./refs.js";
 
 /** A definition that differs from Azure in what cannot change waits for the user; edits wake it. */
 const CONFLICT_RETRY_MS = 5 * 60_000;
@@ -108,16 +105,13 @@ export function imageDefinitionKind(
     },
 
     cleanup(obj, target, actual, ctx) {
-      const versions = childrenOf(
+      const waiting = blockedByChildren(
         ctx.caches.imageVersions,
-        obj.metadata.namespace ?? "",
+        obj,
         (v) => v.spec.imageDefinitionRef.name,
-        obj.metadata.name,
+        "ImageVersion",
       );
-      if (versions.length > 0) {
-        const message = `waiting for ${versions.length} ImageVersion(s) to be deleted first: ${namesList(versions)}`;
-        return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);
-      }
+      if (waiting) return waiting;
       if (!actual) return undefined;
       return {
         action: "Delete",

@@ -58,3 +58,22 @@ export function namesList(names: readonly string[], max = 5): string {
   const shown = names.slice(0, max).join(", ");
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
+
+/** While children remain, a deleting parent looks again this often (their deletion wakes it first). */
+const CHILDREN_RETRY_MS = 60_000;
+
+/**
+ * Why a parent being deleted must wait: the children of kind `childKind` in `store` that still
+ * point at it (reason `DeletionBlocked`, naming them). Undefined when none are left.
+ */
+export function blockedByChildren<C extends Linked>(
+  store: ReadonlyStore<C>,
+  parent: { metadata: { name: string; namespace?: string } },
+  refersTo: (child: C) => string | undefined,
+  childKind: string,
+): Blocked | undefined {
+  const children = childrenOf(store, parent.metadata.namespace ?? "", refersTo, parent.metadata.name);
+  if (children.length === 0) return undefined;
+  const message = `waiting for ${children.length} ${childKind}(s) to be deleted first: ${namesList(children)}`;
+  return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);
+}
