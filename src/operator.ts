@@ -32,6 +32,7 @@ import {
   type KindWiring,
   type ReconcilerContext,
 } from "./reconcilers/index.js";
+import { rePutSchedule } from "./reconcilers/re-put-schedule.js";
 
 export interface OperatorOptions {
   config: OperatorConfig;
@@ -127,7 +128,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       events,
       log: logger,
       pollIntervalMs: config.pollIntervalMs,
-      rePutEachResync: config.benchRePutEachResync,
+      ...(config.benchRePutEachResync ? { rePut: rePutSchedule(config.resyncPeriodMs) } : {}),
       now: () => new Date(),
       ...(options.metrics ? { metrics: options.metrics } : {}),
     };

@@ -1,6 +1,6 @@
 // Phases 4 and 5: the operator restarted, then one resync period, once as it is and once with the
-// hidden re-PUT-each-resync switch (meant as Azure Service Operator's policy, one PUT per object
-// per sync period; docs/benchmarks.md says what the switch does today). Both windows open when the
+// hidden re-PUT-each-resync switch (Azure Service Operator's policy: every object of every kind
+// written again once per sync period, whether or not it changed). Both windows open when the
 // restarted operator's caches have synced, so they count the same things: the start-up pass over
 // every object plus one resync.
 import { nowMs } from "../clock.js";

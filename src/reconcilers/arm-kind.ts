@@ -115,6 +115,12 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
     actual: Actual | undefined,
     ctx: ReconcilerContext,
   ): ArmWrite | Blocked | undefined;
+  /**
+   * The write that applies the whole spec again though Azure already matches it; only the
+   * benchmark's re-PUT baseline (`ReconcilerContext.rePut`) asks for it. Undefined: nothing to
+   * re-apply now (e.g. an operation someone else started is running).
+   */
+  rewrite(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): ArmWrite | undefined;
   /** What Azure holds, once it matches the spec. */
   observe(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): Observation<StatusOf<T>>;
   /**

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../api/index.js";
 import type { ArmApi } from "../azure/index.js";
 import type { EventRecorder, ReadonlyStore } from "../kube/index.js";
+import type { RePutSchedule } from "./re-put-schedule.js";
 
 export interface Caches {
   galleries: ReadonlyStore<Gallery>;
@@ -48,8 +49,11 @@ export interface ReconcilerContext {
   log: Logger;
   /** How soon to poll a running operation. */
   pollIntervalMs: number;
-  /** Hidden benchmark switch: write to ARM on every reconcile even when nothing changed. */
-  rePutEachResync: boolean;
+  /**
+   * Hidden benchmark switch (`--bench-reput-each-resync`): when set, an object Azure already
+   * matches is PUT again once per resync period, as Azure Service Operator does. Unset: never.
+   */
+  rePut?: RePutSchedule;
   now(): Date;
   /**
    * What the cluster administrator's GalleryPolicies forbid about `obj` now (policies change

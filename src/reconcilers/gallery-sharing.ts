@@ -29,6 +29,7 @@ import {
   ownedSharing,
   planShare,
   planUnshare,
+  reapplyShare,
   type ShareAction,
 } from "./sharing-diff.js";
 import {
@@ -176,6 +177,13 @@ export function gallerySharingKind(
           USER_RETRY_MS,
         );
       }
+      return action ? share(obj, target, ctx, action) : undefined;
+    },
+
+    // One write per object and period, as for the other kinds: the share, which a PUT-everything
+    // policy repeats; role assignments (objects of their own in Azure Service Operator) are not.
+    rewrite(obj, target, _actual, ctx) {
+      const action = reapplyShare(desiredSharing(obj.spec));
       return action ? share(obj, target, ctx, action) : undefined;
     },
 

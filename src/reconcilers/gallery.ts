@@ -61,10 +61,10 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
         );
       }
       const diffs = galleryDifferences(obj.spec, actual);
-      if (diffs.length > 0 || ctx.rePutEachResync)
-        return put(obj, ref, ctx, diffs.join("; ") || "resync", false);
-      return undefined;
+      return diffs.length > 0 ? put(obj, ref, ctx, diffs.join("; "), false) : undefined;
     },
+
+    rewrite: (obj, ref, _actual, ctx) => put(obj, ref, ctx, "resync", false),
 
     observe(_obj, ref, actual, ctx) {
       const info = actual.sharingProfile?.communityGalleryInfo;

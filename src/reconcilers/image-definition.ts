@@ -79,10 +79,11 @@ export function imageDefinitionKind(
         return blocked(REASONS.Conflict, message, CONFLICT_RETRY_MS);
       }
       const diffs = imageDifferences(obj.spec, actual);
-      if (diffs.length > 0 || ctx.rePutEachResync)
-        return put(obj, target, location, ctx, diffs.join(", ") || "resync");
-      return undefined;
+      return diffs.length > 0 ? put(obj, target, location, ctx, diffs.join(", ")) : undefined;
     },
+
+    rewrite: (obj, target, actual, ctx) =>
+      put(obj, target, target.location ?? actual.location, ctx, "resync"),
 
     observe(_obj, target, actual, ctx) {
       const state = actual.provisioningState ?? "Succeeded";

@@ -213,9 +213,13 @@ export function imageVersionKind(
       const diffs = versionDifferences(obj.spec, actual);
       if (summarizeReplication(actual).phase === "Failed" && !failureReported(obj))
         diffs.push("retrying failed regions");
-      if (diffs.length > 0 || ctx.rePutEachResync)
-        return put(obj, target, location, ctx, diffs.join(", ") || "resync");
-      return undefined;
+      return diffs.length > 0 ? put(obj, target, location, ctx, diffs.join(", ")) : undefined;
+    },
+
+    rewrite(obj, target, actual, ctx) {
+      if (actual.provisioningState === "Creating" || actual.provisioningState === "Updating")
+        return undefined;
+      return put(obj, target, target.location ?? actual.location, ctx, "resync");
     },
 
     observe: describe,
