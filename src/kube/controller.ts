@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { type BackoffPolicy, jittered } from "./backoff.js";
 import { jsonEqual } from "./equality.js";
 import { describeError } from "./errors.js";
-import { type QueueHooks, type ShutdownResult, WorkQueue } from "./queue.js";
+import { type Lane, type QueueHooks, type ShutdownResult, WorkQueue } from "./queue.js";
 import { type KubeObject, keyOf, type ObjectRef, parseKey, type ResourceDescriptor } from "./resource.js";
 import { ResourceClient } from "./resourceClient.js";
 import { type ReadonlyStore, Store } from "./store.js";
@@ -190,8 +190,10 @@ export class Controller<T extends KubeObject> {
   private onPrimaryEvent(event: WatcherEvent<T>): void {
     switch (event.type) {
       case "Listed": {
+        // A (re)list is a pass over everything, like a resync; what it removed did change.
         const removed = this.primary.replace(event.objects);
-        for (const obj of [...event.objects, ...removed]) this.queue.add(keyOf(obj));
+        for (const obj of event.objects) this.queue.add(keyOf(obj), "resync");
+        for (const obj of removed) this.queue.add(keyOf(obj));
         return;
       }
       case "Applied": {
@@ -213,9 +215,15 @@ export class Controller<T extends KubeObject> {
     event: WatcherEvent<KubeObject>,
   ): void {
     const changed: KubeObject[] = [];
+    const wake = (objects: KubeObject[], lane?: Lane) => {
+      for (const obj of objects)
+        for (const key of watch.mapToKeys(obj, this.primary)) this.queue.add(key, lane);
+    };
     switch (event.type) {
       case "Listed":
-        changed.push(...store.replace(event.objects), ...event.objects);
+        // As for the primary kind: a (re)list is a resync pass, except for what it removed.
+        changed.push(...store.replace(event.objects));
+        wake(event.objects, "resync");
         break;
       case "Applied": {
         // Both versions: a related object that changed what it points to wakes its old and new dependents.
@@ -228,9 +236,7 @@ export class Controller<T extends KubeObject> {
         changed.push(event.object);
         break;
     }
-    for (const obj of changed) {
-      for (const key of watch.mapToKeys(obj, this.primary)) this.queue.add(key);
-    }
+    wake(changed);
   }
 
   private async runOnce(key: string, signal: AbortSignal): Promise<ReconcileResult> {
@@ -275,7 +281,7 @@ export class Controller<T extends KubeObject> {
     if (!period) return;
     this.resyncTimer = setTimeout(
       () => {
-        for (const obj of this.primary.list()) this.queue.add(keyOf(obj));
+        for (const obj of this.primary.list()) this.queue.add(keyOf(obj), "resync");
         this.scheduleResync();
       },
       jittered(period, 0.1),

@@ -2,6 +2,13 @@
 // no key runs twice at once. Keys are opaque strings (the controller uses `namespace/name`).
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 
+/**
+ * Which line a key waits in. `change`: something happened to it (a watch event, a timer it asked
+ * for, a retry). `resync`: a periodic or start-up pass over every key, which must not delay a
+ * change: a user's edit that lands while thousands of resync keys wait runs before all of them.
+ */
+export type Lane = "change" | "resync";
+
 /** What a worker returns: nothing (done until something changes) or when to look again. */
 export type WorkResult = undefined | { requeueAfter?: number };
 
@@ -44,29 +51,35 @@ interface Delayed {
  * A deduplicating, rate-limited work queue with built-in workers.
  *
  * Expected flow:
- * 1. Watch events call `add(key)`; many adds of a queued key collapse into one run.
- * 2. `start(worker)` runs up to `concurrency` workers, each taking the oldest waiting key.
+ * 1. Watch events call `add(key)`, resync passes `add(key, "resync")`; many adds of a queued key
+ *    collapse into one run.
+ * 2. `start(worker)` runs up to `concurrency` workers, each taking the oldest waiting key of the
+ *    `change` lane, and of the `resync` lane only when no change waits.
  * 3. A worker's outcome schedules the key's next run: returning `{ requeueAfter }` runs it again after
  *    that many ms; returning nothing forgets it; throwing runs it again after an exponential backoff.
  * 4. `shutdown()` stops taking work and waits for running keys, abandoning them at the deadline.
  *
  * Guarantees:
- * - One entry per key: a key is at most once in the waiting list and has at most one pending timer
+ * - One entry per key: a key waits at most once (in one lane) and has at most one pending timer
  *   (the earliest wins).
  * - A key never runs in two workers at once. A key added while it runs is not lost: it runs once more
  *   after the current run ends, whatever the outcome of that run.
  * - A run supersedes timers set before it started: its own outcome decides the next run.
  * - Backoff is per key: the n-th consecutive failure waits `backoffDelay(n − 1)` (capped, jittered);
  *   a success (or `forget`) resets the count.
- * - Keys wait in FIFO order.
+ * - Keys wait in FIFO order within a lane. A key waits in one lane only: a change to a key that
+ *   waits for a resync moves it to the change lane (a change never waits behind a resync).
  *
  * Caveats: state lives in memory only; a restarted process relies on the initial list to re-add keys.
  */
 export class WorkQueue {
-  private readonly waiting: string[] = [];
-  private readonly queued = new Set<string>();
+  /** FIFO per lane; may hold stale entries of keys that moved lanes or ran, skipped by `queued`. */
+  private readonly lanes: Record<Lane, string[]> = { change: [], resync: [] };
+  /** The lane each waiting key is in: the one truth about which keys wait. */
+  private readonly queued = new Map<string, Lane>();
   private readonly running = new Set<string>();
-  private readonly dirty = new Set<string>();
+  /** Keys added while they ran, with the lane they go back to. */
+  private readonly dirty = new Map<string, Lane>();
   private readonly enqueuedAt = new Map<string, number>();
   private readonly delayed = new Map<string, Delayed>();
   private readonly failures = new Map<string, number>();
@@ -89,13 +102,13 @@ export class WorkQueue {
   /**
    * Marks `key` to run as soon as a worker is free.
    *
-   * Guarantees: idempotent while the key waits; a key that is running is run once more afterwards.
-   * Does nothing after `shutdown()`.
+   * Guarantees: idempotent while the key waits (a `change` add moves a key waiting for a resync
+   * ahead); a key that is running is run once more afterwards. Does nothing after `shutdown()`.
    */
-  add(key: string): void {
+  add(key: string, lane: Lane = "change"): void {
     if (this.stopping) return;
     this.hooks.added?.(key);
-    this.enqueue(key);
+    this.enqueue(key, lane);
   }
 
   /**
@@ -149,7 +162,7 @@ export class WorkQueue {
 
   /** Keys waiting to run now (not delayed, not running). */
   get depth(): number {
-    return this.waiting.length;
+    return this.queued.size;
   }
 
   /** Keys running now. */
@@ -178,7 +191,8 @@ export class WorkQueue {
     this.stopping = true;
     for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
-    this.waiting.length = 0;
+    this.lanes.change.length = 0;
+    this.lanes.resync.length = 0;
     this.queued.clear();
     this.dirty.clear();
     this.hooks.depth?.(0);
@@ -200,16 +214,18 @@ export class WorkQueue {
     return { abandoned };
   }
 
-  private enqueue(key: string): void {
+  private enqueue(key: string, lane: Lane): void {
     if (this.running.has(key)) {
-      this.dirty.add(key);
+      this.dirty.set(key, lane === "change" ? lane : (this.dirty.get(key) ?? lane));
       return;
     }
-    if (this.queued.has(key)) return;
-    this.queued.add(key);
-    this.waiting.push(key);
-    this.enqueuedAt.set(key, Date.now());
-    this.hooks.depth?.(this.waiting.length);
+    const current = this.queued.get(key);
+    if (current === "change" || current === lane) return;
+    // New, or a change to a key waiting for a resync: its old entry goes stale.
+    this.queued.set(key, lane);
+    this.lanes[lane].push(key);
+    if (current === undefined) this.enqueuedAt.set(key, Date.now());
+    this.hooks.depth?.(this.queued.size);
     this.sleepers.shift()?.();
   }
 
@@ -224,17 +240,27 @@ export class WorkQueue {
   private async nextKey(): Promise<string | undefined> {
     for (;;) {
       if (this.stopping) return undefined;
-      const key = this.waiting.shift();
+      const key = this.take("change") ?? this.take("resync");
       if (key !== undefined) {
-        this.hooks.depth?.(this.waiting.length);
+        this.hooks.depth?.(this.queued.size);
         return key;
       }
       await new Promise<void>((wake) => this.sleepers.push(wake));
     }
   }
 
+  /** The oldest key that still waits in `lane`, removed from the waiting set; stale entries are dropped. */
+  private take(lane: Lane): string | undefined {
+    const line = this.lanes[lane];
+    for (let key = line.shift(); key !== undefined; key = line.shift()) {
+      if (this.queued.get(key) !== lane) continue;
+      this.queued.delete(key);
+      return key;
+    }
+    return undefined;
+  }
+
   private async run(key: string, worker: Worker): Promise<void> {
-    this.queued.delete(key);
     this.running.add(key);
     const timer = this.delayed.get(key);
     if (timer) {
@@ -251,7 +277,9 @@ export class WorkQueue {
       this.addRateLimited(key, error);
     } finally {
       this.running.delete(key);
-      if (this.dirty.delete(key) && !this.stopping) this.enqueue(key);
+      const lane = this.dirty.get(key);
+      this.dirty.delete(key);
+      if (lane && !this.stopping) this.enqueue(key, lane);
     }
   }
 }

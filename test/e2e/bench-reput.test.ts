@@ -64,7 +64,7 @@ describe("--bench-reput-each-resync", () => {
       versionManifest(world, "ver-reput", "def-reput", {
         version: "1.0.0",
         source: { managedImageId: managedImageId(world.subscriptionId, world.resourceGroup, "src") },
-        targetRegions: [{ name: world.location }],
+        targetRegions: [{ name: world.location, storageAccountType: "Standard_LRS" }],
       }),
     );
     const sharing: GallerySharing = {

@@ -34,6 +34,59 @@ describe("WorkQueue", () => {
     await q.shutdown();
   });
 
+  it("runs changes before resync keys, and a change moves a key waiting for a resync ahead", async () => {
+    const q = new WorkQueue();
+    const runs: string[] = [];
+    for (const key of ["r1", "r2", "r3", "r4"]) q.add(key, "resync");
+    q.add("c1");
+    q.add("r3");
+    q.add("r1", "resync");
+    expect(q.depth).toBe(5);
+    q.start(async (key) => {
+      runs.push(key);
+      return undefined;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual(["c1", "r3", "r1", "r2", "r4"]);
+    expect(q.depth).toBe(0);
+    await q.shutdown();
+  });
+
+  it("puts a change that arrives while a resync drains ahead of the resync keys still waiting", async () => {
+    const q = new WorkQueue();
+    const runs: string[] = [];
+    for (let i = 0; i < 100; i++) q.add(`r${i}`, "resync");
+    q.start(async (key) => {
+      runs.push(key);
+      if (key === "r2") q.add("edited");
+      return undefined;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs.slice(0, 4)).toEqual(["r0", "r1", "r2", "edited"]);
+    expect(runs).toHaveLength(101);
+    await q.shutdown();
+  });
+
+  it("re-runs a key changed while it ran in the change lane, even if a resync also came", async () => {
+    const q = new WorkQueue();
+    const held = gate();
+    const runs: string[] = [];
+    q.start(async (key) => {
+      runs.push(key);
+      if (runs.length === 1) await held.promise;
+      return undefined;
+    });
+    q.add("a");
+    await vi.advanceTimersByTimeAsync(0);
+    q.add("b", "resync");
+    q.add("a", "resync");
+    q.add("a");
+    held.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual(["a", "a", "b"]);
+    await q.shutdown();
+  });
+
   it("never runs a key twice at once, and runs it once more if it was added while running", async () => {
     const q = new WorkQueue({ concurrency: 4 });
     const held = gate();
