@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import type { KindName } from "./api/index.js";
+import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "./api/index.js";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
 import { ClientFactory, credentialConfigFromSettings } from "./azure/index.js";
 import type { OperatorConfig } from "./config.js";
@@ -12,6 +12,7 @@ import {
   Controller,
   type ControllerHooks,
   EventRecorder,
+  InformerSet,
   type KubeObject,
   KubeTransport,
   keyOf,
@@ -19,7 +20,6 @@ import {
   ResourceClient,
   runManager,
   type StepDownReason,
-  Store,
 } from "./kube/index.js";
 import type { Peers } from "./policy/counts.js";
 import { startPolicyRuntime } from "./policy/runtime.js";
@@ -119,7 +119,14 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
 
   const namespaces = config.namespaces.length > 0 ? config.namespaces : [undefined];
   const controllers = namespaces.flatMap((namespace) => {
-    const caches = {} as Caches;
+    // One watch and one cache per kind, shared by the controllers and read by every reconciler.
+    const informers = new InformerSet(transport, { namespace, logger });
+    const caches: Caches = {
+      galleries: informers.informer<Gallery>(descriptorOf("Gallery")).store,
+      imageDefinitions: informers.informer<ImageDefinition>(descriptorOf("ImageDefinition")).store,
+      imageVersions: informers.informer<ImageVersion>(descriptorOf("ImageVersion")).store,
+      gallerySharings: informers.informer<GallerySharing>(descriptorOf("GallerySharing")).store,
+    };
     const ctx: ReconcilerContext = {
       arm: (ns) => policies.arm(ns),
       identity: (ns) => policies.identity(ns),
@@ -132,26 +139,9 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       now: () => new Date(),
       ...(options.metrics ? { metrics: options.metrics } : {}),
     };
-    const built = KIND_WIRINGS.map((wiring) => ({
-      wiring,
-      controller: buildController(wiring, {
-        transport,
-        namespace,
-        logger,
-        config,
-        ctx,
-        hooks: options.hooks,
-      }),
-    }));
-    const storeOf = (name: string) =>
-      built.find((b) => b.wiring.name === name)?.controller.store ?? new Store();
-    Object.assign(caches, {
-      galleries: storeOf("Gallery"),
-      imageDefinitions: storeOf("ImageDefinition"),
-      imageVersions: storeOf("ImageVersion"),
-      gallerySharings: storeOf("GallerySharing"),
-    });
-    return built.map((b) => b.controller);
+    return KIND_WIRINGS.map((wiring) =>
+      buildController(wiring, { transport, informers, namespace, logger, config, ctx, hooks: options.hooks }),
+    );
   });
   function wake(namespaces: ReadonlySet<string>): void {
     for (const c of controllers) {
@@ -203,6 +193,7 @@ function peersIn(caches: Caches): Peers {
 
 interface ControllerSettings {
   transport: KubeTransport;
+  informers: InformerSet;
   namespace: string | undefined;
   logger: Logger;
   config: OperatorConfig;
@@ -224,51 +215,24 @@ function withArmCallCount<T extends KubeObject>(reconcile: ReconcileFn<T>): Reco
   };
 }
 
-const CACHE_KEYS: Record<KindName, keyof Caches> = {
-  Gallery: "galleries",
-  ImageDefinition: "imageDefinitions",
-  ImageVersion: "imageVersions",
-  GallerySharing: "gallerySharings",
-};
-
-/**
- * The caches a controller's reconciles read: for each kind whose changes wake this controller, the
- * cache filled by that very watch, so the change that woke an object is always in what it reads
- * (another controller's cache of that kind may not have seen it yet); the shared caches otherwise.
- */
-function cachesFor(shared: Caches, related: ReadonlyMap<KindName, Store<KubeObject>>): Caches {
-  const caches = {} as Caches;
-  for (const [kind, key] of Object.entries(CACHE_KEYS) as [KindName, keyof Caches][]) {
-    Object.defineProperty(caches, key, { enumerable: true, get: () => related.get(kind) ?? shared[key] });
-  }
-  return caches;
-}
-
 function buildController<T extends ArmObject>(wiring: KindWiring<T>, s: ControllerSettings): Controller<T> {
   const resource = descriptorOf(wiring.name);
   const client = new ResourceClient<T>(s.transport, resource);
-  const related = new Map<KindName, Store<KubeObject>>();
-  const watches = wiring.wakes.map((wake) => {
-    const store = new Store<KubeObject>();
-    if (!related.has(wake.from)) related.set(wake.from, store);
-    return {
-      resource: descriptorOf(wake.from),
-      store,
-      mapToKeys: (changed: KubeObject) => wake.keys(changed, controller.store),
-    };
-  });
-  const ctx: ReconcilerContext = { ...s.ctx, caches: cachesFor(s.ctx.caches, related) };
   const controller: Controller<T> = new Controller<T>({
     name: s.namespace ? `${wiring.name}@${s.namespace}` : wiring.name,
     resource,
     transport: s.transport,
     namespace: s.namespace,
+    informers: s.informers,
     logger: s.logger,
     concurrency: s.config.concurrency,
     resyncPeriodMs: s.config.resyncPeriodMs,
-    reconcile: withArmCallCount(armReconciler(wiring.kind(client), ctx)),
+    reconcile: withArmCallCount(armReconciler(wiring.kind(client), s.ctx)),
     hooks: s.hooks,
-    watches,
+    watches: wiring.wakes.map((wake) => ({
+      resource: descriptorOf(wake.from),
+      mapToKeys: (changed: KubeObject) => wake.keys(changed, controller.store),
+    })),
   });
   return controller;
 }

@@ -1,15 +1,16 @@
-// The generic controller: watches a kind (and the kinds it depends on), keeps a cache, and runs a
-// reconciler per key through the work queue. Everything but the reconcile itself lives here.
+// The generic controller: hears of changes to a kind (and the kinds it depends on) from shared
+// informers, and runs a reconciler per key through the work queue. Everything but the reconcile
+// itself lives here.
 import type { Logger } from "pino";
 import { type BackoffPolicy, jittered } from "./backoff.js";
 import { jsonEqual } from "./equality.js";
 import { describeError } from "./errors.js";
+import { type Informer, type InformerEvent, InformerSet, type Subscription } from "./informer.js";
 import { type Lane, type QueueHooks, type ShutdownResult, WorkQueue } from "./queue.js";
 import { type KubeObject, keyOf, type ObjectRef, parseKey, type ResourceDescriptor } from "./resource.js";
-import { ResourceClient } from "./resourceClient.js";
-import { type ReadonlyStore, Store } from "./store.js";
+import type { ReadonlyStore } from "./store.js";
 import type { KubeTransport } from "./transport.js";
-import { type RestartReason, Watcher, type WatcherEvent, type WatcherOptions } from "./watcher.js";
+import type { RestartReason } from "./watcher.js";
 
 export interface ReconcileRequest<T> {
   /** `namespace/name` (or `name` for cluster-scoped kinds). */
@@ -34,8 +35,6 @@ export interface RelatedWatch<U extends KubeObject, T extends KubeObject> {
   resource: ResourceDescriptor;
   /** Keys of this controller's objects to reconcile when `object` changed (or appeared, or went). */
   mapToKeys(object: U, primary: ReadonlyStore<T>): string[];
-  /** The cache this watch fills; pass your own to read these objects from the reconciler. */
-  store?: Store<U>;
 }
 
 export type ReconcileOutcome = "success" | "requeue" | "error";
@@ -59,8 +58,13 @@ export interface ControllerOptions<T extends KubeObject> {
   transport: KubeTransport;
   reconcile: ReconcileFn<T>;
   logger: Logger;
-  /** Only watch this namespace (all namespaces when unset). */
+  /** Only watch this namespace (all namespaces when unset); must be the namespace of `informers`. */
   namespace?: string;
+  /**
+   * The shared informers to hear from and read (reconcilers read the same caches through
+   * `informers.informer(resource).store`). Unset: the controller makes a set of its own.
+   */
+  informers?: InformerSet;
   /** Keys reconciled at the same time. */
   concurrency?: number;
   /** Backoff of failing keys. */
@@ -73,8 +77,6 @@ export interface ControllerOptions<T extends KubeObject> {
    */
   shouldReconcile?(previous: T | undefined, current: T): boolean;
   watches?: RelatedWatch<KubeObject, T>[];
-  /** Tuning passed to every watcher (idle timeout, backoff, page size). */
-  watcher?: Pick<WatcherOptions, "idleTimeoutMs" | "serverTimeoutSeconds" | "backoff" | "pageSize">;
   hooks?: ControllerHooks;
 }
 
@@ -82,7 +84,8 @@ export interface ControllerOptions<T extends KubeObject> {
  * Runs `reconcile` for every object of a kind, whenever it or something it depends on changes.
  *
  * Expected flow:
- * 1. `start()` lists and watches the kind and each related kind, filling their caches.
+ * 1. `start()` subscribes to the informers of the kind and of each related kind (their watches
+ *    start with their first subscriber, and fill one cache per kind).
  * 2. Every listed object is queued; once every cache is synced, workers start.
  * 3. Each change of an object queues its key (unless `shouldReconcile` says it only touched status);
  *    each change of a related object queues the keys its `mapToKeys` returns.
@@ -100,9 +103,10 @@ export interface ControllerOptions<T extends KubeObject> {
  */
 export class Controller<T extends KubeObject> {
   readonly name: string;
-  private readonly primary = new Store<T>();
+  private readonly primary: Informer<T>;
+  private readonly informers: InformerSet;
   private readonly queue: WorkQueue;
-  private readonly watchers: Array<{ stop(): Promise<void> }> = [];
+  private readonly subscriptions: Subscription[] = [];
   private readonly log: Logger;
   private resyncTimer: NodeJS.Timeout | undefined;
   private started = false;
@@ -115,11 +119,20 @@ export class Controller<T extends KubeObject> {
       backoff: options.backoff,
       hooks: options.hooks?.queue?.(this.name),
     });
+    this.informers =
+      options.informers ??
+      new InformerSet(options.transport, { namespace: options.namespace, logger: this.log });
+    if (this.informers.namespace !== options.namespace) {
+      throw new Error(
+        `controller ${this.name} watches namespace ${options.namespace ?? "(all)"} but its informers watch ${this.informers.namespace ?? "(all)"}`,
+      );
+    }
+    this.primary = this.informers.informer<T>(options.resource);
   }
 
   /** The cache of this controller's kind. */
   get store(): ReadonlyStore<T> {
-    return this.primary;
+    return this.primary.store;
   }
 
   /** Keys waiting to be reconciled. */
@@ -136,17 +149,32 @@ export class Controller<T extends KubeObject> {
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started) throw new Error(`controller ${this.name} already started`);
     this.started = true;
-    const primaryWatcher = this.watch<T>(this.options.resource, (event) => this.onPrimaryEvent(event));
-    const related = (this.options.watches ?? []).map((w) => {
-      const store = w.store ?? new Store<KubeObject>();
-      return this.watch<KubeObject>(w.resource, (event) => this.onRelatedEvent(w, store, event));
-    });
-    const synced = Promise.all([primaryWatcher, ...related].map((w) => w.synced));
+    const onRestart = (resource: ResourceDescriptor) => (reason: RestartReason) =>
+      this.options.hooks?.watchRestarted?.({
+        controller: this.name,
+        resource: `${resource.plural}.${resource.group}`,
+        reason,
+      });
+    this.subscriptions.push(
+      this.primary.subscribe({
+        onEvent: (event) => this.onPrimaryEvent(event),
+        onRestart: onRestart(this.options.resource),
+      }),
+    );
+    for (const w of this.options.watches ?? []) {
+      this.subscriptions.push(
+        this.informers.informer<KubeObject>(w.resource).subscribe({
+          onEvent: (event) => this.onRelatedEvent(w, event),
+          onRestart: onRestart(w.resource),
+        }),
+      );
+    }
+    const synced = Promise.all(this.subscriptions.map((s) => s.synced));
     await (signal ? raceAbort(synced, signal) : synced);
     // The first `Listed` already queued every object; the queue held them until now.
     this.queue.start((key, abort) => this.runOnce(key, abort));
     this.scheduleResync();
-    this.log.info({ objects: this.primary.size }, "caches synced; reconciling");
+    this.log.info({ objects: this.primary.store.size }, "caches synced; reconciling");
   }
 
   /**
@@ -158,7 +186,7 @@ export class Controller<T extends KubeObject> {
   async stop(options: { deadlineMs?: number } = {}): Promise<ShutdownResult> {
     clearTimeout(this.resyncTimer);
     const result = await this.queue.shutdown(options);
-    await Promise.all(this.watchers.map((w) => w.stop()));
+    await Promise.all(this.subscriptions.splice(0).map((s) => s.unsubscribe()));
     if (result.abandoned.length > 0)
       this.log.warn({ abandoned: result.abandoned }, "reconciles abandoned at shutdown");
     return result;
@@ -169,79 +197,48 @@ export class Controller<T extends KubeObject> {
     this.queue.add(key);
   }
 
-  private watch<U extends KubeObject>(
-    resource: ResourceDescriptor,
-    handler: (event: WatcherEvent<U>) => void,
-  ): Watcher<U> {
-    const client = new ResourceClient<U>(this.options.transport, resource);
-    const name = `${resource.plural}.${resource.group}`;
-    const watcher = new Watcher(client, handler, {
-      ...this.options.watcher,
-      namespace: this.options.namespace,
-      logger: this.log.child({ watch: name }),
-      onRestart: (reason) =>
-        this.options.hooks?.watchRestarted?.({ controller: this.name, resource: name, reason }),
-    });
-    watcher.start();
-    this.watchers.push(watcher);
-    return watcher;
-  }
-
-  private onPrimaryEvent(event: WatcherEvent<T>): void {
+  private onPrimaryEvent(event: InformerEvent<T>): void {
     switch (event.type) {
-      case "Listed": {
+      case "Listed":
         // A (re)list is a pass over everything, like a resync; what it removed did change.
-        const removed = this.primary.replace(event.objects);
         for (const obj of event.objects) this.queue.add(keyOf(obj), "resync");
-        for (const obj of removed) this.queue.add(keyOf(obj));
+        for (const obj of event.removed) this.queue.add(keyOf(obj));
         return;
-      }
       case "Applied": {
-        const previous = this.primary.apply(event.object);
         const shouldReconcile = this.options.shouldReconcile ?? specOrMetadataChanged;
-        if (shouldReconcile(previous, event.object)) this.queue.add(keyOf(event.object));
+        if (shouldReconcile(event.previous, event.object)) this.queue.add(keyOf(event.object));
         return;
       }
       case "Deleted":
-        this.primary.delete(event.object);
         this.queue.add(keyOf(event.object));
         return;
     }
   }
 
-  private onRelatedEvent(
-    watch: RelatedWatch<KubeObject, T>,
-    store: Store<KubeObject>,
-    event: WatcherEvent<KubeObject>,
-  ): void {
-    const changed: KubeObject[] = [];
+  private onRelatedEvent(watch: RelatedWatch<KubeObject, T>, event: InformerEvent<KubeObject>): void {
     const wake = (objects: KubeObject[], lane?: Lane) => {
       for (const obj of objects)
-        for (const key of watch.mapToKeys(obj, this.primary)) this.queue.add(key, lane);
+        for (const key of watch.mapToKeys(obj, this.primary.store)) this.queue.add(key, lane);
     };
     switch (event.type) {
       case "Listed":
         // As for the primary kind: a (re)list is a resync pass, except for what it removed.
-        changed.push(...store.replace(event.objects));
+        wake(event.removed);
         wake(event.objects, "resync");
-        break;
-      case "Applied": {
+        return;
+      case "Applied":
         // Both versions: a related object that changed what it points to wakes its old and new dependents.
-        const previous = store.apply(event.object);
-        changed.push(...(previous ? [previous] : []), event.object);
-        break;
-      }
+        wake(event.previous ? [event.previous, event.object] : [event.object]);
+        return;
       case "Deleted":
-        store.delete(event.object);
-        changed.push(event.object);
-        break;
+        wake([event.object]);
+        return;
     }
-    wake(changed);
   }
 
   private async runOnce(key: string, signal: AbortSignal): Promise<ReconcileResult> {
     const ref = parseKey(key);
-    const object = this.primary.get(key);
+    const object = this.primary.store.get(key);
     const log = this.log.child({
       kind: this.options.resource.kind,
       namespace: ref.namespace,
@@ -281,7 +278,7 @@ export class Controller<T extends KubeObject> {
     if (!period) return;
     this.resyncTimer = setTimeout(
       () => {
-        for (const obj of this.primary.list()) this.queue.add(keyOf(obj), "resync");
+        for (const obj of this.primary.store.list()) this.queue.add(keyOf(obj), "resync");
         this.scheduleResync();
       },
       jittered(period, 0.1),

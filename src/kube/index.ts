@@ -49,6 +49,14 @@ export {
   reconcileWithFinalizer,
   removeFinalizer,
 } from "./finalizer.js";
+export {
+  Informer,
+  type InformerEvent,
+  type InformerOptions,
+  InformerSet,
+  type InformerSubscriber,
+  type Subscription,
+} from "./informer.js";
 export { type LeaderElectionOptions, LeaderElector, type StepDownReason } from "./leader.js";
 export { abortOnSignals, type ManagerOptions, type Runnable, runManager } from "./manager.js";
 export {

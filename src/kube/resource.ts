@@ -24,6 +24,8 @@ export interface ObjectMeta {
   finalizers?: string[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
+  /** Server-side apply bookkeeping; informers drop it (see informer.ts). */
+  managedFields?: unknown[];
 }
 
 export interface KubeObject {

@@ -46,11 +46,11 @@ const azure = {
 
 const apiserverPort = (p: ControlPlane) => Number(new URL(p.server).port);
 
-/** Messages the operator logged about its Gallery watch since line `from`. */
+/** Messages the operator logged about its Gallery watch (one, shared by the controllers) since line `from`. */
 function galleryWatchLog(from = 0): string[] {
   return (operator?.lines ?? [])
     .slice(from)
-    .filter((l) => l.watch === GALLERY_WATCH && l.controller === `Gallery@${namespace}`)
+    .filter((l) => l.watch === GALLERY_WATCH)
     .map((l) => `${l.msg}${l.reason ? ` (${String(l.reason)})` : ""}`);
 }
 

@@ -7,10 +7,10 @@ import { setCondition } from "../../../src/kube/conditions.js";
 import { Controller, type ControllerOptions, type ReconcileOutcome } from "../../../src/kube/controller.js";
 import { isNotFound } from "../../../src/kube/errors.js";
 import { reconcileWithFinalizer } from "../../../src/kube/finalizer.js";
+import { InformerSet } from "../../../src/kube/informer.js";
 import { runManager } from "../../../src/kube/manager.js";
 import { ResourceClient } from "../../../src/kube/resourceClient.js";
 import { writeStatus } from "../../../src/kube/status.js";
-import { Store } from "../../../src/kube/store.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
 import {
@@ -58,19 +58,21 @@ describe("Controller", () => {
   /** A widget controller: finalizer, then status Ready with the spec's size and the gizmo count. */
   function widgetController(ns: string, overrides: Partial<ControllerOptions<Widget>> = {}): Harness {
     const harness: Harness = { reconciles: [], outcomes: [], cleanedUp: [], controller: undefined as never };
-    const gizmoStore = new Store<Gizmo>();
+    // The reconciler reads gizmos from the cache the controller's own watch of them fills.
+    const informers = new InformerSet(transport, { namespace: ns, logger });
+    const gizmoStore = informers.informer<Gizmo>(GIZMOS).store;
     const failures = new Map<string, number>();
     harness.controller = new Controller<Widget>({
       resource: WIDGETS,
       transport,
       logger,
       namespace: ns,
+      informers,
       concurrency: 2,
       backoff: { baseMs: 200, capMs: 2_000, jitter: 0 },
       watches: [
         {
           resource: GIZMOS,
-          store: gizmoStore,
           mapToKeys: (g: Gizmo) => (g.spec?.widget ? [`${g.metadata.namespace}/${g.spec.widget}`] : []),
         },
       ],
