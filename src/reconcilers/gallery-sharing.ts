@@ -7,7 +7,7 @@
 // Role-assignment writes come first (they are cheap, synchronous, and do not depend on the
 // gallery's permissions); share actions follow, one long-running operation at a time.
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
-import { type GallerySharing, REASONS } from "../api/index.js";
+import { CONDITION_TYPES, type GallerySharing, REASONS } from "../api/index.js";
 import {
   ArmError,
   type GalleryRef,
@@ -155,7 +155,8 @@ export function gallerySharingKind(
       const api = arm(obj, ctx);
       const gallery = await api.galleries.get(target.ref, { withPermissions: true });
       if (!gallery) return undefined;
-      return { gallery, assignments: await api.roleAssignments.listAtScope(target.scope) };
+      const assignments = needsRoleRead(obj) ? await api.roleAssignments.listAtScope(target.scope) : [];
+      return { gallery, assignments };
     },
 
     resume: (obj, target, token, ctx) => arm(obj, ctx).galleries.resume(target.ref, token),
@@ -225,6 +226,18 @@ export function gallerySharingKind(
       return action ? share(obj, target, ctx, action) : undefined;
     },
   };
+}
+
+/**
+ * Whether the role assignments at the gallery must be read. Not when the spec asks for none and
+ * the object is Ready for this very spec: that Ready came from a read that found none of ours left
+ * to remove, and only assignments of ours would matter (foreign ones are never touched). A resync
+ * of a sharing without roles then costs one ARM read, like every other kind. Always when deleting.
+ */
+function needsRoleRead(obj: GallerySharing): boolean {
+  if ((obj.spec.roleAssignments ?? []).length > 0 || obj.metadata.deletionTimestamp) return true;
+  const ready = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Ready);
+  return ready?.status !== "True" || ready.observedGeneration !== obj.metadata.generation;
 }
 
 function targetOf(id: string): SharingTarget {

@@ -50,6 +50,7 @@ function helpersFor(world: () => World) {
 
   return {
     galleryId,
+    roleAssignmentsPath,
     gallery(
       name: string,
       permissions: Gallery["spec"]["sharing"]["permissions"],
@@ -305,6 +306,16 @@ describe("GallerySharing", () => {
           (r) => r.method === "GET" && /\$select=permissions/i.test(decodeURIComponent(r.query)),
         ).length,
       ).toBeGreaterThanOrEqual(8);
+      // Role assignments are read only where the spec has some: a sharing without roles costs
+      // one read per resync (the gallery), one with roles two.
+      const roleReads = (folder: string) => {
+        const prefix = h.roleAssignmentsPath(loaded.get(folder)?.gallery.spec.azureName as string);
+        return requests.filter((r) => r.method === "GET" && r.path.toLowerCase().startsWith(prefix)).length;
+      };
+      expect(roleReads("direct-shared-gallery")).toBe(0);
+      expect(roleReads("community-gallery")).toBe(0);
+      expect(roleReads("rbac-reader-sharing")).toBeGreaterThanOrEqual(2);
+      expect(roleReads("cross-tenant-app-registration")).toBeGreaterThanOrEqual(2);
       // ...and wrote nothing.
       expect(requests.filter((r) => r.method !== "GET")).toEqual([]);
       expect(after.writes - before.writes).toBe(0);
