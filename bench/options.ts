@@ -1,8 +1,10 @@
 // What one benchmark run does: the workload's shape, how far Azure's clock is compressed, and the
 // size of each measurement. `--quick` is the CI smoke preset (under two minutes); the default is
 // the issue's full workload (2,240 objects).
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { parse } from "yaml";
 import type { CallClass } from "../src/sim/index.js";
 
 export interface WorkloadShape {
@@ -42,7 +44,7 @@ export interface BenchOptions {
   concurrency: number;
   /** The phases after convergence (which always runs first), in their fixed order. */
   phases: ReadonlySet<Phase>;
-  /** NODE_OPTIONS for the operator; empty = Node's defaults. */
+  /** NODE_OPTIONS for the operator: the Helm chart's `nodeOptions` unless given; empty = Node's defaults. */
   operatorNodeOptions: string;
 }
 
@@ -90,8 +92,10 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
   --phases A,B|none    phases after convergence (default all: steady,reaction,restarts,footprint;
                        restarts = the restarted operator, then the re-PUT-each-resync baseline)
   --no-baseline        all phases but restarts
-  --operator-node-options OPTS
-                       NODE_OPTIONS for the operator, e.g. "--max-old-space-size=160" (default none)
+  --operator-node-options=OPTS
+                       NODE_OPTIONS for the operator (mind the =: the value starts with a dash);
+                       default: the Helm chart's nodeOptions, so the operator runs as installed;
+                       --operator-node-options= (empty) runs it on Node's defaults
   --out DIR            where the report goes (default bench/results)
   --name NAME          file stem of the report (default the date, plus -quick)
 `;
@@ -146,8 +150,15 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     }),
     concurrency: number(values.concurrency, 4, "--concurrency", { min: 1, max: 256, integer: true }),
     phases: parsePhases(values.phases, values["no-baseline"] === true),
-    operatorNodeOptions: values["operator-node-options"] ?? "",
+    operatorNodeOptions: values["operator-node-options"] ?? chartNodeOptions(repoRoot),
   };
+}
+
+/** The `nodeOptions` the Helm chart gives the operator container by default. */
+function chartNodeOptions(repoRoot: string): string {
+  const file = join(repoRoot, "helm", "azure-gallery-operator", "values.yaml");
+  const values = parse(readFileSync(file, "utf8")) as { nodeOptions?: unknown };
+  return typeof values.nodeOptions === "string" ? values.nodeOptions : "";
 }
 
 function number(

@@ -18,6 +18,8 @@ export interface BenchSettings {
   pollIntervalMs: number;
   resyncPeriodMs: number;
   concurrency: number;
+  /** NODE_OPTIONS of the operator process (the Helm chart's `nodeOptions` unless overridden). */
+  operatorNodeOptions: string;
   changes: number;
   cachedObjects: number;
 }

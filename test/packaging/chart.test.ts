@@ -143,12 +143,18 @@ describe("chart with default values", () => {
     expect(c.resources).toEqual({ requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "512Mi" } });
   });
 
-  it("passes the pod's namespace and name from the downward API, and no Azure secrets", async () => {
+  it("passes the pod's namespace and name from the downward API, heap bounds, and no Azure secrets", async () => {
     const c = operatorContainer(await render());
     expect(c.env).toEqual([
       { name: "POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
       { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      { name: "NODE_OPTIONS", value: "--max-old-space-size=160 --max-semi-space-size=2" },
     ]);
+  });
+
+  it("leaves Node's heap defaults alone with nodeOptions empty", async () => {
+    const c = operatorContainer(await render({ nodeOptions: "" }));
+    expect(envNames(c)).toEqual(["POD_NAMESPACE", "POD_NAME"]);
   });
 
   it("renders flags the operator accepts: default credential, leader election in the release namespace", async () => {
@@ -200,7 +206,7 @@ describe("credential modes", () => {
     });
     expect(podLabels(r)["azure.workload.identity/use"]).toBe("true");
     const c = operatorContainer(r);
-    expect(envNames(c)).toEqual(["POD_NAMESPACE", "POD_NAME"]);
+    expect(envNames(c)).toEqual(["POD_NAMESPACE", "POD_NAME", "NODE_OPTIONS"]);
     // The webhook injects AZURE_CLIENT_ID (and the token file) from the annotation.
     expect(configOf(c, { AZURE_CLIENT_ID: CLIENT_ID }).credential.mode).toBe("workloadIdentity");
   });
@@ -249,7 +255,7 @@ describe("credential modes", () => {
     expect(configOf(user).credential).toMatchObject({ mode: "managedIdentity", clientId: CLIENT_ID });
 
     const system = operatorContainer(await render({ azure: { credential: { mode: "managedIdentity" } } }));
-    expect(envNames(system)).toEqual(["POD_NAMESPACE", "POD_NAME"]);
+    expect(envNames(system)).toEqual(["POD_NAMESPACE", "POD_NAME", "NODE_OPTIONS"]);
     expect(configOf(system).credential.mode).toBe("managedIdentity");
   });
 
