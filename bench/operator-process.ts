@@ -150,13 +150,30 @@ export class OperatorProcess {
 
   /** V8's used heap in MB (live objects and garbage not yet collected), from /metrics. */
   async heapUsedMb(): Promise<number | undefined> {
+    return (await this.memory())?.heapUsedMb;
+  }
+
+  /**
+   * What Node says its memory is, from /metrics (MB): the V8 heap used and reserved, and memory
+   * outside it that JS objects hold (Buffers, TLS). What RSS holds beyond both is code, Node itself
+   * and native allocations.
+   */
+  async memory(): Promise<{ heapUsedMb: number; heapTotalMb: number; externalMb: number } | undefined> {
     if (!this.metricsPort) return undefined;
     try {
       const response = await fetch(`http://127.0.0.1:${this.metricsPort}/metrics`, {
         signal: AbortSignal.timeout(5_000),
       });
-      const match = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(await response.text());
-      return match ? Number(match[1]) / 1024 / 1024 : undefined;
+      const text = await response.text();
+      const mb = (metric: string) => {
+        const match = new RegExp(`^${metric} (\\d+(?:\\.\\d+)?)`, "m").exec(text);
+        return match ? Number(match[1]) / 1024 / 1024 : undefined;
+      };
+      const heapUsedMb = mb("nodejs_heap_size_used_bytes");
+      const heapTotalMb = mb("nodejs_heap_size_total_bytes");
+      const externalMb = mb("nodejs_external_memory_bytes");
+      if (heapUsedMb === undefined || heapTotalMb === undefined || externalMb === undefined) return undefined;
+      return { heapUsedMb, heapTotalMb, externalMb };
     } catch {
       return undefined;
     }

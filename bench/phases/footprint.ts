@@ -1,7 +1,7 @@
 // Phase 6: the operator's memory and CPU with many more objects cached. The extra objects are
 // ImageVersions (deletionPolicy Orphan) in a second namespace the operator watches, whose
-// ImageDefinition does not exist: the operator caches each one (three of its watches hold
-// ImageVersions), reconciles it, reports it blocked (ImageDefinitionNotFound) and looks again
+// ImageDefinition does not exist: the operator caches each one (once: one shared informer per
+// kind), reconciles it, reports it blocked (ImageDefinitionNotFound) and looks again
 // every 30 s, but never calls ARM for it. That costs what caching costs, without 10,000 real
 // versions' quota. They are created while no operator runs (the API server, on the same two
 // cores, takes them faster alone); then the operator starts with everything there, as after a
@@ -37,6 +37,9 @@ export interface FootprintResult {
    * machine's memory and gives little back.
    */
   heapUsedMb: number | undefined;
+  /** At the RSS sample: the V8 heap reserved, and memory outside it held by JS objects (MB). */
+  heapTotalMb: number | undefined;
+  externalMb: number | undefined;
   /** The same operator figures with the workload alone (the restart window, else steady state). */
   reference: { rssMb: number; heapUsedMb: number | undefined } | undefined;
   /** (heap used now − reference heap used) / blocked versions. */
@@ -93,6 +96,7 @@ export async function runFootprint(
   );
   const settledSeconds = round((nowMs() - startedAt) / 1000, 1) ?? 0;
   const heap = await operator.lowestHeapUsedMb(Math.min(SETTLE_MS, run.resyncWindowMs));
+  const memory = await operator.memory();
   const sample = sampleProcess(operator.pid);
   const calls = countCalls(run.armLog.between(startedAt));
   const reported = cache.reportedCount();
@@ -114,6 +118,8 @@ export async function runFootprint(
     rssMb: round(sample?.rssMb, 1) ?? 0,
     peakRssMb: round(sample?.peakRssMb, 1) ?? 0,
     heapUsedMb: round(heap, 1),
+    heapTotalMb: round(memory?.heapTotalMb, 1),
+    externalMb: round(memory?.externalMb, 1),
     reference: reference ? { rssMb: reference.operatorRssMb, heapUsedMb: referenceHeap } : undefined,
     heapKbPerCachedObject:
       n > 0 && heap !== undefined && referenceHeap !== undefined

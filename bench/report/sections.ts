@@ -195,6 +195,10 @@ export function footprintSection(report: BenchReport): string {
         "V8 heap used (lowest reading while settled)",
         `${n(f.heapUsedMb, " MB")}; with the workload alone ${n(f.reference?.heapUsedMb, " MB")} (RSS ${n(f.reference?.rssMb, " MB")}): about ${n(f.heapKbPerCachedObject, " KB")} per cached object`,
       ],
+      [
+        "where the RSS is",
+        `V8 heap reserved ${n(f.heapTotalMb, " MB")}, memory held by JS objects outside it ${n(f.externalMb, " MB")}, the rest (code, Node itself, native allocations) ${n(f.heapTotalMb === undefined || f.externalMb === undefined ? undefined : Math.round(f.rssMb - f.heapTotalMb - f.externalMb), " MB")}`,
+      ],
       ["operator CPU since its start", `${f.cpuSeconds} s`],
       ["ARM calls meanwhile (the workload's)", `${f.armReads} reads, ${f.armWrites} writes`],
       [
