@@ -2,12 +2,13 @@
 // informers, and runs a reconciler per key through the work queue. Everything but the reconcile
 // itself lives here.
 import type { Logger } from "pino";
-import { type BackoffPolicy, jittered } from "./backoff.js";
+import type { BackoffPolicy } from "./backoff.js";
 import { jsonEqual } from "./equality.js";
 import { describeError } from "./errors.js";
 import { type Informer, type InformerEvent, InformerSet, type Subscription } from "./informer.js";
 import { type Lane, type QueueHooks, type ShutdownResult, WorkQueue } from "./queue.js";
 import { type KubeObject, keyOf, type ObjectRef, parseKey, type ResourceDescriptor } from "./resource.js";
+import { Resync } from "./resync.js";
 import type { ReadonlyStore } from "./store.js";
 import type { KubeTransport } from "./transport.js";
 import type { RestartReason } from "./watcher.js";
@@ -69,7 +70,10 @@ export interface ControllerOptions<T extends KubeObject> {
   concurrency?: number;
   /** Backoff of failing keys. */
   backoff?: BackoffPolicy;
-  /** Reconcile every cached object about this often (jittered up to +10%); off when unset or 0. */
+  /**
+   * Reconcile every cached object about this often, spread over the period (see resync.ts); off
+   * when unset or 0.
+   */
   resyncPeriodMs?: number;
   /**
    * Whether a change of a cached object needs a reconcile. The default skips changes that touch only
@@ -108,7 +112,7 @@ export class Controller<T extends KubeObject> {
   private readonly queue: WorkQueue;
   private readonly subscriptions: Subscription[] = [];
   private readonly log: Logger;
-  private resyncTimer: NodeJS.Timeout | undefined;
+  private resync: Resync | undefined;
   private started = false;
 
   constructor(private readonly options: ControllerOptions<T>) {
@@ -173,7 +177,16 @@ export class Controller<T extends KubeObject> {
     await (signal ? raceAbort(synced, signal) : synced);
     // The first `Listed` already queued every object; the queue held them until now.
     this.queue.start((key, abort) => this.runOnce(key, abort));
-    this.scheduleResync();
+    const period = this.options.resyncPeriodMs;
+    if (period) {
+      this.resync = new Resync({
+        periodMs: period,
+        keys: () => this.primary.store.list().map(keyOf),
+        has: (key) => this.primary.store.get(key) !== undefined,
+        add: (key) => this.queue.add(key, "resync"),
+      });
+      this.resync.start();
+    }
     this.log.info({ objects: this.primary.store.size }, "caches synced; reconciling");
   }
 
@@ -184,7 +197,7 @@ export class Controller<T extends KubeObject> {
    * (for ever when unset), then aborts their signals and reports them as abandoned.
    */
   async stop(options: { deadlineMs?: number } = {}): Promise<ShutdownResult> {
-    clearTimeout(this.resyncTimer);
+    this.resync?.stop();
     const result = await this.queue.shutdown(options);
     await Promise.all(this.subscriptions.splice(0).map((s) => s.unsubscribe()));
     if (result.abandoned.length > 0)
@@ -271,19 +284,6 @@ export class Controller<T extends KubeObject> {
       );
       throw err;
     }
-  }
-
-  private scheduleResync(): void {
-    const period = this.options.resyncPeriodMs;
-    if (!period) return;
-    this.resyncTimer = setTimeout(
-      () => {
-        for (const obj of this.primary.store.list()) this.queue.add(keyOf(obj), "resync");
-        this.scheduleResync();
-      },
-      jittered(period, 0.1),
-    );
-    this.resyncTimer.unref();
   }
 }
 
