@@ -45,7 +45,7 @@ export interface OperatorConfig {
   /** host:port for /metrics, /healthz and /readyz; "0" disables the server. */
   httpAddress: string;
   logLevel: LogLevel;
-  /** Hidden benchmark switch: re-PUT every object on each resync (the behaviour peers have). */
+  /** Hidden benchmark switch: write every object to ARM once per resync period (Azure Service Operator's policy). */
   benchRePutEachResync: boolean;
   policy: {
     /** What namespaces no GalleryPolicy covers get: allow everything, or deny everything. */
