@@ -25,6 +25,8 @@ export interface OperatorSettings {
   armCaFile: string;
   tenantId: string;
   pollIntervalMs: number;
+  /** The simulator's time scale, passed on so the operator's rate-limit pacing follows its clock. */
+  timeScale: number;
   resyncPeriodMs: number;
   concurrency: number;
   logFile: string;
@@ -84,6 +86,9 @@ export class OperatorProcess {
       "--resync-period",
       `${settings.resyncPeriodMs}ms`,
       ...(settings.rePutEachResync ? ["--bench-reput-each-resync"] : []),
+      // The simulator runs Azure's clock faster; the operator's pacing windows must follow it.
+      "--bench-arm-time-scale",
+      String(settings.timeScale),
     ];
     this.log = createWriteStream(settings.logFile, { flags: "a" });
     this.child = spawn(process.execPath, [CLI, ...this.args], {

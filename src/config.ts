@@ -47,6 +47,11 @@ export interface OperatorConfig {
   logLevel: LogLevel;
   /** Hidden benchmark switch: write every object to ARM once per resync period (Azure Service Operator's policy). */
   benchRePutEachResync: boolean;
+  /**
+   * Hidden benchmark setting: the ARM endpoint is a simulator whose clock runs this many times
+   * faster than Azure's, so rate-limit windows and read budgets are this much shorter. 1 otherwise.
+   */
+  benchArmTimeScale: number;
   policy: {
     /** What namespaces no GalleryPolicy covers get: allow everything, or deny everything. */
     defaultPolicy: "allow" | "deny";
@@ -152,6 +157,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "http-address": { type: "string" },
         "log-level": { type: "string" },
         "bench-reput-each-resync": { type: "boolean" },
+        "bench-arm-time-scale": { type: "string" },
         "default-policy": { type: "string" },
         "static-token-dir": { type: "string" },
       },
@@ -268,6 +274,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     httpAddress,
     logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
     benchRePutEachResync: values["bench-reput-each-resync"] === true,
+    benchArmTimeScale: armTimeScale(str("bench-arm-time-scale")),
     policy: {
       defaultPolicy: oneOf(
         str("default-policy", "AGO_DEFAULT_POLICY") ?? "allow",
@@ -318,4 +325,12 @@ export function simulatorFlags(target: {
     "--http-address",
     "0",
   ];
+}
+
+function armTimeScale(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const scale = Number(text);
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 1)
+    throw new ConfigError(`--bench-arm-time-scale: "${text}" must be a number in (0, 1]`);
+  return scale;
 }

@@ -86,6 +86,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   const factory = new ClientFactory({
     endpoint: config.arm.endpoint,
     caFile: config.arm.caFile,
+    rateLimit: { windowScale: config.benchArmTimeScale },
     onRequest: (event) => {
       countArmCall(event);
       options.onArmRequest?.(event);
@@ -135,6 +136,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       events,
       log: logger,
       pollIntervalMs: config.pollIntervalMs,
+      armTimeScale: config.benchArmTimeScale,
       ...(config.benchRePutEachResync ? { rePut: rePutSchedule(config.resyncPeriodMs) } : {}),
       now: () => new Date(),
       ...(options.metrics ? { metrics: options.metrics } : {}),

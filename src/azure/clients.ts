@@ -42,6 +42,8 @@ export interface ClientFactoryOptions {
     /** Longest wait slept inside a worker; longer ones become Throttled errors. Default 5 s. */
     maxWaitMs?: number;
     subscriptionWindowMs?: number;
+    /** See RateLimitPolicyOptions.windowScale. */
+    windowScale?: number;
     defaultRetryAfterMs?: number;
   };
   /** Called after every HTTP attempt (metrics). */
@@ -177,6 +179,7 @@ export class ClientFactory {
         tracker: this.budgets,
         maxWaitMs: this.options.rateLimit?.maxWaitMs,
         subscriptionWindowMs: this.options.rateLimit?.subscriptionWindowMs,
+        windowScale: this.options.rateLimit?.windowScale,
         defaultRetryAfterMs: this.options.rateLimit?.defaultRetryAfterMs,
         onRequest: this.options.onRequest,
       }),

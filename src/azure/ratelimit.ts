@@ -43,6 +43,11 @@ export interface RateLimitPolicyOptions {
   maxWaitMs?: number;
   /** Refill time assumed for ARM's subscription buckets. Default per kind (reads 10 s, writes and deletes 20 s). */
   subscriptionWindowMs?: number;
+  /**
+   * Multiplies every bucket's window. 1 (the default) against Azure; the benchmark's ARM simulator
+   * runs Azure's clock faster and shrinks its windows by its time scale, and so must the pacing.
+   */
+  windowScale?: number;
   /** Retry-After assumed for a 429 that carries none. Default 10 s. */
   defaultRetryAfterMs?: number;
   /** Called after every attempt; must not throw (errors are swallowed). */
@@ -66,6 +71,7 @@ export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy
   const { tracker } = options;
   const maxWaitMs = options.maxWaitMs ?? 5000;
   const windowMs = options.subscriptionWindowMs;
+  const windowScale = options.windowScale ?? 1;
   const defaultRetryAfterMs = options.defaultRetryAfterMs ?? 10_000;
   const report = (event: ArmRequestEvent): void => {
     try {
@@ -121,7 +127,9 @@ export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy
         throw err;
       }
       const durationMs = since(started);
-      const budgets = parseRateLimitHeaders(response.headers, windowMs);
+      const budgets = parseRateLimitHeaders(response.headers, windowMs).map((b) =>
+        windowScale === 1 ? b : { ...b, windowMs: b.windowMs * windowScale },
+      );
       tracker.observe(subscriptionId, budgets);
       tracker.learn(requestClass, budgets);
       const learned = { ...event, buckets: resourceBuckets(tracker.bucketsOf(method, requestClass)) };

@@ -49,6 +49,8 @@ export interface ReconcilerContext {
   log: Logger;
   /** How soon to poll a running operation. */
   pollIntervalMs: number;
+  /** How much faster than Azure's the ARM endpoint's clock runs: 1, or a benchmark's time scale. */
+  armTimeScale?: number;
   /**
    * Hidden benchmark switch (`--bench-reput-each-resync`): when set, an object Azure already
    * matches is PUT again once per resync period, as Azure Service Operator does. Unset: never.

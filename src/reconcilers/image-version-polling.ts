@@ -14,10 +14,11 @@ export const MAX_SLOWDOWN = 6;
 /**
  * The shortest interval that keeps `replicating` versions of one subscription, each polling at
  * that interval, within their share of the read budget (`replicating` counts at least 1).
+ * `timeScale` shrinks the budget's window (an ARM simulator on a faster clock; 1 against Azure).
  */
-export function budgetFloorMs(replicating: number): number {
+export function budgetFloorMs(replicating: number, timeScale = 1): number {
   const perWindow = VERSION_READ_BUDGET.requests * PROGRESS_SHARE;
-  return Math.ceil((Math.max(1, replicating) * VERSION_READ_BUDGET.windowMs) / perWindow);
+  return Math.ceil((Math.max(1, replicating) * VERSION_READ_BUDGET.windowMs * timeScale) / perWindow);
 }
 
 /**

@@ -76,7 +76,7 @@ export function imageVersionKind(
     const replicating = ctx.caches.imageVersions
       .list()
       .filter((v) => isReplicating(v) && (subscriptionOf(v) ?? subscription) === subscription).length;
-    return pacer.next(keyOf(obj), moved, ctx.pollIntervalMs, budgetFloorMs(replicating));
+    return pacer.next(keyOf(obj), moved, ctx.pollIntervalMs, budgetFloorMs(replicating, ctx.armTimeScale));
   };
 
   /** Azure's version as the user sees it: status, Ready, Replicated, and when to look again. */

@@ -37,6 +37,16 @@ describe("operator config", () => {
     expect(() => parseOperatorConfig([...argv], { ...env })).toThrow(message);
   });
 
+  it("takes the hidden benchmark settings, and Azure's clock unless told otherwise", () => {
+    expect(parseOperatorConfig([], {}).benchArmTimeScale).toBe(1);
+    const c = parseOperatorConfig(["--bench-arm-time-scale", "0.1", "--bench-reput-each-resync"], {});
+    expect(c.benchArmTimeScale).toBe(0.1);
+    expect(c.benchRePutEachResync).toBe(true);
+    for (const bad of ["0", "2", "fast"]) {
+      expect(() => parseOperatorConfig(["--bench-arm-time-scale", bad], {})).toThrow(/bench-arm-time-scale/);
+    }
+  });
+
   it("never puts the client secret into an error message", () => {
     try {
       parseOperatorConfig(["--credential", "clientSecret"], { AZURE_CLIENT_SECRET: "s3cr3t-value" });

@@ -117,6 +117,8 @@ describe("polling pace", () => {
     }
     // 100 versions at the 10 s default would read 1800 times in 3 minutes; the floor slows them.
     expect(nextPollInterval(undefined, true, 10_000, budgetFloorMs(100))).toBe(18_000);
+    // Against a simulator whose 3-minute window lasts 18 s, the floor is ten times lower.
+    expect(budgetFloorMs(100, 0.1)).toBe(1_800);
   });
 
   it("remembers each version's pace until it is forgotten", () => {

@@ -91,6 +91,24 @@ describe("rateLimitPolicy", () => {
     ]);
   });
 
+  it("shrinks every bucket's window by windowScale (a simulator on a faster clock)", async () => {
+    const tracker = new BudgetTracker();
+    const policy = rateLimitPolicy({ tracker, windowScale: 0.1 });
+    await policy.sendRequest(
+      createPipelineRequest({ url: SHARE_URL, method: "POST" }),
+      respond(202, {
+        "x-ms-ratelimit-remaining-resource":
+          "Microsoft.Compute/PostShareGallery3Min;9,Microsoft.Compute/PostShareGallery30Min;59",
+        "x-ms-ratelimit-remaining-subscription-writes": "199",
+      }),
+    );
+    expect(tracker.snapshot().map((b) => [b.bucket, b.windowMs])).toEqual([
+      ["Microsoft.Compute/PostShareGallery3Min", 18_000],
+      ["Microsoft.Compute/PostShareGallery30Min", 180_000],
+      ["subscription-writes", 2_000],
+    ]);
+  });
+
   it("holds a request back without sending it when the wait is too long for a worker", async () => {
     const tracker = new BudgetTracker();
     const events: ArmRequestEvent[] = [];
