@@ -59,7 +59,7 @@ export class RunContext {
       armCaFile: this.stack.sim.caFile,
       tenantId: this.workload.tenantId,
       pollIntervalMs: this.pollIntervalMs,
-      timeScale: this.options.timeScale,
+      ...(this.options.scaleOperatorPacing ? { armTimeScale: this.options.timeScale } : {}),
       resyncPeriodMs: this.resyncPeriodMs,
       concurrency: this.options.concurrency,
       logFile: join(this.workDir, `operator-${label}.log`),

@@ -25,8 +25,11 @@ export interface OperatorSettings {
   armCaFile: string;
   tenantId: string;
   pollIntervalMs: number;
-  /** The simulator's time scale, passed on so the operator's rate-limit pacing follows its clock. */
-  timeScale: number;
+  /**
+   * When set, the simulator's time scale, passed on (hidden --bench-arm-time-scale) so the
+   * operator's rate-limit windows and poll budget follow its clock. Unset: Azure's real windows.
+   */
+  armTimeScale?: number;
   resyncPeriodMs: number;
   concurrency: number;
   logFile: string;
@@ -86,9 +89,9 @@ export class OperatorProcess {
       "--resync-period",
       `${settings.resyncPeriodMs}ms`,
       ...(settings.rePutEachResync ? ["--bench-reput-each-resync"] : []),
-      // The simulator runs Azure's clock faster; the operator's pacing windows must follow it.
-      "--bench-arm-time-scale",
-      String(settings.timeScale),
+      ...(settings.armTimeScale === undefined
+        ? []
+        : ["--bench-arm-time-scale", String(settings.armTimeScale)]),
     ];
     this.log = createWriteStream(settings.logFile, { flags: "a" });
     this.child = spawn(process.execPath, [CLI, ...this.args], {

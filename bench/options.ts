@@ -44,6 +44,12 @@ export interface BenchOptions {
   concurrency: number;
   /** The phases after convergence (which always runs first), in their fixed order. */
   phases: ReadonlySet<Phase>;
+  /**
+   * Tell the operator the time scale, so its rate-limit pacing assumes the simulator's (scaled)
+   * windows instead of Azure's real ones: as tight against the simulated Azure as it is against
+   * the real one. Off by default (docs/benchmarks.md says what it changes).
+   */
+  scaleOperatorPacing: boolean;
   /** NODE_OPTIONS for the operator: the Helm chart's `nodeOptions` unless given; empty = Node's defaults. */
   operatorNodeOptions: string;
 }
@@ -92,6 +98,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
   --phases A,B|none    phases after convergence (default all: steady,reaction,restarts,footprint;
                        restarts = the restarted operator, then the re-PUT-each-resync baseline)
   --no-baseline        all phases but restarts
+  --scale-operator-pacing
+                       the operator's rate-limit windows and replication-poll budget follow the
+                       time scale too (default: it paces by Azure's real windows)
   --operator-node-options=OPTS
                        NODE_OPTIONS for the operator (mind the =: the value starts with a dash);
                        default: the Helm chart's nodeOptions, so the operator runs as installed;
@@ -114,6 +123,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       cached: { type: "string" },
       concurrency: { type: "string" },
       "no-baseline": { type: "boolean" },
+      "scale-operator-pacing": { type: "boolean" },
       phases: { type: "string" },
       "operator-node-options": { type: "string" },
       out: { type: "string" },
@@ -150,6 +160,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     }),
     concurrency: number(values.concurrency, 4, "--concurrency", { min: 1, max: 256, integer: true }),
     phases: parsePhases(values.phases, values["no-baseline"] === true),
+    scaleOperatorPacing: values["scale-operator-pacing"] === true,
     operatorNodeOptions: values["operator-node-options"] ?? chartNodeOptions(repoRoot),
   };
 }

@@ -90,6 +90,7 @@ async function main(): Promise<void> {
         pollIntervalMs: run.pollIntervalMs,
         resyncPeriodMs: run.resyncPeriodMs,
         concurrency: options.concurrency,
+        scaleOperatorPacing: options.scaleOperatorPacing,
         operatorNodeOptions: options.operatorNodeOptions,
         changes: options.changes,
         cachedObjects: options.cachedObjects,

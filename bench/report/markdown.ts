@@ -84,7 +84,7 @@ function settings(report: BenchReport): string {
     ],
     [
       "operator",
-      `a process of its own: --concurrency ${s.concurrency} --poll-interval ${s.pollIntervalMs}ms --resync-period ${s.resyncPeriodMs}ms; NODE_OPTIONS ${s.operatorNodeOptions ? `\`${s.operatorNodeOptions}\`` : "unset (Node's defaults)"}`,
+      `a process of its own: --concurrency ${s.concurrency} --poll-interval ${s.pollIntervalMs}ms --resync-period ${s.resyncPeriodMs}ms; rate-limit pacing by ${s.scaleOperatorPacing ? "the simulator's scaled windows" : "Azure's real windows"}; NODE_OPTIONS ${s.operatorNodeOptions ? `\`${s.operatorNodeOptions}\`` : "unset (Node's defaults)"}`,
     ],
     ["phases", report.phases.join(", ")],
     ["machine", `${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB, ${m.kernel}`],

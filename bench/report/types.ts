@@ -18,6 +18,8 @@ export interface BenchSettings {
   pollIntervalMs: number;
   resyncPeriodMs: number;
   concurrency: number;
+  /** Whether the operator's rate-limit pacing followed the time scale (`--scale-operator-pacing`). */
+  scaleOperatorPacing: boolean;
   /** NODE_OPTIONS of the operator process (the Helm chart's `nodeOptions` unless overridden). */
   operatorNodeOptions: string;
   changes: number;
