@@ -207,9 +207,7 @@ export function imageVersionKind(
         const message = `managed image ${obj.spec.source.managedImageId} is feeding ImageVersion ${holder.metadata.namespace}/${holder.metadata.name} until it has replicated (Azure lets a managed image feed one version at a time); waiting for it`;
         return blocked(SOURCE_BUSY, message, ctx.pollIntervalMs * MAX_SLOWDOWN);
       }
-      // An operation someone else started (or one whose record was lost) is not written over.
-      if (actual.provisioningState === "Creating" || actual.provisioningState === "Updating")
-        return undefined;
+      if (operationRunning(actual)) return undefined;
       const diffs = versionDifferences(obj.spec, actual);
       if (summarizeReplication(actual).phase === "Failed" && !failureReported(obj))
         diffs.push("retrying failed regions");
@@ -217,8 +215,7 @@ export function imageVersionKind(
     },
 
     rewrite(obj, target, actual, ctx) {
-      if (actual.provisioningState === "Creating" || actual.provisioningState === "Updating")
-        return undefined;
+      if (operationRunning(actual)) return undefined;
       return put(obj, target, target.location ?? actual.location, ctx, "resync");
     },
 
@@ -245,6 +242,11 @@ export function imageVersionKind(
       };
     },
   };
+}
+
+/** An operation someone else started (or one whose record was lost) is not written over. */
+function operationRunning(actual: GalleryImageVersion): boolean {
+  return actual.provisioningState === "Creating" || actual.provisioningState === "Updating";
 }
 
 /**
