@@ -153,23 +153,20 @@ export class Controller<T extends KubeObject> {
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started) throw new Error(`controller ${this.name} already started`);
     this.started = true;
-    const onRestart = (resource: ResourceDescriptor) => (reason: RestartReason) =>
-      this.options.hooks?.watchRestarted?.({
-        controller: this.name,
-        resource: `${resource.plural}.${resource.group}`,
-        reason,
-      });
+    const onRestart = (informer: { name: string }) => (reason: RestartReason) =>
+      this.options.hooks?.watchRestarted?.({ controller: this.name, resource: informer.name, reason });
     this.subscriptions.push(
       this.primary.subscribe({
         onEvent: (event) => this.onPrimaryEvent(event),
-        onRestart: onRestart(this.options.resource),
+        onRestart: onRestart(this.primary),
       }),
     );
     for (const w of this.options.watches ?? []) {
+      const informer = this.informers.informer<KubeObject>(w.resource);
       this.subscriptions.push(
-        this.informers.informer<KubeObject>(w.resource).subscribe({
+        informer.subscribe({
           onEvent: (event) => this.onRelatedEvent(w, event),
-          onRestart: onRestart(w.resource),
+          onRestart: onRestart(informer),
         }),
       );
     }

@@ -52,6 +52,8 @@ export type InformerOptions = Pick<
  * reads them, and they are often the largest part of a cached object.
  */
 export class Informer<T extends KubeObject> {
+  /** `plural.group`: names the watch in logs and metrics. */
+  readonly name: string;
   private readonly cache = new Store<T>();
   private readonly subscribers = new Set<InformerSubscriber<T>>();
   private watcher: Watcher<T> | undefined;
@@ -60,7 +62,9 @@ export class Informer<T extends KubeObject> {
   constructor(
     private readonly client: ResourceClient<T>,
     private readonly options: InformerOptions,
-  ) {}
+  ) {
+    this.name = `${client.resource.plural}.${client.resource.group}`;
+  }
 
   /** The cache; empty until the first list. */
   get store(): ReadonlyStore<T> {
@@ -70,10 +74,9 @@ export class Informer<T extends KubeObject> {
   subscribe(subscriber: InformerSubscriber<T>): Subscription {
     this.subscribers.add(subscriber);
     if (!this.watcher) {
-      const name = `${this.client.resource.plural}.${this.client.resource.group}`;
       this.watcher = new Watcher(this.client, (event) => this.onWatchEvent(event), {
         ...this.options,
-        logger: this.options.logger?.child({ watch: name }),
+        logger: this.options.logger?.child({ watch: this.name }),
         onRestart: (reason) => {
           for (const s of this.subscribers) s.onRestart?.(reason);
         },
@@ -129,7 +132,7 @@ export class InformerSet {
 
   constructor(
     private readonly transport: KubeTransport,
-    readonly options: InformerOptions = {},
+    private readonly options: InformerOptions = {},
   ) {}
 
   get namespace(): string | undefined {
