@@ -4,7 +4,7 @@
 
 import type { CommonStatus, CustomResource, DeletionPolicy } from "../api/index.js";
 import type { LroProgress } from "../azure/index.js";
-import type { ResourceClient } from "../kube/index.js";
+import { READY, type ResourceClient } from "../kube/index.js";
 import type { ReconcilerContext } from "./context.js";
 
 /** One of our objects as the driver sees it. */
@@ -133,6 +133,15 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
     actual: Actual | undefined,
     ctx: ReconcilerContext,
   ): ArmWrite | Blocked | undefined;
+}
+
+/**
+ * Ready=True for the object's current generation, as the driver last reported it: Azure matched
+ * this very spec when the object was last looked at.
+ */
+export function settledForSpec(obj: ArmObject): boolean {
+  const ready = obj.status?.conditions?.find((c) => c.type === READY);
+  return ready?.status === "True" && obj.status?.observedGeneration === obj.metadata.generation;
 }
 
 export function isBlocked(value: unknown): value is Blocked {

@@ -23,6 +23,7 @@ import {
   type OperationPoll,
   type OperationView,
   type StatusOf,
+  settledForSpec,
 } from "./arm-kind.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
 import { failureOutcome } from "./failures.js";
@@ -104,7 +105,8 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
           action: step.action,
           note: policy.ready.message,
         });
-      } else if (actual !== undefined && this.wasSettled(obj)) {
+      } else if (actual !== undefined && settledForSpec(obj)) {
+        // Azure matched this spec before: the difference was made outside the operator.
         await this.ctx.events.record(obj, {
           type: "Warning",
           reason: "DriftCorrected",
@@ -343,12 +345,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     return phase === "apply"
       ? { status: "False", reason: "Provisioning", message: `${what}: running since ${since}` }
       : { status: "False", reason: "Deleting", message: `${what}: running since ${since}` };
-  }
-
-  /** Ready=True for the current generation: any difference now was made outside the operator. */
-  private wasSettled(obj: T): boolean {
-    const ready = obj.status?.conditions?.find((c) => c.type === READY);
-    return ready?.status === "True" && obj.status?.observedGeneration === obj.metadata.generation;
   }
 
   /** Writes status: the previous one, `fields` over it, Ready and any extra conditions. */

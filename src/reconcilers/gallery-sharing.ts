@@ -7,7 +7,7 @@
 // Role-assignment writes come first (they are cheap, synchronous, and do not depend on the
 // gallery's permissions); share actions follow, one long-running operation at a time.
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
-import { CONDITION_TYPES, type GallerySharing, REASONS } from "../api/index.js";
+import { type GallerySharing, REASONS } from "../api/index.js";
 import {
   ArmError,
   type GalleryRef,
@@ -17,7 +17,7 @@ import {
   type RoleAssignment,
 } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
-import { type ArmKind, type ArmWrite, blocked, isBlocked } from "./arm-kind.js";
+import { type ArmKind, type ArmWrite, blocked, isBlocked, settledForSpec } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { PARENT_RETRY_MS, readyParent } from "./refs.js";
 import { sharingOwner } from "./sharing-claim.js";
@@ -236,8 +236,7 @@ export function gallerySharingKind(
  */
 function needsRoleRead(obj: GallerySharing): boolean {
   if ((obj.spec.roleAssignments ?? []).length > 0 || obj.metadata.deletionTimestamp) return true;
-  const ready = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Ready);
-  return ready?.status !== "True" || ready.observedGeneration !== obj.metadata.generation;
+  return !settledForSpec(obj);
 }
 
 function targetOf(id: string): SharingTarget {
