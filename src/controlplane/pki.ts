@@ -1,13 +1,11 @@
-// The certificates and keys a control plane needs, issued by a CA of its own. node:crypto cannot
-// issue X.509 certificates, so this drives the `openssl` CLI; the service-account key pair is a bare
-// key pair and comes from node:crypto.
-import { execFile } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
+// The certificates and keys a control plane needs, issued by a CA of its own with src/x509 (the
+// same code that makes the simulator's CA), so no `openssl` CLI is needed. The service-account key
+// pair is a bare key pair.
+import { createPublicKey, type KeyObject } from "node:crypto";
 import { access, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { type CertificateRequest, issueCertificate, newKey } from "../x509/certificate.js";
+import { toPem } from "../x509/der.js";
 
 export interface Pki {
   caCert: string;
@@ -23,17 +21,13 @@ export interface Pki {
   serviceAccountPub: string;
 }
 
-// The only extensions we want are the ones we pass; the system openssl.cnf would add v3_ca to every
-// certificate `req -x509` makes, turning leaf certificates into CAs.
-const MINIMAL_CONFIG = "[req]\ndistinguished_name=dn\nprompt=no\n[dn]\n";
-const VALIDITY_DAYS = "3650";
-const SERVER_NAMES = [
-  "IP:127.0.0.1",
-  "DNS:localhost",
-  "DNS:kubernetes",
-  "DNS:kubernetes.default",
-  "DNS:kubernetes.default.svc",
-  "DNS:kubernetes.default.svc.cluster.local",
+const VALIDITY_DAYS = 3650;
+const SERVER_DNS_NAMES = [
+  "localhost",
+  "kubernetes",
+  "kubernetes.default",
+  "kubernetes.default.svc",
+  "kubernetes.default.svc.cluster.local",
 ];
 
 /** Where `ensurePki(dir)` puts each file (nothing is created). */
@@ -57,87 +51,58 @@ export function pkiPaths(dir: string): Pki {
  * Flow:
  * 1. If `dir/sa.pub` (written last) exists, everything was issued before: reuse it (a restarted
  *    control plane keeps its identity, so old kubeconfigs and service-account tokens stay valid).
- * 2. Otherwise issue all of it (ECDSA P-256, ten years; about 50 ms).
+ * 2. Otherwise issue all of it (ECDSA P-256, ten years; a few milliseconds).
  *
  * Guarantees: private keys are written with mode 0600.
  *
- * Errors: rejects with an explanation when `openssl` is missing or fails.
+ * Errors: rejects when `dir` cannot be written.
  */
 export async function ensurePki(dir: string): Promise<Pki> {
   const pki = pkiPaths(dir);
   if (await exists(pki.serviceAccountPub)) return pki;
 
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const config = join(dir, "openssl.cnf");
-  await writeFile(config, MINIMAL_CONFIG);
-  const issue = (subject: string, cert: string, key: string, extensions: string[], signer?: string[]) =>
-    openssl([
-      "req",
-      "-x509",
-      "-config",
-      config,
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      VALIDITY_DAYS,
-      "-subj",
-      subject,
-      "-keyout",
-      key,
-      "-out",
-      cert,
-      ...(signer ?? []),
-      ...extensions.flatMap((ext) => ["-addext", ext]),
-    ]);
-
-  await issue("/CN=azure-gallery-operator-local-ca", pki.caCert, pki.caKey, [
-    "basicConstraints=critical,CA:TRUE",
-    "keyUsage=critical,keyCertSign,cRLSign",
-  ]);
-  const byCa = ["-CA", pki.caCert, "-CAkey", pki.caKey];
-  const leaf = ["basicConstraints=critical,CA:FALSE", "keyUsage=critical,digitalSignature"];
-  await Promise.all([
-    issue(
-      "/CN=kube-apiserver",
-      pki.serverCert,
-      pki.serverKey,
-      [...leaf, "extendedKeyUsage=serverAuth", `subjectAltName=${SERVER_NAMES.join(",")}`],
-      byCa,
-    ),
-    issue(
-      "/O=system:masters/CN=admin",
-      pki.adminCert,
-      pki.adminKey,
-      [...leaf, "extendedKeyUsage=clientAuth"],
-      byCa,
-    ),
-  ]);
-
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  await writeFile(pki.serviceAccountKey, privateKey.export({ type: "pkcs8", format: "pem" }), {
-    mode: 0o600,
+  const ca = { name: { commonName: "azure-gallery-operator-local-ca" }, key: newKey() };
+  await writePair(pki.caCert, pki.caKey, {
+    subject: ca.name,
+    key: ca.key,
+    ca: true,
+    validDays: VALIDITY_DAYS,
   });
+  await writePair(pki.serverCert, pki.serverKey, {
+    subject: { commonName: "kube-apiserver" },
+    key: newKey(),
+    issuer: ca,
+    usages: ["serverAuth"],
+    dnsNames: SERVER_DNS_NAMES,
+    ipAddresses: ["127.0.0.1"],
+    validDays: VALIDITY_DAYS,
+  });
+  await writePair(pki.adminCert, pki.adminKey, {
+    subject: { commonName: "admin", organization: "system:masters" },
+    key: newKey(),
+    issuer: ca,
+    usages: ["clientAuth"],
+    validDays: VALIDITY_DAYS,
+  });
+
+  const serviceAccount = newKey();
+  await writeKey(pki.serviceAccountKey, serviceAccount);
   // Written last: its presence is what step 1 checks for a complete set.
-  await writeFile(pki.serviceAccountPub, publicKey.export({ type: "spki", format: "pem" }));
+  await writeFile(
+    pki.serviceAccountPub,
+    createPublicKey(serviceAccount).export({ type: "spki", format: "pem" }),
+  );
   return pki;
 }
 
-async function openssl(args: string[]): Promise<void> {
-  try {
-    await run("openssl", args); // openssl itself creates -keyout files with mode 0600
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new Error(
-        "openssl is required to issue the control plane's certificates (apt-get install openssl)",
-      );
-    }
-    const stderr = (err as { stderr?: string }).stderr ?? "";
-    throw new Error(`openssl ${args[0]} failed: ${stderr.trim() || String(err)}`);
-  }
+async function writePair(certPath: string, keyPath: string, request: CertificateRequest): Promise<void> {
+  await writeKey(keyPath, request.key);
+  await writeFile(certPath, toPem("CERTIFICATE", issueCertificate(request)));
+}
+
+function writeKey(path: string, key: KeyObject): Promise<void> {
+  return writeFile(path, key.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
 }
 
 async function exists(path: string): Promise<boolean> {

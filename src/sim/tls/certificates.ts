@@ -2,34 +2,12 @@
 // localhost signed by it. The Azure SDK's bearer-token policy refuses plain HTTP, so tests need
 // HTTPS, and a CA (rather than a self-signed leaf) is what Node's `ca` option and
 // NODE_EXTRA_CA_CERTS expect.
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  type KeyObject,
-  randomBytes,
-  sign,
-  X509Certificate,
-} from "node:crypto";
+import { createPrivateKey, type KeyObject, X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  bitString,
-  booleanTrue,
-  explicit,
-  implicitPrimitive,
-  objectIdentifier,
-  octetString,
-  sequence,
-  set,
-  smallInteger,
-  time,
-  toPem,
-  unsignedInteger,
-  utf8String,
-} from "./der.js";
+import { issueCertificate, newKey } from "../../x509/certificate.js";
+import { toPem } from "../../x509/der.js";
 
 export interface SimCertificates {
   /** Absolute path of the CA certificate (PEM) clients must trust. */
@@ -43,100 +21,9 @@ export interface SimCertificates {
   serverKey: KeyObject;
 }
 
-const OID = {
-  ecdsaWithSha256: "1.2.840.10045.4.3.2",
-  commonName: "2.5.4.3",
-  organization: "2.5.4.10",
-  basicConstraints: "2.5.29.19",
-  keyUsage: "2.5.29.15",
-  extendedKeyUsage: "2.5.29.37",
-  serverAuth: "1.3.6.1.5.5.7.3.1",
-  subjectAltName: "2.5.29.17",
-  subjectKeyIdentifier: "2.5.29.14",
-  authorityKeyIdentifier: "2.5.29.35",
-} as const;
-
 const FILES = { ca: "ca.pem", caKey: "ca-key.pem", cert: "server.pem", key: "server-key.pem" } as const;
 const DAY_MS = 86_400_000;
-
-function distinguishedName(commonName: string): Buffer {
-  return sequence(
-    set(sequence(objectIdentifier(OID.organization), utf8String("azure-gallery-operator simulator"))),
-    set(sequence(objectIdentifier(OID.commonName), utf8String(commonName))),
-  );
-}
-
-function extension(oid: string, critical: boolean, value: Buffer): Buffer {
-  return critical
-    ? sequence(objectIdentifier(oid), booleanTrue(), octetString(value))
-    : sequence(objectIdentifier(oid), octetString(value));
-}
-
-function publicKeyInfo(privateKey: KeyObject): Buffer {
-  return createPublicKey(privateKey).export({ type: "spki", format: "der" });
-}
-
-function keyIdentifier(spki: Buffer): Buffer {
-  return createHash("sha1").update(spki).digest();
-}
-
-interface CertificateSpec {
-  subject: string;
-  subjectKey: KeyObject;
-  issuer: string;
-  issuerKey: KeyObject;
-  issuerKeyId: Buffer;
-  isCa: boolean;
-  validDays: number;
-}
-
-function issueCertificate(spec: CertificateSpec): Buffer {
-  const spki = publicKeyInfo(spec.subjectKey);
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
-  const now = Date.now();
-  const algorithm = sequence(objectIdentifier(OID.ecdsaWithSha256));
-  const extensions = spec.isCa
-    ? [
-        extension(OID.basicConstraints, true, sequence(booleanTrue())),
-        // keyCertSign (bit 5) and cRLSign (bit 6): 0b0000011x, one unused bit.
-        extension(OID.keyUsage, true, bitString(Buffer.from([0x06]), 1)),
-        extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))),
-      ]
-    : [
-        extension(OID.basicConstraints, true, sequence()),
-        // digitalSignature (bit 0) only: seven unused bits.
-        extension(OID.keyUsage, true, bitString(Buffer.from([0x80]), 7)),
-        extension(OID.extendedKeyUsage, false, sequence(objectIdentifier(OID.serverAuth))),
-        extension(
-          OID.subjectAltName,
-          false,
-          sequence(
-            implicitPrimitive(2, Buffer.from("localhost", "ascii")),
-            implicitPrimitive(7, Buffer.from([127, 0, 0, 1])),
-            implicitPrimitive(7, Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])),
-          ),
-        ),
-        extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(spki))),
-        extension(OID.authorityKeyIdentifier, false, sequence(implicitPrimitive(0, spec.issuerKeyId))),
-      ];
-  const tbs = sequence(
-    explicit(0, smallInteger(2)),
-    unsignedInteger(serial),
-    algorithm,
-    distinguishedName(spec.issuer),
-    sequence(time(new Date(now - DAY_MS)), time(new Date(now + spec.validDays * DAY_MS))),
-    distinguishedName(spec.subject),
-    spki,
-    explicit(3, sequence(...extensions)),
-  );
-  const signature = sign("sha256", tbs, spec.issuerKey);
-  return sequence(tbs, algorithm, bitString(signature));
-}
-
-function newKey(): KeyObject {
-  return generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey;
-}
+const ORGANIZATION = "azure-gallery-operator simulator";
 
 function keyPem(key: KeyObject): string {
   return key.export({ type: "pkcs8", format: "pem" }).toString();
@@ -194,25 +81,16 @@ export async function loadOrCreateCertificates(dir: string): Promise<SimCertific
   if (cached) return cached;
   await mkdir(dir, { recursive: true });
   const caKey = newKey();
-  const caName = "azure-gallery-operator simulator CA";
-  const caKeyId = keyIdentifier(publicKeyInfo(caKey));
-  const caDer = issueCertificate({
-    subject: caName,
-    subjectKey: caKey,
-    issuer: caName,
-    issuerKey: caKey,
-    issuerKeyId: caKeyId,
-    isCa: true,
-    validDays: 5 * 365,
-  });
+  const caName = { commonName: "azure-gallery-operator simulator CA", organization: ORGANIZATION };
+  const caDer = issueCertificate({ subject: caName, key: caKey, ca: true, validDays: 5 * 365 });
   const serverKey = newKey();
   const serverDer = issueCertificate({
-    subject: "localhost",
-    subjectKey: serverKey,
-    issuer: caName,
-    issuerKey: caKey,
-    issuerKeyId: caKeyId,
-    isCa: false,
+    subject: { commonName: "localhost", organization: ORGANIZATION },
+    key: serverKey,
+    issuer: { name: caName, key: caKey },
+    usages: ["serverAuth"],
+    dnsNames: ["localhost"],
+    ipAddresses: ["127.0.0.1", "::1"],
     validDays: 2 * 365,
   });
   const caPem = toPem("CERTIFICATE", caDer);
