@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // The one command-line entry point. Each subcommand lives in src/commands/<name>.ts and is
-// loaded lazily, so `sim` does not pay for the Kubernetes client and `run` not for the simulator.
+// loaded lazily, so `sim` does not pay for the Kubernetes client and `run` not for the simulator,
+// and so the Node version check below runs before anything imports undici or @azure/*.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { nodeVersionProblem } from "./node-version.js";
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -30,7 +32,12 @@ function usage(): string {
   return `usage: azure-gallery-operator <command> [flags]\n\ncommands:\n${lines.join("\n")}\n`;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], nodeVersion = process.versions.node): Promise<number> {
+  const tooOld = nodeVersionProblem(nodeVersion);
+  if (tooOld) {
+    process.stderr.write(`${tooOld}\n`);
+    return 1;
+  }
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(usage());

@@ -6,6 +6,8 @@
 #   tools/control-plane/build.sh            build what is missing, print progress
 #   tools/control-plane/build.sh --print-dir   print only the bin directory (after building)
 #
+# With AGO_CONTROL_PLANE_BIN_DIR set, it only checks that directory holds the five binaries (no Go).
+#
 # Env: AGO_CACHE_DIR (default ~/.cache/azure-gallery-operator), GOMODCACHE/GOCACHE as usual.
 set -euo pipefail
 
@@ -13,6 +15,21 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 quiet=0
 [[ "${1:-}" == "--print-dir" ]] && quiet=1
 say() { if [[ $quiet == 0 ]]; then echo "control-plane: $*"; else echo "control-plane: $*" >&2; fi; }
+
+# Binaries obtained some other way: use them as they are, and never ask for Go.
+if [[ -n "${AGO_CONTROL_PLANE_BIN_DIR:-}" ]]; then
+  missing=()
+  for name in etcd kube-apiserver kube-controller-manager kubectl helm; do
+    [[ -x "$AGO_CONTROL_PLANE_BIN_DIR/$name" ]] || missing+=("$name")
+  done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "control-plane: AGO_CONTROL_PLANE_BIN_DIR=$AGO_CONTROL_PLANE_BIN_DIR lacks executable ${missing[*]}; put them there or unset it to build them with Go." >&2
+    exit 1
+  fi
+  say "using the binaries in AGO_CONTROL_PLANE_BIN_DIR ($AGO_CONTROL_PLANE_BIN_DIR); nothing to build"
+  if [[ $quiet == 1 ]]; then echo "$AGO_CONTROL_PLANE_BIN_DIR"; fi
+  exit 0
+fi
 
 if ! command -v go >/dev/null 2>&1; then
   echo "control-plane: Go is required to build kube-apiserver, etcd, kubectl and helm (https://go.dev/dl, or apt-get install golang-go >= 1.26)." >&2
