@@ -1,8 +1,9 @@
 // What the simulated Azure must hold before the examples are applied, read from the manifests
-// themselves: the tenant owning the galleries' subscriptions, the resource groups the galleries go
-// in, and the managed images, VMs, snapshots or disks versions are made from. In real Azure these
+// themselves: the tenant owning the galleries' subscriptions with the principals the examples give
+// roles to, the resource groups the galleries go in, and the managed images, VMs, snapshots or
+// disks versions are made from. In real Azure these
 // exist before anyone writes a Gallery; the operator never creates them.
-import type { Gallery, ImageDefinition, ImageVersion } from "../api/index.js";
+import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../api/index.js";
 import type { Fixtures } from "../sim/index.js";
 import type { Example, Manifest } from "./examples.js";
 
@@ -25,7 +26,9 @@ const SUBSCRIPTION_OF_ID = /^\/subscriptions\/([0-9a-f-]{36})\//i;
 /**
  * Fixtures for a set of (isolated) examples.
  *
- * Guarantees: one resource group per distinct (subscription, group) of the galleries, in the first
+ * Guarantees: the galleries' tenant knows exactly the principals the examples' GallerySharings
+ * assign roles to (the simulator refuses others with PrincipalNotFound, as Entra ID would); one
+ * resource group per distinct (subscription, group) of the galleries, in the first
  * such gallery's location; each version source once, located in its gallery's region (falling back
  * to the version's first target region when the gallery is not among the examples), because Azure
  * requires the source region to be a target region and the examples replicate from there.
@@ -34,6 +37,7 @@ export function worldFor(examples: readonly Example[]): DevWorld {
   const resourceGroups = new Map<string, { subscriptionId: string; name: string; location: string }>();
   const sources = new Map<string, { id: string; location: string }>();
   const gallerySubscriptions = new Set<string>();
+  const principals = new Set<string>();
   for (const example of examples) {
     const galleries = ofKind<Gallery>(example.manifests, "Gallery");
     const definitions = ofKind<ImageDefinition>(example.manifests, "ImageDefinition");
@@ -43,6 +47,9 @@ export function worldFor(examples: readonly Example[]): DevWorld {
       const key = `${subscriptionId}/${resourceGroup}`.toLowerCase();
       if (!resourceGroups.has(key))
         resourceGroups.set(key, { subscriptionId, name: resourceGroup, location });
+    }
+    for (const sharing of ofKind<GallerySharing>(example.manifests, "GallerySharing")) {
+      for (const assignment of sharing.spec.roleAssignments ?? []) principals.add(assignment.principalId);
     }
     for (const v of ofKind<ImageVersion>(example.manifests, "ImageVersion")) {
       const id = sourceIdOf(v);
@@ -58,7 +65,9 @@ export function worldFor(examples: readonly Example[]): DevWorld {
     const subscription = SUBSCRIPTION_OF_ID.exec(id)?.[1]?.toLowerCase();
     if (subscription && !gallerySubscriptions.has(subscription)) foreign.add(subscription);
   }
-  const tenants = [{ id: DEV_TENANT_ID, subscriptions: [...gallerySubscriptions] }];
+  const tenants: DevWorld["fixtures"]["tenants"] = [
+    { id: DEV_TENANT_ID, subscriptions: [...gallerySubscriptions], principals: [...principals] },
+  ];
   if (foreign.size > 0) tenants.push({ id: SOURCE_TENANT_ID, subscriptions: [...foreign] });
   return {
     fixtures: { tenants, resourceGroups: [...resourceGroups.values()], sources: [...sources.values()] },

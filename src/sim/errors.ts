@@ -243,3 +243,15 @@ export function computeNotFound(target?: string): ArmError {
 export function authorizationError(status: number, code: string, message: string): ArmError {
   return new ArmError(status, code, message, { origin: "authorization" });
 }
+
+/**
+ * A role assignment for a principal the scope's directory does not hold (or not yet: Entra ID
+ * replicates new principals with a delay). ARM writes the object id without dashes.
+ */
+export function principalNotFound(principalId: string, tenantId: string): ArmError {
+  return authorizationError(
+    400,
+    "PrincipalNotFound",
+    `Principal ${principalId.replace(/-/g, "").toLowerCase()} does not exist in the directory ${tenantId}. Check that you have the correct principal ID. If you are creating this principal and then immediately assigning a role, this error might be related to a replication delay. In this case, set the role assignment principalType property to a value, such as ServicePrincipal, User, or Group.  See https://aka.ms/docs-principaltype`,
+  );
+}

@@ -8,6 +8,11 @@ export function idKey(id: string): string {
   return id.toLowerCase();
 }
 
+/** Whether `value` is a GUID (object ids, role assignment names), in any case. */
+export function isGuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 export function subscriptionScope(subscriptionId: string): string {
   return `/subscriptions/${subscriptionId}`;
 }

@@ -1,14 +1,12 @@
 // Role assignments under any scope: PUT, GET, DELETE, and list with `$filter=atScope()` or
 // `principalId eq '...'`. Answered by the Authorization RP in compact JSON.
-import { authorizationError } from "../errors.js";
+import { authorizationError, principalNotFound } from "../errors.js";
 import { compactResponse, emptyResponse } from "../http/response.js";
 import { isObject } from "../json.js";
 import type { RoleAssignmentRecord } from "../state/model.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
-import { idKey } from "./ids.js";
+import { idKey, isGuid, subscriptionOf } from "./ids.js";
 import { findRole, roleDefinitionResourceId } from "./roleDefinitions.js";
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function scopeOf(ctx: ArmContext): string {
   const scope = param(ctx, "scope").replace(/\/+$/, "");
@@ -64,17 +62,34 @@ function sameGrant(
 }
 
 /**
+ * Refuses a principal the directory of the scope's tenant does not hold, or one a
+ * `principalNotFound` fault hides for now (replication delay). A tenant without a directory (no
+ * fixture gave it principals) accepts anyone, like the simulator's other lenient defaults.
+ */
+function requireKnownPrincipal(ctx: ArmContext, scope: string, principalId: string): void {
+  const subscriptionId = subscriptionOf(scope);
+  const tenantId = subscriptionId ? ctx.core.store.subscription(subscriptionId)?.tenantId : undefined;
+  if (!tenantId) return;
+  const directory = ctx.core.store.directory(tenantId);
+  const listed = directory?.principals.some((known) => idKey(known) === idKey(principalId)) ?? true;
+  if (!listed || ctx.core.faults.takePrincipal(principalId, ctx.now)) {
+    throw principalNotFound(principalId, tenantId);
+  }
+}
+
+/**
  * PUT a role assignment.
  *
  * Errors (Authorization RP, compact): 400 `InvalidRoleAssignmentId` for a name that is not a
- * GUID; 400 `RoleDefinitionDoesNotExist`; 400 `InvalidPrincipalId`; 400
+ * GUID; 400 `RoleDefinitionDoesNotExist`; 400 `InvalidPrincipalId`; 400 `PrincipalNotFound` for a
+ * principal the scope's tenant does not know (see `requireKnownPrincipal`); 400
  * `RoleAssignmentUpdateNotPermitted` when the name exists with other content; 409
  * `RoleAssignmentExists` when the same principal already holds the same role at the same scope
  * under another name. Re-sending an identical assignment answers 201 again.
  */
 export const putRoleAssignment: ArmHandler = (ctx) => {
   const name = param(ctx, "name");
-  if (!GUID.test(name)) {
+  if (!isGuid(name)) {
     throw authorizationError(
       400,
       "InvalidRoleAssignmentId",
@@ -94,7 +109,7 @@ export const putRoleAssignment: ArmHandler = (ctx) => {
     );
   }
   const principalId = typeof properties.principalId === "string" ? properties.principalId : "";
-  if (!GUID.test(principalId)) {
+  if (!isGuid(principalId)) {
     throw authorizationError(
       400,
       "InvalidPrincipalId",
@@ -102,6 +117,7 @@ export const putRoleAssignment: ArmHandler = (ctx) => {
     );
   }
   const scope = scopeOf(ctx);
+  requireKnownPrincipal(ctx, scope, principalId);
   const id = assignmentId(scope, name);
   const store = ctx.core.store.roleAssignments;
   const grant = { principalId, roleDefinitionId: roleDefinitionResourceId(scope, role.id), scope };

@@ -18,7 +18,7 @@ function parse(body: Buffer): unknown {
 
 /** Registers a fault and, for replication faults, applies it to versions already replicating. */
 export function addFault(core: SimulatorCore, spec: FaultSpec): { id: string } {
-  const registered = core.faults.add(spec);
+  const registered = core.faults.add(spec, core.now());
   if (spec.kind === "replication") applyReplicationFaultsToRunning(core);
   return registered;
 }

@@ -1,11 +1,20 @@
-// Seeding the world: tenants and their subscriptions, resource groups, and version sources
-// (managed images, VMs, snapshots, disks) with their region.
-import { parseSourceId, resourceGroupId } from "../arm/ids.js";
+// Seeding the world: tenants with their subscriptions and directory principals, resource groups,
+// and version sources (managed images, VMs, snapshots, disks) with their region.
+import { isGuid, parseSourceId, resourceGroupId } from "../arm/ids.js";
 import type { SimulatorCore } from "../core.js";
 import { isKnownRegion } from "../regions.js";
 
 export interface Fixtures {
-  tenants?: { id: string; subscriptions?: string[] }[];
+  tenants?: {
+    id: string;
+    subscriptions?: string[];
+    /**
+     * Object ids of the tenant's users, groups and service principals. A tenant given this list
+     * (even empty) refuses role assignments for anyone else (400 `PrincipalNotFound`); a tenant
+     * never given one accepts any principal.
+     */
+    principals?: string[];
+  }[];
   resourceGroups?: {
     subscriptionId: string;
     name: string;
@@ -37,15 +46,22 @@ function ensureResourceGroup(
  * Adds fixtures to the current state (it does not reset first).
  *
  * Guarantees: a subscription listed under a tenant belongs to that tenant from now on (even if
- * it had been adopted by a caller); a source's resource group is created when missing, in the
+ * it had been adopted by a caller); principals add to the tenant's directory; a source's resource group is created when missing, in the
  * source's region. Caveats: a source's subscription that no fixture names stays unowned until its
- * first caller adopts it. Errors: TypeError for an id that is not a source id or an unknown region.
+ * first caller adopts it. Errors: TypeError for an id that is not a source id, an unknown region or
+ * a principal that is not a GUID.
  */
 export function seedFixtures(core: SimulatorCore, fixtures: Fixtures): void {
   for (const tenant of fixtures.tenants ?? []) {
     if (typeof tenant.id !== "string" || tenant.id === "") throw new TypeError("every tenant needs an 'id'");
     for (const subscription of tenant.subscriptions ?? []) {
       core.store.putSubscription({ id: subscription, tenantId: tenant.id, declared: true });
+    }
+    if (tenant.principals !== undefined) {
+      const notGuid = tenant.principals.find((principal) => !isGuid(String(principal)));
+      if (notGuid !== undefined)
+        throw new TypeError(`tenant '${tenant.id}': principal '${notGuid}' is not an object id (GUID)`);
+      core.store.addPrincipals(tenant.id, tenant.principals);
     }
   }
   for (const rg of fixtures.resourceGroups ?? []) {

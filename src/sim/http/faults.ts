@@ -1,6 +1,7 @@
 // Injected faults: the next N requests matching a method and path pattern fail with a given
-// status and body, wait first, or lose their connection; or a version's replication to a region
-// fails part-way. Tests register them through `POST /_sim/faults` or `sim.fault(...)`.
+// status and body, wait first, or lose their connection; a version's replication to a region
+// fails part-way; or a principal is not yet visible to role assignments (Entra ID replication
+// delay). Tests register them through `POST /_sim/faults` or `sim.fault(...)`.
 import { randomUUID } from "node:crypto";
 import { normalizeRegion } from "../regions.js";
 
@@ -30,7 +31,18 @@ export type FaultSpec =
       /** Text for `replicationStatus.summary[].details`. */
       details?: string;
       count?: number;
+    }
+  | {
+      kind: "principalNotFound";
+      /** Object id of the principal that role assignments cannot find for a while. */
+      principalId: string;
+      /** Virtual milliseconds from registration during which it is missing. */
+      forMs?: number;
+      /** How many role assignment PUTs it affects; default 1, or all of them within `forMs`. */
+      count?: number;
     };
+
+type HttpSpec = Extract<FaultSpec, { path: string }>;
 
 export type HttpFault =
   | { kind: "respond"; status: number; body: string; headers: [string, string][] }
@@ -48,8 +60,14 @@ interface Registered {
   spec: FaultSpec;
   remaining: number;
   method?: string;
-  pattern: RegExp;
+  pattern?: RegExp;
   region?: string;
+  /** Virtual time from which the fault no longer applies. */
+  until?: number;
+}
+
+function isHttpSpec(spec: FaultSpec): spec is HttpSpec {
+  return spec.kind !== "replication" && spec.kind !== "principalNotFound";
 }
 
 function validate(spec: FaultSpec): void {
@@ -57,6 +75,13 @@ function validate(spec: FaultSpec): void {
     if (typeof spec.version !== "string" || typeof spec.region !== "string") {
       throw new TypeError("a replication fault needs 'version' (a pattern) and 'region'");
     }
+    return;
+  }
+  if (spec.kind === "principalNotFound") {
+    if (typeof spec.principalId !== "string" || spec.principalId === "")
+      throw new TypeError("a principalNotFound fault needs 'principalId'");
+    if (spec.forMs !== undefined && !(spec.forMs >= 0))
+      throw new TypeError("'forMs' must be a non-negative number");
     return;
   }
   if (typeof spec.path !== "string") throw new TypeError("a fault needs 'path' (a regular expression)");
@@ -69,9 +94,23 @@ function validate(spec: FaultSpec): void {
 export class FaultRegistry {
   private faults: Registered[] = [];
 
-  /** Registers a fault; throws TypeError when the spec is incomplete or its pattern invalid. */
-  add(spec: FaultSpec): { id: string } {
+  /**
+   * Registers a fault at virtual time `now`; throws TypeError when the spec is incomplete or its
+   * pattern invalid.
+   */
+  add(spec: FaultSpec, now: number): { id: string } {
     validate(spec);
+    const id = randomUUID();
+    if (spec.kind === "principalNotFound") {
+      const timed = spec.forMs !== undefined;
+      this.faults.push({
+        id,
+        spec,
+        remaining: spec.count ?? (timed ? -1 : 1),
+        ...(timed ? { until: now + (spec.forMs ?? 0) } : {}),
+      });
+      return { id };
+    }
     const pattern = new RegExp(spec.kind === "replication" ? spec.version : spec.path, "i");
     const method =
       spec.kind === "replication" || !spec.method || spec.method === "*"
@@ -79,7 +118,6 @@ export class FaultRegistry {
         : spec.method.toUpperCase();
     const region =
       spec.kind === "replication" && spec.region !== "*" ? normalizeRegion(spec.region) : undefined;
-    const id = randomUUID();
     this.faults.push({ id, spec, remaining: spec.count ?? 1, method, pattern, region });
     return { id };
   }
@@ -96,14 +134,13 @@ export class FaultRegistry {
   takeHttp(method: string, path: string): HttpFault | undefined {
     if (this.faults.length === 0) return undefined;
     const fault = this.faults.find(
-      (f) => f.spec.kind !== "replication" && (!f.method || f.method === method) && f.pattern.test(path),
+      (f) => isHttpSpec(f.spec) && (!f.method || f.method === method) && f.pattern?.test(path),
     );
-    if (!fault) return undefined;
+    if (!fault || !isHttpSpec(fault.spec)) return undefined;
     this.useUp(fault);
     const spec = fault.spec;
     if (spec.kind === "delay") return { kind: "delay", delayMs: spec.delayMs };
     if (spec.kind === "drop") return { kind: "drop" };
-    if (spec.kind === "replication") return undefined;
     const body =
       spec.body === undefined ? "" : typeof spec.body === "string" ? spec.body : JSON.stringify(spec.body);
     return { kind: "respond", status: spec.status, body, headers: Object.entries(spec.headers ?? {}) };
@@ -114,7 +151,7 @@ export class FaultRegistry {
     const fault = this.faults.find(
       (f) =>
         f.spec.kind === "replication" &&
-        f.pattern.test(versionId) &&
+        f.pattern?.test(versionId) &&
         (!f.region || f.region === normalizeRegion(region)),
     );
     if (fault?.spec.kind !== "replication") return undefined;
@@ -124,6 +161,21 @@ export class FaultRegistry {
       code: fault.spec.code ?? "ReplicationFailed",
       details: fault.spec.details ?? `Replication to region '${region}' failed.`,
     };
+  }
+
+  /**
+   * Whether a `principalNotFound` fault hides `principalId` at virtual time `now` (using it up
+   * by one). Faults whose window has passed are forgotten.
+   */
+  takePrincipal(principalId: string, now: number): boolean {
+    this.faults = this.faults.filter((f) => f.until === undefined || now < f.until);
+    const fault = this.faults.find(
+      (f) =>
+        f.spec.kind === "principalNotFound" && f.spec.principalId.toLowerCase() === principalId.toLowerCase(),
+    );
+    if (!fault) return false;
+    this.useUp(fault);
+    return true;
   }
 
   private useUp(fault: Registered): void {

@@ -13,6 +13,15 @@ export interface SubscriptionRecord {
   declared: boolean;
 }
 
+/**
+ * A tenant's directory (Entra ID) as far as role assignments need it: the object ids of its
+ * users, groups and service principals. Only tenants that fixtures gave principals have one.
+ */
+export interface DirectoryRecord {
+  tenantId: string;
+  principals: string[];
+}
+
 export interface ResourceGroupRecord {
   id: string;
   subscriptionId: string;

@@ -2,6 +2,7 @@
 // about HTTP. `snapshot()`/`restore()` turn it into plain JSON for persistence and `GET state`.
 import { galleryId, idKey, imageId, resourceGroupId } from "../arm/ids.js";
 import type {
+  DirectoryRecord,
   GalleryRecord,
   ImageRecord,
   OperationRecord,
@@ -18,6 +19,8 @@ export interface StateSnapshot {
   /** The virtual clock when the snapshot was taken (a manual clock resumes from it). */
   now: number;
   subscriptions: SubscriptionRecord[];
+  /** Absent in snapshots written before directories existed. */
+  directories?: DirectoryRecord[];
   resourceGroups: ResourceGroupRecord[];
   galleries: GalleryRecord[];
   images: ImageRecord[];
@@ -29,6 +32,7 @@ export interface StateSnapshot {
 
 export class Store {
   readonly subscriptions = new Map<string, SubscriptionRecord>();
+  readonly directories = new Map<string, DirectoryRecord>();
   readonly resourceGroups = new ResourceTable<ResourceGroupRecord>(
     (rg) => `/subscriptions/${rg.subscriptionId}`,
   );
@@ -53,6 +57,21 @@ export class Store {
     this.subscriptions.set(idKey(record.id), record);
   }
 
+  directory(tenantId: string): DirectoryRecord | undefined {
+    return this.directories.get(idKey(tenantId));
+  }
+
+  /** Adds principals to a tenant's directory, creating the directory when it has none. */
+  addPrincipals(tenantId: string, principals: readonly string[]): void {
+    const directory = this.directory(tenantId) ?? { tenantId, principals: [] };
+    const known = new Set(directory.principals.map(idKey));
+    for (const principal of principals) {
+      if (!known.has(idKey(principal))) directory.principals.push(principal);
+      known.add(idKey(principal));
+    }
+    this.directories.set(idKey(tenantId), directory);
+  }
+
   source(id: string): SourceRecord | undefined {
     return this.sources.get(idKey(id));
   }
@@ -70,6 +89,7 @@ export class Store {
 
   clear(): void {
     this.subscriptions.clear();
+    this.directories.clear();
     this.resourceGroups.clear();
     this.galleries.clear();
     this.images.clear();
@@ -84,6 +104,7 @@ export class Store {
       format: 1,
       now,
       subscriptions: [...this.subscriptions.values()],
+      directories: [...this.directories.values()],
       resourceGroups: this.resourceGroups.all(),
       galleries: this.galleries.all(),
       images: this.images.all(),
@@ -98,6 +119,7 @@ export class Store {
   restore(snapshot: StateSnapshot): void {
     this.clear();
     for (const record of snapshot.subscriptions) this.putSubscription(record);
+    for (const record of snapshot.directories ?? []) this.directories.set(idKey(record.tenantId), record);
     for (const record of snapshot.resourceGroups) this.resourceGroups.put(record);
     for (const record of snapshot.galleries) this.galleries.put(record);
     for (const record of snapshot.images) this.images.put(record);
