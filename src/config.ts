@@ -44,6 +44,8 @@ export interface OperatorConfig {
   };
   /** host:port for /metrics, /healthz and /readyz; "0" disables the server. */
   httpAddress: string;
+  /** Series per object (image version replication progress); off for very large fleets. */
+  perObjectMetrics: boolean;
   logLevel: LogLevel;
   /** Hidden benchmark switch: write every object to ARM once per resync period (Azure Service Operator's policy). */
   benchRePutEachResync: boolean;
@@ -120,6 +122,8 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
   --lease-namespace NS       namespace of the Lease (env POD_NAMESPACE; default azure-gallery-operator)
   --lease-name NAME          (default azure-gallery-operator)
   --http-address HOST:PORT   /metrics, /healthz, /readyz (env AGO_HTTP_ADDRESS; default :8080; 0 = off)
+  --per-object-metrics BOOL  a replication-progress series per image version (env AGO_PER_OBJECT_METRICS;
+                             default true; false for very large fleets)
   --log-level LEVEL          fatal..trace (env AGO_LOG_LEVEL; default info)
   --default-policy MODE      allow | deny: namespaces no GalleryPolicy covers (env AGO_DEFAULT_POLICY; default allow)
   --static-token-dir DIR     static mode only (simulator): <clientId>.jwt tokens for policy identities
@@ -155,6 +159,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "lease-namespace": { type: "string" },
         "lease-name": { type: "string" },
         "http-address": { type: "string" },
+        "per-object-metrics": { type: "string" },
         "log-level": { type: "string" },
         "bench-reput-each-resync": { type: "boolean" },
         "bench-arm-time-scale": { type: "string" },
@@ -231,10 +236,12 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     );
   }
 
-  const leaderText = str("leader-elect", "AGO_LEADER_ELECT") ?? "true";
-  if (leaderText !== "true" && leaderText !== "false") {
-    throw new ConfigError(`--leader-elect: "${leaderText}" must be true or false`);
-  }
+  const bool = (flag: string, envName: string, fallback: boolean): boolean => {
+    const text = str(flag, envName) ?? String(fallback);
+    if (text !== "true" && text !== "false")
+      throw new ConfigError(`--${flag}: "${text}" must be true or false`);
+    return text === "true";
+  };
   const httpAddress = str("http-address", "AGO_HTTP_ADDRESS") ?? ":8080";
   if (httpAddress !== "0" && !/^[^:]*:\d{1,5}$/.test(httpAddress)) {
     throw new ConfigError(`--http-address: "${httpAddress}" must be HOST:PORT, :PORT or 0`);
@@ -266,12 +273,13 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
       ...(staticTenantTokens ? { staticTenantTokens } : {}),
     },
     leaderElection: {
-      enabled: leaderText === "true",
+      enabled: bool("leader-elect", "AGO_LEADER_ELECT", true),
       namespace: str("lease-namespace", "POD_NAMESPACE") ?? "azure-gallery-operator",
       leaseName: str("lease-name") ?? "azure-gallery-operator",
       identity: env.POD_NAME || `${env.HOSTNAME ?? "operator"}-${process.pid}`,
     },
     httpAddress,
+    perObjectMetrics: bool("per-object-metrics", "AGO_PER_OBJECT_METRICS", true),
     logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
     benchRePutEachResync: values["bench-reput-each-resync"] === true,
     benchArmTimeScale: armTimeScale(str("bench-arm-time-scale")),

@@ -15,6 +15,7 @@ import {
   InformerSet,
   type KubeObject,
   KubeTransport,
+  type KubeTransportOptions,
   keyOf,
   type ReconcileFn,
   ResourceClient,
@@ -42,6 +43,8 @@ export interface OperatorOptions {
   credential?: CredentialConfig;
   hooks?: ControllerHooks;
   onArmRequest?: (event: ArmRequestEvent) => void;
+  /** Every request to the API server (`rest_client_requests_total`). */
+  onKubeRequest?: KubeTransportOptions["onRequest"];
   onLeadingChanged?(leading: boolean): void;
   onCachesSynced?(controller: string): void;
   /** Series the reconcilers feed (replication progress per version). */
@@ -82,7 +85,10 @@ export interface OperatorHandle {
  */
 export function startOperator(options: OperatorOptions, signal: AbortSignal): OperatorHandle {
   const { config, logger } = options;
-  const transport = new KubeTransport(options.kubeConfig);
+  const transport = new KubeTransport(
+    options.kubeConfig,
+    options.onKubeRequest ? { onRequest: options.onKubeRequest } : {},
+  );
   const factory = new ClientFactory({
     endpoint: config.arm.endpoint,
     caFile: config.arm.caFile,

@@ -35,7 +35,9 @@ export default async function run(args: string[]): Promise<number> {
     return badConfig(`${err instanceof ConfigError ? "" : "kubeconfig: "}${messageOf(err)}`);
   }
   const logger = createLogger({ level: config.logLevel });
-  const metrics = new OperatorMetrics();
+  const metrics = new OperatorMetrics({ perObject: config.perObjectMetrics });
+  const lease = config.leaderElection.enabled ? config.leaderElection.leaseName : undefined;
+  if (lease) metrics.setLeading(lease, false);
   const readiness = new ReadinessState();
   readiness.leadership(config.leaderElection.enabled ? "standby" : "unknown");
   // The address is bound before anything runs: one that cannot be served (taken, unknown host)
@@ -64,8 +66,12 @@ export default async function run(args: string[]): Promise<number> {
         kubeConfig,
         hooks: metrics.controllerHooks(),
         onArmRequest: metrics.onArmRequest,
+        onKubeRequest: metrics.onKubeRequest,
         metrics: { setReplicationProgress: (ns, name, pct) => metrics.setReplicationProgress(ns, name, pct) },
-        onLeadingChanged: (leading) => readiness.leadership(leading ? "leader" : "standby"),
+        onLeadingChanged: (leading) => {
+          readiness.leadership(leading ? "leader" : "standby");
+          if (lease) metrics.setLeading(lease, leading);
+        },
         onCachesSynced: (name) => readiness.cachesSynced(name),
       },
       signal,

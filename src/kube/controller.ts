@@ -6,7 +6,7 @@ import type { BackoffPolicy } from "./backoff.js";
 import { jsonEqual } from "./equality.js";
 import { describeError } from "./errors.js";
 import { type Informer, type InformerEvent, InformerSet, type Subscription } from "./informer.js";
-import { type Lane, type QueueHooks, type ShutdownResult, WorkQueue } from "./queue.js";
+import { type Lane, type QueueHooks, type ShutdownResult, WorkQueue, workerCount } from "./queue.js";
 import { type KubeObject, keyOf, type ObjectRef, parseKey, type ResourceDescriptor } from "./resource.js";
 import { Resync } from "./resync.js";
 import type { ReadonlyStore } from "./store.js";
@@ -48,7 +48,8 @@ export interface ControllerHooks {
     outcome: ReconcileOutcome;
     durationMs: number;
   }): void;
-  queue?(controller: string): QueueHooks;
+  /** Called once, as the controller is built: its queue's hooks; `workers` is how many run at once. */
+  queue?(controller: string, settings: { workers: number }): QueueHooks;
   watchRestarted?(event: { controller: string; resource: string; reason: RestartReason }): void;
 }
 
@@ -121,7 +122,7 @@ export class Controller<T extends KubeObject> {
     this.queue = new WorkQueue({
       concurrency: options.concurrency,
       backoff: options.backoff,
-      hooks: options.hooks?.queue?.(this.name),
+      hooks: options.hooks?.queue?.(this.name, { workers: workerCount(options.concurrency) }),
     });
     this.informers =
       options.informers ??

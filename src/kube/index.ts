@@ -95,5 +95,12 @@ export {
 } from "./status.js";
 export { type ReadonlyStore, Store } from "./store.js";
 export { formatMicroTime, formatTime } from "./time.js";
-export { type ApiRequest, KubeTransport, type QueryParams, type StreamOptions } from "./transport.js";
+export {
+  type ApiRequest,
+  type KubeRequestEvent,
+  KubeTransport,
+  type KubeTransportOptions,
+  type QueryParams,
+  type StreamOptions,
+} from "./transport.js";
 export { type RestartReason, Watcher, type WatcherEvent, type WatcherOptions } from "./watcher.js";

@@ -25,6 +25,13 @@ export interface QueueHooks {
   started?(key: string, waitedMs: number): void;
   /** A key failed and will run again after `delayMs` (its `attempt`-th consecutive failure). */
   retried?(key: string, delayMs: number, attempt: number, error: unknown): void;
+  /** A key's run (started with `started`) ended after `workedMs`, whatever its outcome. */
+  finished?(key: string, workedMs: number): void;
+}
+
+/** How many workers a queue runs for a `concurrency` option: at least one, whole. */
+export function workerCount(concurrency: number | undefined): number {
+  return Math.max(1, Math.floor(concurrency ?? 1));
 }
 
 export interface WorkQueueOptions {
@@ -93,7 +100,7 @@ export class WorkQueue {
   private stopping = false;
 
   constructor(options: WorkQueueOptions = {}) {
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+    this.concurrency = workerCount(options.concurrency);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.hooks = options.hooks ?? {};
     this.random = options.random ?? Math.random;
@@ -267,7 +274,8 @@ export class WorkQueue {
       clearTimeout(timer.timer);
       this.delayed.delete(key);
     }
-    this.hooks.started?.(key, Date.now() - (this.enqueuedAt.get(key) ?? Date.now()));
+    const startedAt = Date.now();
+    this.hooks.started?.(key, startedAt - (this.enqueuedAt.get(key) ?? startedAt));
     this.enqueuedAt.delete(key);
     try {
       const result = await worker(key, this.abort.signal);
@@ -277,6 +285,7 @@ export class WorkQueue {
       this.addRateLimited(key, error);
     } finally {
       this.running.delete(key);
+      this.hooks.finished?.(key, Date.now() - startedAt);
       const lane = this.dirty.get(key);
       this.dirty.delete(key);
       if (lane && !this.stopping) this.enqueue(key, lane);

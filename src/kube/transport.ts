@@ -27,6 +27,21 @@ export interface StreamOptions {
   idleTimeoutMs: number;
 }
 
+/** One request to the API server as it ended (for `rest_client_requests_total`). */
+export interface KubeRequestEvent {
+  method: ApiRequest["method"];
+  /** host:port of the API server. */
+  host: string;
+  /** The HTTP status, or "<error>" when no answer came (client-go's label for that case). */
+  code: string;
+}
+
+export interface KubeTransportOptions {
+  requestTimeoutMs?: number;
+  /** Told of every request (watch streams when their response headers arrive). Must not throw. */
+  onRequest?(event: KubeRequestEvent): void;
+}
+
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 const USER_AGENT = "azure-gallery-operator";
 
@@ -37,10 +52,14 @@ const USER_AGENT = "azure-gallery-operator";
  * working); a non-2xx answer rejects with `KubeApiError` carrying the Status code and reason.
  */
 export class KubeTransport {
+  private readonly requestTimeoutMs: number;
+
   constructor(
     readonly kubeConfig: KubeConfig,
-    private readonly requestTimeoutMs: number = DEFAULT_REQUEST_TIMEOUT_MS,
-  ) {}
+    private readonly options: KubeTransportOptions = {},
+  ) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  }
 
   /**
    * Sends one request and returns the parsed JSON body.
@@ -147,13 +166,23 @@ export class KubeTransport {
       });
       outgoing.on("error", (err) => {
         clearTimeout(noAnswer);
+        this.report(req.method, url, "<error>");
         reject(err);
       });
       outgoing.end(body);
     });
     const code = res.statusCode ?? 0;
+    this.report(req.method, url, String(code));
     if (code >= 200 && code < 300) return res;
     throw statusError(code, await readBody(res).catch(() => ""), what);
+  }
+
+  private report(method: ApiRequest["method"], url: URL, code: string): void {
+    try {
+      this.options.onRequest?.({ method, host: url.host, code });
+    } catch {
+      // Metrics must never break a request.
+    }
   }
 }
 

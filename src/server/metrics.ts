@@ -7,6 +7,7 @@ import type { BucketSnapshot } from "../azure/budget.js";
 import type { ArmRequestEvent } from "../azure/ratelimit.js";
 import type { ControllerHooks, ReconcileOutcome } from "../kube/controller.js";
 import type { QueueHooks } from "../kube/queue.js";
+import type { KubeRequestEvent } from "../kube/transport.js";
 
 // controller-runtime's buckets for reconcile time, so dashboards built for Go operators read ours alike.
 const RECONCILE_BUCKETS = [
@@ -16,13 +17,29 @@ const RECONCILE_BUCKETS = [
 // The queue measures waits with Date.now (whole milliseconds), so buckets below 1 ms would only ever
 // hold zeros; 1 ms … 1000 s by decades.
 const QUEUE_WAIT_BUCKETS = exponentialBuckets(0.001, 10, 7);
+// One reconcile: a cache-only pass takes milliseconds, one that waits for ARM budget or an LRO
+// start several seconds; the same decades as the queue wait.
+const WORK_BUCKETS = QUEUE_WAIT_BUCKETS;
 // One ARM attempt: tens of milliseconds for a read, up to the SDK's own timeouts for a slow write.
 const ARM_DURATION_BUCKETS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 const OUTCOMES: readonly ReconcileOutcome[] = ["success", "requeue", "error"];
+const COUNTER_NAMED_GAUGES = [
+  "nodejs_active_handles_total",
+  "nodejs_active_requests_total",
+  "nodejs_active_resources_total",
+];
 
 /** Where the throttle gauge reads ARM's remaining budgets from, at scrape time. */
 export type BucketSource = () => readonly BucketSnapshot[];
+
+export interface OperatorMetricsOptions {
+  /**
+   * Series per object (`azure_gallery_image_version_replication_progress`); default true. Very large
+   * fleets turn them off (`--per-object-metrics=false`): one series per image version otherwise.
+   */
+  perObject?: boolean;
+}
 
 /**
  * Every Prometheus series the operator exports, in a registry of its own.
@@ -92,6 +109,51 @@ export class OperatorMetrics {
     labelNames: ["name"] as const,
     registers: [this.registry],
   });
+  private readonly workDuration = new Histogram({
+    name: "workqueue_work_duration_seconds",
+    help: "How long in seconds processing a key from the work queue takes.",
+    labelNames: ["name"] as const,
+    buckets: WORK_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly unfinishedWork = new Gauge({
+    name: "workqueue_unfinished_work_seconds",
+    help: "Seconds of work in progress not yet observed by work_duration; large values mean stuck workers.",
+    labelNames: ["name"] as const,
+    registers: [this.registry],
+    collect: () => this.collectRunning(),
+  });
+  private readonly longestRunning = new Gauge({
+    name: "workqueue_longest_running_processor_seconds",
+    help: "How many seconds the longest running reconcile of the queue has been running.",
+    labelNames: ["name"] as const,
+    registers: [this.registry],
+    collect: () => this.collectRunning(),
+  });
+  private readonly activeWorkers = new Gauge({
+    name: "controller_runtime_active_workers",
+    help: "Number of workers (reconciles) running now per controller.",
+    labelNames: ["controller"] as const,
+    registers: [this.registry],
+  });
+  private readonly maxConcurrent = new Gauge({
+    name: "controller_runtime_max_concurrent_reconciles",
+    help: "Maximum number of concurrent reconciles per controller.",
+    labelNames: ["controller"] as const,
+    registers: [this.registry],
+  });
+  private readonly restRequests = new Counter({
+    name: "rest_client_requests_total",
+    help: "Requests to the Kubernetes API server, by HTTP status code (or <error>), method and host.",
+    labelNames: ["code", "method", "host"] as const,
+    registers: [this.registry],
+  });
+  private readonly leading = new Gauge({
+    name: "leader_election_master_status",
+    help: "1 while this replica holds the leader Lease `name`, 0 otherwise.",
+    labelNames: ["name"] as const,
+    registers: [this.registry],
+  });
   private readonly armRequests = new Counter({
     name: "azure_gallery_arm_requests_total",
     help: "ARM request attempts, by method, first resource-provider bucket, and HTTP status (or error, heldBack).",
@@ -132,9 +194,16 @@ export class OperatorMetrics {
   });
 
   private readonly bucketSources = new Set<BucketSource>();
+  /** Start times (ms) of the keys running now, per queue, for the in-progress gauges. */
+  private readonly running = new Map<string, Map<string, number>>();
+  private readonly perObject: boolean;
 
-  constructor() {
+  constructor(options: OperatorMetricsOptions = {}) {
+    this.perObject = options.perObject ?? true;
     collectDefaultMetrics({ register: this.registry });
+    // prom-client's defaults include gauges named like counters; the per-type gauges they sum
+    // (`nodejs_active_handles{type}` ...) stay, so `sum()` over those gives the same number.
+    for (const name of COUNTER_NAMED_GAUGES) this.registry.removeSingleMetric(name);
   }
 
   /**
@@ -152,8 +221,9 @@ export class OperatorMetrics {
         if (outcome === "error") this.reconcileErrors.inc({ controller });
         this.reconcileTime.observe({ controller }, durationMs / 1000);
       },
-      queue: (controller) => {
+      queue: (controller, { workers }) => {
         this.zeroController(controller);
+        this.maxConcurrent.set({ controller }, workers);
         return this.queueHooks(controller);
       },
       watchRestarted: ({ controller, resource, reason }) => {
@@ -165,17 +235,28 @@ export class OperatorMetrics {
   /**
    * Counts one ARM attempt (pass as the rate-limit policy's `onRequest`).
    *
-   * Labels: `bucket` is the first resource-provider bucket the request spends, or "unknown" before ARM
-   * named one for its request class; `status` is the HTTP code when a response (or a RestError carrying
-   * one) came back, "heldBack" when the policy never sent it, otherwise "error".
+   * Labels: `bucket` is the first resource-provider bucket the request spends; a request of another
+   * provider than Compute (role assignments) spends none and is labelled with its provider and type
+   * (`microsoft.authorization/roleassignments`); a Compute request before ARM named its bucket is
+   * "unknown". `status` is the HTTP code when a response (or a RestError carrying one) came back,
+   * "heldBack" when the policy never sent it, otherwise "error".
    * Guarantees: held-back attempts are counted but not timed, since nothing went on the wire.
    */
   readonly onArmRequest = (event: ArmRequestEvent): void => {
     const { method } = event;
-    const bucket = event.buckets[0] ?? "unknown";
-    this.armRequests.inc({ method, bucket, status: armStatusLabel(event) });
+    this.armRequests.inc({ method, bucket: armBucketLabel(event), status: armStatusLabel(event) });
     if (event.outcome !== "heldBack") this.armDuration.observe({ method }, event.durationMs / 1000);
   };
+
+  /** Counts one request to the API server (pass as the KubeTransport's `onRequest`). */
+  readonly onKubeRequest = (event: KubeRequestEvent): void => {
+    this.restRequests.inc({ code: event.code, method: event.method, host: event.host });
+  };
+
+  /** Sets whether this replica leads under the Lease `name` (`leader_election_master_status`). */
+  setLeading(name: string, leading: boolean): void {
+    this.leading.set({ name }, leading ? 1 : 0);
+  }
 
   /** Sets how many long-running operations of `kind` (e.g. "imageVersion") are being polled now. */
   setLrosInFlight(kind: string, count: number): void {
@@ -184,9 +265,11 @@ export class OperatorMetrics {
 
   /**
    * Sets an image version's replication progress, clamped to 0–100; `undefined` removes the series
-   * (call it when the version is deleted, so gone objects do not linger on dashboards).
+   * (call it when the version is deleted, so gone objects do not linger on dashboards). Does nothing
+   * when per-object series are off.
    */
   setReplicationProgress(namespace: string, name: string, percent: number | undefined): void {
+    if (!this.perObject) return;
     if (percent === undefined) {
       this.replicationProgress.remove({ namespace, name });
       return;
@@ -212,12 +295,38 @@ export class OperatorMetrics {
   }
 
   private queueHooks(name: string): Required<QueueHooks> {
+    const running = new Map<string, number>();
+    this.running.set(name, running);
+    const setActive = () => this.activeWorkers.set({ controller: name }, running.size);
     return {
       added: () => this.queueAdds.inc({ name }),
       depth: (depth) => this.queueDepth.set({ name }, depth),
-      started: (_key, waitedMs) => this.queueWait.observe({ name }, waitedMs / 1000),
+      started: (key, waitedMs) => {
+        this.queueWait.observe({ name }, waitedMs / 1000);
+        running.set(key, Date.now());
+        setActive();
+      },
       retried: () => this.queueRetries.inc({ name }),
+      finished: (key, workedMs) => {
+        this.workDuration.observe({ name }, workedMs / 1000);
+        running.delete(key);
+        setActive();
+      },
     };
+  }
+
+  // Both in-progress gauges, computed at scrape time from the start times of the running keys
+  // (either gauge's collect sets both: cheap, and neither depends on the order they render in).
+  private collectRunning(): void {
+    const now = Date.now();
+    for (const [name, running] of this.running) {
+      const ages = [...running.values()].map((startedAt) => (now - startedAt) / 1000);
+      this.unfinishedWork.set(
+        { name },
+        ages.reduce((sum, age) => sum + age, 0),
+      );
+      this.longestRunning.set({ name }, Math.max(0, ...ages));
+    }
   }
 
   private zeroController(controller: string): void {
@@ -226,6 +335,8 @@ export class OperatorMetrics {
     this.queueAdds.inc({ name: controller }, 0);
     this.queueRetries.inc({ name: controller }, 0);
     this.queueDepth.set({ name: controller }, 0);
+    this.activeWorkers.set({ controller }, 0);
+    this.workDuration.zero({ name: controller });
   }
 
   // Rebuilt from scratch on each scrape: a bucket that disappeared from every source must disappear here.
@@ -237,6 +348,14 @@ export class OperatorMetrics {
       }
     }
   }
+}
+
+function armBucketLabel(event: ArmRequestEvent): string {
+  const first = event.buckets[0];
+  if (first) return first;
+  // "GET microsoft.authorization/roleassignments/*" → provider and first resource type.
+  const [provider = "", type = ""] = (event.requestClass.split(" ")[1] ?? "").split("/");
+  return provider && provider !== "microsoft.compute" ? `${provider}/${type}` : "unknown";
 }
 
 function armStatusLabel(event: ArmRequestEvent): string {

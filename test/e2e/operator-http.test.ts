@@ -129,5 +129,58 @@ describe("operator HTTP endpoints", () => {
     // Every request the simulator answered was counted once, under the same method.
     const puts = world.sim.requests().filter((r) => r.method === "PUT").length;
     expect(arm({ method: "PUT" })).toBe(puts);
+
+    // controller-runtime's names: API server requests (refused ones too, while the proxy led
+    // nowhere), the work the queue did, and its workers.
+    const host = new URL(proxy.url).host;
+    expect(metric(text, "rest_client_requests_total", { code: "200", method: "GET", host })).toBeGreaterThan(
+      0,
+    );
+    expect(metric(text, "rest_client_requests_total", { code: "<error>", host })).toBeGreaterThan(0);
+    expect(metric(text, "workqueue_work_duration_seconds_count", { name: controller })).toBeGreaterThan(0);
+    expect(metric(text, "controller_runtime_max_concurrent_reconciles", { controller })).toBe(4);
+    expect(text).toMatch(/^# TYPE workqueue_longest_running_processor_seconds gauge$/m);
+    expect(text).toMatch(/^# TYPE workqueue_unfinished_work_seconds gauge$/m);
+    expect(text).toMatch(/^# TYPE controller_runtime_active_workers gauge$/m);
+    expect(text).not.toMatch(/^# TYPE \S+_total gauge$/m);
+  });
+
+  it("reports leadership as leader_election_master_status", { timeout: 90_000 }, async () => {
+    const lease = "op-http-lease";
+    const leader = startOperatorProcess({
+      kubeconfigPath: world.cluster.kubeconfigPath,
+      sim: world.sim,
+      tenantId: world.tenantId,
+      args: [
+        "--namespaces",
+        world.namespace,
+        "--leader-elect",
+        "true",
+        "--lease-namespace",
+        world.namespace,
+        "--lease-name",
+        lease,
+        "--http-address",
+        "127.0.0.1:0",
+      ],
+    });
+    try {
+      const serving = await leader.waitForLine((l) => l.msg === "serving /metrics, /healthz and /readyz");
+      const url = `http://127.0.0.1:${String(serving.port)}/metrics`;
+      const leading = await waitFor(
+        "leader_election_master_status 1",
+        async () => {
+          const text = (await httpGet(url)).body;
+          return metric(text, "leader_election_master_status", { name: lease }) === 1 ? text : undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      expect(leading).toContain(`leader_election_master_status{name="${lease}"} 1`);
+      // The API server agrees: this replica holds the Lease.
+      const held = await world.cluster.kubectl(["get", "lease", lease, "-n", world.namespace, "-o", "json"]);
+      expect(JSON.parse(held.stdout).spec.holderIdentity).toBeTruthy();
+    } finally {
+      await leader.stop();
+    }
   });
 });

@@ -173,8 +173,19 @@ describe("chart with default values", () => {
     expect(config.resyncPeriodMs).toBe(600_000);
     expect(config.logLevel).toBe("info");
     expect(config.arm.endpoint).toBeUndefined();
+    // Secure by default: a namespace no GalleryPolicy covers gets nothing (docs/policy.md).
+    expect(config.policy.defaultPolicy).toBe("deny");
+    expect(config.perObjectMetrics).toBe(true);
     expect(podLabels(r)).not.toHaveProperty(["azure.workload.identity/use"]);
     expect(r.one("ServiceAccount").metadata.annotations).toBeUndefined();
+  });
+
+  it("passes defaultPolicy and metrics.perObject to the operator", async () => {
+    const config = configOf(
+      operatorContainer(await render({ defaultPolicy: "allow", metrics: { perObject: false } })),
+    );
+    expect(config.policy.defaultPolicy).toBe("allow");
+    expect(config.perObjectMetrics).toBe(false);
   });
 
   it("exposes /metrics through a Service and has no ServiceMonitor or PodDisruptionBudget", async () => {

@@ -20,6 +20,15 @@ async function scrape(metrics: OperatorMetrics): Promise<{ text: string; samples
   return { text, samples: parseSamples(text) };
 }
 
+/** Polls `condition` every few ms (the work queue runs on real timers). */
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 function armEvent(overrides: Partial<ArmRequestEvent>): ArmRequestEvent {
   return {
     subscriptionId: "00000000-0000-0000-0000-000000000001",
@@ -38,7 +47,7 @@ describe("OperatorMetrics: controller hooks", () => {
   it("counts reconciles by result, errors, and times them", async () => {
     const metrics = new OperatorMetrics();
     const hooks = metrics.controllerHooks();
-    hooks.queue("Gallery");
+    hooks.queue("Gallery", { workers: 4 });
     hooks.reconciled({ controller: "Gallery", key: "ns/a", outcome: "success", durationMs: 120 });
     hooks.reconciled({ controller: "Gallery", key: "ns/b", outcome: "success", durationMs: 80 });
     hooks.reconciled({ controller: "Gallery", key: "ns/c", outcome: "error", durationMs: 1_000 });
@@ -61,7 +70,7 @@ describe("OperatorMetrics: controller hooks", () => {
 
   it("creates a controller's series at zero when its queue hooks are taken", async () => {
     const metrics = new OperatorMetrics();
-    metrics.controllerHooks().queue("GalleryImage");
+    metrics.controllerHooks().queue("GalleryImage", { workers: 3 });
     const { samples } = await scrape(metrics);
     const name = { name: "GalleryImage" };
     expect(
@@ -76,12 +85,62 @@ describe("OperatorMetrics: controller hooks", () => {
     expect(sampleValue(samples, "workqueue_depth", name)).toBe(0);
     expect(sampleValue(samples, "workqueue_adds_total", name)).toBe(0);
     expect(sampleValue(samples, "workqueue_retries_total", name)).toBe(0);
+    const controller = { controller: "GalleryImage" };
+    expect(sampleValue(samples, "controller_runtime_max_concurrent_reconciles", controller)).toBe(3);
+    expect(sampleValue(samples, "controller_runtime_active_workers", controller)).toBe(0);
+    expect(sampleValue(samples, "workqueue_unfinished_work_seconds", name)).toBe(0);
+    expect(sampleValue(samples, "workqueue_longest_running_processor_seconds", name)).toBe(0);
+  });
+
+  it("shows running work while it runs, and times it when it ends", async () => {
+    const metrics = new OperatorMetrics();
+    const queue = new WorkQueue({
+      concurrency: 2,
+      hooks: metrics.controllerHooks().queue("Gallery", { workers: 2 }),
+    });
+    let release = () => {};
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const started = new Set<string>();
+    const finished = new Set<string>();
+    queue.start(async (key) => {
+      started.add(key);
+      await blocked;
+      finished.add(key);
+      return undefined;
+    });
+    queue.add("ns/a");
+    queue.add("ns/b");
+    await waitUntil(() => started.size === 2);
+    // Long enough for the ages to be measurable in whole milliseconds.
+    const since = Date.now();
+    await waitUntil(() => Date.now() - since >= 20);
+
+    const name = { name: "Gallery" };
+    const controller = { controller: "Gallery" };
+    let { samples } = await scrape(metrics);
+    expect(sampleValue(samples, "controller_runtime_active_workers", controller)).toBe(2);
+    const longest = sampleValue(samples, "workqueue_longest_running_processor_seconds", name) ?? 0;
+    const unfinished = sampleValue(samples, "workqueue_unfinished_work_seconds", name) ?? 0;
+    expect(longest).toBeGreaterThanOrEqual(0.02);
+    expect(unfinished).toBeGreaterThanOrEqual(longest); // the sum over both running keys
+    expect(sampleValue(samples, "workqueue_work_duration_seconds_count", name)).toBe(0);
+
+    release();
+    await waitUntil(() => finished.size === 2);
+    await queue.shutdown();
+    ({ samples } = await scrape(metrics));
+    expect(sampleValue(samples, "controller_runtime_active_workers", controller)).toBe(0);
+    expect(sampleValue(samples, "workqueue_unfinished_work_seconds", name)).toBe(0);
+    expect(sampleValue(samples, "workqueue_work_duration_seconds_count", name)).toBe(2);
+    expect(sampleValue(samples, "workqueue_work_duration_seconds_sum", name)).toBeGreaterThanOrEqual(0.04);
   });
 
   it("fills the workqueue series from a real WorkQueue", async () => {
     const metrics = new OperatorMetrics();
     const queue = new WorkQueue({
-      hooks: metrics.controllerHooks().queue("Gallery"),
+      hooks: metrics.controllerHooks().queue("Gallery", { workers: 1 }),
       backoff: { baseMs: 1, capMs: 1, jitter: 0 },
     });
     queue.add("ns/a");
@@ -215,6 +274,46 @@ describe("OperatorMetrics: ARM", () => {
   });
 });
 
+describe("OperatorMetrics: ARM buckets of other providers", () => {
+  it("labels role-assignment calls with their own bucket, not unknown", async () => {
+    const metrics = new OperatorMetrics();
+    const roleClass = "PUT microsoft.authorization/roleassignments/*";
+    metrics.onArmRequest(armEvent({ method: "PUT", requestClass: roleClass, buckets: [], status: 201 }));
+    metrics.onArmRequest(
+      armEvent({ requestClass: "GET microsoft.compute/galleries/*", buckets: [], status: 404 }),
+    );
+    const { samples } = await scrape(metrics);
+    const requests = (method: string, bucket: string, status: string) =>
+      sampleValue(samples, "azure_gallery_arm_requests_total", { method, bucket, status });
+    expect(requests("PUT", "microsoft.authorization/roleassignments", "201")).toBe(1);
+    expect(requests("GET", "unknown", "404")).toBe(1);
+  });
+});
+
+describe("OperatorMetrics: names", () => {
+  it("names no gauge like a counter (…_total)", async () => {
+    const metrics = new OperatorMetrics();
+    metrics.controllerHooks().queue("Gallery", { workers: 1 });
+    metrics.setLeading("lease", true);
+    const { text } = await scrape(metrics);
+    const gauges = [...text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((m) => m[1]);
+    expect(gauges).toContain("controller_runtime_active_workers");
+    expect(gauges.filter((name) => name?.endsWith("_total"))).toEqual([]);
+  });
+
+  it("reports leadership as leader_election_master_status", async () => {
+    const metrics = new OperatorMetrics();
+    metrics.setLeading("ago", false);
+    expect(
+      sampleValue((await scrape(metrics)).samples, "leader_election_master_status", { name: "ago" }),
+    ).toBe(0);
+    metrics.setLeading("ago", true);
+    expect(
+      sampleValue((await scrape(metrics)).samples, "leader_election_master_status", { name: "ago" }),
+    ).toBe(1);
+  });
+});
+
 describe("OperatorMetrics: reconciler gauges", () => {
   it("sets LROs in flight by kind", async () => {
     const metrics = new OperatorMetrics();
@@ -242,6 +341,13 @@ describe("OperatorMetrics: reconciler gauges", () => {
     ({ samples } = await scrape(metrics));
     expect(sampleValue(samples, series, { namespace: "team-a", name: "ubuntu-1.0.0" })).toBeUndefined();
     expect(sampleValue(samples, series, { namespace: "team-a", name: "ubuntu-1.0.1" })).toBe(100);
+  });
+
+  it("exports no per-object series when they are turned off", async () => {
+    const metrics = new OperatorMetrics({ perObject: false });
+    metrics.setReplicationProgress("team-a", "ubuntu-1.0.0", 40);
+    const { samples } = await scrape(metrics);
+    expect(samples.filter((s) => s.name === "azure_gallery_image_version_replication_progress")).toEqual([]);
   });
 });
 
