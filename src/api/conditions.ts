@@ -17,6 +17,16 @@ export const CONDITION_TYPES = {
   Ready: "Ready",
   /** ImageVersion: every target region holds the version. */
   Replicated: "Replicated",
+  /**
+   * Every kind, present only while True (kstatus's "abnormal-true" polarity): the operator is
+   * still working towards the spec and expects to get there without the user (docs/gitops.md).
+   */
+  Reconciling: "Reconciling",
+  /**
+   * Every kind, present only while True: the operator cannot go on until the user (or the cluster
+   * administrator) changes something; the message says what (docs/gitops.md).
+   */
+  Stalled: "Stalled",
 } as const;
 
 export type ConditionType = (typeof CONDITION_TYPES)[keyof typeof CONDITION_TYPES];
@@ -43,6 +53,11 @@ export const REASONS = {
   Throttled: "Throttled",
   /** Azure failed in a way that may pass (5xx, timeouts); the operator retries with backoff. */
   AzureError: "AzureError",
+  /**
+   * `gallery.azure.dev/reconcile-policy: skip`: the operator makes no Azure calls for the object.
+   * Ready keeps True only when Azure matched this very spec before the pause.
+   */
+  Paused: "Paused",
 
   // Ready=False until the user changes something.
   /** Azure rejected the spec (HTTP 400); the message says which field and why. */

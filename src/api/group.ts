@@ -15,6 +15,17 @@ export const CATEGORY = "azure-gallery";
 export const FINALIZER = `${GROUP}/finalizer`;
 
 /**
+ * The annotation that says how far the operator may act on an object in Azure, with Azure Service
+ * Operator's meaning (`serviceoperator.azure.com/reconcile-policy`); docs/api.md.
+ * - `manage` (or absent): create, update, and on deletion delete (per `spec.deletionPolicy`).
+ * - `skip`: no Azure calls at all; deleting the object leaves Azure as it is.
+ * - `detach-on-delete`: managed as usual, but deleting the object leaves Azure as it is.
+ */
+export const RECONCILE_POLICY_ANNOTATION = `${GROUP}/reconcile-policy`;
+export const RECONCILE_POLICIES = ["manage", "skip", "detach-on-delete"] as const;
+export type ReconcilePolicy = (typeof RECONCILE_POLICIES)[number];
+
+/**
  * Labels the operator puts on child objects, naming their parents, so that
  * `kubectl get azure-gallery -l gallery.azure.dev/gallery=<name>` lists everything in one gallery.
  * Values are Kubernetes object names in the same namespace, not Azure names.

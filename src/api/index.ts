@@ -24,6 +24,9 @@ export {
   type KindName,
   type KindNames,
   LABELS,
+  RECONCILE_POLICIES,
+  RECONCILE_POLICY_ANNOTATION,
+  type ReconcilePolicy,
   VERSION,
 } from "./group.js";
 export type * from "./image-definition/types.js";

@@ -65,6 +65,11 @@ export function setCondition(
   return list.map((c, i) => (i === index ? next : c));
 }
 
+/** Returns `conditions` without the condition of `type` (the same list when there was none). Pure. */
+export function removeCondition(conditions: readonly Condition[], type: string): Condition[] {
+  return conditions.filter((c) => c.type !== type);
+}
+
 /** The condition of `type`, if present. */
 export function findCondition(
   conditions: readonly Condition[] | undefined,

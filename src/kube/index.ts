@@ -9,6 +9,7 @@ export {
   findCondition,
   isConditionTrue,
   READY,
+  removeCondition,
   setCondition,
 } from "./conditions.js";
 export {

@@ -9,6 +9,7 @@ import {
   type ReconcileFn,
   type ReconcileResult,
   reconcileWithFinalizer,
+  removeCondition,
   setCondition,
   writeStatus,
 } from "../kube/index.js";
@@ -27,6 +28,8 @@ import {
 } from "./arm-kind.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
 import { failureOutcome } from "./failures.js";
+import { progressConditions } from "./progress.js";
+import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
 
 type Phase = OperationPoll["phase"];
 
@@ -84,6 +87,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     // The label patch changed the object: its watch event brings it back with the labels (and a
     // resourceVersion our status writes can go with).
     if (await this.label(obj)) return undefined;
+    const reconcilePolicy = reconcilePolicyOf(obj);
+    if (isBlocked(reconcilePolicy)) return this.block(obj, reconcilePolicy);
+    if (reconcilePolicy === "skip") return this.pause(obj);
     const policy = this.judge(obj);
     if (isBlocked(policy)) return this.block(obj, policy);
     // Under remediation the kind works from the remedied spec; status and events stay on `obj`.
@@ -123,12 +129,14 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   }
 
   async cleanup(obj: T): Promise<ReconcileResult> {
-    if (obj.spec.deletionPolicy === "Orphan") {
+    const kept = keptInAzure(obj);
+    if (isBlocked(kept)) return this.block(obj, kept);
+    if (kept !== undefined) {
       await this.ctx.events.record(obj, {
         type: "Normal",
         reason: "Orphaned",
         action: "Delete",
-        note: `deletionPolicy is Orphan: left ${obj.status?.id ?? "the Azure resource"} in Azure`,
+        note: `${kept}: left ${obj.status?.id ?? "the Azure resource"} in Azure`,
       });
       return undefined;
     }
@@ -141,6 +149,21 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (step === undefined) return undefined;
     if (isBlocked(step)) return this.block(obj, step);
     return this.start(obj, step, "cleanup");
+  }
+
+  /** `reconcile-policy: skip`: no Azure call; Ready says Paused (an event when the pause begins). */
+  private async pause(obj: T): Promise<ReconcileResult> {
+    const ready = pausedReady(obj);
+    if (!wasPaused(obj)) {
+      await this.ctx.events.record(obj, {
+        type: "Normal",
+        reason: "Paused",
+        action: "Reconcile",
+        note: ready.message,
+      });
+    }
+    await this.report(obj, {}, ready);
+    return undefined;
   }
 
   /** The benchmark baseline's re-PUT of an object Azure matches, when one is due. */
@@ -362,7 +385,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       ...(generation === undefined ? {} : { observedGeneration: generation }),
     });
     let conditions = setCondition(obj.status?.conditions, stamp(READY, ready), now);
-    for (const c of extra) conditions = setCondition(conditions, stamp(c.type, c), now);
+    const progress = progressConditions(ready);
+    for (const c of [...extra, ...progress.set]) conditions = setCondition(conditions, stamp(c.type, c), now);
+    for (const type of progress.drop) conditions = removeCondition(conditions, type);
     // The identity the namespace's GalleryPolicies chose, ids only (never a secret).
     const identity = this.ctx.identity(obj.metadata.namespace ?? "");
     const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...fields, identity, conditions };

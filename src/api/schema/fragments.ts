@@ -116,7 +116,11 @@ const conditionSchema = objectSchema<Condition>({
   description: "One aspect of the object's state (Kubernetes API conventions).",
   properties: {
     type: required(
-      stringSchema({ description: "The aspect: Ready, or Replicated for image versions.", maxLength: 316 }),
+      stringSchema({
+        description:
+          "The aspect: Ready; Reconciling or Stalled (present only while True: still working, or waiting for you); Replicated for image versions.",
+        maxLength: 316,
+      }),
     ),
     status: required(
       enumSchema({ description: "True, False or Unknown.", values: ["True", "False", "Unknown"] }),
