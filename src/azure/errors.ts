@@ -6,7 +6,11 @@ import { retryAfterMs } from "./retryAfter.js";
 
 /**
  * What the caller should do:
- * - NotFound: the resource (or a parent: see `code`) is absent; usually "create it" or "gone".
+ * - NotFound: ARM said the resource is absent (`ResourceNotFound`, `NotFound`, or
+ *   `ParentResourceNotFound` for a nested resource whose parent is gone); "create it" or "gone".
+ * - Inaccessible: ARM would not say whether the resource exists, because the subscription or
+ *   resource group it lives in is not visible to this identity (404 `SubscriptionNotFound`,
+ *   `ResourceGroupNotFound`, or any 404 whose code is not one of NotFound's); never "gone".
  * - Throttled: ARM or our own budget said slow down; requeue after `retryAfterMs`.
  * - Retryable: a transient failure (5xx, network); retry with backoff.
  * - UserError: ARM rejected the request as asked; tell the user `code` and `message`.
@@ -16,6 +20,7 @@ import { retryAfterMs } from "./retryAfter.js";
  */
 export type ArmErrorKind =
   | "NotFound"
+  | "Inaccessible"
   | "Throttled"
   | "Retryable"
   | "UserError"
@@ -84,11 +89,25 @@ const THROTTLE_CODES = new Set([
   "tenantrequeststhrottled",
 ]);
 
+/**
+ * The only 404 codes that mean "it is not there" (docs/azure.md, "Errors"): the gateway's
+ * `ResourceNotFound`, the Compute RP's `NotFound`, a nested resource's `ParentResourceNotFound`
+ * (the parent is gone, so the child is too), the Authorization RP's `RoleAssignmentNotFound`.
+ * Any other 404 (`SubscriptionNotFound` after a subscription moved tenants, `ResourceGroupNotFound`
+ * for the group a spec names, a proxy's bare 404) says nothing about the resource itself.
+ */
+const GONE_CODES = new Set([
+  "resourcenotfound",
+  "notfound",
+  "parentresourcenotfound",
+  "roleassignmentnotfound",
+]);
+
 // Codes of failed long-running operations, which carry no HTTP status of their own.
 const KIND_BY_CODE: Record<string, ArmErrorKind> = {
-  resourcenotfound: "NotFound",
-  notfound: "NotFound",
-  parentresourcenotfound: "NotFound",
+  ...Object.fromEntries([...GONE_CODES].map((code) => [code, "NotFound" as const])),
+  subscriptionnotfound: "Inaccessible",
+  resourcegroupnotfound: "Inaccessible",
   toomanyrequests: "Throttled",
   subscriptionrequeststhrottled: "Throttled",
   internalservererror: "Retryable",
@@ -153,16 +172,16 @@ const LRO_FAILED = /^The long-running operation has failed(?:\. ([A-Za-z0-9_.-]+
  * Turns anything thrown by an ARM call into an ArmError.
  *
  * Flow: an ArmError passes through; a RestError is judged by its HTTP status (429 → Throttled,
- * 404 → NotFound, 409/412 → Conflict, 401/403 → Auth, 408/5xx → Retryable, other 4xx →
- * UserError), with a throttling code anywhere in the body also meaning Throttled; a RestError
- * without a status (the request never got an answer) is Retryable, except a TLS certificate
- * failure (Unknown: the CA configuration must change); @azure/identity errors are
- * Auth; a failed long-running operation is judged by its ARM code (unknown codes → UserError);
+ * 404 → NotFound for the codes that mean absent (`GONE_CODES`) else Inaccessible, 409/412 →
+ * Conflict, 401/403 → Auth, 408/5xx → Retryable, other 4xx → UserError), with a throttling
+ * code anywhere in the body also meaning Throttled; a RestError without a status (the request
+ * never got an answer) is Retryable, except a TLS certificate failure (Unknown: the CA
+ * configuration must change); @azure/identity errors are Auth; a failed long-running operation is judged by its ARM code (unknown codes → UserError);
  * Node socket errors are Retryable; anything else is Unknown.
  * Guarantees: `code` and `message` are ARM's when ARM sent them; `retryAfterMs` is set whenever
  * the response carried Retry-After; the original error is the `cause`.
- * Caveats: 404 is NotFound even for a missing parent (`ResourceGroupNotFound`,
- * `ParentResourceNotFound`): branch on `code` to tell them apart.
+ * Caveats: NotFound includes `ParentResourceNotFound` (a nested resource's parent is gone):
+ * branch on `code` where "the parent is missing" must differ from "it is missing".
  */
 export function classifyArmError(err: unknown): ArmError {
   if (err instanceof ArmError) return err;
@@ -194,7 +213,7 @@ function fromRestError(err: RestError): ArmError {
   const throttledByCode = [code, ...body.details.map((d) => d.code)].some((c) =>
     THROTTLE_CODES.has(c.toLowerCase()),
   );
-  const kind = throttledByCode ? "Throttled" : TLS_CODES.has(code) ? "Unknown" : kindOfStatus(status);
+  const kind = throttledByCode ? "Throttled" : TLS_CODES.has(code) ? "Unknown" : kindOfStatus(status, code);
   return new ArmError({
     kind,
     code,
@@ -207,10 +226,11 @@ function fromRestError(err: RestError): ArmError {
   });
 }
 
-function kindOfStatus(status: number | undefined): ArmErrorKind {
+function kindOfStatus(status: number | undefined, code: string): ArmErrorKind {
   if (status === undefined) return "Retryable";
   if (status === 429) return "Throttled";
-  if (status === 404) return "NotFound";
+  // A 404 means absent only with a code that says so; otherwise ARM could not look.
+  if (status === 404) return GONE_CODES.has(code.toLowerCase()) ? "NotFound" : "Inaccessible";
   if (status === 409 || status === 412) return "Conflict";
   if (status === 401 || status === 403) return "Auth";
   if (status === 408) return "Retryable";

@@ -28,6 +28,10 @@ export function reasonFromCode(code: string, fallback: string): string {
  * - Throttled: reason `Throttled`, look again after ARM's Retry-After (no backoff growth).
  * - UserError / Auth: ARM's own code as the reason and its message, a Warning event, and no retry
  *   storm: the spec (or a role assignment) must change first; look again after 5 minutes anyway.
+ * - Inaccessible (ARM would not say whether the resource exists): ARM's code, a message saying what
+ *   to fix, a Warning event and exponential backoff. Nothing is written or forgotten meanwhile: an
+ *   object being deleted keeps its finalizer (a delete ends only on a "gone" 404 or a DELETE that
+ *   succeeded), since the resource may well be there, under a subscription the identity cannot see.
  * - NotFound (a parent or the source is missing in Azure) and Conflict: ARM's code, retried later.
  * - Retryable / Unknown: reason `AzureError`, exponential backoff.
  */
@@ -54,6 +58,13 @@ export function failureOutcome(err: unknown): FailureOutcome {
         backoff: false,
         warn: true,
       };
+    case "Inaccessible":
+      return {
+        reason: reasonFromCode(err.code, "AzureInaccessible"),
+        message: `${sentence(message)} The operator cannot tell whether the Azure resource exists, so it changes nothing until it can: check spec.subscriptionId and spec.resourceGroup, and that the operator's identity can read them (to let go of the Azure resource of an object being deleted, set spec.deletionPolicy to Orphan)`,
+        backoff: true,
+        warn: true,
+      };
     case "NotFound":
     case "Conflict":
       return {
@@ -66,6 +77,11 @@ export function failureOutcome(err: unknown): FailureOutcome {
     default:
       return { reason: "AzureError", message: `${err.code}: ${message}`, backoff: true, warn: false };
   }
+}
+
+/** Ends `text` with a full stop, so that another sentence can follow. */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
 }
 
 function errorText(err: unknown): string {

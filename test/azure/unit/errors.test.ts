@@ -38,6 +38,26 @@ describe("classifyArmError", () => {
     });
   });
 
+  it("404 means absent only for the codes that say so; any other 404 is Inaccessible, never gone", () => {
+    const kindOf = (status: number, code?: string) =>
+      classifyArmError(restError(status, code ? { error: { code, message: `${code}.` } } : undefined)).kind;
+    for (const gone of ["ResourceNotFound", "NotFound", "ParentResourceNotFound", "RoleAssignmentNotFound"]) {
+      expect(kindOf(404, gone), gone).toBe("NotFound");
+    }
+    for (const unknowable of ["SubscriptionNotFound", "ResourceGroupNotFound", "InvalidResourceType"]) {
+      expect(kindOf(404, unknowable), unknowable).toBe("Inaccessible");
+    }
+    // A bare 404 (a proxy, not ARM) tells nothing either.
+    expect(kindOf(404)).toBe("Inaccessible");
+    expect(kindOf(401, "InvalidAuthenticationTokenTenant")).toBe("Auth");
+    expect(kindOf(403, "LinkedAuthorizationFailed")).toBe("Auth");
+    // A failed operation carries only its code.
+    const lro = (code: string) =>
+      classifyArmError(new Error(`The long-running operation has failed. ${code}. It failed.`)).kind;
+    expect(lro("SubscriptionNotFound")).toBe("Inaccessible");
+    expect(lro("ResourceNotFound")).toBe("NotFound");
+  });
+
   it("429 is Throttled with Retry-After and the bucket from details", () => {
     const body = {
       error: {
