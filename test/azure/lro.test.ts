@@ -6,7 +6,7 @@ import type { ClientFactory } from "../../src/azure/clients.js";
 import { ArmError } from "../../src/azure/errors.js";
 import { galleryId, type ImageRef, type VersionRef, versionId } from "../../src/azure/ids.js";
 import { type ArmApi, createArmApi } from "../../src/azure/index.js";
-import { InvalidResumeTokenError, type LroProgress } from "../../src/azure/lro.js";
+import { describeResumeToken, InvalidResumeTokenError, type LroProgress } from "../../src/azure/lro.js";
 import type { Simulator } from "../../src/sim/index.js";
 import { startTestSimulator } from "../support/sim.js";
 import { appIdentity, SUB_A, SUB_B, simFactory, TENANT_A, TENANT_B } from "./helpers.js";
@@ -101,6 +101,18 @@ describe("long-running operations", () => {
       .requests()
       .filter((r) => r.method === "PUT" && r.path.toLowerCase() === galleryId(ref).toLowerCase());
     expect(puts).toHaveLength(1);
+  });
+
+  it("reads the method and URLs out of a token core-lro itself serialized", async () => {
+    const ref = { ...rg, gallery: "described" };
+    const token = tokenOf(await freshApi().galleries.put(ref, { location: "westus" }));
+    const info = describeResumeToken(token);
+    expect(info.method).toBe("PUT");
+    expect(new URL(info.requestUrl).pathname.toLowerCase()).toBe(galleryId(ref).toLowerCase());
+    // The operation URL is the one ARM handed out in azure-asyncoperation: the simulator's own.
+    const operationUrl = info.operationUrl ?? "";
+    expect(operationUrl.startsWith(sim.endpoint)).toBe(true);
+    expect(new URL(operationUrl).pathname).toMatch(/\/capsOperations\/[^/]+$/);
   });
 
   it("runs the share action to the end although ARM's final answer is an empty body", async () => {
