@@ -28,7 +28,7 @@ describe("startOperatorServer", () => {
 
   it("answers /readyz 503 until the caches synced, then 200", async () => {
     const readiness = new ReadinessState();
-    readiness.expectControllers(["Gallery", "GalleryImage"]);
+    readiness.expectControllers(["Gallery", "ImageDefinition"]);
     const server = await started(new OperatorMetrics(), () => readiness.check());
 
     let res = await server.get("/readyz");
@@ -39,9 +39,9 @@ describe("startOperatorServer", () => {
     readiness.cachesSynced("Gallery");
     res = await server.get("/readyz");
     expect(res.status).toBe(503);
-    expect(await res.text()).toBe("leader: caches not synced: GalleryImage");
+    expect(await res.text()).toBe("leader: caches not synced: ImageDefinition");
 
-    readiness.cachesSynced("GalleryImage");
+    readiness.cachesSynced("ImageDefinition");
     res = await server.get("/readyz");
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("leader: caches synced (2 controllers)");

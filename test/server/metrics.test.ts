@@ -70,22 +70,22 @@ describe("OperatorMetrics: controller hooks", () => {
 
   it("creates a controller's series at zero when its queue hooks are taken", async () => {
     const metrics = new OperatorMetrics();
-    metrics.controllerHooks().queue("GalleryImage", { workers: 3 });
+    metrics.controllerHooks().queue("ImageDefinition", { workers: 3 });
     const { samples } = await scrape(metrics);
-    const name = { name: "GalleryImage" };
+    const name = { name: "ImageDefinition" };
     expect(
       sampleValue(samples, "controller_runtime_reconcile_total", {
-        controller: "GalleryImage",
+        controller: "ImageDefinition",
         result: "requeue",
       }),
     ).toBe(0);
     expect(
-      sampleValue(samples, "controller_runtime_reconcile_errors_total", { controller: "GalleryImage" }),
+      sampleValue(samples, "controller_runtime_reconcile_errors_total", { controller: "ImageDefinition" }),
     ).toBe(0);
     expect(sampleValue(samples, "workqueue_depth", name)).toBe(0);
     expect(sampleValue(samples, "workqueue_adds_total", name)).toBe(0);
     expect(sampleValue(samples, "workqueue_retries_total", name)).toBe(0);
-    const controller = { controller: "GalleryImage" };
+    const controller = { controller: "ImageDefinition" };
     expect(sampleValue(samples, "controller_runtime_max_concurrent_reconciles", controller)).toBe(3);
     expect(sampleValue(samples, "controller_runtime_active_workers", controller)).toBe(0);
     expect(sampleValue(samples, "workqueue_unfinished_work_seconds", name)).toBe(0);

@@ -11,15 +11,15 @@ describe("ReadinessState", () => {
 
   it("makes a leader wait for every expected controller's caches, naming the missing ones", () => {
     const state = new ReadinessState();
-    state.expectControllers(["Gallery", "GalleryImage", "GalleryImageVersion"]);
+    state.expectControllers(["Gallery", "ImageDefinition", "ImageVersion"]);
     state.leadership("leader");
     state.cachesSynced("Gallery");
     expect(state.check()).toEqual({
       ready: false,
-      detail: "leader: caches not synced: GalleryImage, GalleryImageVersion",
+      detail: "leader: caches not synced: ImageDefinition, ImageVersion",
     });
-    state.cachesSynced("GalleryImage");
-    state.cachesSynced("GalleryImageVersion");
+    state.cachesSynced("ImageDefinition");
+    state.cachesSynced("ImageVersion");
     expect(state.check()).toEqual({ ready: true, detail: "leader: caches synced (3 controllers)" });
   });
 
