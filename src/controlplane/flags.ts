@@ -28,7 +28,7 @@ const ADMISSION_PLUGINS = [
 
 // What deleting a namespace (namespace), owner references (garbagecollector), service-account
 // tokens for tests that impersonate service accounts (serviceaccount, serviceaccount-token) and
-// roles aggregated into edit/view, as the chart's azure-gallery-editor/viewer are
+// roles aggregated into edit/view, as the chart's editor/viewer roles are when aggregation is on
 // (clusterrole-aggregation) need. Nothing that schedules or runs pods: there are no nodes.
 export const CONTROLLERS = [
   "namespace-controller",

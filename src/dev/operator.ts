@@ -52,6 +52,10 @@ export function startDevOperator(options: DevOperatorOptions): DevOperator {
       `${resyncPeriodMs(options.timeScale)}ms`,
       "--log-level",
       options.logLevel,
+      // The examples' namespaces are covered by no GalleryPolicy; dev is one person's sandbox, so
+      // they act as the operator (the chart denies such namespaces: docs/policy.md).
+      "--default-policy",
+      "allow",
       ...(options.auxiliaryTenants.length > 0
         ? ["--auxiliary-tenants", options.auxiliaryTenants.join(",")]
         : []),

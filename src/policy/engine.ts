@@ -54,7 +54,10 @@ export class PolicyEngine {
             {
               policy: "",
               rule: "defaultPolicy",
-              message: `no GalleryPolicy covers namespace ${namespace}, and the operator denies uncovered namespaces (--default-policy deny)`,
+              message:
+                `no GalleryPolicy covers namespace ${namespace}, and the operator denies uncovered namespaces ` +
+                `(--default-policy deny); ask a platform admin to create a GalleryPolicy whose namespaceSelector ` +
+                "matches this namespace (docs/policy.md)",
             },
           ]
         : [];

@@ -134,7 +134,7 @@ describe("an app-team user with only edit", () => {
     await deletePolicies(cluster, [wide, narrow]);
   });
 
-  it("may manage galleries in the namespace (edit aggregates azure-gallery-editor)", async () => {
+  it("may manage galleries in the namespace (edit aggregates the chart's editor role)", async () => {
     const role = { principalId: PRINCIPAL, principalType: "Group", role: "Reader" };
     const sharing = {
       apiVersion: "gallery.azure.dev/v1alpha1",

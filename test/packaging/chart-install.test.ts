@@ -60,6 +60,8 @@ beforeAll(async () => {
     "--skip-crds",
     "--set",
     `rbac.credentialSecretNames={team-a-sp}`,
+    "--set",
+    "networkPolicy.enabled=true",
   ]);
 });
 
@@ -110,6 +112,17 @@ describe("helm install on a real API server", () => {
     expect(notes).toContain("Watching namespaces: team-a, team-b");
     expect(notes).toContain("leaderElection.enabled=false was overridden");
     expect(notes).toContain("namespace: team-a");
+  });
+
+  it("the API server stores the NetworkPolicy for the operator's pod", async () => {
+    const result = await cluster.kubectl(["get", "networkpolicy", fullname, "-n", ns, "-o", "json"]);
+    expect(result.code).toBe(0);
+    const spec = JSON.parse(result.stdout).spec;
+    expect(spec.podSelector.matchLabels).toEqual({
+      "app.kubernetes.io/name": "azure-gallery-operator",
+      "app.kubernetes.io/instance": release,
+    });
+    expect(spec.policyTypes).toEqual(["Ingress", "Egress"]);
   });
 
   it("the stored Deployment keeps the hardened pod spec", async () => {

@@ -84,9 +84,9 @@ describe("chart with default values", () => {
     const names = r.objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(names).toEqual([
       "ClusterRole/ago-azure-gallery-operator",
+      "ClusterRole/ago-azure-gallery-operator-editor",
       "ClusterRole/ago-azure-gallery-operator-policy-reader",
-      "ClusterRole/azure-gallery-editor",
-      "ClusterRole/azure-gallery-viewer",
+      "ClusterRole/ago-azure-gallery-operator-viewer",
       "ClusterRoleBinding/ago-azure-gallery-operator",
       "ClusterRoleBinding/ago-azure-gallery-operator-policy-reader",
       "Deployment/ago-azure-gallery-operator",
@@ -392,5 +392,38 @@ describe("operator settings", () => {
     expect(c.image).toBe(`registry.example/ago@${digest}`);
     // `--set image.tag=5` arrives as a number; it must still render as a tag.
     expect(operatorContainer(await render({ image: { tag: 5 } })).image).toBe("azure-gallery-operator:5");
+  });
+});
+
+describe("networkPolicy", () => {
+  it("is off by default", async () => {
+    expect((await render()).all("NetworkPolicy")).toEqual([]);
+  });
+
+  it("selects the operator's pod and allows metrics in, DNS, https, the API server and IMDS out", async () => {
+    const from = [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } }];
+    const r = await render({ networkPolicy: { enabled: true, metricsFrom: from } });
+    const policy = r.one("NetworkPolicy");
+    expect(field(policy, "spec", "podSelector", "matchLabels")).toEqual(
+      field(r.one("Deployment"), "spec", "selector", "matchLabels"),
+    );
+    expect(field(policy, "spec", "policyTypes")).toEqual(["Ingress", "Egress"]);
+    expect(field(policy, "spec", "ingress")).toEqual([{ ports: [{ port: "http", protocol: "TCP" }], from }]);
+    const egress = field(policy, "spec", "egress") as { to?: unknown; ports: { port: number }[] }[];
+    expect(egress.map((rule) => rule.ports.map((p) => p.port))).toEqual([[53, 53], [443, 6443], [80]]);
+    // Only IMDS is reachable over plain http (the default credential may use a managed identity).
+    expect(egress[2]?.to).toEqual([{ ipBlock: { cidr: "169.254.169.254/32" } }]);
+  });
+
+  it("leaves IMDS out for workload identity, and adds extra egress", async () => {
+    const extra = { to: [{ ipBlock: { cidr: "10.0.0.10/32" } }], ports: [{ port: 3128, protocol: "TCP" }] };
+    const r = await render({
+      networkPolicy: { enabled: true, extraEgress: [extra] },
+      azure: { credential: { mode: "workloadIdentity", workloadIdentity: { clientId: CLIENT_ID } } },
+    });
+    const egress = field(r.one("NetworkPolicy"), "spec", "egress") as unknown[];
+    expect(egress).toHaveLength(3);
+    expect(egress[2]).toEqual(extra);
+    expect(JSON.stringify(egress)).not.toContain("169.254.169.254");
   });
 });

@@ -57,7 +57,7 @@ function sorted(obj: Record<string, string>): Record<string, string> {
  * aggregated into edit/view and bound by nobody here; test/policy/generated.test.ts checks those.
  */
 function operatorClusterRoles(r: Rendered): K8sObject[] {
-  return r.all("ClusterRole").filter((role) => !role.metadata.name.startsWith("azure-gallery-"));
+  return r.all("ClusterRole").filter((role) => !/-(editor|viewer)$/.test(role.metadata.name));
 }
 
 function bindingsTo(r: Rendered, roleName: string): K8sObject[] {
@@ -73,36 +73,34 @@ describe("RBAC", () => {
     expect(JSON.stringify(r.all("ClusterRole"))).not.toContain('"*"');
   });
 
-  it("the release-namespace Role: leases by name (create unnamed) and get on Secrets", async () => {
+  it("the release-namespace Role: leases by name (create unnamed), and no Secret by default", async () => {
     const r = await render();
     const role = r.one("Role");
     expect(role.metadata.namespace).toBe(NAMESPACE);
     expect(permissions([role])).toEqual({
-      "/secrets": "get",
       "coordination.k8s.io/leases":
         "create get[ago-azure-gallery-operator] update[ago-azure-gallery-operator]",
     });
   });
 
-  it("Secrets: limited by name when names are given, absent when not needed", async () => {
+  it("Secrets: only the named ones, and none when no name is given", async () => {
     const named = await render({ rbac: { credentialSecretNames: ["team-a-sp", "team-b-sp"] } });
     expect(permissions([named.one("Role")])["/secrets"]).toBe("get[team-a-sp,team-b-sp]");
 
-    const none = await render({ rbac: { readCredentialSecrets: false } });
+    const none = await render();
     expect(permissions([...none.all("Role"), ...none.all("ClusterRole")])).not.toHaveProperty(["/secrets"]);
     expect(JSON.stringify(none.objects)).not.toContain('"secrets"');
   });
 
   it("clientSecret mode reads its Secret through env, so it adds no Secret permission", async () => {
     const r = await render({
-      rbac: { readCredentialSecrets: false },
       azure: { credential: { mode: "clientSecret", clientSecret: { existingSecret: "azure-sp" } } },
     });
     expect(JSON.stringify([...r.all("Role"), ...r.all("ClusterRole")])).not.toContain("secrets");
   });
 
   it("without leader election or Secrets there is no Role at all", async () => {
-    const r = await render({ leaderElection: { enabled: false }, rbac: { readCredentialSecrets: false } });
+    const r = await render({ leaderElection: { enabled: false } });
     expect(r.all("Role")).toEqual([]);
     expect(r.all("RoleBinding")).toEqual([]);
   });

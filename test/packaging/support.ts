@@ -19,6 +19,8 @@ import { waitFor } from "../support/wait.js";
 
 export const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const CHART = join(REPO, "helm", "azure-gallery-operator");
+/** The Kubernetes version of the local control plane (tools/control-plane/kubernetes/go.mod). */
+export const KUBE_VERSION = "1.36.3";
 
 export interface RunResult {
   code: number;
@@ -98,10 +100,13 @@ export async function helmRun(
   const dir = mkdtempSync(join(tmpdir(), "ago-chart-"));
   const file = join(dir, "values.yaml");
   writeFileSync(file, stringify(values));
+  // Offline, Helm assumes the Kubernetes its client-go says, v1.20.0 for our source build: below
+  // the chart's kubeVersion. Render for the version the tests run on, unless the caller picks one.
+  const kube = extra.includes("--kube-version") ? [] : ["--kube-version", KUBE_VERSION];
   const args =
     verb === "template"
-      ? ["template", release, CHART, "--namespace", namespace, "-f", file, ...extra]
-      : ["lint", CHART, "--strict", "--namespace", namespace, "-f", file, ...extra];
+      ? ["template", release, CHART, "--namespace", namespace, "-f", file, ...kube, ...extra]
+      : ["lint", CHART, "--strict", "--namespace", namespace, "-f", file, ...kube, ...extra];
   try {
     return await run(await helm(), args);
   } finally {

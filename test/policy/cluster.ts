@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { GalleryPolicy, GalleryPolicySpec } from "../../src/api/index.js";
-import { run } from "../packaging/support.js";
+import { KUBE_VERSION, run } from "../packaging/support.js";
 import type { TestCluster } from "../support/cluster.js";
 import { installCrds } from "../support/crds.js";
 import { waitFor } from "../support/wait.js";
@@ -13,6 +13,9 @@ import { waitFor } from "../support/wait.js";
 const ROOT = join(import.meta.dirname, "..", "..");
 const ADMISSION_DIR = join(ROOT, "crds", "admission");
 const CHART = join(ROOT, "helm", "azure-gallery-operator");
+// The roles for people as `helm template ago` names them (release-scoped).
+const EDITOR = "ago-azure-gallery-operator-editor";
+const VIEWER = "ago-azure-gallery-operator-viewer";
 
 async function ok(what: string, result: Promise<{ code: number; stdout: string; stderr: string }>) {
   const r = await result;
@@ -40,7 +43,7 @@ export async function removeAdmission(cluster: TestCluster): Promise<void> {
 
 /**
  * The chart's roles for people, rendered by Helm, and waits until the clusterrole-aggregation
- * controller folded azure-gallery-editor into `edit` (what an app team is given).
+ * controller folded the editor role into `edit` (what an app team is given).
  */
 export async function installRolesForPeople(cluster: TestCluster): Promise<void> {
   const rendered = await ok(
@@ -51,11 +54,16 @@ export async function installRolesForPeople(cluster: TestCluster): Promise<void>
       CHART,
       "--show-only",
       "templates/roles-for-people.yaml",
+      "--kube-version",
+      KUBE_VERSION,
+      // App teams get the roles through the built-in `edit`, which the chart makes opt-in.
+      "--set",
+      "rbac.aggregateToBuiltinRoles=true",
     ]),
   );
   await ok("applying roles for people", cluster.kubectl(["apply", "-f", "-"], { input: rendered }));
   await waitFor(
-    "edit to aggregate azure-gallery-editor",
+    `edit to aggregate ${EDITOR}`,
     async () => {
       const r = await cluster.kubectl(["get", "clusterrole", "edit", "-o", "json"]);
       return r.code === 0 && r.stdout.includes('"gallerysharings"') ? true : undefined;
@@ -65,13 +73,7 @@ export async function installRolesForPeople(cluster: TestCluster): Promise<void>
 }
 
 export async function removeRolesForPeople(cluster: TestCluster): Promise<void> {
-  await cluster.kubectl([
-    "delete",
-    "clusterrole",
-    "--ignore-not-found",
-    "azure-gallery-editor",
-    "azure-gallery-viewer",
-  ]);
+  await cluster.kubectl(["delete", "clusterrole", "--ignore-not-found", EDITOR, VIEWER]);
 }
 
 /** Creates or replaces a GalleryPolicy as the cluster admin (`spec` is the whole spec). */

@@ -97,6 +97,7 @@ describe("a namespace no policy covers", () => {
     expect(rest).toEqual([]);
     expect(v).toMatchObject({ policy: "", rule: "defaultPolicy" });
     expect(v?.message).toMatch(/namespace team-z.*--default-policy deny/);
+    expect(v?.message).toContain("ask a platform admin to create a GalleryPolicy whose namespaceSelector");
   });
 
   it("uses the operator's own identity", () => {

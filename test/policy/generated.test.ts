@@ -61,10 +61,18 @@ describe("the chart", () => {
     }
   });
 
-  it("aggregates an editor role into edit and admin, and a viewer role into view", async () => {
+  it("folds nothing into the built-in roles unless asked", async () => {
     const r = await render();
-    const editor = r.one("ClusterRole", "azure-gallery-editor");
-    const viewer = r.one("ClusterRole", "azure-gallery-viewer");
+    for (const name of ["ago-azure-gallery-operator-editor", "ago-azure-gallery-operator-viewer"]) {
+      const labels = Object.keys(r.one("ClusterRole", name).metadata.labels ?? {});
+      expect(labels.filter((l) => l.startsWith("rbac.authorization.k8s.io/aggregate-to-"))).toEqual([]);
+    }
+  });
+
+  it("aggregates the editor role into edit and admin, and the viewer role into view, when asked", async () => {
+    const r = await render({ rbac: { aggregateToBuiltinRoles: true } });
+    const editor = r.one("ClusterRole", "ago-azure-gallery-operator-editor");
+    const viewer = r.one("ClusterRole", "ago-azure-gallery-operator-viewer");
     expect(editor.metadata.labels).toMatchObject({
       "rbac.authorization.k8s.io/aggregate-to-edit": "true",
       "rbac.authorization.k8s.io/aggregate-to-admin": "true",
@@ -92,12 +100,20 @@ describe("the chart", () => {
     expect(r.all("ClusterRole")).toEqual([]);
   });
 
-  it("leaves the cluster-wide objects (fixed names) to another release when asked", async () => {
+  it("leaves the admission policies (fixed names) to another release when asked", async () => {
     const r = await render({ rbac: { rolesForPeople: false }, admissionPolicies: { enabled: false } });
     const names = r.objects.map((o) => `${o.kind}/${o.metadata.name}`);
-    expect(names.filter((n) => /azure-gallery-(editor|viewer)|ValidatingAdmissionPolicy/.test(n))).toEqual(
-      [],
-    );
+    expect(names.filter((n) => /-(editor|viewer)$|ValidatingAdmissionPolicy/.test(n))).toEqual([]);
     expect(names).toContain("ClusterRole/ago-azure-gallery-operator");
+  });
+
+  it("names the roles for people after the release, so a second release installs its own", async () => {
+    const second = await render({ admissionPolicies: { enabled: false } }, [], {
+      release: "second",
+      namespace: "elsewhere",
+    });
+    const names = second.all("ClusterRole").map((o) => o.metadata.name);
+    expect(names).toContain("second-azure-gallery-operator-editor");
+    expect(names).toContain("second-azure-gallery-operator-viewer");
   });
 });

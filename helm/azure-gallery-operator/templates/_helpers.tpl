@@ -56,8 +56,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default (include "ago.fullname" .) .Values.leaderElection.leaseName }}
 {{- end }}
 
-{{/* Is the ARM CA mounted, and from where. */}}
+{{/* Is the ARM CA mounted, and from where. One source only: a template `fail` says so in words,
+which a values.schema.json rule could only say as a JSON path and a keyword. */}}
 {{- define "ago.armCA.enabled" -}}
+{{- if and .Values.azure.armCA.configMap .Values.azure.armCA.secret }}
+{{- fail "azure.armCA: set configMap or secret, not both (the CA is read from one of them)" }}
+{{- end }}
 {{- if or .Values.azure.armCA.configMap .Values.azure.armCA.secret }}true{{ end }}
 {{- end }}
 
