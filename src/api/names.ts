@@ -4,17 +4,21 @@
 // free of escaping inside CEL string literals) and no look-arounds.
 
 /**
- * Gallery names: letters, digits, dots and underscores, 1 to 80 characters; no dashes. Azure's
- * naming-rules page also says they start and end with a letter or digit.
+ * Gallery names: letters, digits, dots and underscores, 1 to 80 characters; no dashes; dots and
+ * underscores only in the middle (docs/arm-behaviour.md#names).
  */
 export const GALLERY_NAME_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9._]{0,78}[A-Za-z0-9])?$";
 export const GALLERY_NAME_RULE =
   "letters, digits, dots and underscores, starting and ending with a letter or digit, 1 to 80 characters (no dashes)";
 
-/** Image definition names: letters, digits, dots, dashes and underscores, 1 to 80 characters. */
-export const IMAGE_DEFINITION_NAME_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9._-]{0,78}[A-Za-z0-9])?$";
+/**
+ * Image definition names: letters, digits, dots, dashes and underscores, 1 to 80 characters,
+ * starting with a letter or digit and not ending with a dot or dash (docs/arm-behaviour.md#names:
+ * real ARM accepted `def_…` and `img_…`).
+ */
+export const IMAGE_DEFINITION_NAME_PATTERN = "^[A-Za-z0-9]([A-Za-z0-9._-]{0,78}[A-Za-z0-9_])?$";
 export const IMAGE_DEFINITION_NAME_RULE =
-  "letters, digits, dots, dashes and underscores, starting and ending with a letter or digit, 1 to 80 characters";
+  "letters, digits, dots, dashes and underscores, starting with a letter or digit and not ending with a dot or dash, 1 to 80 characters";
 
 /**
  * Image versions: `Major.Minor.Patch`, three whole numbers without leading zeros. The pattern only

@@ -53,6 +53,17 @@ export function formatArmTime(ms: number): string {
   return `${seconds}${fraction ? `.${fraction}` : ""}+00:00`;
 }
 
+/**
+ * A UTC time the way ARM's gateway prints it in token messages (.NET's en-US general format):
+ * `11/24/2025 11:31:00 PM`.
+ */
+export function formatGatewayTime(ms: number): string {
+  const d = new Date(ms);
+  const hour = d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12;
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hour}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCHours() < 12 ? "AM" : "PM"}`;
+}
+
 /** .NET ticks (100 ns since 0001-01-01): the `t` parameter of signed operation URLs. */
 export function dotnetTicks(ms: number): string {
   const epochTicks = 621_355_968_000_000_000n;

@@ -7,6 +7,8 @@ import type { ComputeBucket } from "./throttle/limits.js";
 export interface Durations {
   galleryCreate: number;
   galleryUpdate: number;
+  /** A gallery PUT that changes only its sharing permissions (answered `Succeeded` at once). */
+  gallerySharingUpdate: number;
   galleryDelete: number;
   imageCreate: number;
   imageUpdate: number;
@@ -31,6 +33,7 @@ export interface Durations {
 export const RECORDED_DURATIONS: Durations = {
   galleryCreate: 1_000,
   galleryUpdate: 500,
+  gallerySharingUpdate: 3_000,
   galleryDelete: 100,
   imageCreate: 200,
   imageUpdate: 200,

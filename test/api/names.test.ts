@@ -62,12 +62,18 @@ describe("gallery names", () => {
 });
 
 describe("image definition names", () => {
-  it.each(["myImageDefinition", "ubuntu-22.04_lts", "a", "a".repeat(80)])("accepts %s", (name) => {
-    expect(isValidImageDefinitionName(name)).toBe(true);
-  });
-  it.each(["", "a".repeat(81), "-image", "image-", "my image", "image/1"])("rejects %j", (name) => {
-    expect(isValidImageDefinitionName(name)).toBe(false);
-  });
+  it.each(["myImageDefinition", "ubuntu-22.04_lts", "a", "a".repeat(80), "def_x", "img_x", "image_"])(
+    "accepts %s",
+    (name) => {
+      expect(isValidImageDefinitionName(name)).toBe(true);
+    },
+  );
+  it.each(["", "a".repeat(81), "-image", "_image", ".image", "image-", "image.", "my image", "image/1"])(
+    "rejects %j",
+    (name) => {
+      expect(isValidImageDefinitionName(name)).toBe(false);
+    },
+  );
 });
 
 describe("isGuid", () => {

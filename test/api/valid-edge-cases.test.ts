@@ -35,6 +35,10 @@ const edgeCases: [string, Manifest][] = [
     withChanges(imageDefinition(), { "spec.azureName": IMAGE_NAME_80 }),
   ],
   [
+    "an image definition azureName with underscores, as real ARM accepts (def_x, ending in _)",
+    withChanges(imageDefinition(), { "spec.azureName": "def_x_" }),
+  ],
+  [
     "no image definition azureName when metadata.name (80 characters, with dashes) is valid",
     withChanges(imageDefinition(`my-image-${"i".repeat(71)}`), { "spec.azureName": undefined }),
   ],

@@ -64,22 +64,46 @@ async function galleryWithImage(name = "g1", permissions: "Private" | "Groups" =
 }
 
 describe("name rules", () => {
-  it("refuses a gallery name with a dash", async () => {
-    expect(
-      await failure(client.galleries.createOrUpdate(RG, "my-gallery", { location: "westus" }, FAST_POLL)),
-    ).toMatchObject({
-      statusCode: 400,
-      code: "InvalidParameter",
-    });
+  it("takes gallery names of letters and digits with underscores and periods only in the middle", async () => {
+    for (const name of ["my-gallery", "_gallery", "gallery.", "gallery_", ".gallery", "a".repeat(81)]) {
+      const refused = await failure(
+        client.galleries.createOrUpdate(RG, name, { location: "westus" }, FAST_POLL),
+      );
+      expect(refused, name).toMatchObject({
+        statusCode: 400,
+        code: "InvalidParameter",
+        message:
+          "Gallery name is invalid. Allowed characters are English alphanumeric characters, with underscores and periods allowed in the middle, up to 80 characters total. All other special characters, including dashes, are disallowed.",
+      });
+    }
+    for (const name of ["gallery_000003", "my.gallery", "G", "a".repeat(80)]) {
+      const created = await client.galleries.createOrUpdate(RG, name, { location: "westus" }, FAST_POLL);
+      expect(created.provisioningState, name).toBe("Succeeded");
+    }
   });
-  it("refuses an image definition name with an underscore", async () => {
+  it("takes image definition names with underscores, as real ARM did (def_x, img_x)", async () => {
     await client.galleries.createOrUpdate(RG, "g1", { location: "westus" }, FAST_POLL);
-    expect(
-      await failure(client.galleryImages.createOrUpdate(RG, "g1", "image_1", definition, FAST_POLL)),
-    ).toMatchObject({
-      statusCode: 400,
-      code: "InvalidParameter",
-    });
+    for (const [name, sku] of [
+      ["def_x", "s1"],
+      ["img_x", "s2"],
+      ["image_", "s3"],
+      ["ubuntu-22.04_lts", "s4"],
+    ] as const) {
+      const created = await client.galleryImages.createOrUpdate(
+        RG,
+        "g1",
+        name,
+        { ...definition, identifier: { ...definition.identifier, sku } },
+        FAST_POLL,
+      );
+      expect(created.name).toBe(name);
+    }
+    for (const name of ["_image", "-image", ".image", "image-", "image.", "my image", "a".repeat(81)]) {
+      expect(
+        await failure(client.galleryImages.createOrUpdate(RG, "g1", name, definition, FAST_POLL)),
+        name,
+      ).toMatchObject({ statusCode: 400, code: "InvalidParameter" });
+    }
   });
   it("refuses a version name that is not Major.Minor.Patch of int32", async () => {
     await galleryWithImage();
@@ -91,6 +115,7 @@ describe("name rules", () => {
       ).toMatchObject({
         statusCode: 400,
         code: "InvalidParameter",
+        message: `The gallery image version name '${name}' is invalid. The version name must follow Major(int32).Minor(int32).Patch(int32) format, where int is between 0 and 2,147,483,647 (inclusive). e.g: 1.0.0, 2018.12.1 etc.`,
       });
     }
   });

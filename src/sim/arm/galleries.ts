@@ -7,11 +7,11 @@ import {
   invalidResourceLocation,
   operationNotAllowed,
 } from "../errors.js";
-import { computeResponse, emptyResponse } from "../http/response.js";
+import { computeResponse, emptyResponse, type SimResponse } from "../http/response.js";
 import { isObject, type JsonObject } from "../json.js";
 import { normalizeRegion } from "../regions.js";
 import type { CommunityInfo, GalleryRecord, Permissions, SharingState } from "../state/model.js";
-import { type ArmHandler, param, queryValue } from "./context.js";
+import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
 import { galleryBody } from "./galleryBody.js";
 import { galleryId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
@@ -78,6 +78,13 @@ function readSoftDelete(
   return { isSoftDeleteEnabled: policy.isSoftDeleteEnabled === true };
 }
 
+/** Whether `next` differs from `current` in its sharing permissions and nothing else. */
+function changesOnlyPermissions(current: GalleryRecord, next: GalleryRecord): boolean {
+  const permissions = (g: GalleryRecord) => g.sharing?.permissions ?? "Private";
+  const rest = (g: GalleryRecord) => JSON.stringify([g.tags ?? {}, g.description, g.softDelete]);
+  return permissions(current) !== permissions(next) && rest(current) === rest(next);
+}
+
 /**
  * PUT a gallery.
  *
@@ -86,9 +93,8 @@ function readSoftDelete(
  * subscription, sharing profile valid; 3. store the gallery as `Creating` (201) or `Updating`
  * (200) and start an operation that ends in `Succeeded`.
  */
-export const putGallery: ArmHandler = (ctx) => {
+export function writeGallery(ctx: ArmContext, body: JsonObject): SimResponse {
   const rg = requireResourceGroup(ctx);
-  const body = ctx.body();
   const location = requireLocation(body, "Microsoft.Compute/galleries");
   const subscriptionId = param(ctx, "sub");
   const name = param(ctx, "gallery");
@@ -129,13 +135,23 @@ export const putGallery: ArmHandler = (ctx) => {
     provisioningState: existing ? "Updating" : "Creating",
   };
   const durations = ctx.core.options.durations;
+  const sharingOnly = existing !== undefined && changesOnlyPermissions(existing, gallery);
+  // A change of permissions alone is answered `Succeeded` at once; its operation still runs
+  // about 3 s (PERM23 #9, docs/arm-behaviour.md#gallery-updates).
+  if (sharingOnly) gallery.provisioningState = "Succeeded";
   const operation = startOperation(ctx, {
     kind: "put",
     resource: "gallery",
     target: id,
     location,
     subscriptionId,
-    dueAt: ctx.now + (existing ? durations.galleryUpdate : durations.galleryCreate),
+    dueAt:
+      ctx.now +
+      (sharingOnly
+        ? durations.gallerySharingUpdate
+        : existing
+          ? durations.galleryUpdate
+          : durations.galleryCreate),
   });
   gallery.operationId = operation.id;
   ctx.core.store.galleries.put(gallery);
@@ -145,7 +161,9 @@ export const putGallery: ArmHandler = (ctx) => {
     galleryBody(gallery, { withGroups: false, listItem: false }),
     operation,
   );
-};
+}
+
+export const putGallery: ArmHandler = (ctx) => writeGallery(ctx, ctx.body());
 
 export const getGallery: ArmHandler = (ctx) => {
   const gallery = requireGallery(ctx);

@@ -1,9 +1,9 @@
 // Image definition routes: PUT, GET, list in a gallery, DELETE (facts §8.1).
-import { ArmError, cannotDeleteResource, invalidParameter } from "../errors.js";
-import { computeResponse, emptyResponse } from "../http/response.js";
+import { ArmError, cannotDeleteResource, computeConflict, invalidParameter } from "../errors.js";
+import { computeResponse, emptyResponse, type SimResponse } from "../http/response.js";
 import { defined, isObject, type JsonObject } from "../json.js";
 import type { ImageProperties, ImageRecord } from "../state/model.js";
-import { type ArmHandler, param } from "./context.js";
+import { type ArmContext, type ArmHandler, param } from "./context.js";
 import { imageId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
 import { findImage, requireImage, requireParentGallery } from "./lookups.js";
@@ -97,6 +97,19 @@ function checkImmutable(before: ImageProperties, after: ImageProperties): void {
   }
 }
 
+/**
+ * Publisher, offer and SKU name one definition per gallery; a second definition with the same
+ * three is refused (409, Microsoft's message; compared case-insensitively, unverified).
+ */
+function checkIdentifierUnique(siblings: ImageRecord[], identifier: ImageProperties["identifier"]): void {
+  const key = (i: ImageProperties["identifier"]) => [i.publisher, i.offer, i.sku].join("\n").toLowerCase();
+  const taken = siblings.find((image) => key(image.properties.identifier) === key(identifier));
+  if (!taken) return;
+  throw computeConflict(
+    `Gallery image: ${taken.name} identified by (publisher:${identifier.publisher}, offer:${identifier.offer}, sku:${identifier.sku}) already exists. Choose a different publisher, offer, sku combination.`,
+  );
+}
+
 export function imageBody(image: ImageRecord): Record<string, unknown> {
   const p = image.properties;
   return defined({
@@ -130,9 +143,8 @@ export function imageBody(image: ImageRecord): Record<string, unknown> {
  * CreateUpdateGalleryImage; name rule; osType, osState and identifier required; `x64` and `V1`
  * defaulted; identity properties immutable. 201 `Creating` / 200 `Updating`.
  */
-export const putImage: ArmHandler = (ctx) => {
+export function writeImage(ctx: ArmContext, body: JsonObject): SimResponse {
   const gallery = requireParentGallery(ctx);
-  const body = ctx.body();
   const location = requireLocation(body, "Microsoft.Compute/galleries/images");
   ctx.enterCompute("CreateUpdateGalleryImage");
   const name = param(ctx, "image");
@@ -140,6 +152,7 @@ export const putImage: ArmHandler = (ctx) => {
   const existing = findImage(ctx);
   const properties = readImageProperties(readProperties(body));
   if (existing) checkImmutable(existing.properties, properties);
+  else checkIdentifierUnique(ctx.core.store.images.childrenOf(gallery.id), properties.identifier);
   const id = existing?.id ?? imageId(gallery.subscriptionId, gallery.resourceGroup, gallery.name, name);
   const image: ImageRecord = {
     id,
@@ -164,7 +177,9 @@ export const putImage: ArmHandler = (ctx) => {
   image.operationId = operation.id;
   ctx.core.store.images.put(image);
   return putAccepted(ctx, existing ? 200 : 201, imageBody(image), operation);
-};
+}
+
+export const putImage: ArmHandler = (ctx) => writeImage(ctx, ctx.body());
 
 export const getImage: ArmHandler = (ctx) => {
   const image = requireImage(ctx);

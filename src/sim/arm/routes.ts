@@ -2,6 +2,7 @@
 // `:name` segments capture path parameters. Authorization routes sit under any scope, so they are
 // matched by locating `providers/Microsoft.Authorization` instead.
 import type { CallClass } from "../options.js";
+import { type ApiType, GALLERY_API_VERSIONS } from "./apiVersions.js";
 import { communityArtifacts, getCommunityGallery } from "./communityGalleries.js";
 import type { ArmHandler } from "./context.js";
 import {
@@ -13,6 +14,7 @@ import {
 } from "./galleries.js";
 import { deleteImage, getImage, listImages, putImage } from "./images.js";
 import { getOperationStatus } from "./operationStatus.js";
+import { patchGallery, patchImage, patchVersion } from "./patch.js";
 import { getResourceGroup, headResourceGroup, putResourceGroup } from "./resourceGroups.js";
 import {
   deleteRoleAssignment,
@@ -31,12 +33,15 @@ interface Route {
   handler: ArmHandler;
   /** Which `latencyMs` class its calls belong to. */
   callClass: CallClass;
+  /** The resource type whose api-versions apply; undefined: any well-formed version. */
+  apiType?: ApiType;
 }
 
 export interface RouteMatch {
   handler: ArmHandler;
   params: Record<string, string>;
   callClass: CallClass;
+  apiType?: ApiType;
 }
 
 export type RouteResult =
@@ -57,43 +62,53 @@ function classOf(method: string, pattern: string): CallClass {
   return "write";
 }
 
-const TABLE: [string, string, ArmHandler][] = [
+const gallery = (name: string): ApiType => ({ name, supported: GALLERY_API_VERSIONS });
+const GALLERIES = gallery("galleries");
+const IMAGES = gallery("galleries/images");
+const VERSIONS = gallery("galleries/images/versions");
+const SHARED_TYPE = gallery("locations/sharedGalleries");
+const COMMUNITY_TYPE = gallery("locations/communityGalleries");
+
+const TABLE: [string, string, ArmHandler, ApiType?][] = [
   ["PUT", RG, putResourceGroup],
   ["GET", RG, getResourceGroup],
   ["HEAD", RG, headResourceGroup],
-  ["GET", "subscriptions/:sub/providers/microsoft.compute/galleries", listGalleriesInSubscription],
-  ["GET", `${RG}/providers/microsoft.compute/galleries`, listGalleriesInResourceGroup],
-  ["PUT", GALLERY, putGallery],
-  ["GET", GALLERY, getGallery],
-  ["DELETE", GALLERY, deleteGallery],
-  ["POST", `${GALLERY}/share`, shareGallery],
-  ["GET", `${GALLERY}/images`, listImages],
-  ["PUT", IMAGE, putImage],
-  ["GET", IMAGE, getImage],
-  ["DELETE", IMAGE, deleteImage],
-  ["GET", `${IMAGE}/versions`, listVersions],
-  ["PUT", `${IMAGE}/versions/:version`, putVersion],
-  ["GET", `${IMAGE}/versions/:version`, getVersion],
-  ["DELETE", `${IMAGE}/versions/:version`, deleteVersion],
+  ["GET", "subscriptions/:sub/providers/microsoft.compute/galleries", listGalleriesInSubscription, GALLERIES],
+  ["GET", `${RG}/providers/microsoft.compute/galleries`, listGalleriesInResourceGroup, GALLERIES],
+  ["PUT", GALLERY, putGallery, GALLERIES],
+  ["GET", GALLERY, getGallery, GALLERIES],
+  ["PATCH", GALLERY, patchGallery, GALLERIES],
+  ["DELETE", GALLERY, deleteGallery, GALLERIES],
+  ["POST", `${GALLERY}/share`, shareGallery, GALLERIES],
+  ["GET", `${GALLERY}/images`, listImages, IMAGES],
+  ["PUT", IMAGE, putImage, IMAGES],
+  ["GET", IMAGE, getImage, IMAGES],
+  ["PATCH", IMAGE, patchImage, IMAGES],
+  ["DELETE", IMAGE, deleteImage, IMAGES],
+  ["GET", `${IMAGE}/versions`, listVersions, VERSIONS],
+  ["PUT", `${IMAGE}/versions/:version`, putVersion, VERSIONS],
+  ["GET", `${IMAGE}/versions/:version`, getVersion, VERSIONS],
+  ["PATCH", `${IMAGE}/versions/:version`, patchVersion, VERSIONS],
+  ["DELETE", `${IMAGE}/versions/:version`, deleteVersion, VERSIONS],
   ["GET", `${LOCATION}/capsoperations/:operation`, getOperationStatus],
-  ["GET", `${LOCATION}/sharedgalleries`, listSharedGalleries],
-  ["GET", SHARED, getSharedGallery],
-  ["GET", `${SHARED}/images`, sharedArtifacts.listImages],
-  ["GET", `${SHARED}/images/:image`, sharedArtifacts.getImage],
-  ["GET", `${SHARED}/images/:image/versions`, sharedArtifacts.listVersions],
-  ["GET", `${SHARED}/images/:image/versions/:version`, sharedArtifacts.getVersion],
-  ["GET", `${COMMUNITY}`, getCommunityGallery],
-  ["GET", `${COMMUNITY}/images`, communityArtifacts.listImages],
-  ["GET", `${COMMUNITY}/images/:image`, communityArtifacts.getImage],
-  ["GET", `${COMMUNITY}/images/:image/versions`, communityArtifacts.listVersions],
-  ["GET", `${COMMUNITY}/images/:image/versions/:version`, communityArtifacts.getVersion],
+  ["GET", `${LOCATION}/sharedgalleries`, listSharedGalleries, SHARED_TYPE],
+  ["GET", SHARED, getSharedGallery, SHARED_TYPE],
+  ["GET", `${SHARED}/images`, sharedArtifacts.listImages, SHARED_TYPE],
+  ["GET", `${SHARED}/images/:image`, sharedArtifacts.getImage, SHARED_TYPE],
+  ["GET", `${SHARED}/images/:image/versions`, sharedArtifacts.listVersions, SHARED_TYPE],
+  ["GET", `${SHARED}/images/:image/versions/:version`, sharedArtifacts.getVersion, SHARED_TYPE],
+  ["GET", `${COMMUNITY}`, getCommunityGallery, COMMUNITY_TYPE],
+  ["GET", `${COMMUNITY}/images`, communityArtifacts.listImages, COMMUNITY_TYPE],
+  ["GET", `${COMMUNITY}/images/:image`, communityArtifacts.getImage, COMMUNITY_TYPE],
+  ["GET", `${COMMUNITY}/images/:image/versions`, communityArtifacts.listVersions, COMMUNITY_TYPE],
+  ["GET", `${COMMUNITY}/images/:image/versions/:version`, communityArtifacts.getVersion, COMMUNITY_TYPE],
 ];
 
 /** Routes grouped by segment count, so a request is compared only with routes of its length. */
 const ROUTES_BY_LENGTH = new Map<number, Route[]>();
-for (const [method, pattern, handler] of TABLE) {
+for (const [method, pattern, handler, apiType] of TABLE) {
   const segments = pattern.split("/");
-  const route: Route = { method, segments, handler, callClass: classOf(method, pattern) };
+  const route: Route = { method, segments, handler, callClass: classOf(method, pattern), apiType };
   const list = ROUTES_BY_LENGTH.get(segments.length) ?? [];
   list.push(route);
   ROUTES_BY_LENGTH.set(segments.length, list);
@@ -155,7 +170,12 @@ export function route(method: string, segments: string[]): RouteResult {
     if (candidate.method === method) {
       return {
         kind: "matched",
-        match: { handler: candidate.handler, params, callClass: candidate.callClass },
+        match: {
+          handler: candidate.handler,
+          params,
+          callClass: candidate.callClass,
+          apiType: candidate.apiType,
+        },
       };
     }
     pathMatched = true;

@@ -2,7 +2,7 @@
 // a token from another tenant is refused the way ARM refuses it, and a request that reaches into
 // another tenant's subscription (an image version built from a source there) needs that
 // tenant's token in `x-ms-authorization-auxiliary`.
-import { formatArmTime } from "../clock.js";
+import { formatGatewayTime } from "../clock.js";
 import {
   expiredAuthenticationToken,
   invalidAuthenticationToken,
@@ -44,7 +44,10 @@ export function authenticate(authorization: string | undefined): CallerIdentity 
   if (!identity) throw invalidAuthenticationToken();
   const nowSeconds = Date.now() / 1000;
   if (identity.expiresAt !== undefined && identity.expiresAt < nowSeconds) {
-    throw expiredAuthenticationToken(formatArmTime(identity.expiresAt * 1000), formatArmTime(Date.now()));
+    throw expiredAuthenticationToken(
+      formatGatewayTime(identity.expiresAt * 1000),
+      formatGatewayTime(Date.now()),
+    );
   }
   return identity;
 }

@@ -20,7 +20,7 @@ export interface VersionRequest {
   endOfLifeDate?: string;
   storageAccountType: string;
   replicationMode?: string;
-  /** Undefined when the body has no storageProfile at all (allowed on update only). */
+  /** Undefined when the body's storageProfile names no source (allowed on update only). */
   source?: RequestedSource;
   allowDeletionOfReplicatedLocations: boolean;
 }
@@ -54,13 +54,15 @@ export function requestedSourceId(body: JsonObject): string | undefined {
   return isObject(storageProfile) ? sourceCandidates(storageProfile)[0]?.id : undefined;
 }
 
+/**
+ * The one source the storageProfile names, or undefined when it names none. An update may name
+ * none (`az sig image-version update` sends only host caching and luns; ARM keeps the stored
+ * source); a create without one is refused by the caller. Two sources are always refused.
+ */
 function readSource(properties: JsonObject): RequestedSource | undefined {
   const storageProfile = properties.storageProfile;
-  if (storageProfile === undefined) return undefined;
   const candidates = isObject(storageProfile) ? sourceCandidates(storageProfile) : [];
-  if (candidates.length !== 1 || !candidates[0]) {
-    throw sourceRequired();
-  }
+  if (candidates.length > 1) throw sourceRequired();
   return candidates[0];
 }
 
@@ -95,10 +97,7 @@ function readTargetRegions(
     }
     const region = normalizeRegion(name);
     if (seen.has(region)) {
-      throw invalidParameter(
-        `The region '${regionDisplayName(region)}' appears more than once in '${path}'.`,
-        path,
-      );
+      throw invalidParameter("Duplicate regions are not allowed in target publishing regions.", path);
     }
     seen.add(region);
     const target = entry as JsonObject;

@@ -3,7 +3,8 @@
 import type { SimulatorCore } from "../core.js";
 import { isReplicating, replicationDueAt } from "../engine/replication.js";
 import { ArmError, operationNotAllowed } from "../errors.js";
-import { computeResponse, emptyResponse } from "../http/response.js";
+import { computeResponse, emptyResponse, type SimResponse } from "../http/response.js";
+import type { JsonObject } from "../json.js";
 import { normalizeRegion } from "../regions.js";
 import type {
   GalleryRecord,
@@ -13,7 +14,7 @@ import type {
   VersionRecord,
 } from "../state/model.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
-import { idKey, parseSourceId, versionId } from "./ids.js";
+import { idKey, subscriptionOf, versionId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
 import { findVersion, requireParentGallery, requireParentImage, requireVersion } from "./lookups.js";
 import { checkVersionName } from "./names.js";
@@ -50,8 +51,25 @@ export function startRegion(
   return replication;
 }
 
+/**
+ * Another gallery image version named as a source, seen as a source record: its region is the
+ * version's own and its disks are the ones it was made with (docs/arm-behaviour.md#version-sources).
+ */
+function galleryVersionSource(ctx: ArmContext, id: string): SourceRecord | undefined {
+  const version = ctx.core.store.versions.get(id);
+  if (!version || version.provisioningState === "Deleting") return undefined;
+  return {
+    id: version.id,
+    kind: "galleryImageVersions",
+    subscriptionId: version.subscriptionId,
+    resourceGroup: version.resourceGroup,
+    location: version.location,
+    ...version.disks,
+  };
+}
+
 function requireSource(ctx: ArmContext, requested: RequestedSource): SourceRecord {
-  const source = ctx.core.store.source(requested.id);
+  const source = ctx.core.store.source(requested.id) ?? galleryVersionSource(ctx, requested.id);
   const kindFits =
     source &&
     (requested.field === "source.virtualMachineId"
@@ -206,13 +224,12 @@ function updateVersion(
  * version; 3. create (201 `Creating`, every region replicating) or update (200 `Updating`, only
  * new regions replicate); the operation ends when the last region finishes.
  */
-export const putVersion: ArmHandler = (ctx) => {
+export function writeVersion(ctx: ArmContext, body: JsonObject): SimResponse {
   const gallery = requireParentGallery(ctx);
   const image = requireParentImage(ctx);
-  const body = ctx.body();
   const location = requireLocation(body, "Microsoft.Compute/galleries/images/versions");
   const linked = requestedSourceId(body);
-  const linkedSubscription = linked ? parseSourceId(linked)?.subscriptionId : undefined;
+  const linkedSubscription = linked ? subscriptionOf(linked) : undefined;
   const id = versionId(
     gallery.subscriptionId,
     gallery.resourceGroup,
@@ -243,7 +260,9 @@ export const putVersion: ArmHandler = (ctx) => {
   version.operationId = operation.id;
   ctx.core.store.versions.put(version);
   return putAccepted(ctx, existing ? 200 : 201, versionBody(version, ctx.now, false), operation);
-};
+}
+
+export const putVersion: ArmHandler = (ctx) => writeVersion(ctx, ctx.body());
 
 export const getVersion: ArmHandler = (ctx) => {
   const version = requireVersion(ctx);

@@ -3,8 +3,9 @@
 // the subscription's throttling bucket, then let the handler (which enters the Compute RP when
 // it calls `enterCompute`) produce the answer. Any ArmError on the way becomes the answer.
 import type { IncomingHttpHeaders } from "node:http";
+import { checkApiVersion } from "../arm/apiVersions.js";
 import type { ArmContext } from "../arm/context.js";
-import { subscriptionOf } from "../arm/ids.js";
+import { resourceGroupId, subscriptionOf } from "../arm/ids.js";
 import { route } from "../arm/routes.js";
 import { authenticate, auxiliaryIdentities, requireHomeTenant } from "../arm/tenancy.js";
 import type { SimulatorCore } from "../core.js";
@@ -117,6 +118,16 @@ class RequestContext implements ArmContext {
   }
 }
 
+/** The region an api-version error names: the path's, else the resource group's. */
+function locationOf(core: SimulatorCore, params: Record<string, string>): string {
+  if (params.location) return params.location.toLowerCase();
+  const rg =
+    params.sub && params.rg
+      ? core.store.resourceGroups.get(resourceGroupId(params.sub, params.rg))
+      : undefined;
+  return rg?.location ?? "global";
+}
+
 /** Renders an ArmError in its origin's dialect. */
 export function errorResponse(error: ArmError): SimResponse {
   const body = error.origin === "compute" ? rpJson(error.envelope()) : compactJson(error.envelope());
@@ -157,8 +168,9 @@ export function handleArmCall(core: SimulatorCore, call: ArmCall, now: number): 
     if (routed.kind === "unknown")
       throw invalidResourceType(segments.slice(-2, -1)[0] ?? call.path, apiVersion);
     if (routed.kind === "wrongMethod") throw methodNotAllowed(call.method);
-    const { handler, params, callClass } = routed.match;
+    const { handler, params, callClass, apiType } = routed.match;
     outcome.callClass = callClass;
+    checkApiVersion(apiVersion, apiType, locationOf(core, params));
     const subscriptionId = params.sub ?? (params.scope ? subscriptionOf(params.scope) : undefined);
     if (subscriptionId) {
       outcome.subscriptionId = subscriptionId;

@@ -117,7 +117,8 @@ export interface RegionReplication {
   failDetails?: string;
 }
 
-export type SourceKind = "images" | "virtualMachines" | "snapshots" | "disks";
+/** Seeded sources (managed images, VMs, snapshots, disks), or another gallery image version. */
+export type SourceKind = "images" | "virtualMachines" | "snapshots" | "disks" | "galleryImageVersions";
 
 /** Where the version's request named its source, which decides how the response spells it. */
 export type SourceField = "source.id" | "source.virtualMachineId" | "osDiskImage.source.id";
