@@ -13,6 +13,7 @@ export { customResourceDefinition } from "./crd/definition.js";
 export { type CrdFile, renderCrd, renderCrds } from "./crd/render.js";
 export type * from "./gallery/types.js";
 export type * from "./gallery-policy/types.js";
+export { SHARING_LIMITS } from "./gallery-sharing/limits.js";
 export type * from "./gallery-sharing/types.js";
 export {
   API_VERSION,

@@ -3,7 +3,7 @@
 // driver owns everything kinds share: finalizers, saved operations, status, events, error mapping.
 
 import type { CommonStatus, CustomResource, DeletionPolicy } from "../api/index.js";
-import type { LroProgress } from "../azure/index.js";
+import type { ArmError, LroProgress } from "../azure/index.js";
 import { READY, type ResourceClient } from "../kube/index.js";
 import type { ReconcilerContext } from "./context.js";
 
@@ -40,6 +40,15 @@ export interface ArmWrite {
   /** For humans: what is being written and why. */
   note: string;
   start(): Promise<LroProgress<unknown>>;
+  /** Optional: status fields recorded with the operation this write starts. */
+  status?: object;
+  /**
+   * Optional, for kinds whose writes are independent steps (GallerySharing): how to answer ARM
+   * refusing this write, or its operation failing at once, so that the object's other steps go
+   * on: the status to record and when to look again. Without it a refusal follows the driver's
+   * usual failure handling (backoff, or a wait for the user).
+   */
+  failed?(error: ArmError): OperationView<object>;
 }
 
 /** How the object looks once Azure matches its spec (no write needed). */
@@ -61,6 +70,8 @@ export interface OperationPoll {
   phase: "apply" | "cleanup";
   /** Still running, or just ended in failure (success goes on to `read`/`observe`). */
   state: "running" | "failed";
+  /** ARM's error, when the operation failed. */
+  error?: ArmError;
 }
 
 /** What a kind shows while an operation runs, beyond "running since". */

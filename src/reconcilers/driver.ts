@@ -258,7 +258,12 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       return { requeueAfter: view?.requeueAfterMs ?? this.ctx.pollIntervalMs };
     }
     if (progress.status === "failed") {
-      const view = await this.viewOperation(obj, target, { action: saved.action, phase, state: "failed" });
+      const view = await this.viewOperation(obj, target, {
+        action: saved.action,
+        phase,
+        state: "failed",
+        error: progress.error,
+      });
       return this.operationFailed(obj, saved.action, progress.error, view);
     }
     return undefined;
@@ -307,7 +312,18 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       );
       return { requeueAfter: STALE_CACHE_RETRY_MS };
     }
-    const progress = await step.start();
+    let progress: LroProgress<unknown>;
+    try {
+      progress = await step.start();
+    } catch (err) {
+      // A kind with independent steps answers a refused step itself (see ArmWrite.failed).
+      if (!step.failed || !(err instanceof ArmError)) throw err;
+      progress = { done: true, status: "failed", error: err };
+    }
+    if (progress.status === "failed") {
+      const view = step.failed?.(progress.error) as OperationView<StatusOf<T>> | undefined;
+      return this.operationFailed(obj, step.action, progress.error, view);
+    }
     if (phase === "apply") this.ctx.rePut?.wrote(obj);
     await this.ctx.events.record(obj, {
       type: "Normal",
@@ -326,12 +342,11 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       };
       await this.report(
         obj,
-        { operation } as Partial<StatusOf<T>>,
+        { ...step.status, operation } as Partial<StatusOf<T>>,
         this.working(phase, step.action, startedAt, step.note),
       );
       return { requeueAfter: this.ctx.pollIntervalMs };
     }
-    if (progress.status === "failed") return this.operationFailed(obj, step.action, progress.error);
     // Finished at once: read Azure again right away rather than trusting the answer's shape.
     return { requeueAfter: 1 };
   }

@@ -4,10 +4,12 @@
 // them, tells me who the gallery is shared with now, and stops sharing what it shared when I
 // delete the object (or leaves it, with deletionPolicy: Orphan)."
 //
-// Role-assignment writes come first (they are cheap, synchronous, and do not depend on the
-// gallery's permissions); share actions follow, one long-running operation at a time.
+// Each reconcile reads Azure and runs the first step not done (sharing-plan.ts): removals before
+// additions, one write at a time; a step ARM refuses is parked with a backoff in status.pending
+// while the others go on. The gallery's sharing mode (Private, Groups, Community) belongs to the
+// Gallery; a GallerySharing only says who (docs/api.md, "Who owns what").
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
-import { type GallerySharing, REASONS } from "../api/index.js";
+import { type GallerySharing, type GallerySharingStatus, REASONS } from "../api/index.js";
 import {
   ArmError,
   type GalleryRef,
@@ -17,15 +19,22 @@ import {
   type RoleAssignment,
 } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
-import { type ArmKind, type ArmWrite, blocked, isBlocked, settledForSpec } from "./arm-kind.js";
+import {
+  type ArmKind,
+  type ArmWrite,
+  blocked,
+  isBlocked,
+  type Observation,
+  settledForSpec,
+} from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
+import { failureOutcome } from "./failures.js";
 import { PARENT_RETRY_MS, readyParent } from "./refs.js";
 import { sharingOwner } from "./sharing-claim.js";
 import {
   actualSharing,
   describe,
   desiredSharing,
-  isRefusal,
   ownedSharing,
   planShare,
   planUnshare,
@@ -33,14 +42,16 @@ import {
   type ShareAction,
 } from "./sharing-diff.js";
 import {
-  isUnknownRole,
-  planRoleCleanup,
-  planRoles,
-  type RoleStep,
-  rolesInPlace,
-  UNKNOWN_ROLE_REASON,
-  wantedRoles,
-} from "./sharing-roles.js";
+  markRunning,
+  nextStep,
+  pendingSummary,
+  recordFailure,
+  type SharingStep,
+  type StepFailure,
+  type StepIdentity,
+  sharingSteps,
+} from "./sharing-plan.js";
+import { planRoleCleanup, planRoles, type RoleStep, rolesInPlace, wantedRoles } from "./sharing-roles.js";
 
 /** Where a GallerySharing acts: the gallery, and its id as the scope of role assignments. */
 export interface SharingTarget {
@@ -57,12 +68,8 @@ export interface SharingActual {
 /** A spec that needs the user (or another object) to change waits this long; its watches wake it first. */
 const USER_RETRY_MS = 5 * 60_000;
 
-const SHARE_EVENT: Record<string, string> = {
-  Add: "ShareAdd",
-  Remove: "ShareRemove",
-  Reset: "ShareReset",
-  EnableCommunity: "ShareEnableCommunity",
-};
+/** After a step is parked or done at once, the next one goes right away (the status write lands first). */
+const NEXT_STEP_MS = 1;
 
 export function gallerySharingKind(
   client: ResourceClient<GallerySharing>,
@@ -72,14 +79,14 @@ export function gallerySharingKind(
   const owns = (obj: GallerySharing, ctx: ReconcilerContext) =>
     sharingOwner(ctx.caches.gallerySharings, obj).metadata.name === obj.metadata.name;
 
-  const share = (
+  const shareWrite = (
     obj: GallerySharing,
     target: SharingTarget,
     ctx: ReconcilerContext,
     action: ShareAction,
   ): ArmWrite => ({
-    action: "Share",
-    eventReason: SHARE_EVENT[action.update.operationType] ?? "Share",
+    action: action.action,
+    eventReason: action.action,
     note: `gallery ${target.ref.gallery}: ${action.note}`,
     start: () => arm(obj, ctx).galleries.share(target.ref, action.update),
   });
@@ -96,7 +103,7 @@ export function gallerySharingKind(
     if ("create" in step) {
       const { principalId, principalType, roleGuid } = step.create;
       return {
-        action: "RoleAssignment",
+        action: "CreateRoleAssignment",
         eventReason: "RoleAssignmentCreated",
         note: step.note,
         start: async () => {
@@ -112,13 +119,52 @@ export function gallerySharingKind(
       };
     }
     return {
-      action: "RoleAssignment",
+      action: "RemoveRoleAssignment",
       eventReason: "RoleAssignmentDeleted",
       note: step.note,
       start: async () => {
         await api.delete(target.scope, step.remove.name);
         return completed(undefined);
       },
+    };
+  };
+
+  /** Every step the spec still needs, in order, and how each stands now. */
+  const stepsOf = (
+    obj: GallerySharing,
+    target: SharingTarget,
+    actual: SharingActual,
+    ctx: ReconcilerContext,
+  ) => {
+    const roles = wantedRoles(obj.spec);
+    const steps = sharingSteps(
+      planShare(desiredSharing(obj.spec), actualSharing(actual.gallery)),
+      planRoles(target.scope, target.ref.subscriptionId, roles.wanted, actual.assignments),
+      roles.unknown,
+    );
+    return nextStep(steps, obj.status?.pending ?? [], ctx.now());
+  };
+
+  /** The write of `step`, which records in status how the steps stand and parks the step if ARM refuses it. */
+  const stepWrite = (
+    obj: GallerySharing,
+    target: SharingTarget,
+    actual: SharingActual,
+    ctx: ReconcilerContext,
+    step: SharingStep & { work: NonNullable<SharingStep["work"]> },
+    pending: GallerySharingStatus["pending"] & {},
+  ): ArmWrite => {
+    const write =
+      "share" in step.work
+        ? shareWrite(obj, target, ctx, step.work.share)
+        : roleWrite(obj, target, ctx, step.work.role);
+    return {
+      ...write,
+      status: { ...heldNow(obj, target, actual), pending: markRunning(pending, step.what, write.note) },
+      failed: (error) => ({
+        status: { pending: recordFailure(pending, step.what, failureOf(error), ctx.now()) },
+        requeueAfterMs: NEXT_STEP_MS,
+      }),
     };
   };
 
@@ -138,6 +184,12 @@ export function gallerySharingKind(
       }
       const parent = readyParent(ctx.caches.galleries, "Gallery", namespaceOf(obj), gallery);
       if (isBlocked(parent)) return parent;
+      // Ready for an older spec: its sharing mode may be changing in Azure (a Reset or a PUT of the
+      // Gallery's own, which is the one share operation the gallery may run then).
+      if (!settledForSpec(parent)) {
+        const message = `Gallery ${gallery} is being updated; waiting for it to be Ready for its current spec`;
+        return blocked("GalleryNotReady", message, PARENT_RETRY_MS);
+      }
       return targetOf(parent.status?.id as string);
     },
 
@@ -161,53 +213,52 @@ export function gallerySharingKind(
 
     resume: (obj, target, token, ctx) => arm(obj, ctx).galleries.resume(target.ref, token),
 
+    // A share operation that failed in Azure parks its step like a refused write (the other
+    // steps go on); ARM changed nothing, so what status says Azure holds stays true.
+    async observeOperation(obj, _target, poll, ctx) {
+      if (poll.phase !== "apply" || poll.state !== "failed" || !poll.error) return undefined;
+      const pending = obj.status?.pending ?? [];
+      const step: StepIdentity = pending.find((p) => p.action === poll.action) ?? {
+        action: poll.action as StepIdentity["action"],
+      };
+      return {
+        status: { pending: recordFailure(pending, step, failureOf(poll.error), ctx.now()) },
+        requeueAfterMs: NEXT_STEP_MS,
+      };
+    },
+
     plan(obj, target, actual, ctx) {
       if (!actual) {
         const message = `gallery ${target.ref.gallery} does not exist in Azure; waiting for Gallery ${obj.spec.galleryRef.name} to create it`;
         return blocked("GalleryNotFound", message, PARENT_RETRY_MS);
       }
-      const wanted = wantedRoles(obj.spec);
-      if (isUnknownRole(wanted)) return blocked(UNKNOWN_ROLE_REASON, wanted.message, USER_RETRY_MS);
-      const roleStep = planRoles(target.scope, target.ref.subscriptionId, wanted, actual.assignments);
-      if (roleStep) return roleWrite(obj, target, ctx, roleStep);
-      const action = planShare(desiredSharing(obj.spec), actualSharing(actual.gallery));
-      if (isRefusal(action)) {
-        return blocked(
-          action.reason,
-          `Gallery ${obj.spec.galleryRef.name}: ${action.message}`,
-          USER_RETRY_MS,
-        );
-      }
-      return action ? share(obj, target, ctx, action) : undefined;
+      const { next, pending } = stepsOf(obj, target, actual, ctx);
+      return next?.work
+        ? stepWrite(obj, target, actual, ctx, { ...next, work: next.work }, pending)
+        : undefined;
     },
 
     // One write per object and period, as for the other kinds: the share, which a PUT-everything
     // policy repeats; role assignments (objects of their own in Azure Service Operator) are not.
     rewrite(obj, target, _actual, ctx) {
       const action = reapplyShare(desiredSharing(obj.spec));
-      return action ? share(obj, target, ctx, action) : undefined;
+      return action ? shareWrite(obj, target, ctx, action) : undefined;
     },
 
-    observe(obj, target, actual) {
+    // No step can run now: Azure matches the spec, or what is left waits (parked after a
+    // failure, or for the user); status says which and why.
+    observe(obj, target, actual, ctx): Observation<GallerySharingStatus> {
+      const { pending, retryInMs } = stepsOf(obj, target, actual, ctx);
+      const status = { ...heldNow(obj, target, actual), pending: pending.length > 0 ? pending : undefined };
+      if (pending.length > 0) {
+        return {
+          status,
+          ready: { status: "False", ...pendingSummary(pending) },
+          requeueAfterMs: retryInMs === undefined ? USER_RETRY_MS : retryInMs + NEXT_STEP_MS,
+        };
+      }
       const shared = actualSharing(actual.gallery);
-      const wanted = wantedRoles(obj.spec);
-      const roles = isUnknownRole(wanted) ? [] : rolesInPlace(wanted, actual.assignments);
-      const status = {
-        id: target.scope,
-        sharedWith: {
-          ...(shared.subscriptions.length > 0 ? { subscriptions: shared.subscriptions } : {}),
-          ...(shared.tenants.length > 0 ? { tenants: shared.tenants } : {}),
-          subscriptionCount: shared.subscriptions.length,
-          tenantCount: shared.tenants.length,
-        },
-        community: {
-          enabled: shared.community,
-          ...(shared.publicNames.length > 0 ? { publicNames: shared.publicNames } : {}),
-        },
-        roleAssignments: roles.length > 0 ? roles : undefined,
-        roleAssignmentCount: roles.length,
-      };
-      const rolesText = `${roles.length} role assignment${roles.length === 1 ? "" : "s"}`;
+      const rolesText = `${status.roleAssignmentCount} role assignment${status.roleAssignmentCount === 1 ? "" : "s"}`;
       return {
         status,
         ready: {
@@ -223,8 +274,38 @@ export function gallerySharingKind(
       const roleStep = planRoleCleanup(target.scope, target.ref.subscriptionId, actual.assignments);
       if (roleStep) return roleWrite(obj, target, ctx, roleStep);
       const action = planUnshare(ownedSharing(obj.spec, obj.status), actualSharing(actual.gallery));
-      return action ? share(obj, target, ctx, action) : undefined;
+      return action ? shareWrite(obj, target, ctx, action) : undefined;
     },
+  };
+}
+
+/** What Azure holds now, as status shows it: who the gallery is shared with, and the wanted roles in place. */
+function heldNow(obj: GallerySharing, target: SharingTarget, actual: SharingActual) {
+  const shared = actualSharing(actual.gallery);
+  const roles = rolesInPlace(wantedRoles(obj.spec).wanted, actual.assignments);
+  return {
+    id: target.scope,
+    sharedWith: {
+      ...(shared.subscriptions.length > 0 ? { subscriptions: shared.subscriptions } : {}),
+      ...(shared.tenants.length > 0 ? { tenants: shared.tenants } : {}),
+      subscriptionCount: shared.subscriptions.length,
+      tenantCount: shared.tenants.length,
+    },
+    community: {
+      enabled: shared.community,
+      ...(shared.publicNames.length > 0 ? { publicNames: shared.publicNames } : {}),
+    },
+    roleAssignments: roles.length > 0 ? roles : undefined,
+    roleAssignmentCount: roles.length,
+  };
+}
+
+function failureOf(error: ArmError): StepFailure {
+  const outcome = failureOutcome(error);
+  return {
+    reason: outcome.reason,
+    message: outcome.message,
+    ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
   };
 }
 

@@ -1,15 +1,19 @@
 // Gallery ↔ Microsoft.Compute/galleries. The user's story: "I declare a gallery; the operator makes
 // it exist in Azure as declared, tells me its unique and public names, and deletes it (or leaves
-// it, with deletionPolicy: Orphan) when I delete the object — never while image definitions in
-// the cluster still live in it."
+// it, with deletionPolicy: Orphan) when I delete the object — never while image definitions or
+// GallerySharings in the cluster still name it."
+//
+// The sharing mode (Private, Groups, Community) is the Gallery's; who the gallery is shared with
+// is its GallerySharing's (docs/api.md, "Who owns what"). ARM runs one share operation per
+// gallery at a time, so the Gallery's own Reset waits while its GallerySharing runs one.
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
 import { azureNameOf, type Gallery } from "../api/index.js";
 import { type GalleryRef, galleryId } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
-import type { ArmKind, ArmWrite } from "./arm-kind.js";
+import { type ArmKind, type ArmWrite, blocked } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { desiredGalleryBody, galleryDifferences, needsReset, permissionsOf } from "./gallery-body.js";
-import { blockedByChildren } from "./refs.js";
+import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "./refs.js";
 
 export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, GalleryRef, ArmGallery> {
   const refOf = (obj: Gallery): GalleryRef => ({
@@ -53,6 +57,8 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     plan(obj, ref, actual, ctx) {
       if (!actual) return put(obj, ref, ctx, "", true);
       if (needsReset(obj.spec, actual)) {
+        const busy = sharingInFlight(obj, ctx);
+        if (busy) return busy;
         return reset(
           obj,
           ref,
@@ -96,12 +102,16 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     },
 
     cleanup(obj, ref, actual, ctx) {
-      const waiting = blockedByChildren(
-        ctx.caches.imageDefinitions,
-        obj,
-        (d) => d.spec.galleryRef.name,
-        "ImageDefinition",
-      );
+      // Its GallerySharings go first: each undoes its own shares (or leaves them, Orphan) while
+      // the gallery exists, and no Reset of ours runs beside theirs.
+      const waiting =
+        blockedByChildren(
+          ctx.caches.imageDefinitions,
+          obj,
+          (d) => d.spec.galleryRef.name,
+          "ImageDefinition",
+        ) ??
+        blockedByChildren(ctx.caches.gallerySharings, obj, (s) => s.spec.galleryRef.name, "GallerySharing");
       if (waiting) return waiting;
       if (!actual) return undefined;
       // A shared gallery is reset before deletion (ARM: reset a community gallery before deleting it).
@@ -114,4 +124,21 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
       };
     },
   };
+}
+
+/**
+ * Why the Gallery's Reset must wait: a GallerySharing of this gallery has a share operation
+ * running (saved in its status), and ARM runs one per gallery at a time. Undefined when none does.
+ */
+function sharingInFlight(obj: Gallery, ctx: ReconcilerContext) {
+  const namespace = obj.metadata.namespace ?? "";
+  const running = childrenOf(
+    ctx.caches.gallerySharings,
+    namespace,
+    (s) => s.spec.galleryRef.name,
+    obj.metadata.name,
+  ).filter((name) => ctx.caches.gallerySharings.get(`${namespace}/${name}`)?.status?.operation);
+  if (running.length === 0) return undefined;
+  const message = `GallerySharing ${namesList(running)} is changing the gallery's sharing in Azure; the sharing mode changes once that is done`;
+  return blocked("ShareInProgress", message, PARENT_RETRY_MS);
 }

@@ -67,8 +67,8 @@ const galleryWiring: KindWiring<Gallery> = {
   wakes: [
     // A deleting gallery waits for its image definitions; each one that goes wakes it.
     { from: "ImageDefinition", keys: parentKey("galleryRef") },
-    // A GallerySharing's Reset turns the gallery Private in Azure; its gallery looks again at once
-    // (and puts back the sharing mode its spec asks for) instead of at the next resync.
+    // A deleting gallery waits for its GallerySharings, and its Reset for their share
+    // operations; each change of one wakes it.
     { from: "GallerySharing", keys: parentKey("galleryRef") },
   ],
 };

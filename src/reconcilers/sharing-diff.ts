@@ -2,7 +2,13 @@
 // the one `POST …/share` that brings ARM closer. Pure functions, so every decision that spends the
 // scarcest ARM budget (PostShareGallery: 10 per 3 minutes per subscription) is unit-tested.
 import type { Gallery as ArmGallery, SharingUpdate } from "@azure/arm-compute";
-import type { GallerySharingSpec, GallerySharingStatus, SharingPermissions } from "../api/index.js";
+import {
+  type GallerySharingSpec,
+  type GallerySharingStatus,
+  SHARING_LIMITS,
+  type SharingPermissions,
+  type SharingStepAction,
+} from "../api/index.js";
 import { permissionsOf } from "./gallery-body.js";
 
 /** Who a gallery is shared with. Ids are lower case, unique and sorted, so lists compare as sets. */
@@ -21,13 +27,33 @@ export interface ActualSharing extends SharingSet {
 
 /** One share action and what it is for, in words for events and logs. */
 export interface ShareAction {
+  /** The step it is, for status (`ShareAdd`, `ShareRemove`, …). */
+  action: ShareStepAction;
   update: SharingUpdate;
+  /** The ids it carries (none for Reset and EnableCommunity). */
+  ids: SharingSet;
   note: string;
+}
+
+export type ShareStepAction = Extract<SharingStepAction, `Share${string}`>;
+
+/**
+ * The share actions that make ARM match a GallerySharing's spec: at most one removal and one
+ * addition, each a single `POST …/share`.
+ */
+export interface SharePlan {
+  /** Ids shared and no longer wanted (Remove), or community sharing to end (Reset). */
+  removal?: ShareAction;
+  /** Ids wanted and missing (Add), or community sharing to start (EnableCommunity). */
+  addition?: ShareAction;
+  /** The addition would take the gallery past ARM's limits before the removal: it goes after it. */
+  additionWaitsForRemoval?: boolean;
+  /** The addition needs a sharing mode the gallery does not have. */
+  refusal?: ShareRefusal;
 }
 
 /** The spec asks for something the gallery's permissions cannot give; the user must change a spec. */
 export interface ShareRefusal {
-  refused: true;
   reason: string;
   message: string;
 }
@@ -72,42 +98,49 @@ export function actualSharing(gallery: ArmGallery): ActualSharing {
 }
 
 /**
- * The next share action that makes ARM match `desired`; undefined when it already does.
+ * The share actions that make ARM match `desired`; an empty plan when it already does.
  *
- * Expected flow, one action per call (ARM runs one share operation per gallery at a time, and
- * each costs a PostShareGallery call):
- * 1. Refuse what the gallery's permissions cannot give: direct sharing on a gallery that is not
- *    `Groups`, community sharing on one that is not `Community`.
- * 2. Nothing wanted, something shared → `Reset` (the only way back from community sharing).
- * 3. Community wanted and not yet public → `EnableCommunity`.
- * 4. Direct: ids wanted and missing → one `Add` of only those (both group types in one call);
- *    then ids shared and no longer wanted → one `Remove` of only those.
- * Guarantees: ids compare case-insensitively; a group type with no ids is left out of the body.
+ * Expected flow (the caller sends the removal before the addition, and neither waits for the
+ * other's failure):
+ * 1. Removal: community sharing on and not wanted → `Reset` (ARM's only way off, §6); else ids
+ *    shared and not wanted → one `Remove` of only those (both group types in one call). Never a
+ *    Reset on a Groups gallery: its sharing mode belongs to the Gallery (docs/api.md).
+ * 2. Addition: refused when the gallery's permissions cannot give it (direct sharing needs
+ *    `Groups`, community `Community`); community wanted and off → `EnableCommunity`; ids wanted
+ *    and missing → one `Add` of only those, marked as waiting for the removal when ARM would
+ *    refuse it before (more than 30 subscriptions or 5 tenants at once).
+ * Guarantees: ids compare case-insensitively; a group type with no ids is left out of the body;
+ * when `desired` fits ARM's limits the Add fits once the removal is done.
  */
-export function planShare(
-  desired: SharingSet,
-  actual: ActualSharing,
-): ShareAction | ShareRefusal | undefined {
-  const refusal = refuse(desired, actual.permissions);
-  if (refusal) return refusal;
-  if (isEmpty(desired)) {
-    return isEmpty(actual)
-      ? undefined
-      : { update: { operationType: "Reset" }, note: `stop sharing with ${describe(actual)} (Reset)` };
+export function planShare(desired: SharingSet, actual: ActualSharing): SharePlan {
+  const plan: SharePlan = {};
+  const extra = minus(actual, desired);
+  if (actual.community && !desired.community) {
+    plan.removal = {
+      action: "ShareReset",
+      update: { operationType: "Reset" },
+      ids: none(),
+      note: "stop sharing with the community (Reset)",
+    };
+  } else if (!isEmpty(extra)) {
+    plan.removal = groupAction("Remove", extra);
   }
+  if (desired.community ? actual.community : isEmpty(minus(desired, actual))) return plan;
+  const refusal = refuse(desired, actual.permissions);
+  if (refusal) return { ...plan, refusal };
   if (desired.community) {
-    return actual.community
-      ? undefined
-      : {
-          update: { operationType: "EnableCommunity", groups: [] },
-          note: "share the community gallery with every Azure user (EnableCommunity)",
-        };
+    plan.addition = {
+      action: "ShareEnableCommunity",
+      update: { operationType: "EnableCommunity", groups: [] },
+      ids: none(),
+      note: "share the community gallery with every Azure user (EnableCommunity)",
+    };
+    return plan;
   }
   const missing = minus(desired, actual);
-  if (!isEmpty(missing)) return groupAction("Add", missing);
-  const extra = minus(actual, desired);
-  if (!isEmpty(extra)) return groupAction("Remove", extra);
-  return undefined;
+  plan.addition = groupAction("Add", missing);
+  if (!fitsLimits(union(actual, missing))) plan.additionWaitsForRemoval = true;
+  return plan;
 }
 
 /**
@@ -118,7 +151,9 @@ export function planShare(
 export function reapplyShare(desired: SharingSet): ShareAction | undefined {
   if (desired.community) {
     return {
+      action: "ShareEnableCommunity",
       update: { operationType: "EnableCommunity", groups: [] },
+      ids: none(),
       note: "share the community gallery with every Azure user again (EnableCommunity)",
     };
   }
@@ -130,20 +165,22 @@ export function reapplyShare(desired: SharingSet): ShareAction | undefined {
  * of it is left.
  *
  * Expected flow: 1. community sharing it switched on → `Reset` (ARM has no other way off);
- * 2. ids it shared that ARM still holds: all ARM holds → `Reset`, else one `Remove` of just those.
+ * 2. ids it shared that ARM still holds → one `Remove` of just those (never a Reset: the
+ * gallery keeps the sharing mode its Gallery spec gives it).
  * Guarantees: ids shared by someone else (not in `owned`) stay shared unless a Reset is the only
  * way to undo community sharing.
  */
 export function planUnshare(owned: SharingSet, actual: ActualSharing): ShareAction | undefined {
   if (owned.community && actual.community) {
-    return { update: { operationType: "Reset" }, note: "stop sharing with the community (Reset)" };
+    return {
+      action: "ShareReset",
+      update: { operationType: "Reset" },
+      ids: none(),
+      note: "stop sharing with the community (Reset)",
+    };
   }
   const ours = intersect(owned, actual);
-  if (isEmpty(ours)) return undefined;
-  if (isEmpty(minus(actual, owned))) {
-    return { update: { operationType: "Reset" }, note: `stop sharing with ${describe(ours)} (Reset)` };
-  }
-  return groupAction("Remove", ours);
+  return isEmpty(ours) ? undefined : groupAction("Remove", ours);
 }
 
 /**
@@ -159,10 +196,6 @@ export function ownedSharing(spec: GallerySharingSpec, status: GallerySharingSta
   };
 }
 
-export function isRefusal(value: unknown): value is ShareRefusal {
-  return typeof value === "object" && value !== null && (value as ShareRefusal).refused === true;
-}
-
 /** "2 subscriptions and 1 tenant", "the community", "no one". */
 export function describe(set: SharingSet): string {
   const parts: string[] = [];
@@ -176,14 +209,12 @@ function refuse(desired: SharingSet, permissions: SharingPermissions): ShareRefu
   const direct = desired.subscriptions.length + desired.tenants.length > 0;
   if (direct && permissions !== "Groups") {
     return {
-      refused: true,
       reason: SHARE_REFUSALS.GalleryNotGroups,
       message: `the gallery's sharing permissions are ${permissions} in Azure; sharing with subscriptions or tenants needs Groups: set spec.sharing.permissions to Groups on the Gallery`,
     };
   }
   if (desired.community && permissions !== "Community") {
     return {
-      refused: true,
       reason: SHARE_REFUSALS.GalleryNotCommunity,
       message: `the gallery's sharing permissions are ${permissions} in Azure; community sharing needs Community: set spec.sharing.permissions to Community (with spec.sharing.community) on the Gallery`,
     };
@@ -196,7 +227,30 @@ function groupAction(operationType: "Add" | "Remove", ids: SharingSet): ShareAct
   if (ids.subscriptions.length > 0) groups.push({ type: "Subscriptions", ids: ids.subscriptions });
   if (ids.tenants.length > 0) groups.push({ type: "AADTenants", ids: ids.tenants });
   const verb = operationType === "Add" ? "share with" : "stop sharing with";
-  return { update: { operationType, groups }, note: `${verb} ${describe(ids)} (${operationType})` };
+  return {
+    action: operationType === "Add" ? "ShareAdd" : "ShareRemove",
+    update: { operationType, groups },
+    ids,
+    note: `${verb} ${describe(ids)} (${operationType})`,
+  };
+}
+
+function fitsLimits(set: SharingSet): boolean {
+  return (
+    set.subscriptions.length <= SHARING_LIMITS.subscriptions && set.tenants.length <= SHARING_LIMITS.tenants
+  );
+}
+
+function none(): SharingSet {
+  return { subscriptions: [], tenants: [], community: false };
+}
+
+function union(a: SharingSet, b: SharingSet): SharingSet {
+  return {
+    subscriptions: idSet([...a.subscriptions, ...b.subscriptions]),
+    tenants: idSet([...a.tenants, ...b.tenants]),
+    community: a.community || b.community,
+  };
 }
 
 function isEmpty(set: SharingSet): boolean {

@@ -6,6 +6,7 @@
 // an assignment at the gallery whose name is that hash is ours and any other is not. That
 // survives a crash between the create and the status write, and needs no status to be trusted.
 import {
+  type GalleryRoleAssignment,
   type GallerySharingSpec,
   isGuid,
   type PrincipalType,
@@ -28,40 +29,34 @@ export interface WantedRole {
   roleGuid: string;
 }
 
-export interface UnknownRole {
-  unknown: true;
-  message: string;
+/** The spec's role assignments: those whose role resolved, and those naming no known role. */
+export interface WantedRoles {
+  wanted: WantedRole[];
+  unknown: GalleryRoleAssignment[];
 }
 
-/** The next role-assignment write: create one the spec wants, or delete one of ours it no longer wants. */
+/** A role-assignment write: create one the spec wants, or delete one of ours it no longer wants. */
 export type RoleStep =
   | { create: WantedRole; note: string }
-  | { remove: { name: string; id: string }; note: string };
+  | { remove: { name: string; id: string; principalId: string; roleGuid: string }; note: string };
 
 export const UNKNOWN_ROLE_REASON = "UnknownRole";
 
-/**
- * The spec's role assignments with their roles resolved (built-in names case-insensitively).
- * Errors (returned, not thrown): UnknownRole naming every role that is neither a built-in name
- * nor a role definition GUID.
- */
-export function wantedRoles(spec: GallerySharingSpec): WantedRole[] | UnknownRole {
+/** The spec's role assignments with their roles resolved (built-in names case-insensitively). */
+export function wantedRoles(spec: GallerySharingSpec): WantedRoles {
   const wanted: WantedRole[] = [];
-  const unknown: string[] = [];
+  const unknown: GalleryRoleAssignment[] = [];
   for (const entry of spec.roleAssignments ?? []) {
     const roleGuid = roleGuidOf(entry.role);
-    if (roleGuid === undefined) unknown.push(entry.role);
+    if (roleGuid === undefined) unknown.push(entry);
     else wanted.push({ ...entry, principalId: entry.principalId.toLowerCase(), roleGuid });
   }
-  if (unknown.length === 0) return wanted;
-  return {
-    unknown: true,
-    message: `unknown role ${unknown.map((r) => `"${r}"`).join(", ")}: give a built-in role name (${Object.keys(BUILTIN_ROLES).join(", ")}) or the role definition's GUID`,
-  };
+  return { wanted, unknown };
 }
 
-export function isUnknownRole(value: unknown): value is UnknownRole {
-  return typeof value === "object" && value !== null && (value as UnknownRole).unknown === true;
+/** What to tell the user about a role name that is neither built in nor a GUID. */
+export function unknownRoleMessage(role: string): string {
+  return `unknown role "${role}": give a built-in role name (${Object.keys(BUILTIN_ROLES).join(", ")}) or the role definition's GUID`;
 }
 
 /**
@@ -81,11 +76,11 @@ export function isOwnAssignment(scope: string, subscriptionId: string, assignmen
 }
 
 /**
- * The next write that makes the assignments at `scope` match `wanted`; undefined when they do.
+ * The writes that make the assignments at `scope` match `wanted`, removals first.
  *
- * Expected flow: 1. create the first wanted (principal, role) that no assignment at the scope
- * grants (one made outside the operator counts: ARM would answer RoleAssignmentExists); 2. then
- * delete the first assignment of ours that nothing in `wanted` asks for.
+ * Expected flow: 1. delete each assignment of ours that nothing in `wanted` asks for; 2. create
+ * each wanted (principal, role) that no assignment at the scope grants (one made outside the
+ * operator counts: ARM would answer RoleAssignmentExists).
  * Guarantees: never deletes an assignment the operator did not make.
  */
 export function planRoles(
@@ -93,18 +88,17 @@ export function planRoles(
   subscriptionId: string,
   wanted: readonly WantedRole[],
   actual: readonly RoleAssignment[],
-): RoleStep | undefined {
-  const missing = wanted.find((w) => !actual.some((a) => grants(a, w)));
-  if (missing) {
-    return {
-      create: missing,
-      note: `assign ${missing.role} on the gallery to ${missing.principalType} ${missing.principalId}`,
-    };
-  }
-  const unwanted = actual.find(
-    (a) => isOwnAssignment(scope, subscriptionId, a) && !wanted.some((w) => grants(a, w)),
-  );
-  return unwanted ? removal(unwanted) : undefined;
+): RoleStep[] {
+  const removals = actual
+    .filter((a) => isOwnAssignment(scope, subscriptionId, a) && !wanted.some((w) => grants(a, w)))
+    .map(removal);
+  const creations = wanted
+    .filter((w) => !actual.some((a) => grants(a, w)))
+    .map((w) => ({
+      create: w,
+      note: `assign ${w.role} on the gallery to ${w.principalType} ${w.principalId}`,
+    }));
+  return [...removals, ...creations];
 }
 
 /** The next assignment of ours to delete when the GallerySharing goes; undefined when none is left. */
@@ -138,9 +132,11 @@ export function rolesInPlace(
 
 function removal(a: RoleAssignment): RoleStep {
   const name = a.name ?? "";
+  const principalId = a.principalId?.toLowerCase() ?? "";
+  const roleGuid = roleGuidOfDefinition(a.roleDefinitionId) ?? "";
   return {
-    remove: { name, id: a.id ?? name },
-    note: `remove role assignment ${name} (role ${roleGuidOfDefinition(a.roleDefinitionId) ?? "?"} for ${a.principalId ?? "?"}) from the gallery`,
+    remove: { name, id: a.id ?? name, principalId, roleGuid },
+    note: `remove role assignment ${name} (role ${roleGuid || "?"} for ${principalId || "?"}) from the gallery`,
   };
 }
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { Gallery, GallerySharing, GallerySharingSpec } from "../../src/api/index.js";
 import { BUILTIN_ROLES } from "../../src/azure/index.js";
+import { type KubeObject, KubeTransport, ResourceClient } from "../../src/kube/index.js";
 import type { ShareChange } from "../../src/sim/state/model.js";
 import { type OperatorProcess, startOperatorProcess } from "../support/operator.js";
 import { authorizationClient, computeClient } from "../support/sim.js";
@@ -155,7 +156,23 @@ function helpersFor(world: () => World) {
       );
     },
     ref: (name: string) => ({ namespace: ns(), name }),
+    /** Reasons of the Warning events about one object, as the API server holds them. */
+    async warnings(kind: string, name: string): Promise<string[]> {
+      const events = new ResourceClient<KubeEvent>(new KubeTransport(world().cluster.kubeConfig), EVENTS);
+      const list = await events.list({ namespace: ns() });
+      return list.items
+        .filter((e) => e.type === "Warning" && e.regarding?.kind === kind && e.regarding.name === name)
+        .map((e) => e.reason ?? "");
+    },
   };
+}
+
+const EVENTS = { group: "events.k8s.io", version: "v1", plural: "events", kind: "Event", namespaced: true };
+
+interface KubeEvent extends KubeObject {
+  type?: string;
+  reason?: string;
+  regarding?: { kind?: string; name?: string };
 }
 
 const sorted = (ids: string[]) => [...ids].sort();
@@ -323,7 +340,7 @@ describe("GallerySharing", () => {
       expect((after.byBucket.PostShareGallery ?? 0) - (before.byBucket.PostShareGallery ?? 0)).toBe(0);
     });
 
-    it("undo what they shared when deleted: Reset when it was everything, their own role assignments", async () => {
+    it("undo what they shared when deleted: Remove of their ids, Reset of community sharing, their own role assignments", async () => {
       const seen = new Map(
         [...loaded].map(([folder, e]) => [folder, h.shareOperationIds(e.gallery.spec.azureName as string)]),
       );
@@ -333,11 +350,21 @@ describe("GallerySharing", () => {
         await waitForGone(world.gallerySharings, world.namespace, sharing.metadata.name);
       }
       const nameOf = (folder: string) => loaded.get(folder)?.gallery.spec.azureName as string;
-      for (const folder of ["direct-shared-gallery", "community-gallery"]) {
-        expect(h.shareChanges(nameOf(folder), seen.get(folder)).map((c) => c.operationType)).toEqual([
-          "Reset",
-        ]);
-      }
+      expect(
+        h
+          .shareChanges(nameOf("direct-shared-gallery"), seen.get("direct-shared-gallery"))
+          .map((c) => c.operationType),
+      ).toEqual(["Remove"]);
+      // The direct-shared gallery keeps the Groups mode its Gallery asks for.
+      expect(h.armGallery(nameOf("direct-shared-gallery"))?.sharing).toMatchObject({
+        permissions: "Groups",
+        groups: [],
+      });
+      expect(
+        h
+          .shareChanges(nameOf("community-gallery"), seen.get("community-gallery"))
+          .map((c) => c.operationType),
+      ).toEqual(["Reset"]);
       for (const folder of ["rbac-reader-sharing", "cross-tenant-app-registration"]) {
         expect(h.shareChanges(nameOf(folder), seen.get(folder))).toEqual([]);
         expect(h.assignmentsAt(nameOf(folder))).toEqual([]);
@@ -402,15 +429,31 @@ describe("GallerySharing", () => {
       });
       expect(await consumersSeeing(world, uniqueName)).toEqual({ subscriptions: [C2], tenants: [T3] });
 
-      // Nothing wanted: one Reset.
+      // Nothing wanted: one Remove of everything. No Reset: the gallery stays Groups as its Gallery
+      // says, so the Gallery controller has nothing to put back and nothing to warn about.
       seen = new Set([...seen, ...changes.map((c) => c.id)]);
       seq = h.lastSeq();
       await world.gallerySharings.mergePatch(h.ref("direct"), { spec: { subscriptions: [], tenants: [] } });
       now = await h.settled("direct");
       expect(h.sharePosts("direct", seq)).toHaveLength(1);
-      expect(h.shareChanges("direct", seen).map((c) => c.operationType)).toEqual(["Reset"]);
+      expect(
+        h.shareChanges("direct", seen).map(({ operationType, groups }) => ({ operationType, groups })),
+      ).toEqual([
+        {
+          operationType: "Remove",
+          groups: [
+            { type: "Subscriptions", ids: [C2] },
+            { type: "AADTenants", ids: [T3] },
+          ],
+        },
+      ]);
       expect(now.status?.sharedWith).toEqual({ subscriptionCount: 0, tenantCount: 0 });
       expect(await consumersSeeing(world, uniqueName)).toEqual({ subscriptions: [], tenants: [] });
+      // Several resyncs later: no gallery write of any kind, and no DriftCorrected warning.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(h.writesOn("direct", seq).filter((w) => !w.endsWith("/share"))).toEqual([]);
+      expect(h.armGallery("direct")?.sharing?.permissions).toBe("Groups");
+      expect(await h.warnings("Gallery", "direct")).toEqual([]);
     }, 90_000);
 
     it("is rejected by the API server beyond 30 subscriptions", async () => {

@@ -1,4 +1,4 @@
-// The share decisions of a GallerySharing: which single POST …/share (if any) each case costs.
+// The share decisions of a GallerySharing: which POST …/share (removal, addition) each case costs.
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
 import { describe, expect, it } from "vitest";
 import type { GallerySharingSpec } from "../../src/api/index.js";
@@ -87,24 +87,24 @@ describe("actualSharing (ARM's $select=Permissions view)", () => {
 
 describe("planShare", () => {
   it("costs nothing when ARM matches, whatever the case of the ids", () => {
-    expect(
-      planShare(want({ subscriptions: [S1], tenants: [T1] }), groupsGallery([S1], [T1])),
-    ).toBeUndefined();
+    expect(planShare(want({ subscriptions: [S1], tenants: [T1] }), groupsGallery([S1], [T1]))).toEqual({});
     const spec: GallerySharingSpec = {
       galleryRef: { name: "g" },
       subscriptions: [S1.toUpperCase()],
       deletionPolicy: "Delete",
     };
-    expect(planShare(desiredSharing(spec), groupsGallery([S1]))).toBeUndefined();
-    expect(planShare(want(), PRIVATE)).toBeUndefined();
-    expect(planShare(want(), groupsGallery())).toBeUndefined();
-    expect(planShare(want(), communityGallery(false))).toBeUndefined();
-    expect(planShare(want({ community: true }), communityGallery(true))).toBeUndefined();
+    expect(planShare(desiredSharing(spec), groupsGallery([S1]))).toEqual({});
+    expect(planShare(want(), PRIVATE)).toEqual({});
+    expect(planShare(want(), groupsGallery())).toEqual({});
+    expect(planShare(want(), communityGallery(false))).toEqual({});
+    expect(planShare(want({ community: true }), communityGallery(true))).toEqual({});
   });
 
   it("adds only the missing ids, both group types in one call", () => {
-    const action = planShare(want({ subscriptions: [S1, S2, S3], tenants: [T1] }), groupsGallery([S2]));
-    expect(action).toMatchObject({
+    const plan = planShare(want({ subscriptions: [S1, S2, S3], tenants: [T1] }), groupsGallery([S2]));
+    expect(plan.removal).toBeUndefined();
+    expect(plan.addition).toMatchObject({
+      action: "ShareAdd",
       update: {
         operationType: "Add",
         groups: [
@@ -116,13 +116,16 @@ describe("planShare", () => {
   });
 
   it("leaves a group type without ids out of the body", () => {
-    expect(planShare(want({ subscriptions: [S1, S2] }), groupsGallery([S1]))).toMatchObject({
+    expect(planShare(want({ subscriptions: [S1, S2] }), groupsGallery([S1])).addition).toMatchObject({
       update: { operationType: "Add", groups: [{ type: "Subscriptions", ids: [S2] }] },
     });
   });
 
   it("removes only the ids no longer wanted", () => {
-    expect(planShare(want({ subscriptions: [S1] }), groupsGallery([S1, S2], [T1]))).toMatchObject({
+    const plan = planShare(want({ subscriptions: [S1] }), groupsGallery([S1, S2], [T1]));
+    expect(plan.addition).toBeUndefined();
+    expect(plan.removal).toMatchObject({
+      action: "ShareRemove",
       update: {
         operationType: "Remove",
         groups: [
@@ -133,52 +136,94 @@ describe("planShare", () => {
     });
   });
 
-  it("adds before it removes when ids are swapped (never a Reset while something is wanted)", () => {
-    expect(planShare(want({ subscriptions: [S2] }), groupsGallery([S1]))).toMatchObject({
-      update: { operationType: "Add", groups: [{ type: "Subscriptions", ids: [S2] }] },
+  it("plans the removal and the addition of swapped ids side by side, neither waiting when both fit", () => {
+    const plan = planShare(want({ subscriptions: [S2] }), groupsGallery([S1]));
+    expect(plan.removal?.update).toEqual({
+      operationType: "Remove",
+      groups: [{ type: "Subscriptions", ids: [S1] }],
     });
-    expect(planShare(want({ subscriptions: [S2] }), groupsGallery([S1, S2]))).toMatchObject({
-      update: { operationType: "Remove", groups: [{ type: "Subscriptions", ids: [S1] }] },
+    expect(plan.addition?.update).toEqual({
+      operationType: "Add",
+      groups: [{ type: "Subscriptions", ids: [S2] }],
+    });
+    expect(plan.additionWaitsForRemoval).toBeUndefined();
+  });
+
+  it("makes the Add wait for the Remove when both together would pass 30 subscriptions or 5 tenants", () => {
+    const thirty = Array.from(
+      { length: 30 },
+      (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    );
+    const swapped = [...thirty.slice(1), S1].sort();
+    const plan = planShare(want({ subscriptions: swapped }), groupsGallery(thirty));
+    expect(plan.removal?.ids.subscriptions).toEqual([thirty[0]]);
+    expect(plan.addition?.ids.subscriptions).toEqual([S1]);
+    expect(plan.additionWaitsForRemoval).toBe(true);
+
+    const five = Array.from(
+      { length: 5 },
+      (_, i) => `10000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    );
+    const tenants = planShare(want({ tenants: [...five.slice(1), T1].sort() }), groupsGallery([], five));
+    expect(tenants.additionWaitsForRemoval).toBe(true);
+    // At the edge but not past it: no wait.
+    expect(
+      planShare(want({ subscriptions: thirty }), groupsGallery(thirty.slice(1))).additionWaitsForRemoval,
+    ).toBeUndefined();
+  });
+
+  it("empties a Groups gallery with a Remove, never a Reset (the sharing mode is the Gallery's)", () => {
+    expect(planShare(want(), groupsGallery([S1], [T1])).removal?.update).toEqual({
+      operationType: "Remove",
+      groups: [
+        { type: "Subscriptions", ids: [S1] },
+        { type: "AADTenants", ids: [T1] },
+      ],
     });
   });
 
-  it("resets when nothing is wanted and something is shared", () => {
-    expect(planShare(want(), groupsGallery([S1]))).toMatchObject({ update: { operationType: "Reset" } });
-    expect(planShare(want(), communityGallery(true))).toMatchObject({ update: { operationType: "Reset" } });
+  it("ends community sharing with a Reset, ARM's only way off", () => {
+    expect(planShare(want(), communityGallery(true)).removal).toMatchObject({
+      action: "ShareReset",
+      update: { operationType: "Reset" },
+    });
   });
 
   it("enables community sharing once", () => {
-    expect(planShare(want({ community: true }), communityGallery(false))).toEqual({
+    expect(planShare(want({ community: true }), communityGallery(false)).addition).toEqual({
+      action: "ShareEnableCommunity",
       update: { operationType: "EnableCommunity", groups: [] },
+      ids: want(),
       note: expect.stringContaining("EnableCommunity"),
     });
   });
 
   it("refuses direct sharing on a gallery that is not Groups", () => {
     for (const actual of [PRIVATE, communityGallery(false)]) {
-      expect(planShare(want({ tenants: [T1] }), actual)).toMatchObject({
-        refused: true,
+      const plan = planShare(want({ tenants: [T1] }), actual);
+      expect(plan.addition).toBeUndefined();
+      expect(plan.refusal).toMatchObject({
         reason: "GalleryNotGroups",
         message: expect.stringContaining("set spec.sharing.permissions to Groups on the Gallery"),
       });
     }
   });
 
-  it("refuses community sharing on a gallery that is not Community", () => {
-    for (const actual of [PRIVATE, groupsGallery([S1])]) {
-      expect(planShare(want({ community: true }), actual)).toMatchObject({
-        refused: true,
-        reason: "GalleryNotCommunity",
-        message: expect.stringContaining("set spec.sharing.permissions to Community"),
-      });
-    }
+  it("refuses community sharing on a gallery that is not Community, and still removes what is not wanted", () => {
+    expect(planShare(want({ community: true }), PRIVATE).refusal).toMatchObject({
+      reason: "GalleryNotCommunity",
+      message: expect.stringContaining("set spec.sharing.permissions to Community"),
+    });
+    const plan = planShare(want({ community: true }), groupsGallery([S1]));
+    expect(plan.refusal?.reason).toBe("GalleryNotCommunity");
+    expect(plan.removal?.update.operationType).toBe("Remove");
   });
 });
 
 describe("planUnshare (deleting the GallerySharing)", () => {
-  it("resets when what it shared is everything shared", () => {
+  it("removes what it shared even when that is everything shared (no Reset of a Groups gallery)", () => {
     expect(planUnshare(want({ subscriptions: [S1, S2] }), groupsGallery([S1, S2]))).toMatchObject({
-      update: { operationType: "Reset" },
+      update: { operationType: "Remove", groups: [{ type: "Subscriptions", ids: [S1, S2] }] },
     });
   });
 

@@ -5,10 +5,10 @@ import type { GallerySharingSpec } from "../../src/api/index.js";
 import { BUILTIN_ROLES, resolveRoleDefinitionId, roleAssignmentName } from "../../src/azure/index.js";
 import {
   isOwnAssignment,
-  isUnknownRole,
   planRoleCleanup,
   planRoles,
   rolesInPlace,
+  unknownRoleMessage,
   type WantedRole,
   wantedRoles,
 } from "../../src/reconcilers/sharing-roles.js";
@@ -51,21 +51,34 @@ describe("wantedRoles", () => {
         { principalId: GROUP, principalType: "Group", role: CONTRIBUTOR.toUpperCase() },
       ]),
     );
-    expect(resolved).toEqual([
-      { principalId: USER, principalType: "User", role: "reader", roleGuid: READER },
-      { principalId: GROUP, principalType: "Group", role: CONTRIBUTOR.toUpperCase(), roleGuid: CONTRIBUTOR },
-    ]);
+    expect(resolved).toEqual({
+      wanted: [
+        { principalId: USER, principalType: "User", role: "reader", roleGuid: READER },
+        {
+          principalId: GROUP,
+          principalType: "Group",
+          role: CONTRIBUTOR.toUpperCase(),
+          roleGuid: CONTRIBUTOR,
+        },
+      ],
+      unknown: [],
+    });
   });
 
-  it("names every role it cannot resolve", () => {
+  it("keeps the entries it can resolve apart from those it cannot", () => {
     const resolved = wantedRoles(
       spec([
         { principalId: USER, principalType: "User", role: "Virtual Machine Contributor" },
         { principalId: GROUP, principalType: "Group", role: "Reader" },
       ]),
     );
-    expect(isUnknownRole(resolved)).toBe(true);
-    expect(isUnknownRole(resolved) && resolved.message).toMatch(/"Virtual Machine Contributor".*GUID/);
+    expect(resolved.wanted).toEqual([
+      { principalId: GROUP, principalType: "Group", role: "Reader", roleGuid: READER },
+    ]);
+    expect(resolved.unknown).toEqual([
+      { principalId: USER, principalType: "User", role: "Virtual Machine Contributor" },
+    ]);
+    expect(unknownRoleMessage("Virtual Machine Contributor")).toMatch(/"Virtual Machine Contributor".*GUID/);
   });
 });
 
@@ -79,32 +92,34 @@ describe("isOwnAssignment", () => {
 });
 
 describe("planRoles", () => {
-  it("creates what is missing, one at a time", () => {
-    const step = planRoles(SCOPE, SUB, [wanted(USER), wanted(GROUP)], [assignment(USER, READER, true)]);
-    expect(step).toMatchObject({ create: { principalId: GROUP, roleGuid: READER } });
+  it("creates what is missing", () => {
+    const steps = planRoles(SCOPE, SUB, [wanted(USER), wanted(GROUP)], [assignment(USER, READER, true)]);
+    expect(steps).toMatchObject([{ create: { principalId: GROUP, roleGuid: READER } }]);
   });
 
   it("costs nothing when every wanted grant is in place, even one made outside the operator", () => {
     const actual = [assignment(USER, READER, true), assignment(GROUP, READER, false)];
-    expect(planRoles(SCOPE, SUB, [wanted(USER), wanted(GROUP)], actual)).toBeUndefined();
+    expect(planRoles(SCOPE, SUB, [wanted(USER), wanted(GROUP)], actual)).toEqual([]);
   });
 
   it("deletes its own assignments no longer wanted, never foreign ones", () => {
     const ours = assignment(GROUP, READER, true);
     const foreign = assignment(USER, CONTRIBUTOR, false);
-    expect(planRoles(SCOPE, SUB, [], [foreign, ours])).toMatchObject({ remove: { name: ours.name } });
-    expect(planRoles(SCOPE, SUB, [], [foreign])).toBeUndefined();
+    expect(planRoles(SCOPE, SUB, [], [foreign, ours])).toMatchObject([
+      { remove: { name: ours.name, principalId: GROUP, roleGuid: READER } },
+    ]);
+    expect(planRoles(SCOPE, SUB, [], [foreign])).toEqual([]);
   });
 
-  it("replaces an assignment whose role changed: create the new one, then delete the old", () => {
+  it("lists deletions before creations: a changed role revokes the old one first", () => {
     const old = assignment(USER, READER, true);
-    expect(planRoles(SCOPE, SUB, [wanted(USER, CONTRIBUTOR, "Contributor")], [old])).toMatchObject({
-      create: { roleGuid: CONTRIBUTOR },
-    });
-    const now = [old, assignment(USER, CONTRIBUTOR, true)];
-    expect(planRoles(SCOPE, SUB, [wanted(USER, CONTRIBUTOR, "Contributor")], now)).toMatchObject({
-      remove: { name: old.name },
-    });
+    expect(
+      planRoles(SCOPE, SUB, [wanted(GROUP), wanted(USER, CONTRIBUTOR, "Contributor")], [old]),
+    ).toMatchObject([
+      { remove: { name: old.name } },
+      { create: { principalId: GROUP, roleGuid: READER } },
+      { create: { principalId: USER, roleGuid: CONTRIBUTOR } },
+    ]);
   });
 });
 

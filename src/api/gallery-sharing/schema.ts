@@ -20,23 +20,25 @@ import {
 } from "../schema/fragments.js";
 import type { Schema } from "../schema/json-schema.js";
 import { matches } from "../schema/rules.js";
+import { SHARING_LIMITS } from "./limits.js";
 import type {
   CommunitySharing,
   CommunitySharingStatus,
   GalleryRoleAssignment,
   GallerySharingSpec,
   GallerySharingStatus,
+  PendingSharingStep,
   PrincipalType,
   RoleAssignmentStatus,
   SharedWith,
+  SharingStepAction,
 } from "./types.js";
 
 const kind = KINDS.GallerySharing.kind;
 
-/** Azure's limits on direct sharing. */
-const MAX_SUBSCRIPTIONS = 30;
-const MAX_TENANTS = 5;
-const MAX_ROLE_ASSIGNMENTS = 100;
+const MAX_SUBSCRIPTIONS = SHARING_LIMITS.subscriptions;
+const MAX_TENANTS = SHARING_LIMITS.tenants;
+const MAX_ROLE_ASSIGNMENTS = SHARING_LIMITS.roleAssignments;
 
 /** Role names as Azure spells built-in roles ("Compute Gallery Sharing Admin"); a GUID also fits. */
 const ROLE_PATTERN = "^[A-Za-z0-9][-A-Za-z0-9 ._()]{0,127}$";
@@ -134,7 +136,7 @@ function idList(description: string, max: number): Schema<string[]> {
 }
 
 const sharedWith = objectSchema<SharedWith>({
-  description: "Who Azure says the gallery is directly shared with.",
+  description: "Who Azure says the gallery is directly shared with now.",
   properties: {
     subscriptions: idList("Subscriptions.", 2 * MAX_SUBSCRIPTIONS),
     tenants: idList("Tenants.", 2 * MAX_TENANTS),
@@ -166,6 +168,47 @@ const roleAssignmentStatus = objectSchema<RoleAssignmentStatus>({
   },
 });
 
+const pendingStep = objectSchema<PendingSharingStep>({
+  description: "A change not made in Azure yet, and why. Each step waits or fails on its own.",
+  properties: {
+    action: required(
+      enumSchema<SharingStepAction>({
+        description:
+          "The change. Removals (RemoveRoleAssignment, ShareRemove, ShareReset) go before additions (ShareAdd, ShareEnableCommunity, CreateRoleAssignment).",
+        values: [
+          "RemoveRoleAssignment",
+          "ShareRemove",
+          "ShareReset",
+          "ShareAdd",
+          "ShareEnableCommunity",
+          "CreateRoleAssignment",
+        ],
+      }),
+    ),
+    subscriptions: idList("The subscriptions a share step carries.", 2 * MAX_SUBSCRIPTIONS),
+    tenants: idList("The tenants a share step carries.", 2 * MAX_TENANTS),
+    principalId: stringSchema({ description: "A role step's principal.", maxLength: 36 }),
+    role: stringSchema({
+      description: "A role step's role (as the spec wrote it; the role definition GUID for a removal).",
+      maxLength: 128,
+    }),
+    reason: required(
+      stringSchema({
+        description:
+          "Why it is not done: Running (under way in Azure), Queued (next in line), ARM's error code, or what it waits for (ShareInProgress, WaitingForRemoval, GalleryNotGroups, UnknownRole...).",
+        maxLength: 128,
+      }),
+    ),
+    message: required(stringSchema({ description: "What to know or do about it.", maxLength: 32768 })),
+    failures: integerSchema({ description: "Attempts that failed in a row.", minimum: 0 }),
+    retryAfter: stringSchema({
+      description: "After a failure: not tried again before this time (RFC 3339).",
+      maxLength: 64,
+      format: "date-time",
+    }),
+  },
+});
+
 const status = objectSchema<GallerySharingStatus>({
   description: "The gallery's sharing as last observed in Azure.",
   properties: {
@@ -173,7 +216,7 @@ const status = objectSchema<GallerySharingStatus>({
     sharedWith,
     community: communityStatus,
     roleAssignments: arraySchema({
-      description: "The role assignments in place.",
+      description: "The wanted role assignments Azure holds now.",
       items: roleAssignmentStatus,
       maxItems: 2 * MAX_ROLE_ASSIGNMENTS,
       listType: "atomic",
@@ -181,6 +224,12 @@ const status = objectSchema<GallerySharingStatus>({
     roleAssignmentCount: integerSchema({
       description: "How many role assignments are in place.",
       minimum: 0,
+    }),
+    pending: arraySchema({
+      description: "What is not done in Azure yet, per step, and why; absent when Azure matches the spec.",
+      items: pendingStep,
+      maxItems: 2 * MAX_ROLE_ASSIGNMENTS + 4,
+      listType: "atomic",
     }),
   },
 });

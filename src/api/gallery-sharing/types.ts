@@ -48,12 +48,47 @@ export interface RoleAssignmentStatus {
   id?: string;
 }
 
+/**
+ * One change the operator still has to make in Azure, in the order it makes them: removals
+ * (RemoveRoleAssignment, ShareRemove, ShareReset) before additions (ShareAdd,
+ * ShareEnableCommunity, CreateRoleAssignment).
+ */
+export type SharingStepAction =
+  | "RemoveRoleAssignment"
+  | "ShareRemove"
+  | "ShareReset"
+  | "ShareAdd"
+  | "ShareEnableCommunity"
+  | "CreateRoleAssignment";
+
+/** A step not done yet, and why: each step waits or fails on its own. */
+export interface PendingSharingStep {
+  action: SharingStepAction;
+  /** A share step's subscriptions and tenants. */
+  subscriptions?: string[];
+  tenants?: string[];
+  /** A role step's principal and role (as the spec wrote it; the role GUID for a removal). */
+  principalId?: string;
+  role?: string;
+  /** Why it is not done: `Running`, `Queued`, ARM's error code, or what it waits for. */
+  reason: string;
+  message: string;
+  /** Attempts that failed in a row. */
+  failures?: number;
+  /** After a failure, not tried again before this time (RFC 3339). */
+  retryAfter?: string;
+}
+
 export interface GallerySharingStatus extends CommonStatus {
+  /** Who Azure shares the gallery with now. */
   sharedWith?: SharedWith;
   community?: CommunitySharingStatus;
+  /** The wanted role assignments Azure holds now. */
   roleAssignments?: RoleAssignmentStatus[];
   /** For `kubectl get`. */
   roleAssignmentCount?: number;
+  /** What is not done yet, per step, and why; absent when Azure matches the spec. */
+  pending?: PendingSharingStep[];
 }
 
 export type GallerySharing = CustomResource<"GallerySharing", GallerySharingSpec, GallerySharingStatus>;
