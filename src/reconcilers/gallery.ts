@@ -15,6 +15,9 @@ import type { ReconcilerContext } from "./context.js";
 import { desiredGalleryBody, galleryDifferences, needsReset, permissionsOf } from "./gallery-body.js";
 import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "./refs.js";
 
+/** A Gallery's Reset waits for a share operation its GallerySharing runs (ARM runs one at a time). */
+export const SHARE_IN_PROGRESS = "ShareInProgress";
+
 export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, GalleryRef, ArmGallery> {
   const refOf = (obj: Gallery): GalleryRef => ({
     subscriptionId: obj.spec.subscriptionId,
@@ -140,5 +143,5 @@ function sharingInFlight(obj: Gallery, ctx: ReconcilerContext) {
   ).filter((name) => ctx.caches.gallerySharings.get(`${namespace}/${name}`)?.status?.operation);
   if (running.length === 0) return undefined;
   const message = `GallerySharing ${namesList(running)} is changing the gallery's sharing in Azure; the sharing mode changes once that is done`;
-  return blocked("ShareInProgress", message, PARENT_RETRY_MS);
+  return blocked(SHARE_IN_PROGRESS, message, PARENT_RETRY_MS);
 }

@@ -5,7 +5,9 @@
 // alone, so every kind and every code path that sets Ready gets them the same way.
 import { CONDITION_TYPES, REASONS } from "../api/index.js";
 import type { ConditionSpec } from "./arm-kind.js";
+import { SHARE_IN_PROGRESS } from "./gallery.js";
 import { SOURCE_BUSY } from "./image-version-rules.js";
+import { STEP_REASONS } from "./sharing-plan.js";
 
 /**
  * Ready reasons that mean "the operator is on it and needs nobody": an operation running in Azure,
@@ -24,6 +26,11 @@ const PROGRESSING = new Set<string>([
   "ReconcileError",
   "DeletionBlocked",
   SOURCE_BUSY,
+  SHARE_IN_PROGRESS,
+  // A GallerySharing's steps under way or in line, and the principal Azure AD has not replicated
+  // yet (normal for minutes after it is created; the step is retried with backoff).
+  ...Object.values(STEP_REASONS),
+  "PrincipalNotFound",
 ]);
 
 /** `GalleryNotReady`, `ImageDefinitionNotReady`: the parent exists and is on its way. */
