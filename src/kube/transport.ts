@@ -6,6 +6,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
+import { KeepAliveAgents } from "./agents.js";
 import { KubeApiError, WatchIdleError } from "./errors.js";
 
 export type QueryParams = Record<string, string | number | boolean | undefined>;
@@ -49,10 +50,13 @@ const USER_AGENT = "azure-gallery-operator";
  * Sends requests to the cluster of a KubeConfig's current context.
  *
  * Guarantees: credentials are applied per request (rotated service-account tokens and exec plugins keep
- * working); a non-2xx answer rejects with `KubeApiError` carrying the Status code and reason.
+ * working); connections are kept alive and reused per TLS identity (agents.ts), and a request that
+ * went out on a reused connection the server had just closed is sent once more on a new one; a
+ * non-2xx answer rejects with `KubeApiError` carrying the Status code and reason.
  */
 export class KubeTransport {
   private readonly requestTimeoutMs: number;
+  private readonly agents = new KeepAliveAgents();
 
   constructor(
     readonly kubeConfig: KubeConfig,
@@ -151,8 +155,38 @@ export class KubeTransport {
       signal,
     };
     await this.kubeConfig.applyToHTTPSOptions(options);
+    // A proxy's agent (client-node builds one for `proxy-url`) is kept: it owns the tunnel.
+    if (!cluster.proxyUrl) options.agent = this.agents.agentFor(url, options);
     const what = `${req.method} ${req.path}`;
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    let res: http.IncomingMessage | undefined;
+    for (let attempt = 1; res === undefined; attempt++) {
+      try {
+        res = await this.send(url, options, body, what);
+      } catch (err) {
+        const stale = err instanceof StaleSocketError;
+        // The server closed an idle connection as we reused it: it never read the request.
+        if (stale && attempt === 1 && !signal.aborted) continue;
+        this.report(req.method, url, "<error>");
+        throw stale ? err.cause : err;
+      }
+    }
+    const code = res.statusCode ?? 0;
+    this.report(req.method, url, String(code));
+    if (code >= 200 && code < 300) return res;
+    throw statusError(code, await readBody(res).catch(() => ""), what);
+  }
+
+  /**
+   * One attempt. Errors: `StaleSocketError` when a reused connection was reset or closed before
+   * any answer arrived; any other network error as Node raises it.
+   */
+  private send(
+    url: URL,
+    options: https.RequestOptions,
+    body: string | undefined,
+    what: string,
+  ): Promise<http.IncomingMessage> {
+    return new Promise<http.IncomingMessage>((resolve, reject) => {
       const client = url.protocol === "http:" ? http : https;
       // Bounds the wait for response headers only: a stream's signal must not end a healthy watch,
       // but a server that accepted the connection and never answers must not hang us either.
@@ -164,17 +198,13 @@ export class KubeTransport {
         clearTimeout(noAnswer);
         resolve(res);
       });
-      outgoing.on("error", (err) => {
+      outgoing.on("error", (err: NodeJS.ErrnoException) => {
         clearTimeout(noAnswer);
-        this.report(req.method, url, "<error>");
-        reject(err);
+        const stale = outgoing.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE");
+        reject(stale ? new StaleSocketError(err) : err);
       });
       outgoing.end(body);
     });
-    const code = res.statusCode ?? 0;
-    this.report(req.method, url, String(code));
-    if (code >= 200 && code < 300) return res;
-    throw statusError(code, await readBody(res).catch(() => ""), what);
   }
 
   private report(method: ApiRequest["method"], url: URL, code: string): void {
@@ -183,6 +213,13 @@ export class KubeTransport {
     } catch {
       // Metrics must never break a request.
     }
+  }
+}
+
+/** A reused keep-alive connection failed before any answer: safe to send the request again. */
+class StaleSocketError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
   }
 }
 
