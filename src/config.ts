@@ -46,6 +46,8 @@ export interface OperatorConfig {
   httpAddress: string;
   /** Series per object (image version replication progress); off for very large fleets. */
   perObjectMetrics: boolean;
+  /** Server-side apply this version's CRDs before starting (src/crd-upgrade.ts). */
+  applyCrds: boolean;
   logLevel: LogLevel;
   /** Hidden benchmark switch: write every object to ARM once per resync period (Azure Service Operator's policy). */
   benchRePutEachResync: boolean;
@@ -124,6 +126,8 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
   --http-address HOST:PORT   /metrics, /healthz, /readyz (env AGO_HTTP_ADDRESS; default :8080; 0 = off)
   --per-object-metrics BOOL  a replication-progress series per image version (env AGO_PER_OBJECT_METRICS;
                              default true; false for very large fleets)
+  --apply-crds BOOL          bring the cluster's CRDs to this version at start, never downgrading
+                             (env AGO_APPLY_CRDS; default false; needs get/patch on the five CRDs)
   --log-level LEVEL          fatal..trace (env AGO_LOG_LEVEL; default info)
   --default-policy MODE      allow | deny: namespaces no GalleryPolicy covers (env AGO_DEFAULT_POLICY; default allow)
   --static-token-dir DIR     static mode only (simulator): <clientId>.jwt tokens for policy identities
@@ -160,6 +164,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "lease-name": { type: "string" },
         "http-address": { type: "string" },
         "per-object-metrics": { type: "string" },
+        "apply-crds": { type: "string" },
         "log-level": { type: "string" },
         "bench-reput-each-resync": { type: "boolean" },
         "bench-arm-time-scale": { type: "string" },
@@ -280,6 +285,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     },
     httpAddress,
     perObjectMetrics: bool("per-object-metrics", "AGO_PER_OBJECT_METRICS", true),
+    applyCrds: bool("apply-crds", "AGO_APPLY_CRDS", false),
     logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
     benchRePutEachResync: values["bench-reput-each-resync"] === true,
     benchArmTimeScale: armTimeScale(str("bench-arm-time-scale")),

@@ -2,7 +2,8 @@
 // 1 when leadership was lost or it crashed, 2 for bad configuration.
 import { CaFileError, CredentialConfigError } from "../azure/index.js";
 import { ConfigError, type OperatorConfig, parseOperatorConfig, USAGE } from "../config.js";
-import { abortOnSignals, loadKubeConfig } from "../kube/index.js";
+import { applyOwnCrds } from "../crd-upgrade.js";
+import { abortOnSignals, KubeTransport, loadKubeConfig } from "../kube/index.js";
 import { createLogger } from "../log.js";
 import { type OperatorHandle, startOperator } from "../operator.js";
 import {
@@ -11,6 +12,7 @@ import {
   ReadinessState,
   startOperatorServer,
 } from "../server/index.js";
+import { operatorVersion } from "../version.js";
 
 /** Says what is wrong with the configuration on stderr; returns the exit code for it. */
 function badConfig(message: string): number {
@@ -55,6 +57,18 @@ export default async function run(args: string[]): Promise<number> {
           });
   } catch (err) {
     return badConfig(`--http-address ${config.httpAddress}: ${messageOf(err)}`);
+  }
+  if (config.applyCrds) {
+    try {
+      await applyOwnCrds(new KubeTransport(kubeConfig), operatorVersion(), logger);
+    } catch (err) {
+      logger.error(
+        { error: messageOf(err) },
+        "applying this version's CRDs failed (--apply-crds; the chart's crds.applyOnStart grants the permission it needs)",
+      );
+      await server?.close();
+      return 1;
+    }
   }
   const signal = abortOnSignals();
   let handle: OperatorHandle;

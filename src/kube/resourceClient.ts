@@ -97,6 +97,16 @@ export class ResourceClient<T extends KubeObject> {
     return this.patch(ref, ops, PatchStrategy.JsonPatch, options);
   }
 
+  /**
+   * Server-side apply: the fields `obj` names become the field manager's, created if absent.
+   * `force` takes over fields another manager owns (kubectl's `--force-conflicts`).
+   *
+   * Errors: 409 `KubeApiError` when another manager owns a field `obj` sets and `force` is off.
+   */
+  apply(obj: T, options: WriteOptions & { force?: boolean } = {}): Promise<T> {
+    return this.patch(obj.metadata, obj, PatchStrategy.ServerSideApply, options, { force: options.force });
+  }
+
   /** Applies an RFC 7386 JSON Merge Patch (null deletes a field; arrays are replaced whole). */
   mergePatch(ref: ObjectRef, patch: object, options: WriteOptions = {}): Promise<T> {
     return this.patch(ref, patch, PatchStrategy.MergePatch, options);
@@ -111,11 +121,17 @@ export class ResourceClient<T extends KubeObject> {
     return resourcePath(this.resource, { namespace });
   }
 
-  private patch(ref: ObjectRef, body: unknown, contentType: string, options: WriteOptions): Promise<T> {
+  private patch(
+    ref: ObjectRef,
+    body: unknown,
+    contentType: string,
+    options: WriteOptions,
+    query: QueryParams = {},
+  ): Promise<T> {
     return this.transport.request({
       method: "PATCH",
       path: this.pathOf(ref, options.subresource),
-      query: { fieldManager: options.fieldManager ?? FIELD_MANAGER },
+      query: { fieldManager: options.fieldManager ?? FIELD_MANAGER, ...query },
       body,
       contentType,
       signal: options.signal,
