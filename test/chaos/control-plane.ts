@@ -1,0 +1,94 @@
+// The campaign's Kubernetes: one local control plane (etcd + kube-apiserver as processes) kept for
+// the whole run, which the campaign can freeze (SIGSTOP/SIGCONT), kill and restart process by
+// process on the same data directory and ports, so clients that stay up reconnect to it.
+import { readFile } from "node:fs/promises";
+import { endOnExit, forgetOnExit } from "../../src/controlplane/exit-hooks.js";
+import {
+  apiserverFlags,
+  type ControlPlane,
+  dataLayout,
+  etcdFlags,
+  type Ports,
+  pkiPaths,
+  startControlPlane,
+  waitForEtcd,
+  waitForReadyz,
+} from "../../src/controlplane/index.js";
+import {
+  pidAlive,
+  type RunningProcess,
+  signalGroup,
+  sleep,
+  startProcess,
+  stopProcess,
+} from "../../src/controlplane/process-group.js";
+import type { Restartable } from "./plan.js";
+
+const BINARY: Record<Restartable, string> = { apiserver: "kube-apiserver", etcd: "etcd" };
+const READY_TIMEOUT_MS = 60_000;
+
+export interface ChaosControlPlane {
+  plane: ControlPlane;
+  apiserverPort: number;
+  /** SIGSTOP (true) or SIGCONT (false) to the API server: it stops answering, connections stay open. */
+  freezeApiserver(frozen: boolean): void;
+  /** SIGKILL one process and start it again with the same flags; resolves when it serves again. */
+  restart(what: Restartable): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startChaosControlPlane(): Promise<ChaosControlPlane> {
+  const plane = await startControlPlane({ controllerManager: false });
+  const layout = dataLayout(plane.dataDir);
+  const pki = pkiPaths(layout.pki);
+  const ports = JSON.parse(await readFile(layout.ports, "utf8")) as Ports;
+  const pids: Record<Restartable, number> = {
+    apiserver: pidOf(plane, BINARY.apiserver),
+    etcd: pidOf(plane, BINARY.etcd),
+  };
+  const replacements = new Map<Restartable, RunningProcess>();
+  const argsOf = (what: Restartable) =>
+    what === "etcd" ? etcdFlags(layout.etcd, ports) : apiserverFlags(pki, layout.apiserverCerts, ports);
+
+  return {
+    plane,
+    apiserverPort: ports.apiserver,
+    freezeApiserver(frozen) {
+      signalGroup(pids.apiserver, frozen ? "SIGSTOP" : "SIGCONT");
+    },
+    async restart(what) {
+      const old = pids[what];
+      signalGroup(old, "SIGCONT");
+      signalGroup(old, "SIGKILL");
+      forgetOnExit(old);
+      for (const deadline = Date.now() + 10_000; pidAlive(old) && Date.now() < deadline; ) await sleep(50);
+      const proc = startProcess(
+        BINARY[what],
+        `${plane.binDir}/${BINARY[what]}`,
+        argsOf(what),
+        `${layout.logs}/${BINARY[what]}.log`,
+      );
+      endOnExit(proc.pid);
+      replacements.set(what, proc);
+      pids[what] = proc.pid;
+      const failed = () => (proc.hasExited() ? `${proc.name} exited` : undefined);
+      if (what === "etcd")
+        await waitForEtcd(`http://127.0.0.1:${ports.etcdClient}`, READY_TIMEOUT_MS, failed);
+      await waitForReadyz(plane.server, pki, READY_TIMEOUT_MS, failed);
+    },
+    async stop() {
+      signalGroup(pids.apiserver, "SIGCONT");
+      for (const proc of replacements.values()) {
+        await stopProcess(proc, 5_000);
+        forgetOnExit(proc.pid);
+      }
+      await plane.stop();
+    },
+  };
+}
+
+function pidOf(plane: ControlPlane, name: string): number {
+  const proc = plane.processes.find((p) => p.name === name);
+  if (!proc) throw new Error(`the control plane runs no ${name}`);
+  return proc.pid;
+}

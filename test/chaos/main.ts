@@ -1,0 +1,114 @@
+// `npm run chaos`: the seeded fault-and-drift campaign (docs/reliability.md). Starts a local control
+// plane once, then per schedule a simulator, fresh namespaces and the operator as a process of its
+// own, disturbs them as the seed says, and judges invariants I1-I6 from the simulator and the API
+// server. Last line: `chaos: N schedules, M violations`; exit code 1 on any violation.
+import { randomInt } from "node:crypto";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { startHarness } from "./harness.js";
+import { planSchedule } from "./plan.js";
+import { formatResult } from "./report.js";
+import { runSchedule } from "./run-schedule.js";
+
+/** `--quick`: these seeds every time (chosen to cover every step kind), plus one random seed. */
+export const QUICK_SEEDS = [1, 2, 3, 4];
+const ACTION_MS = 20_000;
+
+const USAGE = `usage: npm run chaos -- [--quick | --seed S ... | --schedules N | --minutes M]
+  --quick              the fixed seeds ${QUICK_SEEDS.join(",")} plus one random seed (printed)
+  --seed S             replay schedule S exactly (repeatable)
+  --schedules N        N random schedules
+  --minutes M          random schedules until M minutes have passed
+  --operator-root DIR  run the operator from this source tree (default: this one)
+  --verbose            print every schedule's timeline, not only failing ones`;
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: "boolean" },
+      seed: { type: "string", multiple: true },
+      schedules: { type: "string" },
+      minutes: { type: "string" },
+      "operator-root": { type: "string" },
+      verbose: { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const seeds = (values.seed ?? []).map(Number);
+  if (seeds.some((s) => !Number.isInteger(s) || s < 0))
+    throw new Error(`--seed takes non-negative integers\n${USAGE}`);
+  const count = values.schedules === undefined ? undefined : Number(values.schedules);
+  const minutes = values.minutes === undefined ? undefined : Number(values.minutes);
+  return {
+    quick: values.quick ?? false,
+    seeds,
+    count,
+    minutes,
+    operatorRoot: resolve(values["operator-root"] ?? join(import.meta.dirname, "..", "..")),
+    verbose: values.verbose ?? false,
+  };
+}
+
+/** The seeds to run, in order; an endless source for --minutes. */
+function* seedsOf(o: ReturnType<typeof options>): Generator<number> {
+  if (o.seeds.length > 0) return yield* o.seeds;
+  if (o.quick) {
+    yield* QUICK_SEEDS;
+    const random = randomInt(1_000, 2 ** 31);
+    console.log(`chaos: random seed ${random} (replay: npm run chaos -- --seed ${random})`);
+    return yield random;
+  }
+  const limit = o.count ?? (o.minutes === undefined ? 1 : Number.POSITIVE_INFINITY);
+  for (let i = 0; i < limit; i++) yield randomInt(1_000, 2 ** 31);
+}
+
+async function main(): Promise<number> {
+  const o = options();
+  const logDir = await mkdtemp(join(tmpdir(), "chaos-"));
+  const runId = logDir
+    .slice(-6)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "x");
+  console.log(`chaos: operator from ${o.operatorRoot}; operator logs in ${logDir}`);
+  const harness = await startHarness(o.operatorRoot, logDir);
+  const deadline = o.minutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + o.minutes * 60_000;
+  let schedules = 0;
+  let violations = 0;
+  const faults: Record<string, number> = {};
+  const byInvariant: Record<string, number> = {};
+  try {
+    for (const seed of seedsOf(o)) {
+      if (Date.now() > deadline) break;
+      const result = await runSchedule(
+        harness,
+        planSchedule(seed, { prefix: `c${runId}`, actionMs: ACTION_MS }),
+      );
+      console.log(formatResult(result, o.verbose));
+      schedules += 1;
+      violations += result.violations.length;
+      for (const [type, n] of Object.entries(result.journal.faultsByType))
+        faults[type] = (faults[type] ?? 0) + n;
+      for (const v of result.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
+    }
+  } finally {
+    await harness.close();
+  }
+  console.log(`chaos: faults by type ${JSON.stringify(faults)}`);
+  console.log(`chaos: violations by invariant ${JSON.stringify(byInvariant)}`);
+  console.log(`chaos: ${schedules} schedules, ${violations} violations`);
+  return violations > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+    process.exit(2);
+  },
+);

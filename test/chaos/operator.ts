@@ -1,0 +1,83 @@
+// The operator under test, as users run it: `azure-gallery-operator run` in a process of its own,
+// started from a source tree (this one, or `--operator-root` for another checkout such as the code
+// before a fix). Its output goes to a file for a human to read; the campaign never judges from it.
+import { type ChildProcess, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { join } from "node:path";
+import { simulatorFlags } from "../../src/config.js";
+import { mintToken } from "../../src/sim/index.js";
+
+/** The object id in the operator's token: the simulator's log tells its requests apart by it. */
+export const OPERATOR_OID = "chaos-operator";
+
+export interface OperatorTarget {
+  root: string;
+  kubeconfigPath: string;
+  armEndpoint: string;
+  armCaFile: string;
+  tenantId: string;
+  namespaces: string[];
+  /** The simulator's time scale: the operator's rate-limit windows follow it. */
+  timeScale: number;
+  logFile: string;
+}
+
+export class OperatorProcess {
+  readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+
+  constructor(target: OperatorTarget) {
+    const log = openSync(target.logFile, "a");
+    const args = [
+      "--experimental-transform-types",
+      "--no-warnings",
+      "--import",
+      join(target.root, "test", "support", "ts-hooks.mjs"),
+      join(target.root, "src", "cli.ts"),
+      "run",
+      ...simulatorFlags({
+        kubeconfigPath: target.kubeconfigPath,
+        endpoint: target.armEndpoint,
+        caFile: target.armCaFile,
+      }),
+      "--namespaces",
+      target.namespaces.join(","),
+      "--poll-interval",
+      "200ms",
+      // Short, so outside changes are seen within the convergence bound (docs/reliability.md).
+      "--resync-period",
+      "5s",
+      "--bench-arm-time-scale",
+      String(target.timeScale),
+      "--log-level",
+      "debug",
+    ];
+    try {
+      this.child = spawn(process.execPath, args, {
+        cwd: target.root,
+        env: {
+          ...process.env,
+          AGO_ARM_TOKEN: mintToken(
+            { tid: target.tenantId, oid: OPERATOR_OID, appid: "azure-gallery-operator" },
+            86_400,
+          ),
+          AZURE_TENANT_ID: target.tenantId,
+        },
+        stdio: ["ignore", log, log],
+      });
+    } finally {
+      closeSync(log);
+    }
+    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+  }
+
+  get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** kill -9: a crash, nothing flushed, nothing cleaned up. */
+  async kill(): Promise<void> {
+    if (this.running) this.child.kill("SIGKILL");
+    await this.exited;
+  }
+}
