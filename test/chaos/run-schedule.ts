@@ -56,7 +56,9 @@ export async function runSchedule(harness: Harness, schedule: Schedule): Promise
     for (const step of schedule.steps) {
       const wait = t0 + step.at - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      await perform(world, step);
+      await perform(world, step).catch((err: unknown) => {
+        throw new Error(`seed ${schedule.seed}, step ${step.kind} at ${step.at} ms: ${err}`, { cause: err });
+      });
     }
     const rest = t0 + schedule.actionMs - Date.now();
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
