@@ -211,22 +211,9 @@ export async function perform(world: ScheduleWorld, step: Step): Promise<void> {
     case "role-add": {
       const ns = nsOf(world, step.ns);
       if (step.principalNotFoundMs > 0 && objectOf(world, ns, "GallerySharing")) {
+        // A principal created moments ago: Entra ID has not replicated it yet (400 PrincipalNotFound).
         countFault(world.journal, "400-PrincipalNotFound");
-        world.fault(
-          {
-            method: "PUT",
-            path: armPaths(ns).roleAssignments,
-            count: -1,
-            status: 400,
-            body: {
-              error: {
-                code: "PrincipalNotFound",
-                message: `Principal ${step.principal.replace(/-/g, "")} does not exist in the directory ${world.schedule.tenantId}.`,
-              },
-            },
-          },
-          step.principalNotFoundMs,
-        );
+        world.fault({ kind: "principalNotFound", principalId: step.principal }, step.principalNotFoundMs);
       }
       return editSharing(
         world,

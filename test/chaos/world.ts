@@ -18,6 +18,11 @@ interface ActiveFault {
   until: number;
 }
 
+/** A principalNotFound fault ends by itself after its window; the others end when the world clears them. */
+function withWindow(spec: FaultSpec, ms: number): FaultSpec {
+  return spec.kind === "principalNotFound" ? { ...spec, forMs: ms } : spec;
+}
+
 export class ScheduleWorld {
   readonly journal: Journal;
   readonly model = new Map<string, Desired>();
@@ -131,7 +136,7 @@ export class ScheduleWorld {
   /** An ARM fault for `ms`; faults overlap freely (the simulator only clears them all at once). */
   fault(spec: FaultSpec, ms: number): void {
     this.faults.push({ spec, until: Date.now() + ms });
-    this.sim.fault(spec);
+    this.sim.fault(withWindow(spec, ms));
     this.background.push(new Promise((resolve) => setTimeout(resolve, ms)).then(() => this.refreshFaults()));
   }
 
@@ -139,7 +144,7 @@ export class ScheduleWorld {
     const now = Date.now();
     this.faults = this.faults.filter((f) => f.until > now);
     this.sim.clearFaults();
-    for (const f of this.faults) this.sim.fault(f.spec);
+    for (const f of this.faults) this.sim.fault(withWindow(f.spec, f.until - now));
   }
 
   endFaults(): void {
