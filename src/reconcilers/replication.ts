@@ -27,8 +27,9 @@ export interface ReplicationSummary {
  * replication status (a read without the expand) the phase follows provisioningState.
  */
 export function summarizeReplication(actual: GalleryImageVersion): ReplicationSummary {
+  // ARM answers with display names ("North Europe"); status speaks programmatic names, as specs do.
   const regions: RegionReplication[] = (actual.replicationStatus?.summary ?? []).map((r) => ({
-    region: r.region ?? "",
+    region: regionKey(r.region ?? ""),
     ...(r.state ? { state: r.state } : {}),
     progress: clampPercent(r.progress ?? (r.state === "Completed" ? 100 : 0)),
     ...(r.details ? { details: r.details } : {}),

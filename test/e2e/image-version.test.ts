@@ -141,10 +141,11 @@ describe("ImageVersion", () => {
     expect(reasons).toContain("Replicating");
     expect(conditionOf(ready, "Replicated")).toMatchObject({ status: "True" });
     expect(ready.status?.replication).toMatchObject({ aggregatedState: "Completed", progress: 100 });
+    // Programmatic names, as the spec writes them (ARM answers with display names).
     expect(ready.status?.replication?.regions?.map((r) => r.region).sort()).toEqual([
-      "East US",
-      "South Central US",
-      "West Central US",
+      "eastus",
+      "southcentralus",
+      "westcentralus",
     ]);
     expect(ready.status?.publishedDate).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(ready.status?.id?.toLowerCase()).toBe(versionArmId("1.0.0").toLowerCase());
@@ -187,14 +188,14 @@ describe("ImageVersion", () => {
       },
     });
     // While the new region copies, the old ones stay at 100%.
-    const midway = await waitFor("West US 2 replicating", async () => {
+    const midway = await waitFor("westus2 replicating", async () => {
       const v = await world.imageVersions.get(ref(FIRST));
-      const added = v.status?.replication?.regions?.find((r) => r.region === "West US 2");
+      const added = v.status?.replication?.regions?.find((r) => r.region === "westus2");
       return added && (added.progress ?? 0) < 100 ? v : undefined;
     });
     expect(conditionOf(midway)?.reason).toBe("Replicating");
     expect(
-      midway.status?.replication?.regions?.filter((r) => r.region !== "West US 2").map((r) => r.progress),
+      midway.status?.replication?.regions?.filter((r) => r.region !== "westus2").map((r) => r.progress),
     ).toEqual([100, 100, 100]);
     await waitForCondition(world.imageVersions, world.namespace, FIRST, { status: "True" }, 60_000);
     const after = azureVersion("1.0.0")?.replication ?? [];
@@ -298,8 +299,9 @@ describe("ImageVersion", () => {
       status: "False",
       reason: "ReplicationFailed",
     });
-    expect(conditionOf(failed)?.message).toMatch(/South Central US \(Disk copy failed\.\)/);
-    expect(failed.status?.replication?.regions?.find((r) => r.region === "South Central US")).toMatchObject({
+    expect(conditionOf(failed)?.message).toMatch(/southcentralus \(Disk copy failed\.\)/);
+    // Programmatic names, as in the spec (ARM answers "South Central US").
+    expect(failed.status?.replication?.regions?.find((r) => r.region === "southcentralus")).toMatchObject({
       state: "Failed",
       details: "Disk copy failed.",
     });

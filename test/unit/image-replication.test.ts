@@ -50,14 +50,14 @@ describe("summarizeReplication", () => {
       aggregatedState: "InProgress",
       progress: 40,
       regions: [
-        { region: "West US", state: "Completed", progress: 100 },
-        { region: "East US 2", state: "Replicating", progress: 20 },
+        { region: "westus", state: "Completed", progress: 100 },
+        { region: "eastus2", state: "Replicating", progress: 20 },
       ],
     });
     expect(replicatedCondition(s, "1.0.0")).toEqual({
       status: "False",
       reason: "Replicating",
-      message: "Replicating version 1.0.0: 40% (West US 100%, East US 2 20%)",
+      message: "Replicating version 1.0.0: 40% (westus 100%, eastus2 20%)",
     });
   });
 
@@ -69,7 +69,8 @@ describe("summarizeReplication", () => {
     );
     expect(s.phase).toBe("Completed");
     expect(s.status.progress).toBe(100);
-    expect(s.status.regions?.[0]).toEqual({ region: "West US", state: "Completed", progress: 100 });
+    // ARM's display name becomes the programmatic name the spec uses.
+    expect(s.status.regions?.[0]).toEqual({ region: "westus", state: "Completed", progress: 100 });
     expect(replicatedCondition(s, "1.0.0").status).toBe("True");
   });
 
@@ -82,12 +83,12 @@ describe("summarizeReplication", () => {
     );
     expect(s.phase).toBe("Failed");
     expect(s.failed).toEqual([
-      { region: "East US", state: "Failed", progress: 30, details: "Disk copy failed." },
+      { region: "eastus", state: "Failed", progress: 30, details: "Disk copy failed." },
     ]);
     expect(replicatedCondition(s, "2.0.0")).toMatchObject({
       status: "False",
       reason: "ReplicationFailed",
-      message: expect.stringContaining("East US (Disk copy failed.)"),
+      message: expect.stringContaining("eastus (Disk copy failed.)"),
     });
   });
 

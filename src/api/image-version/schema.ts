@@ -65,7 +65,7 @@ const version = withRules(
 const sourceKinds = ["managedImageId", "virtualMachineId", "snapshotId", "diskId"] as const;
 
 const source = objectSchema<ImageVersionSource>({
-  description: `What the image is made from: exactly one of ${sourceKinds.join(", ")}. The source must be in the gallery's region. Immutable.`,
+  description: `What the image is made from: exactly one of ${sourceKinds.join(", ")}. Immutable.`,
   properties: {
     managedImageId: armIdSchema(
       "Microsoft.Compute/images",
@@ -191,7 +191,11 @@ const regionReplication = objectSchema<RegionReplication>({
   description: "Replication in one region.",
   properties: {
     region: required(
-      stringSchema({ description: "The region, as Azure names it (e.g. West Central US).", maxLength: 64 }),
+      stringSchema({
+        description:
+          "The region by its programmatic name, as spec.targetRegions names it (e.g. westcentralus); Azure's display name is converted.",
+        maxLength: 64,
+      }),
     ),
     state: stringSchema({ description: "Unknown, Replicating, Completed or Failed.", maxLength: 32 }),
     progress: integerSchema({ description: "Percent done, 0 to 100.", minimum: 0, maximum: 100 }),
