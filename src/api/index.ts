@@ -49,5 +49,6 @@ export type {
   IdentityStatus,
   LocalObjectReference,
   ObjectMeta,
+  OperationEvent,
   PendingOperation,
 } from "./resource.js";

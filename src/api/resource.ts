@@ -55,6 +55,15 @@ export interface PendingOperation {
   startedAt: string;
   /** The spec generation the operation applies. */
   generation: number;
+  /** The event recorded when the operation succeeds, e.g. `GalleryCreated`. */
+  onSuccess?: OperationEvent;
+}
+
+/** A Normal event the operator records about an object. */
+export interface OperationEvent {
+  /** CamelCase, e.g. `GalleryCreated`. */
+  reason: string;
+  note: string;
 }
 
 /**

@@ -2,7 +2,7 @@
 // to find its Azure resource, read it, decide the next write, and describe what Azure holds; the
 // driver owns everything kinds share: finalizers, saved operations, status, events, error mapping.
 
-import type { CommonStatus, CustomResource, DeletionPolicy } from "../api/index.js";
+import type { CommonStatus, CustomResource, DeletionPolicy, OperationEvent } from "../api/index.js";
 import type { ArmError, LroProgress } from "../azure/index.js";
 import { READY, type ResourceClient } from "../kube/index.js";
 import type { ReconcilerContext } from "./context.js";
@@ -39,6 +39,8 @@ export interface ArmWrite {
   eventReason: string;
   /** For humans: what is being written and why. */
   note: string;
+  /** The event recorded once Azure finished the write, e.g. `GalleryCreated`; none when absent. */
+  onSuccess?: OperationEvent;
   start(): Promise<LroProgress<unknown>>;
   /** Optional: status fields recorded with the operation this write starts. */
   status?: object;

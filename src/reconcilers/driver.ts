@@ -1,7 +1,7 @@
 // The one reconcile loop every kind runs (design.md, "Level-triggered, diff-then-act"): resume a
 // saved operation, read Azure, write only what differs, describe what Azure holds. Kinds plug in
 // through ArmKind; nothing here knows galleries from versions.
-import { FINALIZER, type PendingOperation } from "../api/index.js";
+import { FINALIZER, type OperationEvent, type PendingOperation, REASONS } from "../api/index.js";
 import { ArmError, InvalidResumeTokenError, type LroProgress } from "../azure/index.js";
 import {
   type JsonPatchOp,
@@ -28,7 +28,7 @@ import {
 } from "./arm-kind.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
 import { failureOutcome } from "./failures.js";
-import { progressConditions } from "./progress.js";
+import { isStalled, progressConditions } from "./progress.js";
 import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
 
 type Phase = OperationPoll["phase"];
@@ -214,7 +214,8 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       } catch (statusErr) {
         this.ctx.log.warn({ err: statusErr, key: keyOf(obj) }, "could not record the failure in status");
       }
-      if (outcome.warn) {
+      // Throttling waits on Azure, not the user, but it is why nothing moves: say so (bucket, retry).
+      if (outcome.warn || outcome.reason === REASONS.Throttled) {
         await this.ctx.events.record(obj, {
           type: "Warning",
           reason: outcome.reason,
@@ -266,7 +267,13 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       });
       return this.operationFailed(obj, saved.action, progress.error, view);
     }
+    await this.succeeded(obj, saved.action, saved.onSuccess);
     return undefined;
+  }
+
+  /** The success event of a write Azure finished, if the kind named one. */
+  private async succeeded(obj: T, action: string, event: OperationEvent | undefined): Promise<void> {
+    if (event) await this.ctx.events.record(obj, { type: "Normal", action, ...event });
   }
 
   private viewOperation(
@@ -339,6 +346,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         resumeToken: progress.resumeToken,
         startedAt,
         generation: obj.metadata.generation ?? 0,
+        ...(step.onSuccess ? { onSuccess: step.onSuccess } : {}),
       };
       await this.report(
         obj,
@@ -347,6 +355,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       );
       return { requeueAfter: this.ctx.pollIntervalMs };
     }
+    await this.succeeded(obj, step.action, step.onSuccess);
     // Finished at once: read Azure again right away rather than trusting the answer's shape.
     return { requeueAfter: 1 };
   }
@@ -373,8 +382,16 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     return { requeueAfter: view?.requeueAfterMs ?? outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
   }
 
+  /** Ready=False for why the object cannot go on, and an event saying so (Warning when it waits for the user). */
   private async block(obj: T, why: Blocked): Promise<ReconcileResult> {
-    await this.report(obj, {}, { status: "False", reason: why.reason, message: why.message });
+    const ready = { status: "False" as const, reason: why.reason, message: why.message };
+    await this.report(obj, {}, ready);
+    await this.ctx.events.record(obj, {
+      type: isStalled(ready) ? "Warning" : "Normal",
+      reason: why.reason,
+      action: "Reconcile",
+      note: why.message,
+    });
     return { requeueAfter: why.requeueAfterMs };
   }
 

@@ -44,7 +44,7 @@ export function failureOutcome(err: unknown): FailureOutcome {
     case "Throttled":
       return {
         reason: "Throttled",
-        message: `Azure is throttling requests (${err.code}); retrying after ${Math.ceil((err.retryAfterMs ?? 0) / 1000)}s`,
+        message: `Azure is throttling requests: ${throttledBucket(err)} is used up (${err.code}); the operator retries in ${Math.ceil((err.retryAfterMs ?? 0) / 1000)} s`,
         requeueAfterMs: err.retryAfterMs ?? CONFLICT_RETRY_MS,
         backoff: false,
         warn: false,
@@ -77,6 +77,15 @@ export function failureOutcome(err: unknown): FailureOutcome {
     default:
       return { reason: "AzureError", message: `${err.code}: ${message}`, backoff: true, warn: false };
   }
+}
+
+/**
+ * Which limit a 429 hit: the Compute rate-limit bucket ARM names in the error's details (or the
+ * operator's own reserve names in `target`), else ARM's per-subscription request limit.
+ */
+function throttledBucket(err: ArmError): string {
+  const bucket = err.target ?? err.details.find((d) => d.target)?.target;
+  return bucket ? `rate-limit bucket ${bucket}` : "the subscription's ARM request limit";
 }
 
 /** Ends `text` with a full stop, so that another sentence can follow. */

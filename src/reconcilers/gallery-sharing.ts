@@ -71,6 +71,14 @@ const USER_RETRY_MS = 5 * 60_000;
 /** After a step is parked or done at once, the next one goes right away (the status write lands first). */
 const NEXT_STEP_MS = 1;
 
+/** The event once Azure finished a share action. */
+const SHARE_DONE: Record<string, string> = {
+  Add: "GalleryShared",
+  Remove: "GalleryUnshared",
+  Reset: "GallerySharingReset",
+  EnableCommunity: "GalleryShared",
+};
+
 export function gallerySharingKind(
   client: ResourceClient<GallerySharing>,
 ): ArmKind<GallerySharing, SharingTarget, SharingActual> {
@@ -88,6 +96,10 @@ export function gallerySharingKind(
     action: action.action,
     eventReason: action.action,
     note: `gallery ${target.ref.gallery}: ${action.note}`,
+    onSuccess: {
+      reason: SHARE_DONE[action.update.operationType] ?? "GallerySharingUpdated",
+      note: `gallery ${target.ref.gallery}: done: ${action.note}`,
+    },
     start: () => arm(obj, ctx).galleries.share(target.ref, action.update),
   });
 

@@ -38,6 +38,9 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     note: created
       ? `creating gallery ${ref.gallery} in ${obj.spec.location}`
       : `updating gallery ${ref.gallery}: ${what}`,
+    onSuccess: created
+      ? { reason: "GalleryCreated", note: `gallery ${ref.gallery} created in ${obj.spec.location}` }
+      : { reason: "GalleryUpdated", note: `gallery ${ref.gallery} updated: ${what}` },
     start: () => arm(obj, ctx).put(ref, desiredGalleryBody(obj.spec)),
   });
   const reset = (obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext, why: string): ArmWrite => ({
@@ -123,6 +126,7 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
         action: "Delete",
         eventReason: "GalleryDeleting",
         note: `deleting gallery ${ref.gallery}`,
+        onSuccess: { reason: "GalleryDeleted", note: `gallery ${ref.gallery} deleted in Azure` },
         start: () => arm(obj, ctx).delete(ref),
       };
     },

@@ -40,6 +40,16 @@ export function imageDefinitionKind(
       diffs === undefined
         ? `creating image definition ${target.ref.image} in gallery ${target.ref.gallery}`
         : `updating image definition ${target.ref.image}: ${diffs}`,
+    onSuccess:
+      diffs === undefined
+        ? {
+            reason: "ImageDefinitionCreated",
+            note: `image definition ${target.ref.image} created in gallery ${target.ref.gallery}`,
+          }
+        : {
+            reason: "ImageDefinitionUpdated",
+            note: `image definition ${target.ref.image} updated: ${diffs}`,
+          },
     start: () => arm(obj, ctx).put(target.ref, desiredImageBody(obj.spec, location)),
   });
 
@@ -118,6 +128,10 @@ export function imageDefinitionKind(
         action: "Delete",
         eventReason: "ImageDefinitionDeleting",
         note: `deleting image definition ${target.ref.image} from gallery ${target.ref.gallery}`,
+        onSuccess: {
+          reason: "ImageDefinitionDeleted",
+          note: `image definition ${target.ref.image} deleted from gallery ${target.ref.gallery}`,
+        },
         start: () => arm(obj, ctx).delete(target.ref),
       };
     },

@@ -54,6 +54,17 @@ export function imageVersionKind(
       diffs === undefined
         ? `creating version ${target.ref.version} of ${target.ref.image}, replicating to ${obj.spec.targetRegions.map((r) => r.name).join(", ")}`
         : `updating version ${target.ref.version} of ${target.ref.image}: ${diffs}`,
+    // The operation ends once every target region holds the version.
+    onSuccess:
+      diffs === undefined
+        ? {
+            reason: "ImageVersionCreated",
+            note: `version ${target.ref.version} of ${target.ref.image} created and replicated to ${obj.spec.targetRegions.length} region(s)`,
+          }
+        : {
+            reason: "ImageVersionUpdated",
+            note: `version ${target.ref.version} of ${target.ref.image} updated: ${diffs}`,
+          },
     async start() {
       try {
         return await arm(obj, ctx).put(target.ref, desiredVersionBody(obj.spec, location));
@@ -238,6 +249,10 @@ export function imageVersionKind(
         action: "Delete",
         eventReason: "ImageVersionDeleting",
         note: `deleting version ${target.ref.version} of ${target.ref.image}`,
+        onSuccess: {
+          reason: "ImageVersionDeleted",
+          note: `version ${target.ref.version} of ${target.ref.image} deleted`,
+        },
         start: () => arm(obj, ctx).delete(target.ref),
       };
     },

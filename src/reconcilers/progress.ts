@@ -56,8 +56,12 @@ export function progressConditions(ready: ConditionSpec): ProgressConditions {
   if (ready.status === "True" || ready.reason === REASONS.Paused)
     return { set: [], drop: [Reconciling, Stalled] };
   const same = { status: "True" as const, reason: ready.reason, message: ready.message };
-  if (ready.status === "Unknown" || PROGRESSING.has(ready.reason) || PARENT_NOT_READY.test(ready.reason)) {
-    return { set: [{ type: Reconciling, ...same }], drop: [Stalled] };
-  }
-  return { set: [{ type: Stalled, ...same }], drop: [Reconciling] };
+  if (isStalled(ready)) return { set: [{ type: Stalled, ...same }], drop: [Reconciling] };
+  return { set: [{ type: Reconciling, ...same }], drop: [Stalled] };
+}
+
+/** Whether Ready says the object waits for the user (Stalled), not for the operator or Azure. */
+export function isStalled(ready: ConditionSpec): boolean {
+  if (ready.status !== "False" || ready.reason === REASONS.Paused) return false;
+  return !PROGRESSING.has(ready.reason) && !PARENT_NOT_READY.test(ready.reason);
 }

@@ -74,6 +74,6 @@ export function blockedByChildren<C extends Linked>(
 ): Blocked | undefined {
   const children = childrenOf(store, parent.metadata.namespace ?? "", refersTo, parent.metadata.name);
   if (children.length === 0) return undefined;
-  const message = `waiting for ${children.length} ${childKind}(s) to be deleted first: ${namesList(children)}`;
+  const message = `waiting for ${children.length} ${childKind}(s) to be deleted first: ${namesList(children)}; to leave this resource in Azure and let the object go now, set spec.deletionPolicy: Orphan`;
   return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);
 }

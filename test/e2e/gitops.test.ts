@@ -5,9 +5,10 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Gallery, ImageDefinition } from "../../src/api/index.js";
+import type { Gallery } from "../../src/api/index.js";
 import { eventsAbout } from "../support/events.js";
 import { ARGOCD_HEALTH_LUA, argoHealthOf, kstatusOf } from "../support/gitops.js";
+import { definitionManifest } from "../support/images.js";
 import {
   galleryManifest,
   galleryRequests,
@@ -58,23 +59,6 @@ async function readyGallery(name: string, spec: Partial<Gallery["spec"]> = {}, a
   });
 }
 
-function definition(name: string, gallery: string): ImageDefinition {
-  return {
-    apiVersion: "gallery.azure.dev/v1alpha1",
-    kind: "ImageDefinition",
-    metadata: { name, namespace: world.namespace },
-    spec: {
-      galleryRef: { name: gallery },
-      osType: "Linux",
-      osState: "Generalized",
-      hyperVGeneration: "V2",
-      architecture: "x64",
-      identifier: { publisher: "contoso", offer: "ubuntu", sku: name },
-      deletionPolicy: "Delete",
-    },
-  };
-}
-
 describe("kstatus and Argo CD health", () => {
   it("docs/gitops.md shows the health check the tests run, verbatim", async () => {
     const doc = await readFile(join(import.meta.dirname, "..", "..", "docs", "gitops.md"), "utf8");
@@ -109,7 +93,7 @@ describe("kstatus and Argo CD health", () => {
 
     // Deleting: a gallery that still holds an image definition waits for it.
     await readyGallery("gal.deleting");
-    await world.imageDefinitions.create(definition("def-keep", "gal.deleting"));
+    await world.imageDefinitions.create(definitionManifest(world, "def-keep", "gal.deleting"));
     await waitFor("def-keep Ready", async () => {
       world.sim.advance(60_000);
       const d = await world.imageDefinitions.get(ref("def-keep"));

@@ -81,7 +81,7 @@ describe("ARM faults", () => {
       reason: "Throttled",
     });
     expect(throttled.status?.conditions?.find((c) => c.type === "Ready")?.message).toMatch(
-      /retrying after 6s/,
+      /the subscription's ARM request limit is used up \(TooManyRequests\); the operator retries in 6 s/,
     );
     const ready = await waitForCondition(world.galleries, world.namespace, name, { status: "True" });
     expect(ready.status?.id).toMatch(/\/galleries\/gal\.faulty$/i);

@@ -13,6 +13,7 @@ import type {
   DeletionPolicy,
   IdentityStatus,
   LocalObjectReference,
+  OperationEvent,
   PendingOperation,
 } from "../resource.js";
 import {
@@ -170,6 +171,15 @@ const operationSchema = objectSchema<PendingOperation>({
         format: "int64",
       }),
     ),
+    onSuccess: objectSchema<OperationEvent>({
+      description: "The event recorded when the operation succeeds.",
+      properties: {
+        reason: required(
+          stringSchema({ description: "The event's reason, e.g. GalleryCreated.", maxLength: 128 }),
+        ),
+        note: required(stringSchema({ description: "The event's note.", maxLength: 1024 })),
+      },
+    }),
   },
 });
 
