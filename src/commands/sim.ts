@@ -1,6 +1,8 @@
 // `azure-gallery-operator sim`: runs the ARM simulator as a process until SIGTERM or SIGINT.
-// Prints exactly one JSON line when ready, {"endpoint":"https://127.0.0.1:PORT","caFile":"..."},
-// so a parent process can read where to connect and which CA to trust.
+// Prints exactly one JSON line when ready, {"endpoint":"https://127.0.0.1:PORT","caFile":"...",
+// "identityEndpoint":"http://127.0.0.1:PORT2/msi/token","identityHeader":"..."}, so a parent
+// process can read where to connect, which CA to trust and where clients get managed-identity
+// tokens (docs/simulator.md, "Real clients").
 import { parseArgs } from "node:util";
 import { startSimulator } from "../sim/index.js";
 
@@ -67,7 +69,8 @@ export async function runSimCommand(args: string[], io: SimCommandIo): Promise<n
     return 2;
   }
   const simulator = await startSimulator(options);
-  io.stdout(`${JSON.stringify({ endpoint: simulator.endpoint, caFile: simulator.caFile })}\n`);
+  const { endpoint, caFile, identityEndpoint, identityHeader } = simulator;
+  io.stdout(`${JSON.stringify({ endpoint, caFile, identityEndpoint, identityHeader })}\n`);
   await io.stopped;
   await simulator.close();
   return 0;

@@ -9,6 +9,7 @@ import { addFault } from "./control/api.js";
 import { type Fixtures, seedFixtures } from "./control/fixtures.js";
 import { SimulatorCore } from "./core.js";
 import type { FaultSpec } from "./http/faults.js";
+import { startIdentityServer } from "./http/identityServer.js";
 import type { RequestRecord, RequestStats } from "./http/requestLog.js";
 import { startServer } from "./http/server.js";
 import { resolveOptions, type SimulatorOptions } from "./options.js";
@@ -24,6 +25,7 @@ export {
   type CallClass,
   type Durations,
   type LimitOptions,
+  type ManagedIdentity,
   RECORDED_DURATIONS,
   type SimulatorOptions,
 } from "./options.js";
@@ -37,6 +39,10 @@ export interface Simulator {
   readonly port: number;
   /** Absolute path of the CA certificate (PEM) that signed the server certificate. */
   readonly caFile: string;
+  /** Managed-identity token endpoint (App Service protocol): the value for `IDENTITY_ENDPOINT`. */
+  readonly identityEndpoint: string;
+  /** The secret for `IDENTITY_HEADER`. */
+  readonly identityHeader: string;
   readonly caPem: string;
   /** Stops the server and writes pending state (when `stateDir` is set). */
   close(): Promise<void>;
@@ -81,13 +87,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   );
   const core = new SimulatorCore(resolved, certificates);
   const server = await startServer(core, certificates, resolved.port);
+  const identity = await startIdentityServer(resolved.managedIdentities);
   const endpoint = `https://127.0.0.1:${server.port}`;
   return {
     endpoint,
     port: server.port,
     caFile: certificates.caFile,
     caPem: certificates.caPem,
+    identityEndpoint: identity.endpoint,
+    identityHeader: identity.header,
     async close() {
+      await identity.close();
       await server.close();
       await core.flush();
       if (temporaryDir) await rm(temporaryDir, { recursive: true, force: true });

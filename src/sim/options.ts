@@ -85,7 +85,27 @@ export interface SimulatorOptions {
   durations?: Partial<Durations>;
   /** Entries kept in the request log (oldest dropped first). Default 100,000. */
   requestLogLimit?: number;
+  /** Items per page of a list; longer lists answer `nextLink` (the REST spec's paging). Default 100. */
+  listPageSize?: number;
+  /** The identities the managed-identity token endpoint hands out tokens for; the first is the default. */
+  managedIdentities?: ManagedIdentity[];
 }
+
+/** A managed identity: the token endpoint mints tokens carrying these claims. */
+export interface ManagedIdentity {
+  tenantId: string;
+  /** The service principal's object id (`oid`). */
+  objectId: string;
+  /** The application (client) id (`appid`); callers pick a user-assigned identity by it. */
+  clientId: string;
+}
+
+/** A stand-in identity for callers that configured none (a bare `sim` adopts its subscriptions). */
+export const DEFAULT_MANAGED_IDENTITY: ManagedIdentity = {
+  tenantId: "00000000-0000-4000-8000-00000000a001",
+  objectId: "00000000-0000-4000-8000-00000000a002",
+  clientId: "00000000-0000-4000-8000-00000000a003",
+};
 
 export interface ResolvedOptions {
   port: number;
@@ -97,6 +117,8 @@ export interface ResolvedOptions {
   /** Already multiplied by `timeScale`. */
   durations: Durations;
   requestLogLimit: number;
+  listPageSize: number;
+  managedIdentities: ManagedIdentity[];
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -120,5 +142,10 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     latencyMs: options.latencyMs ?? {},
     durations,
     requestLogLimit: positive(options.requestLogLimit, 100_000, "requestLogLimit"),
+    listPageSize: Math.max(1, Math.floor(positive(options.listPageSize, 100, "listPageSize"))),
+    managedIdentities:
+      options.managedIdentities && options.managedIdentities.length > 0
+        ? options.managedIdentities
+        : [DEFAULT_MANAGED_IDENTITY],
   };
 }

@@ -245,10 +245,12 @@ describe("sim command", () => {
     });
     while (lines.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(lines).toHaveLength(1);
-    const ready = JSON.parse(lines[0] ?? "") as { endpoint: string; caFile: string };
-    expect(Object.keys(ready)).toEqual(["endpoint", "caFile"]);
+    const ready = JSON.parse(lines[0] ?? "") as Record<string, string>;
+    expect(Object.keys(ready)).toEqual(["endpoint", "caFile", "identityEndpoint", "identityHeader"]);
     expect(ready.endpoint).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(ready.caFile).toMatch(/^\/.*ca\.pem$/);
+    expect(ready.identityEndpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/msi\/token$/);
+    expect(ready.identityHeader).toMatch(/^[0-9a-f]{32}$/);
     stop();
     expect(await exit).toBe(0);
     expect(await runSimCommand(["--port", "x"], { stdout: () => {}, stderr: () => {}, stopped })).toBe(2);

@@ -10,6 +10,7 @@ import { normalizeRegion, regionRpSpelling } from "../regions.js";
 import type { GalleryRecord, ImageRecord, VersionRecord } from "../state/model.js";
 import type { Store } from "../state/store.js";
 import { type ArmContext, type ArmHandler, param } from "./context.js";
+import { listPage } from "./paging.js";
 
 export const COMMUNITY_DISCLAIMER = "https://aka.ms/community-gallery-disclaimer";
 
@@ -146,7 +147,7 @@ export function consumerArtifactHandlers(
       const value = ctx.core.store.images
         .childrenOf(view.gallery.id)
         .map((image) => imageItem(ctx, view, image));
-      return computeResponse(200, { value });
+      return computeResponse(200, listPage(ctx, value));
     },
     getImage: (ctx) => {
       ctx.enterCompute("GetGalleryArtifact", "consumer");
@@ -160,7 +161,7 @@ export function consumerArtifactHandlers(
       const value = visibleVersions(ctx.core.store, image, param(ctx, "location")).map((v) =>
         versionItem(ctx, view, image, v),
       );
-      return computeResponse(200, { value });
+      return computeResponse(200, listPage(ctx, value));
     },
     getVersion: (ctx) => {
       ctx.enterCompute("GetGalleryArtifactVersion", "consumer");

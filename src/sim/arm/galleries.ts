@@ -17,6 +17,7 @@ import { galleryId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
 import { findGallery, requireGallery, requireResourceGroup } from "./lookups.js";
 import { checkGalleryName } from "./names.js";
+import { listPage } from "./paging.js";
 import { optionalString, readProperties, readTags, requireLocation } from "./requestBody.js";
 import { holdsEncryptedVersions } from "./share.js";
 import { newPublicName } from "./sharing.js";
@@ -180,7 +181,7 @@ export const listGalleriesInResourceGroup: ArmHandler = (ctx) => {
   const value = ctx.core.store.galleries
     .childrenOf(rg.id)
     .map((gallery) => galleryBody(gallery, { withGroups: false, listItem: true }));
-  return computeResponse(200, { value });
+  return computeResponse(200, listPage(ctx, value));
 };
 
 export const listGalleriesInSubscription: ArmHandler = (ctx) => {
@@ -188,7 +189,7 @@ export const listGalleriesInSubscription: ArmHandler = (ctx) => {
   const value = ctx.core.store
     .galleriesInSubscription(param(ctx, "sub"))
     .map((gallery) => galleryBody(gallery, { withGroups: false, listItem: true }));
-  return computeResponse(200, { value });
+  return computeResponse(200, listPage(ctx, value));
 };
 
 /**

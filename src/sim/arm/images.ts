@@ -8,6 +8,7 @@ import { imageId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
 import { findImage, requireImage, requireParentGallery } from "./lookups.js";
 import { checkImageName } from "./names.js";
+import { listPage } from "./paging.js";
 import { optionalString, readProperties, readTags, requireLocation } from "./requestBody.js";
 
 const PREFIX = "galleryImage.properties";
@@ -190,7 +191,7 @@ export const getImage: ArmHandler = (ctx) => {
 export const listImages: ArmHandler = (ctx) => {
   const gallery = requireParentGallery(ctx);
   ctx.enterCompute("ListGalleryImagesInGallery");
-  return computeResponse(200, { value: ctx.core.store.images.childrenOf(gallery.id).map(imageBody) });
+  return computeResponse(200, listPage(ctx, ctx.core.store.images.childrenOf(gallery.id).map(imageBody)));
 };
 
 /** DELETE an image definition: 204 if absent, 409 `CannotDeleteResource` while it has versions. */

@@ -6,6 +6,7 @@ import { isObject } from "../json.js";
 import type { RoleAssignmentRecord } from "../state/model.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
 import { idKey, isGuid, subscriptionOf } from "./ids.js";
+import { listPage } from "./paging.js";
 import { findRole, roleDefinitionResourceId } from "./roleDefinitions.js";
 
 function scopeOf(ctx: ArmContext): string {
@@ -199,5 +200,5 @@ export const listRoleAssignments: ArmHandler = (ctx) => {
     .filter((a) => (atScope ? covers(a.scope, scope) : covers(a.scope, scope) || covers(scope, a.scope)))
     .filter((a) => principal === undefined || a.principalId.toLowerCase() === principal.toLowerCase())
     .map(roleAssignmentBody);
-  return compactResponse(200, { value });
+  return compactResponse(200, listPage(ctx, value));
 };

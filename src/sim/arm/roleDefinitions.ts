@@ -3,6 +3,7 @@
 import { authorizationError } from "../errors.js";
 import { compactResponse } from "../http/response.js";
 import { type ArmHandler, param, queryValue } from "./context.js";
+import { listPage } from "./paging.js";
 
 interface BuiltInRole {
   id: string;
@@ -97,5 +98,11 @@ export const listRoleDefinitions: ArmHandler = (ctx) => {
   const roles = BUILT_IN_ROLES.filter(
     (role) => wanted === undefined || role.roleName.toLowerCase() === wanted,
   );
-  return compactResponse(200, { value: roles.map((role) => roleDefinitionBody(param(ctx, "scope"), role)) });
+  return compactResponse(
+    200,
+    listPage(
+      ctx,
+      roles.map((role) => roleDefinitionBody(param(ctx, "scope"), role)),
+    ),
+  );
 };

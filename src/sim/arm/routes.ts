@@ -25,6 +25,7 @@ import {
 import { getRoleDefinition, listRoleDefinitions } from "./roleDefinitions.js";
 import { shareGallery } from "./share.js";
 import { getSharedGallery, listSharedGalleries, sharedArtifacts } from "./sharedGalleries.js";
+import { getSubscription, listSubscriptions } from "./subscriptions.js";
 import { deleteVersion, getVersion, listVersions, putVersion } from "./versions.js";
 
 interface Route {
@@ -70,6 +71,8 @@ const SHARED_TYPE = gallery("locations/sharedGalleries");
 const COMMUNITY_TYPE = gallery("locations/communityGalleries");
 
 const TABLE: [string, string, ArmHandler, ApiType?][] = [
+  ["GET", "subscriptions", listSubscriptions],
+  ["GET", "subscriptions/:sub", getSubscription],
   ["PUT", RG, putResourceGroup],
   ["GET", RG, getResourceGroup],
   ["HEAD", RG, headResourceGroup],

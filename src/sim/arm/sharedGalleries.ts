@@ -10,6 +10,7 @@ import {
   servesRegion,
 } from "./consumerViews.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
+import { listPage } from "./paging.js";
 import { isSharedWith, uniqueNameOf } from "./sharing.js";
 
 function visibleTo(ctx: ArmContext, gallery: GalleryRecord, byTenant: boolean): boolean {
@@ -46,7 +47,7 @@ export const listSharedGalleries: ArmHandler = (ctx) => {
     .all()
     .filter((g) => visibleTo(ctx, g, byTenant) && servesRegion(store, g, location))
     .map((g) => consumerItem(undefined, location, uniqueNameOf(g), uniqueIdOf(g)));
-  return computeResponse(200, { value });
+  return computeResponse(200, listPage(ctx, value));
 };
 
 /** SG #72: the list item plus an empty `properties`. */

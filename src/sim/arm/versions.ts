@@ -18,6 +18,7 @@ import { idKey, subscriptionOf, versionId } from "./ids.js";
 import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
 import { findVersion, requireParentGallery, requireParentImage, requireVersion } from "./lookups.js";
 import { checkVersionName } from "./names.js";
+import { listPage } from "./paging.js";
 import { readTags, requireLocation } from "./requestBody.js";
 import { requireLinkedAccess } from "./tenancy.js";
 import { versionBody } from "./versionBody.js";
@@ -277,7 +278,7 @@ export const listVersions: ArmHandler = (ctx) => {
   const value = ctx.core.store.versions
     .childrenOf(image.id)
     .map((version) => versionBody(version, ctx.now, false));
-  return computeResponse(200, { value });
+  return computeResponse(200, listPage(ctx, value));
 };
 
 /** DELETE an image version: 204 if absent; otherwise 202 and `Deleting` until it is gone. */

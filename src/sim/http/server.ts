@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { metadataEndpoints } from "../arm/metadata.js";
 import { formatArmTime } from "../clock.js";
 import { handleControl } from "../control/api.js";
 import type { SimulatorCore } from "../core.js";
@@ -15,6 +16,7 @@ import { armResponseHeaders, type RequestIds, requestIds } from "./headers.js";
 import type { RequestRecord } from "./requestLog.js";
 
 const CONTROL_PREFIX = "/_sim/";
+const METADATA_PATH = "/metadata/endpoints";
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -180,6 +182,11 @@ async function handleRequest(
   const body = await readBody(req);
   const method = (req.method ?? "GET").toUpperCase();
   const target = splitTarget(req.url ?? "/");
+  // Served without a token, as ARM serves it (discovery precedes login).
+  if (method === "GET" && target.pathname.toLowerCase() === METADATA_PATH) {
+    const baseUrl = `https://${req.headers.host ?? `127.0.0.1:${port}`}`;
+    return writeJson(res, 200, metadataEndpoints(baseUrl, target.searchParams.get("api-version")));
+  }
   if (!target.pathname.startsWith(CONTROL_PREFIX))
     return serveArm(core, req, res, { method, target, body }, port);
   if (!isLoopback(req.socket.remoteAddress))
