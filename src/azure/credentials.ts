@@ -22,6 +22,11 @@ interface CommonCredentialConfig {
   auxiliaryTenants?: readonly string[];
   /** Entra authority for sovereign clouds, e.g. `https://login.microsoftonline.us`. */
   authorityHost?: string;
+  /**
+   * Where the values came from, for messages when getting a token fails (names only, never
+   * values): e.g. "environment variables AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET".
+   */
+  source?: string;
 }
 
 /** `DefaultAzureCredential`: environment, workload identity, managed identity, developer tools. */
@@ -98,6 +103,57 @@ export function createCredential(
   config: CredentialConfig,
   transport: CredentialTransportOptions = {},
 ): TokenCredential {
+  const credential = buildCredential(config, transport);
+  return config.kind === "tokenCredential"
+    ? credential
+    : new ExplainedCredential(credential, describeCredential(config));
+}
+
+/** Entra ID's public authority, what @azure/identity uses when neither config nor env name one. */
+const PUBLIC_AUTHORITY = "https://login.microsoftonline.com";
+
+/**
+ * What the operator tried when a token request fails: the mode, the tenant and client ids (ids
+ * are not secrets), where the values came from, and the authority host. Never a secret's value.
+ */
+export function describeCredential(config: CredentialConfig, env: NodeJS.ProcessEnv = process.env): string {
+  const authority = config.authorityHost ?? env.AZURE_AUTHORITY_HOST ?? PUBLIC_AUTHORITY;
+  const ids = [
+    "tenantId" in config && config.tenantId ? `tenant ${config.tenantId}` : "",
+    "clientId" in config && config.clientId ? `client ${config.clientId}` : "",
+  ].filter(Boolean);
+  const what = ids.length > 0 ? ` (${ids.join(", ")})` : "";
+  const from = config.source ? `, from ${config.source}` : "";
+  const where =
+    config.kind === "managedIdentity" ? "the instance metadata service (IMDS)" : `authority ${authority}`;
+  return `credential ${config.kind}${what}${from}, at ${where}`;
+}
+
+/**
+ * Adds what was tried to a token failure, which otherwise reads like "network_error: See
+ * https://aka.ms/msal.js.errors#network_error". The error itself is rethrown (its class and name,
+ * which classification goes by, stay), with the description appended to its message.
+ */
+export class ExplainedCredential implements TokenCredential {
+  constructor(
+    /** The @azure/identity credential that gets the tokens. */
+    readonly inner: TokenCredential,
+    readonly description: string,
+  ) {}
+
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    try {
+      return await this.inner.getToken(scopes, options);
+    } catch (err) {
+      if (err instanceof Error) {
+        err.message = `${err.message} (tried ${this.description}; check that it is reachable from the operator and that these settings are right)`;
+      }
+      throw err;
+    }
+  }
+}
+
+function buildCredential(config: CredentialConfig, transport: CredentialTransportOptions): TokenCredential {
   const common: TokenCredentialOptions & { additionallyAllowedTenants?: string[] } = {
     ...transport,
     ...(config.authorityHost ? { authorityHost: config.authorityHost } : {}),
@@ -182,9 +238,11 @@ export interface CredentialSettings {
  * Errors: CredentialConfigError naming what a mode is missing (never a secret's value).
  */
 export function credentialConfigFromSettings(s: CredentialSettings): CredentialConfig {
+  const source = SETTINGS_SOURCES[s.mode];
   const common = {
     ...(s.auxiliaryTenants.length ? { auxiliaryTenants: [...s.auxiliaryTenants] } : {}),
     ...(s.authorityHost ? { authorityHost: s.authorityHost } : {}),
+    ...(source ? { source } : {}),
   };
   const need = (what: string, value: string | undefined): string => {
     if (!value) throw new CredentialConfigError(`credential ${s.mode}: ${what} is required`);
@@ -228,6 +286,16 @@ export function credentialConfigFromSettings(s: CredentialSettings): CredentialC
       throw new CredentialConfigError("credential tokenCredential: only available to code, not to settings");
   }
 }
+
+/** Where `run` reads each mode's settings (src/config.ts), for failure messages. */
+const SETTINGS_SOURCES: Partial<Record<CredentialConfig["kind"], string>> = {
+  clientSecret: "environment variables AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET",
+  workloadIdentity: "environment variables AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE",
+  managedIdentity: "environment variable AZURE_CLIENT_ID (empty: the system-assigned identity)",
+  default:
+    "DefaultAzureCredential: environment (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH), workload identity (AZURE_FEDERATED_TOKEN_FILE), managed identity, developer tools",
+  static: "AGO_ARM_TOKEN (simulator)",
+};
 
 /** Hands out fixed tokens; the tenant a caller asks for picks which. */
 class StaticTokenCredential implements TokenCredential {

@@ -4,7 +4,7 @@
 import type { Logger } from "pino";
 import type { BackoffPolicy } from "./backoff.js";
 import { jsonEqual } from "./equality.js";
-import { describeError } from "./errors.js";
+import { describeError, isWriteRace } from "./errors.js";
 import { type Informer, type InformerEvent, InformerSet, type Subscription } from "./informer.js";
 import { type Lane, type QueueHooks, type ShutdownResult, WorkQueue, workerCount } from "./queue.js";
 import { type KubeObject, keyOf, type ObjectRef, parseKey, type ResourceDescriptor } from "./resource.js";
@@ -276,10 +276,10 @@ export class Controller<T extends KubeObject> {
     } catch (err) {
       const durationMs = report("error");
       const failures = this.queue.failureCount(key) + 1;
-      log.warn(
-        { outcome: "error", error: describeError(err), failures, durationMs, ...notes },
-        "reconcile failed; backing off",
-      );
+      const fields = { outcome: "error", error: describeError(err), failures, durationMs, ...notes };
+      // Our own optimistic-concurrency guards losing a race are routine: retried from a fresh read.
+      if (isWriteRace(err)) log.debug(fields, "lost a write race to a concurrent change; retrying");
+      else log.warn(fields, "reconcile failed; backing off");
       throw err;
     }
   }

@@ -13,8 +13,17 @@ export class KubeApiError extends Error {
     message: string,
     /** What was asked, e.g. "PATCH /apis/g/v1/namespaces/n/widgets/w/status". */
     readonly request: string,
+    /** The Status `details.causes`: the fields a validation failure names; none for a failed patch. */
+    readonly causes: readonly { field?: string; message?: string }[] = [],
+    /** The Status `details.name`: the object a validation failure is about. */
+    readonly objectName: string = "",
   ) {
     super(`${request}: ${code} ${reason ? `${reason}: ` : ""}${message}`);
+  }
+
+  /** A JSON Patch `test` failed (a 422 about no object and no field), not a validation failure. */
+  get patchTestFailed(): boolean {
+    return this.code === 422 && this.causes.length === 0 && this.objectName === "";
   }
 }
 
@@ -50,6 +59,23 @@ export function isAlreadyExists(err: unknown): boolean {
 /** The server rejected the request's content (422): validation, or a JSON Patch `test` that failed. */
 export function isInvalid(err: unknown): boolean {
   return err instanceof KubeApiError && err.code === 422;
+}
+
+/**
+ * The operator's own optimistic-concurrency guard lost a race: a write with a stale resourceVersion
+ * (409 Conflict) or a JSON Patch whose `test` failed (422 without field causes: the API server
+ * reports a failed patch as a bare 422, a validation failure names the object and its fields).
+ * Looks through `cause` (errors that wrap the API error). Such errors are retried from a fresh
+ * read; they are not failures anyone needs to see.
+ */
+export function isWriteRace(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e !== undefined && depth < 5; depth++) {
+    if (e instanceof KubeApiError) {
+      return (e.code === 409 && e.reason === "Conflict") || (e.code === 422 && e.patchTestFailed);
+    }
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return false;
 }
 
 /** A readable one-liner for logs and events. */

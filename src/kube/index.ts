@@ -31,6 +31,7 @@ export {
   isGone,
   isInvalid,
   isNotFound,
+  isWriteRace,
   KubeApiError,
   WatchIdleError,
 } from "./errors.js";

@@ -227,14 +227,16 @@ class StaleSocketError extends Error {
 export function statusError(code: number, text: string, request: string): KubeApiError {
   let reason = "";
   let message = text.slice(0, 500) || http.STATUS_CODES[code] || "error";
+  let details: { name?: string; causes?: { field?: string; message?: string }[] } = {};
   try {
-    const status = JSON.parse(text) as { reason?: string; message?: string };
+    const status = JSON.parse(text) as { reason?: string; message?: string; details?: typeof details };
     reason = status.reason ?? "";
     message = status.message ?? message;
+    details = status.details ?? {};
   } catch {
     // Not JSON (a proxy's HTML page, say): keep the raw text.
   }
-  return new KubeApiError(code, reason, message, request);
+  return new KubeApiError(code, reason, message, request, details.causes ?? [], details.name ?? "");
 }
 
 function readBody(res: http.IncomingMessage): Promise<string> {

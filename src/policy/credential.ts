@@ -65,7 +65,12 @@ export function resolveCredential(
     const { clientId, tenantId } = identity.workloadIdentity;
     const info: IdentityStatus = { mode: "workloadIdentity", clientId, ...(tenantId ? { tenantId } : {}) };
     if (s.staticToken) return simulated(info, clientId, tenantId, s, fail);
-    return { ok: true, info, credential: { kind: "workloadIdentity", clientId, tenantId, ...common } };
+    const source = `GalleryPolicy ${policy} (token file AZURE_FEDERATED_TOKEN_FILE)`;
+    return {
+      ok: true,
+      info,
+      credential: { kind: "workloadIdentity", clientId, tenantId, ...common, source },
+    };
   }
   const ref = identity.clientSecret;
   if (!ref)
@@ -85,7 +90,14 @@ export function resolveCredential(
   return {
     ok: true,
     info,
-    credential: { kind: "clientSecret", tenantId, clientId, clientSecret, ...common },
+    credential: {
+      kind: "clientSecret",
+      tenantId,
+      clientId,
+      clientSecret,
+      ...common,
+      source: `${where} (keys ${keys.join(", ")})`,
+    },
   };
 }
 

@@ -4,6 +4,8 @@
 import { FINALIZER, type OperationEvent, type PendingOperation, REASONS } from "../api/index.js";
 import { ArmError, InvalidResumeTokenError, type LroProgress } from "../azure/index.js";
 import {
+  describeError,
+  isWriteRace,
   type JsonPatchOp,
   READY,
   type ReconcileFn,
@@ -27,6 +29,7 @@ import {
   settledForSpec,
 } from "./arm-kind.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
+import { logStepFailure } from "./failure-log.js";
 import { failureOutcome } from "./failures.js";
 import { isStalled, progressConditions } from "./progress.js";
 import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
@@ -67,7 +70,8 @@ export function armReconciler<T extends ArmObject, Target, Actual>(
   kind: ArmKind<T, Target, Actual>,
   ctx: ReconcilerContext,
 ): ReconcileFn<T> {
-  const loop = new DriverLoop(kind, ctx);
+  // Every line names the kind: a Gallery and a GallerySharing may share a namespace and name.
+  const loop = new DriverLoop(kind, { ...ctx, log: ctx.log.child({ kind: kind.kind }) });
   return async ({ object }) => {
     if (!object) return undefined;
     return reconcileWithFinalizer(kind.client, FINALIZER, object, {
@@ -208,11 +212,16 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       return await step();
     } catch (err) {
       const outcome = failureOutcome(err);
-      this.ctx.log.debug({ err, key: keyOf(obj), reason: outcome.reason }, "reconcile step failed");
+      logStepFailure(this.ctx.log, obj, err, outcome.reason);
       try {
         await this.report(obj, {}, { status: "False", reason: outcome.reason, message: outcome.message });
       } catch (statusErr) {
-        this.ctx.log.warn({ err: statusErr, key: keyOf(obj) }, "could not record the failure in status");
+        // Losing a race to a concurrent change is routine: the next reconcile records it.
+        const level = isWriteRace(statusErr) ? "debug" : "warn";
+        this.ctx.log[level](
+          { key: keyOf(obj), error: describeError(statusErr) },
+          "could not record the failure in status",
+        );
       }
       // Throttling waits on Azure, not the user, but it is why nothing moves: say so (bucket, retry).
       if (outcome.warn || outcome.reason === REASONS.Throttled) {

@@ -6,7 +6,9 @@ import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintToken } from "../../src/sim/index.js";
 import {
+  deadPort,
   galleryManifest,
+  type LogLine,
   type OperatorProcess,
   operatorArgs,
   spawnCli,
@@ -136,15 +138,19 @@ describe("secrets in the output", () => {
     running.push(operator);
     await world.galleries.create(galleryManifest(world, name));
     const failed = await waitForCondition(world.galleries, world.namespace, name, { status: "False" });
-    // The failure went through the operator's error path, which logs the error at debug level.
-    await operator.waitForLine(
-      (l) => l.msg === "reconcile step failed" && l.key === `${world.namespace}/${name}`,
+    // The failure went through the operator's error path, which logs Azure's answer at warn.
+    const logged = await operator.waitForLine(
+      (l) => l.msg === "Azure answered with an error" && l.name === name && l.kind === "Gallery",
     );
     await operator.stop();
     return {
       output: operator.output(),
       failed,
       ready: failed.status?.conditions?.find((c) => c.type === "Ready"),
+      logged: logged as LogLine & {
+        level: string;
+        azure: { code: string; message: string; requestId?: string };
+      },
     };
   }
 
@@ -164,12 +170,39 @@ describe("secrets in the output", () => {
     expect(JSON.stringify(failed)).not.toContain(clientSecret);
   });
 
+  it("says which mode, variables and authority it tried when the authority is unreachable", {
+    timeout: 90_000,
+  }, async () => {
+    const clientSecret = `cs~${randomUUID()}`;
+    const authority = `https://127.0.0.1:${await deadPort()}`;
+    const { output, ready, logged } = await failOnce(
+      "gal.noauthority",
+      ["--credential", "clientSecret", "--authority-host", authority],
+      { AZURE_CLIENT_ID: randomUUID(), AZURE_CLIENT_SECRET: clientSecret },
+    );
+    for (const text of [ready?.message ?? "", logged.azure.message]) {
+      expect(text).toContain("tried credential clientSecret");
+      expect(text).toContain("environment variables AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET");
+      expect(text).toContain(`at authority ${authority}`);
+    }
+    expect(logged.level).toBe("warn");
+    expect(output).not.toContain(clientSecret);
+  });
+
   it("never prints the static token, even when ARM refuses it", { timeout: 90_000 }, async () => {
     // A token of a tenant the subscription does not belong to: ARM answers 401, and the failed
     // request (with its Authorization header) travels in the SDK's error.
     const staticToken = mintToken({ tid: randomUUID(), oid: "operator", appid: "azure-gallery-operator" });
-    const { output, failed, ready } = await failOnce("gal.statictoken", [], { AGO_ARM_TOKEN: staticToken });
+    const { output, failed, ready, logged } = await failOnce("gal.statictoken", [], {
+      AGO_ARM_TOKEN: staticToken,
+    });
     expect(ready?.reason).toMatch(/Authentication/);
+    // Logged at warn with ARM's code, message and the id of the request ARM refused.
+    expect(logged.level).toBe("warn");
+    expect(logged.azure.code).toBe(ready?.reason);
+    const refused = world.sim.requests().find((r) => r.requestId === logged.azure.requestId);
+    expect(refused?.status).toBe(401);
+    expect(refused?.path.toLowerCase()).toContain("/galleries/gal.statictoken");
     expect(output).not.toContain(staticToken);
     // Not even the token's signature-less body, which is what a JWT-shaped log filter would miss.
     expect(output).not.toContain(staticToken.split(".")[1]);

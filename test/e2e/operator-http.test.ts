@@ -3,12 +3,12 @@
 // and ARM requests by bucket. To hold the caches unsynced for as long as the test needs, the
 // operator first reaches the API server through a proxy that leads nowhere.
 import { mkdtemp, rm } from "node:fs/promises";
-import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTcpProxy, type TcpProxy } from "../kube/support/tcpProxy.js";
 import {
+  deadPort,
   galleryManifest,
   httpGet,
   type OperatorProcess,
@@ -23,15 +23,6 @@ let dir: string;
 let proxy: TcpProxy;
 let operator: OperatorProcess;
 let base: string;
-
-/** A loopback port nothing listens on (connections to it are refused). */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Sum of the samples of `name` whose labels include every one of `labels` (Prometheus text format). */
 function metric(text: string, name: string, labels: Record<string, string> = {}): number {

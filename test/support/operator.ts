@@ -2,6 +2,7 @@
 // a test cluster and a simulator, and reads its JSON log lines as they come.
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Gallery } from "../../src/api/index.js";
@@ -220,4 +221,13 @@ export async function writeKubeconfigVia(from: string, server: string, to: strin
 export async function httpGet(url: string): Promise<{ status: number; body: string }> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   return { status: response.status, body: await response.text() };
+}
+
+/** A loopback port nothing listens on (connections to it are refused). */
+export async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }

@@ -14,6 +14,8 @@ import {
   createCredential,
   credentialConfigFromSettings,
   credentialKey,
+  describeCredential,
+  type ExplainedCredential,
 } from "../../../src/azure/credentials.js";
 import { secret } from "../../../src/azure/secret.js";
 
@@ -48,18 +50,47 @@ describe("credential configs", () => {
   });
 
   it("build the @azure/identity credential of each kind", () => {
-    expect(createCredential({ kind: "default" })).toBeInstanceOf(DefaultAzureCredential);
-    expect(createCredential(config)).toBeInstanceOf(ClientSecretCredential);
+    const inner = (c: CredentialConfig) => (createCredential(c) as ExplainedCredential).inner;
+    expect(inner({ kind: "default" })).toBeInstanceOf(DefaultAzureCredential);
+    expect(inner(config)).toBeInstanceOf(ClientSecretCredential);
     expect(
-      createCredential({
+      inner({
         kind: "workloadIdentity",
         clientId: CLIENT,
         tenantId: TENANT,
         tokenFilePath: "/var/run/token",
       }),
     ).toBeInstanceOf(WorkloadIdentityCredential);
-    expect(createCredential({ kind: "managedIdentity", clientId: CLIENT })).toBeInstanceOf(
-      ManagedIdentityCredential,
+    expect(inner({ kind: "managedIdentity", clientId: CLIENT })).toBeInstanceOf(ManagedIdentityCredential);
+  });
+
+  it("say what they tried when a token request fails: mode, ids, where from, authority; no secret", async () => {
+    const described = describeCredential(
+      credentialConfigFromSettings({
+        mode: "clientSecret",
+        tenantId: TENANT,
+        clientId: CLIENT,
+        clientSecret: "s3cr3t-value",
+        auxiliaryTenants: [],
+        authorityHost: "https://login.example",
+      }),
+    );
+    expect(described).toBe(
+      `credential clientSecret (tenant ${TENANT}, client ${CLIENT}), from environment variables AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, at authority https://login.example`,
+    );
+    expect(describeCredential({ kind: "default" }, {})).toContain(
+      "at authority https://login.microsoftonline.com",
+    );
+    expect(describeCredential({ kind: "default" }, { AZURE_AUTHORITY_HOST: "https://login.us" })).toContain(
+      "at authority https://login.us",
+    );
+    expect(describeCredential({ kind: "managedIdentity" })).toContain("the instance metadata service");
+    // A static credential asked for a tenant it has no token for fails, and says what it was.
+    const failing = createCredential({ kind: "static", tenantId: TENANT, token: secret("t") });
+    const error = await failing.getToken("scope", { tenantId: OTHER }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialUnavailableError);
+    expect((error as Error).message).toContain(
+      `no static token configured for tenant ${OTHER} (tried credential static`,
     );
   });
 
@@ -90,7 +121,13 @@ describe("credential configs", () => {
   it("map flat operator settings, naming what is missing", () => {
     expect(
       credentialConfigFromSettings({ mode: "workloadIdentity", clientId: CLIENT, auxiliaryTenants: [OTHER] }),
-    ).toEqual({ kind: "workloadIdentity", clientId: CLIENT, tenantId: undefined, auxiliaryTenants: [OTHER] });
+    ).toEqual({
+      kind: "workloadIdentity",
+      clientId: CLIENT,
+      tenantId: undefined,
+      auxiliaryTenants: [OTHER],
+      source: "environment variables AZURE_CLIENT_ID, AZURE_TENANT_ID, AZURE_FEDERATED_TOKEN_FILE",
+    });
     const cs = credentialConfigFromSettings({
       mode: "clientSecret",
       tenantId: TENANT,
