@@ -28,6 +28,7 @@ import {
   type StatusOf,
   settledForSpec,
 } from "./arm-kind.js";
+import { refusedCreate, startCreate, unclaimedCreate } from "./claim.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
 import { logStepFailure } from "./failure-log.js";
 import { failureOutcome } from "./failures.js";
@@ -124,6 +125,8 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
           note: `Azure no longer matched the spec (changed outside the operator): ${step.note}`,
         });
       }
+      const claim = unclaimedCreate(obj, step);
+      if (claim !== undefined) return this.claim(obj, claim, step);
       return this.start(obj, step, "apply");
     }
     const seen = this.kind.observe(acting, target, actual as Actual, this.ctx);
@@ -153,6 +156,17 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (step === undefined) return undefined;
     if (isBlocked(step)) return this.block(obj, step);
     return this.start(obj, step, "cleanup");
+  }
+
+  /** Records the id a create will make before making it (claim.ts); the create follows at once. */
+  private async claim(obj: T, id: string, step: ArmWrite): Promise<ReconcileResult> {
+    await this.report(obj, { id } as Partial<StatusOf<T>>, {
+      status: "False",
+      reason: REASONS.Provisioning,
+      message: `about to start: ${step.note}`,
+    });
+    // Our own status write wakes nobody: look again at once.
+    return { requeueAfter: STALE_CACHE_RETRY_MS };
   }
 
   /** `reconcile-policy: skip`: no Azure call; Ready says Paused (an event when the pause begins). */
@@ -214,7 +228,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       const outcome = failureOutcome(err);
       logStepFailure(this.ctx.log, obj, err, outcome.reason);
       try {
-        await this.report(obj, {}, { status: "False", reason: outcome.reason, message: outcome.message });
+        // A create Azure refused made nothing: the id recorded for it goes (claim.ts).
+        const fields = (refusedCreate(err) ? { id: undefined } : {}) as Partial<StatusOf<T>>;
+        await this.report(obj, fields, { status: "False", reason: outcome.reason, message: outcome.message });
       } catch (statusErr) {
         // Losing a race to a concurrent change is routine: the next reconcile records it.
         const level = isWriteRace(statusErr) ? "debug" : "warn";
@@ -330,7 +346,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     }
     let progress: LroProgress<unknown>;
     try {
-      progress = await step.start();
+      progress = await startCreate(step, () => step.start());
     } catch (err) {
       // A kind with independent steps answers a refused step itself (see ArmWrite.failed).
       if (!step.failed || !(err instanceof ArmError)) throw err;

@@ -40,6 +40,7 @@ export function imageDefinitionKind(
       diffs === undefined
         ? `creating image definition ${target.ref.image} in gallery ${target.ref.gallery}`
         : `updating image definition ${target.ref.image}: ${diffs}`,
+    ...(diffs === undefined ? { creates: imageId(target.ref) } : {}),
     onSuccess:
       diffs === undefined
         ? {

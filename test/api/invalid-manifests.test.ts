@@ -2,7 +2,7 @@
 // the field and says the rule. Each case is a valid manifest with one thing wrong.
 import { beforeAll, describe, expect, it } from "vitest";
 import { type TestCluster, testCluster } from "../support/cluster.js";
-import { apply, expectAccepted, expectRejected, installCrds } from "./support/api-server.js";
+import { apply, expectAccepted, expectRejected, installCrds, setStatus } from "./support/api-server.js";
 import {
   armId,
   communityGallery,
@@ -478,8 +478,74 @@ describe("the API server rejects invalid manifests", () => {
 
   it.each(immutableCases.map((c) => [c.title, c] as const))("on update: %s is immutable", async (_, c) => {
     expectAccepted(await apply(cluster, namespace, c.before));
+    // As the operator leaves it once the object exists in Azure.
+    expectAccepted(
+      await setStatus(cluster, namespace, c.before, { id: `/subscriptions/x/${c.before.metadata.name}` }),
+    );
     const result = await apply(cluster, namespace, c.after, { dryRun: true });
     expectRejected(result, c.path, c.message);
     expectRejected(result, c.path, "is immutable");
   });
+});
+
+// Where an object lives in Azure (subscription, resource group, location, Azure name) may be fixed
+// while nothing exists there yet: `status.id` unset (the operator sets it before its first create)
+// and no operation running.
+const createdOnlyFields = immutableCases.filter((c) =>
+  /^(gallery (location|resource group|subscription|azureName)|image version number)/.test(c.title),
+);
+
+describe("typos in where an object lives can be fixed until it exists in Azure", () => {
+  let cluster: TestCluster;
+  let namespace: string;
+
+  beforeAll(async () => {
+    cluster = await testCluster();
+    await installCrds(cluster);
+    namespace = await cluster.newNamespace("api-typo");
+  });
+
+  it("covers location, resource group, subscription, Azure names and the version number", () => {
+    expect(createdOnlyFields.length).toBe(6);
+  });
+
+  it.each(createdOnlyFields.map((c) => [c.title, c] as const))(
+    "%s: changes while status has no id",
+    async (_, c) => {
+      expectAccepted(await apply(cluster, namespace, c.before));
+      // The operator tried and Azure refused (a Ready=False status without an id): still fixable.
+      expectAccepted(
+        await setStatus(cluster, namespace, c.before, {
+          conditions: [
+            {
+              type: "Ready",
+              status: "False",
+              reason: "LocationNotAvailableForResourceType",
+              message: "refused",
+              lastTransitionTime: "2026-01-01T00:00:00Z",
+            },
+          ],
+        }),
+      );
+      expectAccepted(await apply(cluster, namespace, c.after, { dryRun: true }));
+    },
+  );
+
+  it.each(createdOnlyFields.map((c) => [c.title, c] as const))(
+    "%s: immutable while an operation runs",
+    async (_, c) => {
+      const before = withChanges(c.before, { "metadata.name": `${c.before.metadata.name}op` });
+      const after = withChanges(c.after, { "metadata.name": `${c.before.metadata.name}op` });
+      expectAccepted(await apply(cluster, namespace, before));
+      const operation = {
+        action: "CreateOrUpdate",
+        resumeToken: "{}",
+        startedAt: "2026-01-01T00:00:00Z",
+        generation: 1,
+      };
+      expectAccepted(await setStatus(cluster, namespace, before, { operation }));
+      const result = await apply(cluster, namespace, after, { dryRun: true });
+      expectRejected(result, c.path, "is immutable");
+    },
+  );
 });

@@ -13,7 +13,6 @@ import {
   objectSchema,
   required,
   stringSchema,
-  withRules,
 } from "../schema/builders.js";
 import {
   commonStatusProperties,
@@ -23,7 +22,7 @@ import {
   resourceGroupSchema,
   tagsSchema,
 } from "../schema/fragments.js";
-import { immutable } from "../schema/rules.js";
+import { immutableOnceCreated } from "../schema/rules.js";
 import type {
   CommunityGalleryInfo,
   GallerySharingProfile,
@@ -33,6 +32,10 @@ import type {
 } from "./types.js";
 
 const kind = KINDS.Gallery.kind;
+
+/** Where the gallery lives may be fixed until it exists in Azure (docs/api.md, "Fixing a typo"). */
+const ONCE_CREATED =
+  "May change until the operator has created the gallery in Azure (while status.id is unset); immutable afterwards.";
 
 const azureName: AzureNameRule = {
   kind,
@@ -115,23 +118,16 @@ const spec = objectSchema<GallerySpec>({
   properties: {
     azureName: azureNameSchema(azureName),
     subscriptionId: required(
-      withRules(
-        guidSchema("The Azure subscription that holds the gallery, as a lower-case GUID. Immutable."),
-        immutable("subscriptionId", "Azure cannot move a gallery to another subscription", kind),
-      ),
+      guidSchema(`The Azure subscription that holds the gallery, as a lower-case GUID. ${ONCE_CREATED}`),
     ),
     resourceGroup: required(
-      withRules(
-        resourceGroupSchema("The resource group that holds the gallery; it must exist already. Immutable."),
-        immutable("resourceGroup", "Azure cannot move a gallery to another resource group", kind),
+      resourceGroupSchema(
+        `The resource group that holds the gallery; it must exist already. ${ONCE_CREATED}`,
       ),
     ),
     location: required(
-      withRules(
-        locationSchema(
-          "The Azure region of the gallery, by its programmatic name (e.g. westcentralus). Image definitions and versions live in the same region; versions are replicated from it. Immutable.",
-        ),
-        immutable("location", "Azure cannot move a gallery to another region", kind),
+      locationSchema(
+        `The Azure region of the gallery, by its programmatic name (e.g. westcentralus). Image definitions and versions live in the same region; versions are replicated from it. ${ONCE_CREATED}`,
       ),
     ),
     description: stringSchema({
@@ -174,7 +170,22 @@ export const galleryDefinition: KindDefinition = {
     "An Azure Compute Gallery (Microsoft.Compute/galleries): a container of image definitions that can be shared privately (RBAC), directly with subscriptions and tenants, or with the whole Azure community.",
   spec,
   status,
-  rules: azureNameRules(azureName),
+  rules: [
+    ...azureNameRules(azureName),
+    immutableOnceCreated(
+      "spec.subscriptionId",
+      "subscriptionId",
+      "Azure cannot move a gallery to another subscription",
+      kind,
+    ),
+    immutableOnceCreated(
+      "spec.resourceGroup",
+      "resourceGroup",
+      "Azure cannot move a gallery to another resource group",
+      kind,
+    ),
+    immutableOnceCreated("spec.location", "location", "Azure cannot move a gallery to another region", kind),
+  ],
   printerColumns: printerColumns(
     {
       name: "Azure Name",

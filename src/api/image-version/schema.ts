@@ -23,7 +23,7 @@ import {
   parentReferenceSchema,
 } from "../schema/fragments.js";
 import type { Schema } from "../schema/json-schema.js";
-import { celString, exactlyOneOf, immutable, matches } from "../schema/rules.js";
+import { celString, exactlyOneOf, immutable, immutableOnceCreated, matches } from "../schema/rules.js";
 import type {
   DataDiskEncryption,
   ImageVersionSource,
@@ -49,7 +49,7 @@ function replicaCountSchema(description: string): Schema<number> {
 
 const version = withRules(
   stringSchema({
-    description: `The version's name in Azure: ${VERSION_RULE}, each part at most ${MAX_VERSION_PART}. Independent of metadata.name. Immutable.`,
+    description: `The version's name in Azure: ${VERSION_RULE}, each part at most ${MAX_VERSION_PART}. Independent of metadata.name. May change until the operator has created the version in Azure (while status.id is unset); immutable afterwards.`,
     minLength: 5,
     maxLength: 32,
   }),
@@ -59,7 +59,6 @@ const version = withRules(
     rule: `!self.matches(${celString(VERSION_PATTERN)}) || self.split('.').all(part, int(part) <= ${MAX_VERSION_PART})`,
     message: `each part of the version must be at most ${MAX_VERSION_PART} (a 32-bit integer)`,
   },
-  immutable("version", "it is the version's name in Azure", kind),
 );
 
 const sourceKinds = ["managedImageId", "virtualMachineId", "snapshotId", "diskId"] as const;
@@ -244,6 +243,7 @@ export const imageVersionDefinition: KindDefinition = {
     "A version of an image in an Azure Compute Gallery (Microsoft.Compute/galleries/images/versions): made from a managed image, VM, snapshot or disk, and replicated to target regions.",
   spec,
   status,
+  rules: [immutableOnceCreated("spec.version", "version", "it is the version's name in Azure", kind)],
   printerColumns: printerColumns(
     {
       name: "Definition",

@@ -6,7 +6,7 @@
 // spec.azureName when metadata.name would not do; readers use `azureNameOf` (names.ts).
 import { stringSchema } from "./builders.js";
 import type { Schema, ValidationRule } from "./json-schema.js";
-import { celString, immutableMessage, matches } from "./rules.js";
+import { celString, immutableMessage, matches, NOTHING_CREATED_IN_AZURE } from "./rules.js";
 
 export interface AzureNameRule {
   /** The kind, as users read it in messages. */
@@ -20,13 +20,16 @@ export interface AzureNameRule {
 
 export function azureNameSchema(name: AzureNameRule): Schema<string> {
   return stringSchema({
-    description: `The ${name.resource} name in Azure: ${name.rule}. Defaults to metadata.name when that is a valid ${name.resource} name; required otherwise. Immutable.`,
+    description: `The ${name.resource} name in Azure: ${name.rule}. Defaults to metadata.name when that is a valid ${name.resource} name; required otherwise. Immutable once the operator has created it in Azure.`,
     maxLength: 80,
     rules: [matches(name.pattern, `a valid ${name.resource} name: ${name.rule}`)],
   });
 }
 
-/** Root-level rules: azureName required when metadata.name will not do, and the effective name immutable. */
+/**
+ * Root-level rules: azureName required when metadata.name will not do, and the effective name
+ * immutable once something was created in Azure under it.
+ */
 export function azureNameRules(name: AzureNameRule): ValidationRule[] {
   const effective = (obj: string) =>
     `(has(${obj}.spec.azureName) ? ${obj}.spec.azureName : ${obj}.metadata.name)`;
@@ -38,7 +41,7 @@ export function azureNameRules(name: AzureNameRule): ValidationRule[] {
       reason: "FieldValueRequired",
     },
     {
-      rule: `${effective("self")} == ${effective("oldSelf")}`,
+      rule: `${effective("self")} == ${effective("oldSelf")} || ${NOTHING_CREATED_IN_AZURE}`,
       message: immutableMessage(
         "the Azure name (spec.azureName, or metadata.name when spec.azureName is absent)",
         `Azure cannot rename a ${name.resource}`,

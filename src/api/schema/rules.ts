@@ -26,6 +26,27 @@ export function immutable(field: string, why: string, kind: string): ValidationR
   return { rule: "self == oldSelf", message: immutableMessage(field, why, kind) };
 }
 
+/**
+ * CEL, on the whole object: the operator has never created anything in Azure for it, so where it
+ * would go may still change. The operator records `status.id` before its first create (and
+ * `status.operation` while one runs), and removes the id again only when Azure refused that create
+ * (docs/api.md, "Fixing a typo").
+ */
+export const NOTHING_CREATED_IN_AZURE =
+  "!has(oldSelf.status) || (!has(oldSelf.status.id) && !has(oldSelf.status.operation))";
+
+/**
+ * A root rule: the always-present field at `path` (e.g. `spec.location`) may change only while
+ * nothing was created in Azure; afterwards it is immutable with the usual message.
+ */
+export function immutableOnceCreated(path: string, field: string, why: string, kind: string): ValidationRule {
+  return {
+    rule: `self.${path} == oldSelf.${path} || ${NOTHING_CREATED_IN_AZURE}`,
+    message: immutableMessage(field, why, kind),
+    fieldPath: `.${path}`,
+  };
+}
+
 export function immutableMessage(field: string, why: string, kind: string): string {
   return `${field} is immutable: ${why}; create a new ${kind} instead`;
 }

@@ -33,3 +33,24 @@ export function expectRejected(result: KubectlResult, path: string, message: str
   const line = result.stderr.split("\n").find((l) => l.includes(path) && l.includes(message));
   expect(line, `no line names ${path} with "${message}" in:\n${result.stderr}`).toBeDefined();
 }
+
+/** Sets fields of an object's status through the status subresource, as the operator does. */
+export function setStatus(
+  cluster: TestCluster,
+  namespace: string,
+  manifest: { kind: string; metadata: { name: string } },
+  status: object,
+): Promise<KubectlResult> {
+  const patch = JSON.stringify({ status });
+  const target = [manifest.kind.toLowerCase(), manifest.metadata.name];
+  return cluster.kubectl([
+    "patch",
+    ...target,
+    "-n",
+    namespace,
+    "--subresource=status",
+    "--type=merge",
+    "-p",
+    patch,
+  ]);
+}
