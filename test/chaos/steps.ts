@@ -13,7 +13,7 @@ const DOWN_MS = 500;
 /** How long the API server stays frozen after a kill in the write window. */
 const WINDOW_FREEZE_MS = 1_000;
 /** How long to wait for the operator's write after arming the write-window crash. */
-const WINDOW_WAIT_MS = 15_000;
+const WINDOW_WAIT_MS = 8_000;
 const POLICY_PERIOD_MS = 300;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -90,7 +90,12 @@ async function deleteTarget(world: ScheduleWorld, ns: NamespacePlan, target: Ste
 
 /** Kill the operator while ARM has accepted a write it has not recorded: freeze the API server the
  * moment the simulator logs the operator's write, kill, resume, start a new one. */
-async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, write: WriteKind): Promise<void> {
+/**
+ * Kill the operator while ARM has accepted a write it has not recorded: provoke a write of `wanted`
+ * kind (or, when this namespace has nothing for it, a gallery PUT), freeze the API server the moment
+ * the simulator logs it, kill the operator, resume, start a new one.
+ */
+async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, wanted: WriteKind): Promise<void> {
   const paths = armPaths(ns);
   const matches: Record<WriteKind, (method: string, path: string) => boolean> = {
     put: (m, p) => m === "PUT" && new RegExp(paths.gallery, "i").test(p),
@@ -98,6 +103,8 @@ async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, write
     role: (m, p) => m === "PUT" && new RegExp(paths.roleAssignments, "i").test(p),
     delete: (m, p) => m === "DELETE" && new RegExp(paths.anyInGallery, "i").test(p),
   };
+  const write = possibleWrite(world, ns, wanted);
+  if (!write) return world.note(`crash in ${wanted} window: skipped (nothing to write)`);
   let seen = world.sim.stats().total;
   let after = world.sim.requests().at(-1)?.seq ?? 0;
   const hit = new Promise<string | undefined>((resolve) => {
@@ -136,31 +143,52 @@ async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, write
   );
 }
 
+/** The write kind a window crash can provoke in `ns`: `wanted`, else a gallery PUT, else none. */
+function possibleWrite(world: ScheduleWorld, ns: NamespacePlan, wanted: WriteKind): WriteKind | undefined {
+  const sharing = objectOf(world, ns, "GallerySharing");
+  const version = objectOf(world, ns, "ImageVersion");
+  const possible: Record<WriteKind, boolean> = {
+    share: Boolean(sharing),
+    role: Boolean(sharing),
+    delete: version?.deletionPolicy === "Delete",
+    put: Boolean(objectOf(world, ns, "Gallery")),
+  };
+  if (possible[wanted]) return wanted;
+  return possible.put ? "put" : undefined;
+}
+
 async function provokeWrite(world: ScheduleWorld, ns: NamespacePlan, write: WriteKind): Promise<void> {
   // Ids for the provoked edit, drawn from the schedule's seed and position so a replay sends the same.
   const ids = new Rng(world.schedule.seed ^ (world.journal.timeline.length + 1));
-  if (write === "share" && objectOf(world, ns, "GallerySharing"))
-    return editSharing(world, ns, "share-add (write window)", (spec) => {
-      spec.subscriptions = [...(spec.subscriptions ?? []), ids.uuid()];
-      return {};
-    });
-  if (write === "role" && objectOf(world, ns, "GallerySharing"))
-    return editSharing(world, ns, "role-add (write window)", (spec) => {
-      const principalId = ids.uuid();
-      spec.roleAssignments = [
-        ...(spec.roleAssignments ?? []),
-        { principalId, principalType: "User", role: "Reader" },
-      ];
-      return {};
-    });
-  const version = objectOf(world, ns, "ImageVersion");
-  if (write === "delete" && version?.deletionPolicy === "Delete") return world.delete(version);
-  const gallery = objectOf(world, ns, "Gallery");
-  if (!gallery) return world.note("write window: nothing to edit");
-  const value = `w${ids.int(1, 999)}`;
-  await world.edit(gallery, `tag team=${value} (write window)`, (spec) => {
-    spec.tags = { team: value };
-  });
+  switch (write) {
+    case "share":
+      return editSharing(world, ns, "share-add (write window)", (spec) => {
+        spec.subscriptions = [...(spec.subscriptions ?? []), ids.uuid()];
+        return {};
+      });
+    case "role":
+      return editSharing(world, ns, "role-add (write window)", (spec) => {
+        const principalId = ids.uuid();
+        spec.roleAssignments = [
+          ...(spec.roleAssignments ?? []),
+          { principalId, principalType: "User", role: "Reader" },
+        ];
+        return {};
+      });
+    case "delete": {
+      const version = objectOf(world, ns, "ImageVersion");
+      if (version) await world.delete(version);
+      return;
+    }
+    case "put": {
+      const gallery = objectOf(world, ns, "Gallery");
+      const value = `w${ids.int(1, 999)}`;
+      if (gallery)
+        await world.edit(gallery, `tag team=${value} (write window)`, (spec) => {
+          spec.tags = { team: value };
+        });
+    }
+  }
 }
 
 async function tagPolicy(world: ScheduleWorld, ns: NamespacePlan, ms: number): Promise<void> {
