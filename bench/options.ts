@@ -107,6 +107,10 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
                        --operator-node-options= (empty) runs it on Node's defaults
   --out DIR            where the report goes (default bench/results)
   --name NAME          file stem of the report (default the date, plus -quick)
+
+  --revocation         instead: GallerySharing revocation latency alone (bench/revocation.ts),
+                       with --samples N per case (default 10), --time-scale X (default 0.05),
+                       --out, --name (default the date plus -revocation)
 `;
 
 export function parseBenchOptions(argv: string[], repoRoot: string): BenchOptions {

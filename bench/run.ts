@@ -20,6 +20,7 @@ import { loadAverage, machineInfo, versions } from "./report/machine.js";
 import { judgeTargets } from "./report/targets.js";
 import type { BenchReport } from "./report/types.js";
 import { writeReport } from "./report/write.js";
+import { runRevocationBench } from "./revocation.js";
 import { startStack } from "./stack.js";
 import { ReadyTracker } from "./tracker.js";
 import { buildWorkload } from "./workload.js";
@@ -29,6 +30,8 @@ const NAMESPACE = "bench";
 const CACHE_NAMESPACE = "bench-cache";
 
 async function main(): Promise<void> {
+  // A scenario of its own, small enough to run alone (bench/revocation.ts).
+  if (process.argv.includes("--revocation")) return runRevocationBench(process.argv.slice(2), REPO_ROOT);
   const options = parseBenchOptions(process.argv.slice(2), REPO_ROOT);
   const startedAt = new Date();
   const began = nowMs();
