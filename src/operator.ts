@@ -33,6 +33,7 @@ import {
   type KindWiring,
   type ReconcilerContext,
 } from "./reconcilers/index.js";
+import { OwnResets } from "./reconcilers/own-resets.js";
 import { rePutSchedule } from "./reconcilers/re-put-schedule.js";
 
 export interface OperatorOptions {
@@ -142,6 +143,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       events,
       log: logger,
       pollIntervalMs: config.pollIntervalMs,
+      ownResets: new OwnResets(),
       armTimeScale: config.benchArmTimeScale,
       ...(config.benchRePutEachResync ? { rePut: rePutSchedule(config.resyncPeriodMs) } : {}),
       now: () => new Date(),

@@ -47,6 +47,8 @@ export interface ArmWrite {
   /** The event recorded once Azure finished the write, e.g. `GalleryCreated`; none when absent. */
   onSuccess?: OperationEvent;
   start(): Promise<LroProgress<unknown>>;
+  /** Set when the write puts back what the operator itself changed: not drift, no DriftCorrected warning. */
+  followsOwnChange?: boolean;
   /** Optional: status fields recorded with the operation this write starts. */
   status?: object;
   /**

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../api/index.js";
 import type { ArmApi } from "../azure/index.js";
 import type { EventRecorder, ReadonlyStore } from "../kube/index.js";
+import type { OwnResets } from "./own-resets.js";
 import type { RePutSchedule } from "./re-put-schedule.js";
 
 export interface Caches {
@@ -49,6 +50,8 @@ export interface ReconcilerContext {
   log: Logger;
   /** How soon to poll a running operation. */
   pollIntervalMs: number;
+  /** Galleries a GallerySharing reset, until their Gallery puts the sharing mode back (not drift). */
+  ownResets: OwnResets;
   /** How much faster than Azure's the ARM endpoint's clock runs: 1, or a benchmark's time scale. */
   armTimeScale?: number;
   /**

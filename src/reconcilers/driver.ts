@@ -116,7 +116,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
           action: step.action,
           note: policy.ready.message,
         });
-      } else if (actual !== undefined && settledForSpec(obj)) {
+      } else if (actual !== undefined && settledForSpec(obj) && !step.followsOwnChange) {
         // Azure matched this spec before: the difference was made outside the operator.
         await this.ctx.events.record(obj, {
           type: "Warning",

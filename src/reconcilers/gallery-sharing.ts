@@ -100,7 +100,11 @@ export function gallerySharingKind(
       reason: SHARE_DONE[action.update.operationType] ?? "GallerySharingUpdated",
       note: `gallery ${target.ref.gallery}: done: ${action.note}`,
     },
-    start: () => arm(obj, ctx).galleries.share(target.ref, action.update),
+    start: () => {
+      // A Reset leaves the gallery Private; the Gallery's PUT of its mode that follows is ours too.
+      if (action.action === "ShareReset") ctx.ownResets.record(target.scope);
+      return arm(obj, ctx).galleries.share(target.ref, action.update);
+    },
   });
 
   // Role assignments are synchronous ARM calls: the write is done when start() returns, and the

@@ -42,7 +42,13 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     onSuccess: created
       ? { reason: "GalleryCreated", note: `gallery ${ref.gallery} created in ${obj.spec.location}` }
       : { reason: "GalleryUpdated", note: `gallery ${ref.gallery} updated: ${what}` },
-    start: () => arm(obj, ctx).put(ref, desiredGalleryBody(obj.spec)),
+    // After its GallerySharing's Reset (the only way to end community sharing) the gallery is
+    // Private; putting the spec's mode back is the operator's own doing, not drift.
+    followsOwnChange: !created && ctx.ownResets.has(galleryId(ref)),
+    start: () => {
+      ctx.ownResets.forget(galleryId(ref));
+      return arm(obj, ctx).put(ref, desiredGalleryBody(obj.spec));
+    },
   });
   const reset = (obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext, why: string): ArmWrite => ({
     action: "Share",
@@ -128,7 +134,10 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
         eventReason: "GalleryDeleting",
         note: `deleting gallery ${ref.gallery}`,
         onSuccess: { reason: "GalleryDeleted", note: `gallery ${ref.gallery} deleted in Azure` },
-        start: () => arm(obj, ctx).delete(ref),
+        start: () => {
+          ctx.ownResets.forget(galleryId(ref));
+          return arm(obj, ctx).delete(ref);
+        },
       };
     },
   };

@@ -8,6 +8,7 @@ import type { PendingSharingStep } from "../../src/api/index.js";
 import { BUILTIN_ROLES, resolveRoleDefinitionId, roleAssignmentName } from "../../src/azure/index.js";
 import type { OperatorProcess } from "../support/operator.js";
 import { helpersFor, operatorReady, startSharingOperator } from "../support/sharing.js";
+import { armRequest } from "../support/sim.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, startWorld, type World, waitForCondition, waitForGone } from "../support/world.js";
 
@@ -43,12 +44,7 @@ describe("GallerySharing revokes first", () => {
     });
   }
 
-  /** The groups ARM holds for the gallery now. */
-  const sharedSubscriptions = (azureName: string) =>
-    (h.armGallery(azureName)?.sharing?.groups ?? [])
-      .filter((g) => g.type === "Subscriptions")
-      .flatMap((g) => g.ids.map((id) => id.toLowerCase()))
-      .sort();
+  const sharedSubscriptions = (azureName: string) => sharedSubscriptionsOf(h, azureName).sort();
 
   const pendingOf = async (name: string): Promise<PendingSharingStep[]> =>
     (await world.gallerySharings.get(h.ref(name))).status?.pending ?? [];
@@ -230,6 +226,42 @@ describe("GallerySharing revokes first", () => {
     }
   }, 90_000);
 
+  it("ends community sharing with one Reset; the Gallery puts its Community mode back without a drift warning", async () => {
+    const community = {
+      publisherUri: "https://example.com",
+      publisherContact: "images@example.com",
+      eula: "https://example.com/eula",
+      publicNamePrefix: "revoke",
+    };
+    await world.galleries.create(
+      h.gallery("public", "Community", { sharing: { permissions: "Community", community } }),
+    );
+    await world.gallerySharings.create(h.sharing("public", "public", { community: { enabled: true } }));
+    await h.settled("public");
+    expect(h.armGallery("public")?.sharing?.community?.enabled).toBe(true);
+    const seen = h.shareOperationIds("public");
+    const seq = h.lastSeq();
+
+    await world.gallerySharings.mergePatch(h.ref("public"), { spec: { community: { enabled: false } } });
+    await h.settled("public");
+    await waitFor(
+      "the gallery back in Community mode, not public",
+      async () => {
+        const g = h.armGallery("public");
+        return g?.sharing?.permissions === "Community" && g.sharing.community?.enabled === false
+          ? g
+          : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    const gallery = await waitForCondition(world.galleries, world.namespace, "public", { status: "True" });
+    expect(h.shareChanges("public", seen).map((c) => c.operationType)).toEqual(["Reset"]);
+    // One PUT of the gallery: the Community mode back, as ARM needs after a Reset (a new public name).
+    expect(h.writesOn("public", seq).filter((w) => w.startsWith("PUT"))).toHaveLength(1);
+    expect(gallery.status?.communityEnabled).toBe(false);
+    expect(await h.warnings("Gallery", "public")).toEqual([]);
+  }, 60_000);
+
   it("waits for its Gallery to be Ready for the Gallery's current spec before sharing", async () => {
     await world.galleries.create(h.gallery("moving", "Private"));
     await waitForCondition(world.galleries, world.namespace, "moving", { status: "True" });
@@ -253,3 +285,90 @@ describe("GallerySharing revokes first", () => {
     expect(await pendingOf("moving")).toEqual([]);
   }, 60_000);
 });
+
+describe("GallerySharing at the share quota's edge", () => {
+  let world: World;
+  let operator: OperatorProcess;
+  const h = helpersFor(() => world);
+  // PostShareGallery's windows 10 times shorter (18 s and 3 min): long enough to see the Add wait.
+  const WINDOW_SCALE = 0.1;
+
+  beforeAll(async () => {
+    world = await startWorld("e2e-quota", { limits: { windowScale: WINDOW_SCALE } });
+    // The operator paces by the same (scaled) windows, as it would by Azure's.
+    operator = startSharingOperator(world, ["--bench-arm-time-scale", String(WINDOW_SCALE)]);
+    await operatorReady(world, operator);
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+    await world?.close();
+  });
+
+  /** Spends the subscription's share quota with Resets of a private gallery until `left` calls remain. */
+  async function spendQuotaDownTo(left: number): Promise<number> {
+    const path = `${h.galleryId("spend")}/share?api-version=2023-07-03`;
+    for (;;) {
+      const answer = await armRequest(world.sim, {
+        method: "POST",
+        path,
+        identity: { tenantId: world.tenantId, objectId: randomUUID() },
+        body: { operationType: "Reset" },
+      });
+      expect(answer.status).toBe(202);
+      const remaining = /PostShareGallery3Min;(\d+)/.exec(
+        answer.headers["x-ms-ratelimit-remaining-resource"] ?? "",
+      );
+      const now = Number(remaining?.[1]);
+      if (!(now > left)) return now;
+    }
+  }
+
+  it("revokes with the last call left and parks the Add until the quota's window allows it", async () => {
+    await world.galleries.create(h.gallery("spend", "Private"));
+    await world.galleries.create(h.gallery("edge", "Groups"));
+    await world.gallerySharings.create(h.sharing("edge", "edge", { subscriptions: [A] }));
+    await h.settled("edge");
+    await waitForCondition(world.galleries, world.namespace, "spend", { status: "True" });
+    const seen = h.shareOperationIds("edge");
+    expect(await spendQuotaDownTo(1)).toBe(1);
+    const seq = h.lastSeq();
+
+    await world.gallerySharings.mergePatch(h.ref("edge"), { spec: { subscriptions: [C] } });
+    // The Remove takes the last call at once: A loses access without waiting for the quota.
+    await waitFor(
+      "A no longer shared",
+      async () => (sharedSubscriptionsOf(h, "edge").includes(A) ? undefined : true),
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    expect(h.sharePosts("edge", seq)[0]?.status).toBe(202);
+    expect(h.shareChanges("edge", seen).map((c) => c.operationType)).toEqual(["Remove"]);
+    // The Add waits, parked as Throttled until the window allows it; status says so.
+    const parked = await waitFor(
+      "the Add parked as Throttled",
+      async () => {
+        const obj = await world.gallerySharings.get(h.ref("edge"));
+        const add = obj.status?.pending?.find((p) => p.action === "ShareAdd");
+        return add?.reason === "Throttled" ? { obj, add } : undefined;
+      },
+      { timeoutMs: 10_000 },
+    );
+    expect(parked.add).toMatchObject({ subscriptions: [C], retryAfter: expect.any(String) });
+    expect(parked.obj.status?.sharedWith).toEqual({ subscriptionCount: 0, tenantCount: 0 });
+    // It goes once the window allows, and the object settles.
+    const done = await h.settled("edge", 60_000);
+    expect(done.status?.sharedWith?.subscriptions).toEqual([C]);
+    expect(h.shareChanges("edge", seen).map((c) => c.operationType)).toEqual(["Remove", "Add"]);
+    // Refused share POSTs (429) stayed few: the Add was not retried in a loop.
+    expect(h.sharePosts("edge", seq).filter((r) => r.status === 429).length).toBeLessThanOrEqual(2);
+  }, 90_000);
+});
+
+/** The subscriptions ARM shares the gallery with now, lower case. */
+function sharedSubscriptionsOf(h: ReturnType<typeof helpersFor>, azureName: string): string[] {
+  return (h.armGallery(azureName)?.sharing?.groups ?? [])
+    .filter((g) => g.type === "Subscriptions")
+    .flatMap((g) => g.ids.map((id) => id.toLowerCase()));
+}

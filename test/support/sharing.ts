@@ -8,12 +8,13 @@ import { type OperatorProcess, startOperatorProcess } from "./operator.js";
 import { waitFor } from "./wait.js";
 import { conditionOf, type World } from "./world.js";
 
-export function startSharingOperator(world: World): OperatorProcess {
+/** The operator watching the world's namespace, resyncing every second, with `extra` arguments. */
+export function startSharingOperator(world: World, extra: string[] = []): OperatorProcess {
   return startOperatorProcess({
     kubeconfigPath: world.cluster.kubeconfigPath,
     sim: world.sim,
     tenantId: world.tenantId,
-    args: ["--namespaces", world.namespace, "--leader-elect", "false", "--resync-period", "1s"],
+    args: ["--namespaces", world.namespace, "--leader-elect", "false", "--resync-period", "1s", ...extra],
   });
 }
 
