@@ -177,8 +177,12 @@ export function gallerySharingKind(
     return {
       ...write,
       status: { ...heldNow(obj, target, actual), pending: markRunning(pending, step.what, write.note) },
+      // ARM refused the step, so Azure holds what was just read.
       failed: (error) => ({
-        status: { pending: recordFailure(pending, step.what, failureOf(error), ctx.now()) },
+        status: {
+          ...heldNow(obj, target, actual),
+          pending: recordFailure(pending, step.what, failureOf(error), ctx.now()),
+        },
         requeueAfterMs: NEXT_STEP_MS,
       }),
     };
