@@ -34,16 +34,19 @@ beforeEach(() => {
 
 describe("discovery", () => {
   it("serves /metadata/endpoints without a token, naming itself as the resource manager", async () => {
-    const list = await armRequest(sim, { path: "/metadata/endpoints?api-version=2022-09-01" });
-    expect(list.status).toBe(200);
-    const [cloud] = JSON.parse(list.body) as {
+    // 2022-09-01 (what az cloud register reads) describes one cloud; 2019-05-01 lists clouds.
+    const one = await armRequest(sim, { path: "/metadata/endpoints?api-version=2022-09-01" });
+    expect(one.status).toBe(200);
+    const cloud = JSON.parse(one.body) as {
       resourceManager: string;
       authentication: { audiences: string[] };
-    }[];
-    expect(cloud?.resourceManager).toBe(`${sim.endpoint}/`);
-    expect(cloud?.authentication.audiences).toContain("https://management.azure.com/");
-    const single = await armRequest(sim, { path: "/metadata/endpoints?api-version=2019-05-01" });
-    expect((JSON.parse(single.body) as { resourceManager: string }).resourceManager).toBe(`${sim.endpoint}/`);
+    };
+    expect(cloud.resourceManager).toBe(`${sim.endpoint}/`);
+    expect(cloud.authentication.audiences).toContain("https://management.azure.com/");
+    const list = await armRequest(sim, { path: "/metadata/endpoints?api-version=2019-05-01" });
+    expect((JSON.parse(list.body) as { resourceManager: string }[]).map((c) => c.resourceManager)).toEqual([
+      `${sim.endpoint}/`,
+    ]);
   });
 
   it("lists the caller's tenant's subscriptions and gets one", async () => {

@@ -3,7 +3,7 @@
 // (docs/arm-behaviour.md#discovery). The simulator describes a cloud whose resource manager is
 // itself; the other endpoints are Azure public cloud's, since nothing here serves them.
 
-/** One cloud entry, shaped like Azure's (api-version 2022-09-01 and later return a list of them). */
+/** One cloud entry, shaped like Azure's. */
 function cloud(resourceManager: string): Record<string, unknown> {
   return {
     portal: "https://portal.azure.com",
@@ -34,8 +34,13 @@ function cloud(resourceManager: string): Record<string, unknown> {
   };
 }
 
-/** The body for `apiVersion`: a list from 2022-09-01 on, a single entry before. */
+/**
+ * The body for `apiVersion`: api-versions from 2019-05-01 up to 2022-09-01 list every cloud (what
+ * the Azure CLI's `ARM_CLOUD_METADATA_URL` reads); 2022-09-01 and later, and older ones, describe
+ * the one cloud (what `az cloud register` reads with 2022-09-01).
+ */
 export function metadataEndpoints(baseUrl: string, apiVersion: string | null): unknown {
   const entry = cloud(`${baseUrl}/`);
-  return apiVersion && apiVersion >= "2022-09-01" ? [entry] : entry;
+  const listing = apiVersion !== null && apiVersion >= "2019-05-01" && apiVersion < "2022-09-01";
+  return listing ? [entry] : entry;
 }
