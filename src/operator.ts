@@ -28,6 +28,8 @@ import type { ArmObject } from "./reconcilers/arm-kind.js";
 import {
   armReconciler,
   type Caches,
+  CONFIGMAPS,
+  type ConfigMap,
   descriptorOf,
   KIND_WIRINGS,
   type KindWiring,
@@ -141,6 +143,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       policyViolations: (obj) => policies.violations(obj, peersIn(caches)),
       caches,
       events,
+      configMaps: new ResourceClient<ConfigMap>(transport, CONFIGMAPS),
       log: logger,
       pollIntervalMs: config.pollIntervalMs,
       ownResets: new OwnResets(),

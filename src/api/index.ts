@@ -44,11 +44,13 @@ export {
 } from "./names.js";
 export type {
   CommonStatus,
+  ConfigMapDestination,
   CustomResource,
   DeletionPolicy,
   IdentityStatus,
   LocalObjectReference,
   ObjectMeta,
   OperationEvent,
+  OperatorSpec,
   PendingOperation,
 } from "./resource.js";

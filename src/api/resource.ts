@@ -37,6 +37,22 @@ export interface LocalObjectReference {
 }
 
 /**
+ * Where one exported value goes: a key of a ConfigMap in the object's namespace (Azure Service
+ * Operator's `operatorSpec.configMaps` shape). The operator creates the ConfigMap, owned by the
+ * object, and keeps the key current.
+ */
+export interface ConfigMapDestination {
+  name: string;
+  key: string;
+}
+
+/** Settings about how the operator treats the object, not about Azure (as in Azure Service Operator). */
+export interface OperatorSpec<ConfigMaps> {
+  /** Values to write to ConfigMaps, by value name. */
+  configMaps?: ConfigMaps;
+}
+
+/**
  * What deleting the Kubernetes object does in Azure: `Delete` removes the Azure resource (or resets
  * what a GallerySharing shared); `Orphan` leaves Azure as it is and only forgets it.
  */

@@ -8,7 +8,11 @@ import { READY, type ResourceClient } from "../kube/index.js";
 import type { ReconcilerContext } from "./context.js";
 
 /** One of our objects as the driver sees it. */
-export type ArmObject = CustomResource<string, { deletionPolicy: DeletionPolicy }, CommonStatus> & {
+export type ArmObject = CustomResource<
+  string,
+  { deletionPolicy: DeletionPolicy; operatorSpec?: { configMaps?: object } },
+  CommonStatus
+> & {
   metadata: { name: string; namespace?: string; generation?: number; uid?: string };
 };
 
@@ -141,6 +145,12 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
    * re-apply now (e.g. an operation someone else started is running).
    */
   rewrite(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): ArmWrite | undefined;
+  /**
+   * Optional: the values this kind can export to ConfigMaps (`spec.operatorSpec.configMaps`), by
+   * the names its schema gives them, read from the status about to be written; undefined when
+   * not known. Called only while the object is Ready.
+   */
+  exports?(obj: T, status: StatusOf<T>, ctx: ReconcilerContext): Record<string, string | undefined>;
   /** What Azure holds, once it matches the spec. */
   observe(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): Observation<StatusOf<T>>;
   /**

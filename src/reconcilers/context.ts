@@ -3,7 +3,8 @@
 import type { Logger } from "pino";
 import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../api/index.js";
 import type { ArmApi } from "../azure/index.js";
-import type { EventRecorder, ReadonlyStore } from "../kube/index.js";
+import type { EventRecorder, ReadonlyStore, ResourceClient } from "../kube/index.js";
+import type { ConfigMap } from "./exports.js";
 import type { OwnResets } from "./own-resets.js";
 import type { RePutSchedule } from "./re-put-schedule.js";
 
@@ -47,6 +48,8 @@ export interface ReconcilerContext {
   identity(namespace: string): IdentityInfo;
   caches: Caches;
   events: EventRecorder;
+  /** Where `spec.operatorSpec.configMaps` values go (exports.ts); unset: nothing is exported. */
+  configMaps?: ResourceClient<ConfigMap>;
   log: Logger;
   /** How soon to poll a running operation. */
   pollIntervalMs: number;

@@ -30,6 +30,7 @@ import {
 } from "./arm-kind.js";
 import { refusedCreate, startCreate, unclaimedCreate } from "./claim.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
+import { exportsOf, writeExports } from "./exports.js";
 import { logStepFailure } from "./failure-log.js";
 import { failureOutcome } from "./failures.js";
 import { isStalled, progressConditions } from "./progress.js";
@@ -131,7 +132,8 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     }
     const seen = this.kind.observe(acting, target, actual as Actual, this.ctx);
     const status = { ...seen.status, operation: undefined } as Partial<StatusOf<T>>;
-    await this.report(obj, status, policy?.ready ?? seen.ready, seen.conditions);
+    const ready = await this.export(obj, status, policy?.ready ?? seen.ready);
+    await this.report(obj, status, ready, seen.conditions);
     return seen.requeueAfterMs === undefined ? undefined : { requeueAfter: seen.requeueAfterMs };
   }
 
@@ -156,6 +158,26 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (step === undefined) return undefined;
     if (isBlocked(step)) return this.block(obj, step);
     return this.start(obj, step, "cleanup");
+  }
+
+  /**
+   * Writes what `spec.operatorSpec.configMaps` asks for once the object is Ready (exports.ts);
+   * returns Ready as it stands, or False with the reason when a ConfigMap is not the operator's.
+   */
+  private async export(obj: T, fields: Partial<StatusOf<T>>, ready: ConditionSpec): Promise<ConditionSpec> {
+    const configMaps = obj.spec.operatorSpec?.configMaps;
+    if (ready.status !== "True" || !configMaps || !this.kind.exports || !this.ctx.configMaps) return ready;
+    const status = { ...obj.status, ...fields } as StatusOf<T>;
+    const values = this.kind.exports(obj, status, this.ctx);
+    const refused = await writeExports(this.ctx.configMaps, obj, exportsOf(configMaps, values));
+    if (!refused) return ready;
+    await this.ctx.events.record(obj, {
+      type: "Warning",
+      reason: refused.reason,
+      action: "Export",
+      note: refused.message,
+    });
+    return { status: "False", reason: refused.reason, message: refused.message };
   }
 
   /** Records the id a create will make before making it (claim.ts); the create follows at once. */

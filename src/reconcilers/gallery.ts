@@ -85,6 +85,12 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
 
     rewrite: (obj, ref, _actual, ctx) => put(obj, ref, ctx, "resync", false),
 
+    exports: (_obj, status) => ({
+      id: status.id,
+      uniqueName: status.uniqueName,
+      publicNames: status.publicNames?.join(","),
+    }),
+
     observe(_obj, ref, actual, ctx) {
       const info = actual.sharingProfile?.communityGalleryInfo;
       const state = actual.provisioningState ?? "Succeeded";

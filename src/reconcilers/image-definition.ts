@@ -3,7 +3,17 @@
 // exist there as declared, keeps its descriptive fields in sync, and deletes it when I delete the
 // object — never while image versions in the cluster still live in it."
 import type { GalleryImage } from "@azure/arm-compute";
-import { azureNameOf, type ImageDefinition, LABELS, REASONS } from "../api/index.js";
+import {
+  azureNameOf,
+  CONDITION_TYPES,
+  compareVersions,
+  type ImageDefinition,
+  type ImageVersion,
+  type ImageVersionNumber,
+  LABELS,
+  parseVersion,
+  REASONS,
+} from "../api/index.js";
 import { type ImageRef, imageId, parseGalleryId, parseImageId } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
 import { type ArmKind, type ArmWrite, blocked, isBlocked } from "./arm-kind.js";
@@ -93,6 +103,11 @@ export function imageDefinitionKind(
       return diffs.length > 0 ? put(obj, target, location, ctx, diffs.join(", ")) : undefined;
     },
 
+    exports(obj, status, ctx) {
+      const latest = latestVersion(obj, ctx.caches.imageVersions.list());
+      return { id: status.id, latestVersion: latest?.spec.version, latestVersionId: latest?.status?.id };
+    },
+
     rewrite: (obj, target, actual, ctx) =>
       put(obj, target, target.location ?? actual.location, ctx, "resync"),
 
@@ -137,4 +152,25 @@ export function imageDefinitionKind(
       };
     },
   };
+}
+
+/**
+ * The version a VM asking for "latest" of this definition gets, as far as the cluster knows: the
+ * highest ImageVersion of it that Azure holds replicated (Replicated=True: unlike Ready, this does
+ * not flicker while a parent updates), not excluded from latest and not being deleted.
+ */
+export function latestVersion(
+  definition: ImageDefinition,
+  versions: readonly ImageVersion[],
+): ImageVersion | undefined {
+  let best: { version: ImageVersion; number: ImageVersionNumber } | undefined;
+  for (const v of versions) {
+    if (v.metadata.namespace !== definition.metadata.namespace) continue;
+    if (v.spec.imageDefinitionRef.name !== definition.metadata.name) continue;
+    if (v.spec.excludeFromLatest || v.metadata.deletionTimestamp || !v.status?.id) continue;
+    if (v.status.conditions?.find((c) => c.type === CONDITION_TYPES.Replicated)?.status !== "True") continue;
+    const number = parseVersion(v.spec.version);
+    if (number && (!best || compareVersions(number, best.number) > 0)) best = { version: v, number };
+  }
+  return best?.version;
 }

@@ -233,6 +233,8 @@ export function imageVersionKind(
 
     observe: describe,
 
+    exports: (_obj, status) => ({ id: status.id }),
+
     cleanup(obj, target, actual, ctx) {
       if (!actual) {
         pacer.forget(keyOf(obj));

@@ -22,6 +22,7 @@ import { sourceWaiters } from "./image-version-rules.js";
 
 export type { Caches, IdentityInfo, PolicySubject, PolicyViolation, ReconcilerContext } from "./context.js";
 export { armReconciler } from "./driver.js";
+export { CONFIGMAPS, type ConfigMap } from "./exports.js";
 
 export function descriptorOf(kind: KindName): ResourceDescriptor {
   return { group: GROUP, version: VERSION, plural: KINDS[kind].plural, kind, namespaced: true };
@@ -84,12 +85,16 @@ const imageDefinitionWiring: KindWiring<ImageDefinition> = {
     },
     {
       // A deleting definition waits for its versions; each change of one (its deletion above all)
-      // wakes it. A definition that is not being deleted has no use for its versions' progress.
+      // wakes it. So does one that exports its latest version (exports.ts). Other definitions
+      // have no use for their versions' progress.
       from: "ImageVersion",
       keys: (version, own) => {
         const ref = (version as Partial<ImageVersion>).spec?.imageDefinitionRef?.name;
         const key = `${version.metadata.namespace}/${ref}`;
-        return ref && own.get(key)?.metadata.deletionTimestamp ? [key] : [];
+        const definition = ref ? own.get(key) : undefined;
+        const exported = definition?.spec.operatorSpec?.configMaps;
+        const wants = exported?.latestVersion ?? exported?.latestVersionId;
+        return definition && (definition.metadata.deletionTimestamp || wants) ? [key] : [];
       },
     },
   ],

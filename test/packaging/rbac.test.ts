@@ -37,6 +37,7 @@ const KINDS = ["galleries", "imagedefinitions", "imageversions", "gallerysharing
 const G = "gallery.azure.dev";
 
 const CLUSTER_PERMISSIONS: Record<string, string> = {
+  "/configmaps": "create get patch",
   "/events": "create patch",
   "/namespaces": "get list watch",
   "events.k8s.io/events": "create patch",

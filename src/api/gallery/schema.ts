@@ -19,12 +19,14 @@ import {
   deletionPolicySchema,
   guidSchema,
   locationSchema,
+  operatorSpecSchema,
   resourceGroupSchema,
   tagsSchema,
 } from "../schema/fragments.js";
 import { immutableOnceCreated } from "../schema/rules.js";
 import type {
   CommunityGalleryInfo,
+  GalleryExports,
   GallerySharingProfile,
   GallerySpec,
   GalleryStatus,
@@ -141,6 +143,12 @@ const spec = objectSchema<GallerySpec>({
         "Keep deleted image versions recoverable for a while (Azure soft delete). Absent: leave Azure's setting alone.",
     }),
     deletionPolicy: deletionPolicySchema("delete the gallery in Azure (it must be empty)"),
+    operatorSpec: operatorSpecSchema<GalleryExports>("the gallery", {
+      id: "the gallery's ARM id",
+      uniqueName:
+        "the gallery's unique name ({subscription}-{NAME}), what subscriptions it is shared with see",
+      publicNames: "a community gallery's public names, comma-separated",
+    }),
   },
 });
 

@@ -1,5 +1,11 @@
 // Gallery: one Azure Compute Gallery (Microsoft.Compute/galleries).
-import type { CommonStatus, CustomResource, DeletionPolicy } from "../resource.js";
+import type {
+  CommonStatus,
+  ConfigMapDestination,
+  CustomResource,
+  DeletionPolicy,
+  OperatorSpec,
+} from "../resource.js";
 
 export type SharingPermissions = "Private" | "Groups" | "Community";
 
@@ -29,6 +35,15 @@ export interface GallerySpec {
   sharing: GallerySharingProfile;
   softDelete?: boolean;
   deletionPolicy: DeletionPolicy;
+  operatorSpec?: OperatorSpec<GalleryExports>;
+}
+
+/** What a Gallery can export to ConfigMaps. */
+export interface GalleryExports {
+  id?: ConfigMapDestination;
+  uniqueName?: ConfigMapDestination;
+  /** Comma-separated, for community galleries. */
+  publicNames?: ConfigMapDestination;
 }
 
 export interface GalleryStatus extends CommonStatus {

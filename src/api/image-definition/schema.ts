@@ -18,6 +18,7 @@ import {
   commonStatusProperties,
   deletionPolicySchema,
   endOfLifeDateSchema,
+  operatorSpecSchema,
   parentReferenceSchema,
 } from "../schema/fragments.js";
 import type { Schema } from "../schema/json-schema.js";
@@ -25,6 +26,7 @@ import { immutable } from "../schema/rules.js";
 import type {
   Architecture,
   HyperVGeneration,
+  ImageDefinitionExports,
   ImageDefinitionSpec,
   ImageDefinitionStatus,
   ImageFeature,
@@ -172,6 +174,12 @@ const spec = objectSchema<ImageDefinitionSpec>({
     deletionPolicy: deletionPolicySchema(
       "delete the image definition in Azure (it must have no versions left)",
     ),
+    operatorSpec: operatorSpecSchema<ImageDefinitionExports>("the image definition", {
+      id: "the image definition's ARM id",
+      latestVersion:
+        "the highest ImageVersion of this definition in the cluster that Azure holds replicated and that is not excluded from latest (e.g. 1.2.3)",
+      latestVersionId: "that latest version's ARM id",
+    }),
   },
 });
 

@@ -1,5 +1,12 @@
 // ImageDefinition: an image definition in a gallery (Microsoft.Compute/galleries/images).
-import type { CommonStatus, CustomResource, DeletionPolicy, LocalObjectReference } from "../resource.js";
+import type {
+  CommonStatus,
+  ConfigMapDestination,
+  CustomResource,
+  DeletionPolicy,
+  LocalObjectReference,
+  OperatorSpec,
+} from "../resource.js";
 
 export type OsType = "Windows" | "Linux";
 export type OsState = "Generalized" | "Specialized";
@@ -49,6 +56,16 @@ export interface ImageDefinitionSpec {
   privacyStatementUri?: string;
   releaseNoteUri?: string;
   deletionPolicy: DeletionPolicy;
+  operatorSpec?: OperatorSpec<ImageDefinitionExports>;
+}
+
+/** What an ImageDefinition can export to ConfigMaps. */
+export interface ImageDefinitionExports {
+  id?: ConfigMapDestination;
+  /** The highest replicated ImageVersion of the definition in the cluster not excluded from latest, e.g. 1.2.3. */
+  latestVersion?: ConfigMapDestination;
+  /** That version's ARM id. */
+  latestVersionId?: ConfigMapDestination;
 }
 
 export interface ImageDefinitionStatus extends CommonStatus {

@@ -20,12 +20,14 @@ import {
   deletionPolicySchema,
   endOfLifeDateSchema,
   locationSchema,
+  operatorSpecSchema,
   parentReferenceSchema,
 } from "../schema/fragments.js";
 import type { Schema } from "../schema/json-schema.js";
 import { celString, exactlyOneOf, immutable, immutableOnceCreated, matches } from "../schema/rules.js";
 import type {
   DataDiskEncryption,
+  ImageVersionExports,
   ImageVersionSource,
   ImageVersionSpec,
   ImageVersionStatus,
@@ -183,6 +185,9 @@ const spec = objectSchema<ImageVersionSpec>({
       values: ["Full", "Shallow"],
     }),
     deletionPolicy: deletionPolicySchema("delete the version in Azure"),
+    operatorSpec: operatorSpecSchema<ImageVersionExports>("the image version", {
+      id: "the version's ARM id (what a VM or scale set names as its image)",
+    }),
   },
 });
 

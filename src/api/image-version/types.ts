@@ -1,5 +1,12 @@
 // ImageVersion: one version of an image (Microsoft.Compute/galleries/images/versions).
-import type { CommonStatus, CustomResource, DeletionPolicy, LocalObjectReference } from "../resource.js";
+import type {
+  CommonStatus,
+  ConfigMapDestination,
+  CustomResource,
+  DeletionPolicy,
+  LocalObjectReference,
+  OperatorSpec,
+} from "../resource.js";
 
 export type StorageAccountType = "Standard_LRS" | "Standard_ZRS" | "Premium_LRS";
 export type ReplicationMode = "Full" | "Shallow";
@@ -38,6 +45,11 @@ export interface TargetRegion {
   encryption?: TargetRegionEncryption;
 }
 
+/** What an ImageVersion can export to ConfigMaps. */
+export interface ImageVersionExports {
+  id?: ConfigMapDestination;
+}
+
 export interface ImageVersionSpec {
   imageDefinitionRef: LocalObjectReference;
   /** `Major.Minor.Patch`: the version's name in Azure. Use `parseVersion()` for its parts. */
@@ -52,6 +64,7 @@ export interface ImageVersionSpec {
   /** Absent: Azure's default (Full); sent to Azure only when set. */
   replicationMode?: ReplicationMode;
   deletionPolicy: DeletionPolicy;
+  operatorSpec?: OperatorSpec<ImageVersionExports>;
 }
 
 /** Replication in one region, as `$expand=ReplicationStatus` reports it. */

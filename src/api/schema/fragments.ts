@@ -10,10 +10,12 @@ import {
 } from "../names.js";
 import type {
   CommonStatus,
+  ConfigMapDestination,
   DeletionPolicy,
   IdentityStatus,
   LocalObjectReference,
   OperationEvent,
+  OperatorSpec,
   PendingOperation,
 } from "../resource.js";
 import {
@@ -83,6 +85,57 @@ export function parentReferenceSchema(parentKind: string, childKind: string): Sc
         childKind,
       ),
     ],
+  });
+}
+
+/** A Kubernetes object name (RFC 1123 subdomain), written without backslashes for CEL. */
+const DNS_SUBDOMAIN_PATTERN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+const configMapDestination = objectSchema<ConfigMapDestination>({
+  description: "A key of a ConfigMap in the object's namespace.",
+  properties: {
+    name: required(
+      stringSchema({
+        description:
+          "The ConfigMap's name. The operator creates it, owned by this object (ownerReference), or adds the key to one another object of this API owns; a ConfigMap it does not manage is never overwritten.",
+        minLength: 1,
+        maxLength: 253,
+        rules: [matches(DNS_SUBDOMAIN_PATTERN, "a DNS subdomain: lower-case letters, digits, '-' and '.'")],
+      }),
+    ),
+    key: required(
+      stringSchema({
+        description: "The key within the ConfigMap.",
+        minLength: 1,
+        maxLength: 253,
+        pattern: "^[-._a-zA-Z0-9]+$",
+      }),
+    ),
+  },
+});
+
+/**
+ * `spec.operatorSpec`: settings for the operator rather than for Azure. `values` names what the
+ * kind can export, with a description each (Azure Service Operator's `operatorSpec.configMaps`).
+ */
+export function operatorSpecSchema<C extends object>(
+  what: string,
+  values: { [K in keyof Required<C>]: string },
+): Schema<OperatorSpec<C>> {
+  const properties = Object.fromEntries(
+    Object.entries(values).map(([key, description]) => [
+      key,
+      { ...configMapDestination, description: `Where to write ${description}.` },
+    ]),
+  ) as PropertySchemas<C>;
+  return objectSchema<OperatorSpec<C>>({
+    description: "How the operator treats this object beyond Azure (as in Azure Service Operator).",
+    properties: {
+      configMaps: objectSchema<C>({
+        description: `Values of ${what} to write to ConfigMaps in the same namespace, kept current while the object lives (for VM, VMSS and Cluster API manifests to consume). Values not known yet (before the first Ready) are left out.`,
+        properties,
+      }),
+    },
   });
 }
 
