@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "./api/index.js";
+import type { Gallery, GalleryPolicy, GallerySharing, ImageDefinition, ImageVersion } from "./api/index.js";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
 import { ClientFactory, credentialConfigFromSettings } from "./azure/index.js";
 import type { OperatorConfig } from "./config.js";
@@ -22,8 +22,10 @@ import {
   runManager,
   type StepDownReason,
 } from "./kube/index.js";
+import { POLICIES } from "./policy/cache.js";
 import type { Peers } from "./policy/counts.js";
 import { startPolicyRuntime } from "./policy/runtime.js";
+import { PolicyStatusWriter } from "./policy/status.js";
 import type { ArmObject } from "./reconcilers/arm-kind.js";
 import {
   armReconciler,
@@ -118,7 +120,21 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     secretNamespace: config.leaderElection.namespace,
     defaultPolicy: config.policy.defaultPolicy,
     staticTokenDir: config.policy.staticTokenDir,
-    onChange: (changed) => wake(changed),
+    onChange: (changed) => {
+      wake(changed);
+      policyStatus.poke();
+    },
+  });
+  // Each GalleryPolicy's reach (covered namespaces, objects that break it) in its status.
+  const allCaches: Caches[] = [];
+  const allPeers: Peers = (kind, ns) => allCaches.flatMap((c) => peersIn(c)(kind, ns));
+  const policyStatus = new PolicyStatusWriter({
+    policies: () => policies.cache.list(),
+    coveredBy: (policy) => policies.cache.coveredBy(policy),
+    subjects: () => controllers.flatMap((c) => c.store.list()),
+    violations: (subject) => policies.violations(subject, allPeers),
+    client: new ResourceClient<GalleryPolicy>(transport, POLICIES),
+    logger: logger.child({ component: "policy-status" }),
   });
   const events = new EventRecorder({
     transport,
@@ -137,10 +153,11 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       imageVersions: informers.informer<ImageVersion>(descriptorOf("ImageVersion")).store,
       gallerySharings: informers.informer<GallerySharing>(descriptorOf("GallerySharing")).store,
     };
+    allCaches.push(caches);
     const ctx: ReconcilerContext = {
       arm: (ns) => policies.arm(ns),
       identity: (ns) => policies.identity(ns),
-      policyViolations: (obj) => policies.violations(obj, peersIn(caches)),
+      policyViolations: (obj) => policyStatus.judged(obj, policies.violations(obj, peersIn(caches))),
       caches,
       events,
       configMaps: new ResourceClient<ConfigMap>(transport, CONFIGMAPS),
@@ -181,9 +198,21 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     },
     stop: (stopOptions?: { deadlineMs?: number }) => c.stop(stopOptions),
   }));
+  // Policy status is written by the leader only, like everything else.
+  const statusRunnable = {
+    name: "GalleryPolicy status",
+    start: async (startSignal?: AbortSignal) => {
+      await policies.cache.waitSynced(startSignal);
+      policyStatus.start();
+    },
+    stop: async () => {
+      await policyStatus.stop();
+      return { abandoned: [] };
+    },
+  };
   const done = runManager(
     {
-      controllers: runnables,
+      controllers: [...runnables, statusRunnable],
       logger,
       ...(leaderElection ? { leaderElection } : {}),
       onLeadingChanged: options.onLeadingChanged,

@@ -5,8 +5,10 @@ export const GROUP = "gallery.azure.dev";
 export const VERSION = "v1alpha1";
 export const API_VERSION = `${GROUP}/${VERSION}` as const;
 
-/** `kubectl get azure-gallery` lists every kind of this operator at once. */
+/** `kubectl get azure-gallery` lists every namespaced kind of this operator at once. */
 export const CATEGORY = "azure-gallery";
+/** Every kind, GalleryPolicy too: `kubectl get azure-gallery-admin -A` for platform admins. */
+export const ADMIN_CATEGORY = "azure-gallery-admin";
 
 /**
  * Set on every object the operator has written to Azure, so that deleting the object waits until

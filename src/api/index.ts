@@ -12,10 +12,12 @@ export type { KindDefinition, PrinterColumn } from "./crd/definition.js";
 export { customResourceDefinition } from "./crd/definition.js";
 export { type CrdFile, renderCrd, renderCrds } from "./crd/render.js";
 export type * from "./gallery/types.js";
+export { MAX_STATUS_NAMESPACES, MAX_STATUS_VIOLATIONS } from "./gallery-policy/schema.js";
 export type * from "./gallery-policy/types.js";
 export { SHARING_LIMITS } from "./gallery-sharing/limits.js";
 export type * from "./gallery-sharing/types.js";
 export {
+  ADMIN_CATEGORY,
   API_VERSION,
   CATEGORY,
   CLUSTER_KINDS,

@@ -21,7 +21,7 @@ import type { SecretState } from "./credential.js";
 import type { PolicyView } from "./engine.js";
 import { selectorMatches } from "./selector.js";
 
-const POLICIES: ResourceDescriptor = {
+export const POLICIES: ResourceDescriptor = {
   group: GROUP,
   version: VERSION,
   plural: CLUSTER_KINDS.GalleryPolicy.plural,
@@ -129,6 +129,16 @@ export class PolicyCache implements PolicyView {
       .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
   }
 
+  /** Every policy, by name. */
+  list(): readonly GalleryPolicy[] {
+    return this.policies.list().sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  }
+
+  /** The namespaces `policy` covers now, sorted. */
+  coveredBy(policy: GalleryPolicy): string[] {
+    return [...this.namespacesCoveredBy([policy])].sort();
+  }
+
   secret(name: string): SecretState {
     return this.secrets.get(name)?.state ?? { state: "pending" };
   }
@@ -138,6 +148,8 @@ export class PolicyCache implements PolicyView {
     if (event.type === "Listed") touched.push(...this.policies.replace(event.objects), ...event.objects);
     else if (event.type === "Applied") {
       const previous = this.policies.apply(event.object);
+      // The operator's own status writes change nothing a judgement depends on.
+      if (previous && jsonEqual(previous.spec, event.object.spec)) return;
       touched.push(...(previous ? [previous] : []), event.object);
     } else touched.push(...(this.policies.delete(event.object) ? [event.object] : []));
     this.changed(this.namespacesCoveredBy(touched));

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import {
+  ADMIN_CATEGORY,
   CATEGORY,
   CLUSTER_KINDS,
   customResourceDefinition,
@@ -92,15 +93,17 @@ describe.each(KIND_DEFINITIONS.map((def) => [def.names.kind, def] as const))("th
   // metadata's schema belongs to the API server, which rejects anything but its type.
   const nodes = schemaNodes(schema).filter((n) => n.path !== "metadata");
 
-  // Cluster-scoped kinds (GalleryPolicy) are admin-only: no category (app teams may not list them)
-  // and no status (nothing writes one).
+  // Cluster-scoped kinds (GalleryPolicy) are admin-only: only in the admins' category (app teams
+  // may not list them, and one forbidden kind fails a whole category listing).
   const namespaced = (def.scope ?? "Namespaced") === "Namespaced";
 
-  it("is in our group and version; namespaced kinds have the status subresource and our category", () => {
+  it("is in our group and version, with the status subresource and its categories", () => {
     expect(crd.metadata.name).toBe(`${crd.spec.names.plural}.${GROUP}`);
     expect(crd.spec).toMatchObject({ group: GROUP, scope: def.scope ?? "Namespaced" });
-    expect(crd.spec.names).toMatchObject(namespaced ? { kind, categories: [CATEGORY] } : { kind });
-    if (!namespaced) expect(crd.spec.names.categories).toBeUndefined();
+    expect(crd.spec.names).toMatchObject({
+      kind,
+      categories: namespaced ? [CATEGORY, ADMIN_CATEGORY] : [ADMIN_CATEGORY],
+    });
     expect(crd.spec.names.shortNames.length).toBeGreaterThan(0);
     expect(crd.spec.versions).toHaveLength(1);
     expect(version).toMatchObject({ name: VERSION, ...(def.status ? { subresources: { status: {} } } : {}) });
@@ -140,10 +143,12 @@ describe.each(KIND_DEFINITIONS.map((def) => [def.names.kind, def] as const))("th
     }
   });
 
-  // A kind with status (every one but the cluster-scoped GalleryPolicy) shows it at a glance.
-  it(`shows ${def.status ? "Ready, Reason and Age" : "Age"} in kubectl get`, () => {
+  // A kind the operator reconciles shows its Ready condition at a glance; GalleryPolicy has no
+  // conditions (its status counts namespaces and violations, which it shows instead).
+  it(`shows ${namespaced ? "Ready, Reason and Age" : "its reach and Age"} in kubectl get`, () => {
     const columns = version.additionalPrinterColumns.map((c) => c.name);
-    if (def.status) expect(columns.slice(0, 2)).toEqual(["Ready", "Reason"]);
+    if (namespaced) expect(columns.slice(0, 2)).toEqual(["Ready", "Reason"]);
+    else expect(columns).toEqual(expect.arrayContaining(["Namespaces", "Violations"]));
     expect(columns).toContain("Age");
   });
 });

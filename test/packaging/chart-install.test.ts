@@ -159,6 +159,8 @@ describe("the ServiceAccount's permissions, as the API server authorizes them", 
 
   it("may read policies and namespaces, and keep its Lease", async () => {
     expect(await can("list", `${G}/gallerypolicies`, "")).toBe("yes");
+    expect(await can("patch", `${G}/gallerypolicies/status`, "")).toBe("yes");
+    expect(await can("patch", `${G}/gallerypolicies`, "")).toBe("no");
     expect(await can("watch", "/namespaces", "")).toBe("yes");
     expect(await can("create", "coordination.k8s.io/leases", ns)).toBe("yes");
     expect(await can("update", `coordination.k8s.io/leases:${fullname}`, ns)).toBe("yes");

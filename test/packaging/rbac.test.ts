@@ -42,6 +42,8 @@ const CLUSTER_PERMISSIONS: Record<string, string> = {
   "/namespaces": "get list watch",
   "events.k8s.io/events": "create patch",
   [`${G}/gallerypolicies`]: "get list watch",
+  // The operator reports each policy's reach in its status; the spec stays the admins'.
+  [`${G}/gallerypolicies/status`]: "get patch",
 };
 for (const kind of KINDS) {
   CLUSTER_PERMISSIONS[`${G}/${kind}`] = "get list patch update watch";

@@ -1,5 +1,5 @@
 // What the generator needs to know about one kind, and how that becomes a CustomResourceDefinition.
-import { CATEGORY, GROUP, type KindNames, VERSION } from "../group.js";
+import { ADMIN_CATEGORY, CATEGORY, GROUP, type KindNames, VERSION } from "../group.js";
 import type { JsonSchema, ValidationRule } from "../schema/json-schema.js";
 
 /** A column of `kubectl get`. `priority: 1` columns show only with `-o wide`. */
@@ -20,13 +20,16 @@ export interface KindDefinition {
   /** What the kind is, for `kubectl explain <kind>`. */
   description: string;
   spec: JsonSchema;
-  /** Absent for kinds nobody writes status to (GalleryPolicy): no status subresource either. */
+  /** Absent for kinds nobody writes status to: no status subresource either. */
   status?: JsonSchema;
-  /**
-   * Default Namespaced. Cluster-scoped kinds stay out of the `azure-gallery` category: app teams
-   * may not list them, and a category listing that fails for one kind fails for all.
-   */
+  /** Default Namespaced. */
   scope?: "Namespaced" | "Cluster";
+  /**
+   * Default: `azure-gallery` (what app teams list) and `azure-gallery-admin`. Kinds app teams may
+   * not list (GalleryPolicy) stay out of `azure-gallery`: a category listing that fails for one kind
+   * fails for all.
+   */
+  categories?: string[];
   /** CEL rules on the whole object: the only place a rule can read `metadata.name`. */
   rules?: ValidationRule[];
   printerColumns: PrinterColumn[];
@@ -64,7 +67,7 @@ export function customResourceDefinition(def: KindDefinition): Record<string, un
         plural: def.names.plural,
         singular: def.names.singular,
         shortNames: def.names.shortNames,
-        ...(scope === "Namespaced" ? { categories: [CATEGORY] } : {}),
+        categories: def.categories ?? [CATEGORY, ADMIN_CATEGORY],
       },
       scope,
       versions: [

@@ -1,8 +1,9 @@
-// The GalleryPolicy CRD: the schema of GalleryPolicySpec (types.ts). Cluster scoped, no status.
+// The GalleryPolicy CRD: the schema of GalleryPolicySpec and the status the operator writes
+// (types.ts). Cluster scoped.
 import type { KindDefinition } from "../crd/definition.js";
 import { ageColumn } from "../crd/printer-columns.js";
 import type { PrincipalType } from "../gallery-sharing/types.js";
-import { CLUSTER_KINDS } from "../group.js";
+import { ADMIN_CATEGORY, CLUSTER_KINDS } from "../group.js";
 import {
   arraySchema,
   booleanSchema,
@@ -21,11 +22,13 @@ import type {
   ClientSecretRef,
   Enforcement,
   GalleryPolicySpec,
+  GalleryPolicyStatus,
   GalleryRules,
   LabelSelector,
   LabelSelectorOperator,
   LabelSelectorRequirement,
   PolicyIdentity,
+  PolicyViolationEntry,
   RegionRules,
   SharingRules,
   VersionRules,
@@ -228,12 +231,60 @@ const spec = objectSchema<GalleryPolicySpec>({
   },
 });
 
+/** Bounds on status lists: enough to see what is going on; the counts tell the rest. */
+export const MAX_STATUS_NAMESPACES = 100;
+export const MAX_STATUS_VIOLATIONS = 20;
+
+const status = objectSchema<GalleryPolicyStatus>({
+  description:
+    "What the operator sees of this policy's reach, updated as policies, namespaces and objects change. Requests the API server refused at apply time never became objects, so they are not here: kubectl showed those errors to whoever applied them.",
+  properties: {
+    observedGeneration: integerSchema({
+      description: "The metadata.generation this status describes.",
+      minimum: 0,
+      format: "int64",
+    }),
+    coveredNamespaces: arraySchema({
+      description: `The namespaces the namespaceSelector matches now, sorted (the first ${MAX_STATUS_NAMESPACES}).`,
+      items: stringSchema({ description: "A namespace name.", maxLength: 63 }),
+      maxItems: MAX_STATUS_NAMESPACES,
+      listType: "atomic",
+    }),
+    coveredNamespaceCount: integerSchema({
+      description: "How many namespaces the policy covers.",
+      minimum: 0,
+    }),
+    violations: arraySchema({
+      description: `Objects that exist and break this policy, as the operator last judged them (the first ${MAX_STATUS_VIOLATIONS}, by namespace, kind and name). Each is Ready=False with reason PolicyViolation.`,
+      items: objectSchema<PolicyViolationEntry>({
+        description: "An object that breaks the policy.",
+        properties: {
+          namespace: required(stringSchema({ description: "Its namespace.", maxLength: 63 })),
+          kind: required(stringSchema({ description: "Its kind.", maxLength: 64 })),
+          name: required(stringSchema({ description: "Its name.", maxLength: 253 })),
+          rule: required(
+            stringSchema({ description: "The rule it breaks, e.g. regions.allowed.", maxLength: 64 }),
+          ),
+          message: required(stringSchema({ description: "What is wrong.", maxLength: 1024 })),
+        },
+      }),
+      maxItems: MAX_STATUS_VIOLATIONS,
+      listType: "atomic",
+    }),
+    violationCount: integerSchema({ description: "How many objects break the policy.", minimum: 0 }),
+  },
+});
+
 export const galleryPolicyDefinition: KindDefinition = {
   names: CLUSTER_KINDS.GalleryPolicy,
   description:
     "A platform admin's rules for app teams, per set of namespaces: the Azure identity the operator uses for them, where galleries may be, regions and replica caps, who may be shared with. Enforced when objects are applied (ValidatingAdmissionPolicy) and again by the operator. Cluster scoped; admin only.",
   scope: "Cluster",
   spec,
+  status,
+  // Not the namespaced kinds' azure-gallery category: app teams may not list policies, and one
+  // forbidden kind fails their `kubectl get azure-gallery`.
+  categories: [ADMIN_CATEGORY],
   printerColumns: [
     {
       name: "Enforcement",
@@ -252,6 +303,18 @@ export const galleryPolicyDefinition: KindDefinition = {
       type: "string",
       jsonPath: ".spec.identity.clientSecret.secretName",
       description: "The credential Secret, when the policy names one.",
+    },
+    {
+      name: "Namespaces",
+      type: "integer",
+      jsonPath: ".status.coveredNamespaceCount",
+      description: "How many namespaces the policy covers.",
+    },
+    {
+      name: "Violations",
+      type: "integer",
+      jsonPath: ".status.violationCount",
+      description: "How many objects break the policy.",
     },
     ageColumn,
   ],

@@ -83,5 +83,25 @@ export interface GalleryPolicySpec {
   sharing?: SharingRules;
 }
 
-/** No status: the policy is read by the operator and the API server, never written back. */
-export type GalleryPolicy = CustomResource<"GalleryPolicy", GalleryPolicySpec, never>;
+/** An object in a covered namespace that breaks this policy, as the operator last judged it. */
+export interface PolicyViolationEntry {
+  namespace: string;
+  kind: string;
+  name: string;
+  /** The policy field stating the rule, e.g. `regions.allowed`. */
+  rule: string;
+  message: string;
+}
+
+/** What the operator sees of the policy's reach; written by the operator only. */
+export interface GalleryPolicyStatus {
+  observedGeneration?: number;
+  /** Names of the namespaces the namespaceSelector matches now (the first ones, sorted). */
+  coveredNamespaces?: string[];
+  coveredNamespaceCount?: number;
+  /** Objects that exist and break this policy (the first ones, by namespace, kind and name). */
+  violations?: PolicyViolationEntry[];
+  violationCount?: number;
+}
+
+export type GalleryPolicy = CustomResource<"GalleryPolicy", GalleryPolicySpec, GalleryPolicyStatus>;
