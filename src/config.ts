@@ -90,11 +90,13 @@ export function parseDuration(text: string, what: string): number {
   return Math.round(Number(match[1]) * unitMs);
 }
 
+/** A comma-separated list, each item once: `--namespaces a,a` must not build two controllers for one key. */
 function list(text: string | undefined): string[] {
-  return (text ?? "")
+  const items = (text ?? "")
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
+  return [...new Set(items)];
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], what: string): T {

@@ -59,15 +59,21 @@ export interface OperatorSpec<ConfigMaps> {
 export type DeletionPolicy = "Delete" | "Orphan";
 
 /**
- * A long-running Azure operation the operator started and has not seen finish. Kept in status so
- * that an operator restarted mid-operation resumes polling it instead of starting it again.
+ * An ARM write the operator decided to send and has not seen finish. Saved before the write is
+ * sent (the intent), completed with ARM's answer (the resume token) once sent, so that an operator
+ * restarted mid-write decides from Azure whether it was sent, and one restarted mid-operation
+ * resumes polling it instead of starting it again.
  */
 export interface PendingOperation {
-  /** What was started, e.g. `CreateOrUpdate`, `Delete`, `Share`. */
+  /** What is sent, e.g. `CreateOrUpdate`, `Delete`, `Share`, `RoleAssignment`. */
   action: string;
-  /** The serialized poller state (`@azure/core-lro`), enough to resume polling. */
-  resumeToken: string;
-  /** RFC 3339: when the operation was accepted by Azure. */
+  /** Names this one write attempt (a UUID). */
+  intentId?: string;
+  /** What is sent, for humans and for telling one write from another (the event's note). */
+  request?: string;
+  /** The serialized poller state (`@azure/core-lro`); absent until ARM accepted the write. */
+  resumeToken?: string;
+  /** RFC 3339: when the operator decided to send the write (just before sending it). */
   startedAt: string;
   /** The spec generation the operation applies. */
   generation: number;

@@ -62,6 +62,14 @@ export interface LeaderElectionOptions {
 /** Why leadership ended: `cancelled` (the run's signal, e.g. SIGTERM) or `lost` (renewal failed). */
 export type StepDownReason = "cancelled" | "lost";
 
+/** Why the `leading` signal aborted: the term ended, cancelled or lost. */
+export class TermEnded extends Error {
+  override name = "TermEnded";
+  constructor(readonly reason: StepDownReason) {
+    super(`leadership ${reason}`);
+  }
+}
+
 /**
  * Contends for a Lease and runs work while holding it.
  *
@@ -129,7 +137,7 @@ export class LeaderElector {
     });
     const reason = await this.renewUntilDone(signal);
     this.leading = false;
-    term.abort(new Error(`leadership ${reason}`));
+    term.abort(new TermEnded(reason));
     await work;
     log.info({ lease: this.options.name, reason }, "stopped leading");
     this.options.onStoppedLeading?.(reason);

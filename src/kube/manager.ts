@@ -1,7 +1,7 @@
 // Runs controllers for the life of the process: only while this replica leads, and stopped cleanly
 // (work drained, lease released) when the process is asked to stop.
 import type { Logger } from "pino";
-import { type LeaderElectionOptions, LeaderElector, type StepDownReason } from "./leader.js";
+import { type LeaderElectionOptions, LeaderElector, type StepDownReason, TermEnded } from "./leader.js";
 import type { ShutdownResult } from "./queue.js";
 
 /** What the manager runs; `Controller` is one. */
@@ -16,13 +16,18 @@ export interface ManagerOptions {
   logger: Logger;
   /** Without it, this replica always leads (a single replica, or local development). */
   leaderElection?: Omit<LeaderElectionOptions, "onStartedLeading" | "onStoppedLeading" | "logger">;
-  /** How long stopping waits for running reconciles before abandoning them. */
+  /**
+   * How long stopping (SIGTERM) waits for running reconciles before aborting their signals. Keep it
+   * shorter than the lease (15 s): renewals stop with the signal, and another replica may lead once
+   * the lease expired. A lost lease does not wait at all.
+   */
   shutdownDeadlineMs?: number;
   /** Told when this replica starts or stops leading (readiness, metrics). */
   onLeadingChanged?(leading: boolean): void;
 }
 
-const DEFAULT_SHUTDOWN_DEADLINE_MS = 25_000;
+/** Below the 15 s lease less a 2 s renew period: the drain ends before another replica may lead. */
+const DEFAULT_SHUTDOWN_DEADLINE_MS = 10_000;
 
 /**
  * Runs `controllers` while leading, until `signal` aborts or leadership is lost.
@@ -32,7 +37,8 @@ const DEFAULT_SHUTDOWN_DEADLINE_MS = 25_000;
  * 2. On winning: start every controller (caches sync, then reconciles run).
  * 3. On `signal` (SIGTERM): stop every controller — no new reconciles, running ones get
  *    `shutdownDeadlineMs` — then release the lease so another replica takes over at once.
- * 4. On losing the lease: stop every controller the same way, without releasing.
+ * 4. On losing the lease: stop every controller at once (running reconciles' signals abort now,
+ *    so no ARM write starts after the loss; another replica may already lead), without releasing.
  *
  * Guarantees: controllers never run on a replica that is not leading, and they are stopped before the
  * lease is released. Resolves with why it ended: "cancelled" (exit 0) or "lost" (exit non-zero and let
@@ -51,7 +57,8 @@ export async function runManager(options: ManagerOptions, signal: AbortSignal): 
     }
     if (!leading.aborted)
       await new Promise((resolve) => leading.addEventListener("abort", resolve, { once: true }));
-    await Promise.all(controllers.map((c) => c.stop({ deadlineMs })));
+    const lost = leading.reason instanceof TermEnded && leading.reason.reason === "lost";
+    await Promise.all(controllers.map((c) => c.stop({ deadlineMs: lost ? 0 : deadlineMs })));
     options.onLeadingChanged?.(false);
   };
   if (!options.leaderElection) {

@@ -53,6 +53,13 @@ export interface ArmWrite {
   start(): Promise<LroProgress<unknown>>;
   /** Set when the write puts back what the operator itself changed: not drift, no DriftCorrected warning. */
   followsOwnChange?: boolean;
+  /**
+   * Optional: how long after ARM accepted this write a read may still not show it. The driver
+   * waits this long (from the saved intent) before sending the same write again when a crash kept
+   * it from recording ARM's answer. Default 5 s (a PUT or DELETE shows at once); a share's groups
+   * change only when its operation ends (`SHARE_SHOWS_WITHIN_MS`, intent.ts).
+   */
+  showsWithinMs?: number;
   /** Optional: status fields recorded with the operation this write starts. */
   status?: object;
   /**

@@ -5,6 +5,8 @@ import { FINALIZER, type OperationEvent, type PendingOperation, REASONS } from "
 import { ArmError, InvalidResumeTokenError, type LroProgress } from "../azure/index.js";
 import {
   describeError,
+  isConflict,
+  isInvalid,
   isWriteRace,
   type JsonPatchOp,
   READY,
@@ -33,6 +35,13 @@ import type { PolicyViolation, ReconcilerContext } from "./context.js";
 import { exportsOf, writeExports } from "./exports.js";
 import { logStepFailure } from "./failure-log.js";
 import { failureOutcome } from "./failures.js";
+import {
+  certainlyNotSent,
+  FailedAfterIntent,
+  intentOf,
+  saveOperation,
+  waitForEarlierWrite,
+} from "./intent.js";
 import { isStalled, progressConditions } from "./progress.js";
 import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
 
@@ -56,15 +65,16 @@ const FAILED_OPERATION_RETRY_MS = 60_000;
  * 2. A saved operation in `status.operation` is polled once: still running → the kind may add
  *    what it sees meanwhile (`observeOperation`), look again after the poll interval; failed →
  *    Ready=False with ARM's code (or the kind's reading of it); done → go on.
- * 3. One read of Azure; `plan` decides the next write. A write starts one operation, records an
- *    event, saves the operation in status and looks again soon.
+ * 3. One read of Azure; `plan` decides the next write. A write is saved in status as an intent
+ *    first, then sent; ARM's answer is saved, then the event recorded; look again soon.
  * 4. No write: `observe` describes Azure in status; Ready from the kind.
  * Cleanup (the object is being deleted): `Orphan` forgets; otherwise the same loop runs `cleanup`
  * steps until none is left, then the finalizer goes.
  *
  * Guarantees: at most one ARM write per reconcile and never while a saved operation runs; a
  * settled object costs one read and no write; status is written only when it changed; a
- * restarted operator polls the saved operation instead of writing again.
+ * restarted operator polls the saved operation instead of writing again, and decides from Azure
+ * whether an intent without ARM's answer was sent (docs/runtime.md, "Safe writes").
  * Errors: transient ARM failures (5xx, network) and Kubernetes errors are thrown (backoff); user,
  * auth, not-found, conflict and throttling failures become Ready=False and a timed look again.
  */
@@ -74,11 +84,11 @@ export function armReconciler<T extends ArmObject, Target, Actual>(
 ): ReconcileFn<T> {
   // Every line names the kind: a Gallery and a GallerySharing may share a namespace and name.
   const loop = new DriverLoop(kind, { ...ctx, log: ctx.log.child({ kind: kind.kind }) });
-  return async ({ object }) => {
+  return async ({ object, signal }) => {
     if (!object) return undefined;
     return reconcileWithFinalizer(kind.client, FINALIZER, object, {
-      apply: (obj) => loop.guard(obj, () => loop.apply(obj)),
-      cleanup: (obj) => loop.guard(obj, () => loop.cleanup(obj)),
+      apply: (obj) => loop.guard(obj, () => loop.apply(obj, signal)),
+      cleanup: (obj) => loop.guard(obj, () => loop.cleanup(obj, signal)),
     });
   };
 }
@@ -89,7 +99,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     private readonly ctx: ReconcilerContext,
   ) {}
 
-  async apply(obj: T): Promise<ReconcileResult> {
+  async apply(obj: T, signal: AbortSignal): Promise<ReconcileResult> {
     // The label patch changed the object: its watch event brings it back with the labels (and a
     // resourceVersion our status writes can go with).
     if (await this.label(obj)) return undefined;
@@ -108,7 +118,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     const step = this.kind.plan(acting, target, actual, this.ctx);
     if (isBlocked(step)) return this.block(obj, step);
     const rewrite = step ? undefined : this.rewrite(acting, target, actual);
-    if (rewrite) return this.start(obj, rewrite, "apply");
+    if (rewrite) return this.start(obj, rewrite, "apply", signal);
     if (step) {
       if (policy) {
         await this.ctx.events.record(obj, {
@@ -128,7 +138,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       }
       const claim = unclaimedCreate(obj, step);
       if (claim !== undefined) return this.claim(obj, claim, step);
-      return this.start(obj, step, "apply");
+      return this.start(obj, step, "apply", signal);
     }
     const seen = this.kind.observe(acting, target, actual as Actual, this.ctx);
     const status = { ...seen.status, operation: undefined } as Partial<StatusOf<T>>;
@@ -137,7 +147,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     return seen.requeueAfterMs === undefined ? undefined : { requeueAfter: seen.requeueAfterMs };
   }
 
-  async cleanup(obj: T): Promise<ReconcileResult> {
+  async cleanup(obj: T, signal: AbortSignal): Promise<ReconcileResult> {
     const kept = keptInAzure(obj);
     if (isBlocked(kept)) return this.block(obj, kept);
     if (kept !== undefined) {
@@ -157,7 +167,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     const step = this.kind.cleanup(obj, target, actual, this.ctx);
     if (step === undefined) return undefined;
     if (isBlocked(step)) return this.block(obj, step);
-    return this.start(obj, step, "cleanup");
+    return this.start(obj, step, "cleanup", signal);
   }
 
   /**
@@ -247,32 +257,39 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     try {
       return await step();
     } catch (err) {
-      const outcome = failureOutcome(err);
-      logStepFailure(this.ctx.log, obj, err, outcome.reason);
-      try {
-        // A create Azure refused made nothing: the id recorded for it goes (claim.ts).
-        const fields = (refusedCreate(err) ? { id: undefined } : {}) as Partial<StatusOf<T>>;
-        await this.report(obj, fields, { status: "False", reason: outcome.reason, message: outcome.message });
-      } catch (statusErr) {
-        // Losing a race to a concurrent change is routine: the next reconcile records it.
-        const level = isWriteRace(statusErr) ? "debug" : "warn";
-        this.ctx.log[level](
-          { key: keyOf(obj), error: describeError(statusErr) },
-          "could not record the failure in status",
-        );
-      }
-      // Throttling waits on Azure, not the user, but it is why nothing moves: say so (bucket, retry).
-      if (outcome.warn || outcome.reason === REASONS.Throttled) {
-        await this.ctx.events.record(obj, {
-          type: "Warning",
-          reason: outcome.reason,
-          action: "Reconcile",
-          note: outcome.message,
-        });
-      }
-      if (outcome.backoff) throw err;
-      return { requeueAfter: outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
+      // After an intent was saved, the failure is written over the status that save left.
+      if (err instanceof FailedAfterIntent) return this.failed(err.latest as T, err.error);
+      return this.failed(obj, err);
     }
+  }
+
+  /** Reports a failed step in status (and an event when the user must act); rethrows transient ones. */
+  private async failed(obj: T, err: unknown): Promise<ReconcileResult> {
+    const outcome = failureOutcome(err);
+    logStepFailure(this.ctx.log, obj, err, outcome.reason);
+    try {
+      // A create Azure refused made nothing: the id recorded for it goes (claim.ts).
+      const fields = (refusedCreate(err) ? { id: undefined } : {}) as Partial<StatusOf<T>>;
+      await this.report(obj, fields, { status: "False", reason: outcome.reason, message: outcome.message });
+    } catch (statusErr) {
+      // Losing a race to a concurrent change is routine: the next reconcile records it.
+      const level = isWriteRace(statusErr) ? "debug" : "warn";
+      this.ctx.log[level](
+        { key: keyOf(obj), error: describeError(statusErr) },
+        "could not record the failure in status",
+      );
+    }
+    // Throttling waits on Azure, not the user, but it is why nothing moves: say so (bucket, retry).
+    if (outcome.warn || outcome.reason === REASONS.Throttled) {
+      await this.ctx.events.record(obj, {
+        type: "Warning",
+        reason: outcome.reason,
+        action: "Reconcile",
+        note: outcome.message,
+      });
+    }
+    if (outcome.backoff) throw err;
+    return { requeueAfter: outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
   }
 
   /**
@@ -282,7 +299,8 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
    */
   private async resumeSaved(obj: T, target: Target, phase: Phase): Promise<ReconcileResult | undefined> {
     const saved = obj.status?.operation;
-    if (!saved) return undefined;
+    // An intent ARM's answer never completed has nothing to poll: the read that follows decides.
+    if (!saved?.resumeToken) return undefined;
     let progress: LroProgress<unknown>;
     try {
       progress = await this.kind.resume(obj, target, saved.resumeToken, this.ctx);
@@ -352,57 +370,67 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     return true;
   }
 
-  private async start(obj: T, step: ArmWrite, phase: Phase): Promise<ReconcileResult> {
-    // The cache may not have seen our last status write yet (it may hold an operation we started a
-    // moment ago): an ARM write is decided on the object as the API server has it, never on a lag.
-    const current = await this.kind.client.get({
-      namespace: obj.metadata.namespace,
-      name: obj.metadata.name,
-    });
-    if (current.metadata.resourceVersion !== obj.metadata.resourceVersion) {
+  /**
+   * Sends one ARM write, write-ahead: the intent is saved in status first (against the object as
+   * read, so a cache behind the API server or a concurrent edit stops the write), then the write
+   * is sent, then ARM's answer is saved (retried until the API server takes it), then the event.
+   * An unconfirmed intent of the very same write, recent enough that it may not show in Azure
+   * yet, is waited out instead (see intent.ts).
+   */
+  private async start(obj: T, step: ArmWrite, phase: Phase, signal: AbortSignal): Promise<ReconcileResult> {
+    const now = this.ctx.now();
+    const earlier = obj.status?.operation;
+    const wait = waitForEarlierWrite(earlier, step, now, this.ctx.armTimeScale);
+    if (earlier && wait !== undefined) {
+      const note = `${step.note}: an earlier attempt decided to send this at ${earlier.startedAt} and did not record Azure's answer; waiting up to ${Math.ceil(wait / 1000)}s for it to show in Azure before sending it again`;
+      await this.report(obj, {}, this.working(phase, step.action, earlier.startedAt, note));
+      return { requeueAfter: Math.min(wait, this.ctx.pollIntervalMs) };
+    }
+    const intent = intentOf(obj, step, now);
+    let current: T;
+    try {
+      current = await this.report(
+        obj,
+        { ...step.status, operation: intent } as Partial<StatusOf<T>>,
+        this.working(phase, step.action, intent.startedAt, step.note),
+      );
+    } catch (err) {
+      if (!isInvalid(err) && !isConflict(err)) throw err;
       this.ctx.log.debug(
         { key: keyOf(obj), action: step.action },
-        "cache behind the API server; not writing to ARM yet",
+        "object changed since read; not writing to ARM yet",
       );
       return { requeueAfter: STALE_CACHE_RETRY_MS };
     }
     let progress: LroProgress<unknown>;
     try {
+      // Leadership lost (or shutting down) while the intent was saved: send nothing.
+      signal.throwIfAborted();
       progress = await startCreate(step, () => step.start());
     } catch (err) {
+      if (certainlyNotSent(err)) current = await saveOperation(this.kind.client, current, null, signal);
       // A kind with independent steps answers a refused step itself (see ArmWrite.failed).
-      if (!step.failed || !(err instanceof ArmError)) throw err;
+      if (!step.failed || !(err instanceof ArmError)) throw new FailedAfterIntent(err, current);
       progress = { done: true, status: "failed", error: err };
     }
     if (progress.status === "failed") {
+      // Its status write drops the operation: nothing runs in Azure.
       const view = step.failed?.(progress.error) as OperationView<StatusOf<T>> | undefined;
-      return this.operationFailed(obj, step.action, progress.error, view);
+      return this.operationFailed(current, step.action, progress.error, view);
     }
     if (phase === "apply") this.ctx.rePut?.wrote(obj);
-    await this.ctx.events.record(obj, {
+    this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
+    // Running: saved with its resume token. Done at once: nothing to resume.
+    const operation = progress.status === "running" ? { ...intent, resumeToken: progress.resumeToken } : null;
+    current = await saveOperation(this.kind.client, current, operation, signal);
+    await this.ctx.events.record(current, {
       type: "Normal",
       reason: step.eventReason,
       action: step.action,
       note: step.note,
     });
-    this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
-    if (progress.status === "running") {
-      const startedAt = this.ctx.now().toISOString();
-      const operation: PendingOperation = {
-        action: step.action,
-        resumeToken: progress.resumeToken,
-        startedAt,
-        generation: obj.metadata.generation ?? 0,
-        ...(step.onSuccess ? { onSuccess: step.onSuccess } : {}),
-      };
-      await this.report(
-        obj,
-        { ...step.status, operation } as Partial<StatusOf<T>>,
-        this.working(phase, step.action, startedAt, step.note),
-      );
-      return { requeueAfter: this.ctx.pollIntervalMs };
-    }
-    await this.succeeded(obj, step.action, step.onSuccess);
+    if (progress.status === "running") return { requeueAfter: this.ctx.pollIntervalMs };
+    await this.succeeded(current, step.action, step.onSuccess);
     // Finished at once: read Azure again right away rather than trusting the answer's shape.
     return { requeueAfter: 1 };
   }
@@ -449,13 +477,13 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       : { status: "False", reason: "Deleting", message: `${what}: running since ${since}` };
   }
 
-  /** Writes status: the previous one, `fields` over it, Ready and any extra conditions. */
+  /** Writes status: the previous one, `fields` over it, Ready and any extra conditions; returns the object written. */
   private async report(
     obj: T,
     fields: Partial<StatusOf<T>>,
     ready: ConditionSpec,
     extra: (ConditionSpec & { type: string })[] = [],
-  ): Promise<void> {
+  ): Promise<T> {
     const now = this.ctx.now();
     const generation = obj.metadata.generation;
     const stamp = (type: string, c: ConditionSpec) => ({
@@ -471,7 +499,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     const identity = this.ctx.identity(obj.metadata.namespace ?? "");
     const merged: Record<string, unknown> = { ...(obj.status ?? {}), ...fields, identity, conditions };
     for (const key of Object.keys(merged)) if (merged[key] === undefined) delete merged[key];
-    await writeStatus(this.kind.client, obj, merged as StatusOf<T>, { requireCurrent: true });
+    return (await writeStatus(this.kind.client, obj, merged as StatusOf<T>, { requireCurrent: true })).object;
   }
 }
 

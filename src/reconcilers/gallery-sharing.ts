@@ -29,6 +29,7 @@ import {
 } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { failureOutcome } from "./failures.js";
+import { SHARE_SHOWS_WITHIN_MS } from "./intent.js";
 import { PARENT_RETRY_MS, readyParent } from "./refs.js";
 import { sharingOwner } from "./sharing-claim.js";
 import {
@@ -105,6 +106,7 @@ export function gallerySharingKind(
       if (action.action === "ShareReset") ctx.ownResets.record(target.scope);
       return arm(obj, ctx).galleries.share(target.ref, action.update);
     },
+    showsWithinMs: SHARE_SHOWS_WITHIN_MS,
   });
 
   // Role assignments are synchronous ARM calls: the write is done when start() returns, and the

@@ -7,12 +7,13 @@
 // is its GallerySharing's (docs/api.md, "Who owns what"). ARM runs one share operation per
 // gallery at a time, so the Gallery's own Reset waits while its GallerySharing runs one.
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
-import { azureNameOf, type Gallery } from "../api/index.js";
+import { azureNameOf, type Gallery, REASONS } from "../api/index.js";
 import { type GalleryRef, galleryId } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
 import { type ArmKind, type ArmWrite, blocked } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { desiredGalleryBody, galleryDifferences, needsReset, permissionsOf } from "./gallery-body.js";
+import { SHARE_SHOWS_WITHIN_MS } from "./intent.js";
 import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "./refs.js";
 
 /** A Gallery's Reset waits for a share operation its GallerySharing runs (ARM runs one at a time). */
@@ -55,6 +56,7 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     eventReason: "GallerySharingReset",
     note: `resetting sharing of gallery ${ref.gallery} to Private: ${why}`,
     start: () => arm(obj, ctx).share(ref, { operationType: "Reset" }),
+    showsWithinMs: SHARE_SHOWS_WITHIN_MS,
   });
 
   return {
@@ -133,6 +135,10 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
         blockedByChildren(ctx.caches.gallerySharings, obj, (s) => s.spec.galleryRef.name, "GallerySharing");
       if (waiting) return waiting;
       if (!actual) return undefined;
+      // A DELETE already under way (sent by a process that died before recording it) is waited out.
+      if (actual.provisioningState === "Deleting") {
+        return blocked(REASONS.Deleting, `Azure is deleting gallery ${ref.gallery}`, ctx.pollIntervalMs);
+      }
       // A shared gallery is reset before deletion (ARM: reset a community gallery before deleting it).
       if (permissionsOf(actual) !== "Private") return reset(obj, ref, ctx, "the gallery is being deleted");
       return {

@@ -140,6 +140,11 @@ export function imageDefinitionKind(
       );
       if (waiting) return waiting;
       if (!actual) return undefined;
+      // A DELETE already under way (sent by a process that died before recording it) is waited out.
+      if (actual.provisioningState === "Deleting") {
+        const message = `Azure is deleting image definition ${target.ref.image}`;
+        return blocked(REASONS.Deleting, message, ctx.pollIntervalMs);
+      }
       return {
         action: "Delete",
         eventReason: "ImageDefinitionDeleting",

@@ -47,9 +47,10 @@ describe("operator killed while an Azure operation runs", () => {
     await world.galleries.create(galleryManifest(world, name));
 
     // The create was accepted and its poll state saved before the crash.
-    const saved = await waitFor("status.operation saved", async () => {
+    // ARM's answer is saved over the intent written before the PUT.
+    const saved = await waitFor("status.operation saved with ARM's answer", async () => {
       const g = await world.galleries.get({ namespace: world.namespace, name });
-      return g.status?.operation ? g : undefined;
+      return g.status?.operation?.resumeToken ? g : undefined;
     });
     expect(saved.status?.operation?.action).toBe("CreateOrUpdate");
     const ready = saved.status?.conditions?.find((c) => c.type === "Ready");

@@ -21,6 +21,10 @@ describe("operator config", () => {
     expect(c.concurrency).toBe(8);
   });
 
+  it("names each namespace once, however often the flag repeats it", () => {
+    expect(parseOperatorConfig(["--namespaces", "a,b,a, b"], {}).namespaces).toEqual(["a", "b"]);
+  });
+
   it.each([
     [["--concurrency", "0"], {}, /--concurrency/],
     [["--resync-period", "soon"], {}, /--resync-period.*not a duration/],

@@ -206,16 +206,27 @@ const conditionSchema = objectSchema<Condition>({
 
 const operationSchema = objectSchema<PendingOperation>({
   description:
-    "A long-running Azure operation started and not yet seen to finish; a restarted operator resumes it instead of starting it again.",
+    "An Azure write the operator decided to send and has not seen finish: saved before it is sent, completed with ARM's answer once sent. A restarted operator decides from Azure whether an unanswered write was sent, and resumes polling an answered one instead of sending it again.",
   properties: {
     action: required(
-      stringSchema({ description: "What was started: CreateOrUpdate, Delete, Share.", maxLength: 64 }),
+      stringSchema({
+        description: "What is sent: CreateOrUpdate, Delete, Share, RoleAssignment.",
+        maxLength: 64,
+      }),
     ),
-    resumeToken: required(
-      stringSchema({ description: "The serialized poller state used to resume polling.", maxLength: 16384 }),
-    ),
+    intentId: stringSchema({ description: "Names this one write attempt (a UUID).", maxLength: 64 }),
+    request: stringSchema({ description: "What is sent, for humans.", maxLength: 4096 }),
+    resumeToken: stringSchema({
+      description:
+        "The serialized poller state used to resume polling; absent until Azure accepted the write.",
+      maxLength: 16384,
+    }),
     startedAt: required(
-      stringSchema({ description: "When Azure accepted the operation.", format: "date-time", maxLength: 64 }),
+      stringSchema({
+        description: "When the operator decided to send the write (just before sending it).",
+        format: "date-time",
+        maxLength: 64,
+      }),
     ),
     generation: required(
       integerSchema({

@@ -5,10 +5,13 @@ import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Controller } from "../../../src/kube/controller.js";
 import { LeaderElector } from "../../../src/kube/leader.js";
+import { runManager } from "../../../src/kube/manager.js";
+import { ResourceClient } from "../../../src/kube/resourceClient.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
-import { eventually } from "../support/widgets.js";
+import { ensureTestCrds, eventually, WIDGETS, type Widget, widget } from "../support/widgets.js";
 
 const LEASE_MS = 3_000;
 const RENEW_DEADLINE_MS = 2_000;
@@ -85,6 +88,74 @@ describe("LeaderElector", () => {
     // Released: the next retry (≤ 1.2 × retry period) takes it, long before the lease could expire.
     expect(takeoverMs).toBeLessThan(RETRY_MS * 1.2 + 1_200);
     expect(maxLeaders.get("released")).toBe(1);
+  });
+
+  it("a lost lease aborts running reconciles at once, long before another replica may lead", async () => {
+    await ensureTestCrds(cluster);
+    await new ResourceClient<Widget>(transport, WIDGETS).create(widget(namespace, "busy"));
+    let startedAt: number | undefined;
+    let abortedAt: number | undefined;
+    const controller = new Controller<Widget>({
+      resource: WIDGETS,
+      transport,
+      logger: pino({ level: "silent" }),
+      namespace,
+      // A reconcile that would write to ARM for ever: it ends only when its signal says so.
+      reconcile: ({ signal }) => {
+        startedAt ??= Date.now();
+        return new Promise((resolve) =>
+          signal.addEventListener(
+            "abort",
+            () => {
+              abortedAt ??= Date.now();
+              resolve(undefined);
+            },
+            { once: true },
+          ),
+        );
+      },
+    });
+    const stop = new AbortController();
+    const ended = runManager(
+      {
+        controllers: [controller],
+        logger: pino({ level: "silent" }),
+        leaderElection: {
+          transport,
+          namespace,
+          name: "lost-lease",
+          identity: "first",
+          leaseDurationMs: LEASE_MS,
+          renewDeadlineMs: RENEW_DEADLINE_MS,
+          retryPeriodMs: RETRY_MS,
+        },
+      },
+      stop.signal,
+    );
+    try {
+      await eventually("the reconcile to run", () => startedAt !== undefined, 30_000);
+      // Another replica took the lease (as after a partition): this one must stop writing now.
+      const stolenAt = Date.now();
+      const patched = await cluster.kubectl([
+        "-n",
+        namespace,
+        "patch",
+        "lease",
+        "lost-lease",
+        "--type",
+        "merge",
+        "-p",
+        JSON.stringify({ spec: { holderIdentity: "second" } }),
+      ]);
+      expect(patched.stderr).toBe("");
+      expect(await ended).toBe("lost");
+      expect(abortedAt).toBeDefined();
+      // Before the thief's lease could even have expired once: no drain past the loss.
+      expect((abortedAt ?? Number.POSITIVE_INFINITY) - stolenAt).toBeLessThan(LEASE_MS);
+    } finally {
+      stop.abort();
+      await ended;
+    }
   });
 
   it("a leader stopped with SIGTERM steps down and releases: another replica takes over at once", async () => {
