@@ -77,7 +77,11 @@ describe("helm install on a real API server", () => {
     expect(notes).toContain(`kubectl -n ${ns} rollout status deployment/${fullname}`);
     expect(notes).toContain(`kubectl -n ${ns} logs deployment/${fullname} -f`);
     expect(notes).toContain("kubectl get azure-gallery -A");
-    expect(notes).toContain("kind: Gallery");
+    expect(notes).toContain("kind: Gallery\n");
+    // Secure by default: how to grant a namespace access, and how to let a team in.
+    expect(notes).toContain("namespaces that no GalleryPolicy covers are denied (defaultPolicy=deny)");
+    expect(notes).toContain("kind: GalleryPolicy");
+    expect(notes).toContain(`--clusterrole=${fullname}-editor`);
   });
 
   it("NOTES explain the chosen identity, namespaces and a forced leader election", async () => {
@@ -179,7 +183,9 @@ describe("the ServiceAccount's permissions, as the API server authorizes them", 
     ["create", `${G}/galleries`],
     ["delete", `${G}/imageversions`],
     ["update", `${G}/gallerypolicies`],
-    ["get", "/configmaps"],
+    // Exports write ConfigMaps (get, create, patch); nothing else of them.
+    ["delete", "/configmaps"],
+    ["list", "/configmaps"],
     ["create", "/pods"],
     ["delete", "/events"],
     ["update", "/namespaces"],
