@@ -33,6 +33,8 @@ export interface Blocked {
   message: string;
   /** Look again after this long even if nothing wakes the object; watches usually come first. */
   requeueAfterMs: number;
+  /** Optional status fields to record with it (what a kind read in Azure before it had to wait). */
+  status?: object;
 }
 
 /** One write to ARM that starts a long-running operation. */

@@ -460,7 +460,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   /** Ready=False for why the object cannot go on, and an event saying so (Warning when it waits for the user). */
   private async block(obj: T, why: Blocked): Promise<ReconcileResult> {
     const ready = { status: "False" as const, reason: why.reason, message: why.message };
-    await this.report(obj, {}, ready);
+    await this.report(obj, (why.status ?? {}) as Partial<StatusOf<T>>, ready);
     await this.ctx.events.record(obj, {
       type: isStalled(ready) ? "Warning" : "Normal",
       reason: why.reason,

@@ -52,7 +52,7 @@ import {
   type StepIdentity,
   sharingSteps,
 } from "./sharing-plan.js";
-import { planRoleCleanup, planRoles, type RoleStep, rolesInPlace, wantedRoles } from "./sharing-roles.js";
+import { planRoles, type RoleStep, rolesInPlace, wantedRoles } from "./sharing-roles.js";
 
 /** Where a GallerySharing acts: the gallery, and its id as the scope of role assignments. */
 export interface SharingTarget {
@@ -238,7 +238,7 @@ export function gallerySharingKind(
     // A share operation that failed in Azure parks its step like a refused write (the other
     // steps go on); ARM changed nothing, so what status says Azure holds stays true.
     async observeOperation(obj, _target, poll, ctx) {
-      if (poll.phase !== "apply" || poll.state !== "failed" || !poll.error) return undefined;
+      if (poll.state !== "failed" || !poll.error) return undefined;
       const pending = obj.status?.pending ?? [];
       const step: StepIdentity = pending.find((p) => p.action === poll.action) ?? {
         action: poll.action as StepIdentity["action"],
@@ -291,12 +291,25 @@ export function gallerySharingKind(
       };
     },
 
+    // The removals of what this object made, as independent steps: a role deletion ARM refuses
+    // does not keep the shares in place, nor the other way round. The finalizer stays until
+    // every step is done.
     cleanup(obj, target, actual, ctx) {
       if (!actual) return undefined;
-      const roleStep = planRoleCleanup(target.scope, target.ref.subscriptionId, actual.assignments);
-      if (roleStep) return roleWrite(obj, target, ctx, roleStep);
-      const action = planUnshare(ownedSharing(obj.spec, obj.status), actualSharing(actual.gallery));
-      return action ? shareWrite(obj, target, ctx, action) : undefined;
+      const removal = planUnshare(ownedSharing(obj.spec, obj.status), actualSharing(actual.gallery));
+      const steps = sharingSteps(
+        removal ? { removal } : {},
+        planRoles(target.scope, target.ref.subscriptionId, [], actual.assignments),
+        [],
+      );
+      const { next, pending, retryInMs } = nextStep(steps, obj.status?.pending ?? [], ctx.now());
+      if (next?.work) return stepWrite(obj, target, actual, ctx, { ...next, work: next.work }, pending);
+      if (pending.length === 0) return undefined;
+      const { reason, message } = pendingSummary(pending);
+      return {
+        ...blocked(reason, message, (retryInMs ?? USER_RETRY_MS) + NEXT_STEP_MS),
+        status: { ...heldNow(obj, target, actual), pending },
+      };
     },
   };
 }

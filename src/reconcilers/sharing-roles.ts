@@ -101,16 +101,6 @@ export function planRoles(
   return [...removals, ...creations];
 }
 
-/** The next assignment of ours to delete when the GallerySharing goes; undefined when none is left. */
-export function planRoleCleanup(
-  scope: string,
-  subscriptionId: string,
-  actual: readonly RoleAssignment[],
-): RoleStep | undefined {
-  const ours = actual.find((a) => isOwnAssignment(scope, subscriptionId, a));
-  return ours ? removal(ours) : undefined;
-}
-
 /** Status: each wanted assignment that is in place, with the ARM id of the one granting it. */
 export function rolesInPlace(
   wanted: readonly WantedRole[],

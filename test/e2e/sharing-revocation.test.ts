@@ -197,6 +197,55 @@ describe("GallerySharing revokes first", () => {
     expect(fixed.status?.roleAssignmentCount).toBe(1);
   }, 60_000);
 
+  it("deleting a GallerySharing stops sharing even while ARM refuses to delete its role assignment", async () => {
+    await world.galleries.create(h.gallery("leaving", "Groups"));
+    await world.gallerySharings.create(
+      h.sharing("leaving", "leaving", {
+        subscriptions: [A],
+        roleAssignments: [{ principalId: P, principalType: "User", role: "Reader" }],
+      }),
+    );
+    await h.settled("leaving");
+    const [assignment] = h.assignmentsAt("leaving");
+    world.sim.fault({
+      method: "DELETE",
+      path: `/roleAssignments/${assignment?.name}$`,
+      status: 403,
+      body: {
+        error: {
+          code: "AuthorizationFailed",
+          message: "The client does not have authorization to delete it.",
+        },
+      },
+      count: -1,
+    });
+    await world.gallerySharings.delete(h.ref("leaving"));
+    await waitFor(
+      "A no longer shared",
+      async () => (sharedSubscriptionsOf(h, "leaving").includes(A) ? undefined : true),
+      {
+        timeoutMs: 20_000,
+      },
+    );
+    // The object stays (its finalizer) and says which step is left and why.
+    const held = await waitForCondition(world.gallerySharings, world.namespace, "leaving", {
+      status: "False",
+      reason: "AuthorizationFailed",
+    });
+    expect(held.status?.pending).toEqual([
+      expect.objectContaining({
+        action: "RemoveRoleAssignment",
+        principalId: P,
+        reason: "AuthorizationFailed",
+      }),
+    ]);
+    expect(h.assignmentsAt("leaving")).toHaveLength(1);
+
+    world.sim.clearFaults();
+    await waitForGone(world.gallerySharings, world.namespace, "leaving", 60_000);
+    expect(h.assignmentsAt("leaving")).toEqual([]);
+  }, 120_000);
+
   it("deleting a Gallery waits for its GallerySharing, which undoes its shares before the gallery goes", async () => {
     await world.galleries.create(h.gallery("parent", "Groups"));
     await world.gallerySharings.create(h.sharing("child", "parent", { subscriptions: [A] }));

@@ -5,7 +5,6 @@ import type { GallerySharingSpec } from "../../src/api/index.js";
 import { BUILTIN_ROLES, resolveRoleDefinitionId, roleAssignmentName } from "../../src/azure/index.js";
 import {
   isOwnAssignment,
-  planRoleCleanup,
   planRoles,
   rolesInPlace,
   unknownRoleMessage,
@@ -123,12 +122,12 @@ describe("planRoles", () => {
   });
 });
 
-describe("planRoleCleanup and rolesInPlace", () => {
+describe("planRoles at deletion (nothing wanted) and rolesInPlace", () => {
   it("deletes only its own assignments at deletion", () => {
     const ours = assignment(USER, READER, true);
     const foreign = assignment(GROUP, READER, false);
-    expect(planRoleCleanup(SCOPE, SUB, [foreign, ours])).toMatchObject({ remove: { name: ours.name } });
-    expect(planRoleCleanup(SCOPE, SUB, [foreign])).toBeUndefined();
+    expect(planRoles(SCOPE, SUB, [], [foreign, ours])).toMatchObject([{ remove: { name: ours.name } }]);
+    expect(planRoles(SCOPE, SUB, [], [foreign])).toEqual([]);
   });
 
   it("reports each wanted grant in place with the id of the assignment that grants it", () => {
