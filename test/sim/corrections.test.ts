@@ -263,3 +263,49 @@ describe("error texts", () => {
     );
   });
 });
+
+describe("share limits under concurrency", () => {
+  let manual: Simulator;
+  beforeAll(async () => {
+    manual = await startTestSimulator({ clock: "manual" });
+  });
+  afterAll(() => manual.close());
+
+  it("fails the second of two accepted Adds whose sum passes 30 subscriptions, when it completes", async () => {
+    seedWorld(manual);
+    const path = `${galleryPath("g1")}?api-version=2023-07-03`;
+    await armRequest(manual, {
+      method: "PUT",
+      path,
+      identity: OWNER,
+      body: { location: "westus", properties: { sharingProfile: { permissions: "Groups" } } },
+    });
+    manual.advance(60_000);
+    const ids = (from: number) =>
+      Array.from({ length: 20 }, (_, i) => `00000000-0000-4000-8000-${String(from + i).padStart(12, "0")}`);
+    const add = (from: number) =>
+      armRequest(manual, {
+        method: "POST",
+        path: `${galleryPath("g1", "/share")}?api-version=2023-07-03`,
+        identity: OWNER,
+        body: { operationType: "Add", groups: [{ type: "Subscriptions", ids: ids(from) }] },
+      });
+    const first = await add(0);
+    const second = await add(100);
+    // Both fit when they arrive: neither has been applied yet.
+    expect([first.status, second.status]).toEqual([202, 202]);
+    manual.advance(60_000);
+    const status = async (url: string | undefined) => {
+      const { pathname, search } = new URL(url ?? "");
+      const answer = await armRequest(manual, { path: `${pathname}${search}`, identity: OWNER });
+      return JSON.parse(answer.body) as { status: string; error?: { code: string } };
+    };
+    expect((await status(first.headers["azure-asyncoperation"])).status).toBe("Succeeded");
+    expect(await status(second.headers["azure-asyncoperation"])).toMatchObject({
+      status: "Failed",
+      error: { code: "InvalidParameter" },
+    });
+    const shared = manual.state().galleries.find((g) => g.name === "g1")?.sharing?.groups ?? [];
+    expect(shared.flatMap((g) => g.ids)).toHaveLength(20);
+  });
+});
