@@ -2,10 +2,10 @@
 // n-th write of a bucket cannot be sent before the bucket lets it through, and the object it
 // creates is not Ready before its operation ends.
 //
-// Compute RP buckets are two sliding windows (3 and 30 minutes, facts §10.1): the k-th write of a
+// Compute RP buckets are two sliding windows (3 and 30 minutes, docs/arm-behaviour.md#rate-limits): the k-th write of a
 // bucket (0-based) may go at max(t[k-1], t[k-L3] + W3, t[k-L30] + W30). Sending each write as
 // early as that allows is optimal, so the last write's time is the bucket's bound. ARM's
-// subscription write bucket is a token bucket (capacity C, refill r/s, facts §10.2): the k-th write
+// subscription write bucket is a token bucket (capacity C, refill r/s, docs/arm-behaviour.md#subscription-limits): the k-th write
 // may go at (k + 1 - C) / r. Each bound is then extended by what must follow the write (the
 // operation's duration) and precede it (the parents' creation), and the largest one is the
 // workload's bound. Reads are left out: none of their buckets binds for this workload.
@@ -14,7 +14,7 @@ import type { WorkloadItem } from "./workload.js";
 
 const WINDOW_3_MIN_MS = 3 * 60_000;
 const WINDOW_30_MIN_MS = 30 * 60_000;
-/** ARM's regional write bucket per subscription (facts §10.2, src/sim/throttle/limits.ts). */
+/** ARM's regional write bucket per subscription (docs/arm-behaviour.md#subscription-limits, src/sim/throttle/limits.ts). */
 const SUBSCRIPTION_WRITES = { capacity: 200, refillPerSecond: 10 };
 
 export interface BucketBound {

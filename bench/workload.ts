@@ -113,7 +113,7 @@ export function buildWorkload(shape: WorkloadShape, namespace: string): Workload
       for (let v = 0; v < shape.versionsPerDefinition; v++) {
         const number = `1.0.${v + 1}`;
         // A snapshot per version: a managed image may feed one replicating version at a time
-        // (facts §12), which would serialize the versions of a definition for a reason that is
+        // (docs/arm-behaviour.md#version-sources), which would serialize the versions of a definition for a reason that is
         // not the operator's.
         const snapshotId = `/subscriptions/${subscriptionId}/resourceGroups/${SOURCES_GROUP}/providers/Microsoft.Compute/snapshots/${definition}-${v + 1}`;
         sources.push({ id: snapshotId, location });

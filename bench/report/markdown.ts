@@ -75,7 +75,10 @@ function settings(report: BenchReport): string {
       "time scale",
       `${s.timeScale}: Azure's durations, rate-limit windows (3 and 30 min), token refills, latencies and the operator's poll and resync periods`,
     ],
-    ["rate limits", "the real per-subscription limits (arm-gallery-facts §10), windows × time scale"],
+    [
+      "rate limits",
+      "the real per-subscription limits (docs/arm-behaviour.md#rate-limits), windows × time scale",
+    ],
     [
       "ARM latency added (after scaling)",
       Object.entries(s.latencyMs)

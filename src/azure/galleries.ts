@@ -8,8 +8,8 @@ import { type LroProgress, startLro, startLroWithoutResult } from "./lro.js";
 
 export interface GalleryGetOptions {
   /**
-   * Return the sharing groups (`$select=Permissions`, as the CLI reads them: arm-gallery-facts
-   * §5.3 saw groups only in this view).
+   * Return the sharing groups (`$select=Permissions`, as the CLI reads them: recorded traffic
+   * showed groups only in this view, docs/arm-behaviour.md#direct-sharing).
    */
   withPermissions?: boolean;
 }

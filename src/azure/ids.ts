@@ -1,6 +1,6 @@
 // ARM resource ids for the things the operator touches: build them from typed references, parse
 // them back, and compare them the way ARM does (case-insensitively: list results upper-case the
-// resource-group segment, arm-gallery-facts §5.1).
+// resource-group segment, docs/arm-behaviour.md#gallery-body).
 
 const COMPUTE = "Microsoft.Compute";
 const AUTHORIZATION = "Microsoft.Authorization";

@@ -33,7 +33,7 @@ export interface PollLroOptions<T> {
   /**
    * Replaces the SDK's deserializer for the final response. Needed where ARM's final answer does
    * not fit the SDK: the share action's monitor URL answers 200 with an empty body, on which
-   * the SDK's deserializer throws (arm-gallery-facts §3.3).
+   * the SDK's deserializer throws (docs/arm-behaviour.md#operation-status).
    */
   deserialize?: (response: LroFinalResponse) => T;
 }

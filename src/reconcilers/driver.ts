@@ -1,4 +1,4 @@
-// The one reconcile loop every kind runs (design.md, "Level-triggered, diff-then-act"): resume a
+// The one reconcile loop every kind runs (level-triggered, diff-then-act: README.md): resume a
 // saved operation, read Azure, write only what differs, describe what Azure holds. Kinds plug in
 // through ArmKind; nothing here knows galleries from versions.
 import { FINALIZER, type OperationEvent, type PendingOperation, REASONS } from "../api/index.js";

@@ -43,7 +43,7 @@ export function galleryDifferences(spec: GallerySpec, actual: ArmGallery): strin
   return diffs;
 }
 
-/** A gallery without a sharing profile is private (ARM omits the key: arm-gallery-facts §5.1). */
+/** A gallery without a sharing profile is private (ARM omits the key: docs/arm-behaviour.md#gallery-body). */
 export function permissionsOf(actual: ArmGallery): SharingPermissions {
   const p = actual.sharingProfile?.permissions;
   return p === "Groups" || p === "Community" ? p : "Private";

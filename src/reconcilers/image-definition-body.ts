@@ -5,7 +5,7 @@ import type { ImageDefinitionSpec, ImageFeature, RecommendedMachineConfiguration
 import { sameInstant } from "./image-compare.js";
 
 /**
- * The full body a PUT sends (arm-gallery-facts §8.1; ARM replaces the definition with it).
+ * The full body a PUT sends (docs/arm-behaviour.md#image-definition; ARM replaces the definition with it).
  * `location` is the gallery's: a definition lives where its gallery does.
  */
 export function desiredImageBody(spec: ImageDefinitionSpec, location: string): GalleryImage {

@@ -21,7 +21,7 @@ export function sourceIdOf(source: ImageVersionSource): string {
 }
 
 /**
- * The full body a PUT sends, for a create and for every update alike (arm-gallery-facts §8.2).
+ * The full body a PUT sends, for a create and for every update alike (docs/arm-behaviour.md#image-version).
  *
  * Guarantees: every region carries its replica count explicitly (its own, or `replicaCount`), so
  * what ARM stores is exactly what `versionDifferences` compares; `replicationMode` and

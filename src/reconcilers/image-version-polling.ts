@@ -2,7 +2,7 @@
 // the percentage moves, more slowly while it does not, and never faster than the subscription's
 // read budget allows when many versions replicate at once.
 
-/** ARM's GetGalleryImageVersion bucket: 2000 reads per 3 minutes per subscription (arm-gallery-facts §10.1). */
+/** ARM's GetGalleryImageVersion bucket: 2000 reads per 3 minutes per subscription (docs/arm-behaviour.md#rate-limits). */
 export const VERSION_READ_BUDGET = { requests: 2000, windowMs: 3 * 60_000 } as const;
 
 /** Progress polls take at most this share of the budget; resyncs, creates and other clients need the rest. */

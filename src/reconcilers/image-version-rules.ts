@@ -11,7 +11,7 @@ export interface RuleViolation {
 }
 
 /**
- * The spec's conflicts with its gallery (arm-gallery-facts §12): the gallery's region, where
+ * The spec's conflicts with its gallery (docs/arm-behaviour.md#version-sources): the gallery's region, where
  * Azure takes the source from, must be a target region; a directly shared gallery
  * (`sharing.permissions: Groups`) cannot hold encrypted versions.
  */

@@ -80,7 +80,7 @@ export function desiredSharing(spec: GallerySharingSpec): SharingSet {
 
 /**
  * What ARM says the gallery is shared with. Groups only count on a Groups gallery and the
- * community switch only on a Community one: ARM drops both on the way to Private (facts §6).
+ * community switch only on a Community one: ARM drops both on the way to Private (docs/arm-behaviour.md#share).
  */
 export function actualSharing(gallery: ArmGallery): ActualSharing {
   const permissions = permissionsOf(gallery);

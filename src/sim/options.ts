@@ -1,5 +1,5 @@
 // What a caller can tune when starting a simulator, and the defaults taken from the recorded
-// ARM traffic (arm-gallery-facts sections 3.4 and 10).
+// ARM traffic (docs/arm-behaviour.md#durations, #rate-limits).
 import type { ClockMode } from "./clock.js";
 import type { ComputeBucket } from "./throttle/limits.js";
 
@@ -29,7 +29,7 @@ export interface Durations {
   resetPrivate: number;
 }
 
-/** Medians of the recorded startTime → endTime spans (facts §3.4). */
+/** Medians of the recorded startTime → endTime spans (docs/arm-behaviour.md#durations). */
 export const RECORDED_DURATIONS: Durations = {
   galleryCreate: 1_000,
   galleryUpdate: 500,

@@ -9,7 +9,7 @@ interface Region {
 }
 
 // Display names from the public "az account list-locations" output; EUAP spellings from the
-// recorded capsOperations URLs (arm-gallery-facts section 1).
+// recorded capsOperations URLs (docs/arm-behaviour.md#urls).
 const DISPLAY_NAMES: Record<string, string> = {
   eastus: "East US",
   eastus2: "East US 2",

@@ -1,4 +1,4 @@
-// Wire-level fidelity with the recorded ARM traffic (arm-gallery-facts), with node:https and the
+// Wire-level fidelity with the recorded ARM traffic (docs/arm-behaviour.md), with node:https and the
 // simulator's CA: status codes, which headers are present, query-key order of operation URLs,
 // body shapes down to key order and absent keys, CRLF pretty-printing, time-driven states under
 // a manual clock.
@@ -82,7 +82,7 @@ async function galleryImageAndVersion(gallery = "gellery000002"): Promise<RawRes
   );
 }
 
-describe("long-running operations (facts §2, §3)", () => {
+describe("long-running operations (docs/arm-behaviour.md#status-codes, #lro)", () => {
   it("PUT create: 201, only azure-asyncoperation, pretty CRLF body, Creating, exact shape", async () => {
     const created = await put(sim, `${galleryPath("gallery_000003")}?api-version=2021-10-01`, {
       location: "eastus2",
@@ -217,7 +217,7 @@ describe("long-running operations (facts §2, §3)", () => {
       "Microsoft.Compute/PostShareGallery3Min;9,Microsoft.Compute/PostShareGallery30Min;59",
     );
 
-    // Share takes about 45 s (facts §3.4); the groups appear only then.
+    // Share takes about 45 s (docs/arm-behaviour.md#durations); the groups appear only then.
     expect((await get(relative(monitor))).status).toBe(202);
     sim.advance(44_000);
     expect(json(await get(relative(status))).status).toBe("InProgress");
@@ -263,7 +263,7 @@ describe("long-running operations (facts §2, §3)", () => {
   });
 });
 
-describe("gallery bodies (facts §5, §6)", () => {
+describe("gallery bodies (docs/arm-behaviour.md#gallery-body, #share)", () => {
   it("omits tags when none were sent and sharingProfile when none was set, even with the groups expand", async () => {
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus" });
     const expanded = json(
@@ -405,7 +405,7 @@ describe("gallery bodies (facts §5, §6)", () => {
   });
 });
 
-describe("image definition and version bodies (facts §8)", () => {
+describe("image definition and version bodies (docs/arm-behaviour.md#image-definition)", () => {
   it("fills architecture x64 and drops an empty disallowed", async () => {
     await put(sim, `${galleryPath("g1")}?api-version=2021-10-01`, { location: "westus", tags: {} });
     const created = await put(
@@ -562,7 +562,7 @@ describe("image definition and version bodies (facts §8)", () => {
   });
 });
 
-describe("consumer views (facts §7.1)", () => {
+describe("consumer views (docs/arm-behaviour.md#consumer-views)", () => {
   it("lists and reads a directly shared gallery with the recorded shapes", async () => {
     await galleryImageAndVersion();
     sim.advance(467_000);
@@ -625,7 +625,7 @@ describe("consumer views (facts §7.1)", () => {
   });
 });
 
-describe("headers and gateway errors (facts §9, §10)", () => {
+describe("headers and gateway errors (docs/arm-behaviour.md#errors, #rate-limits)", () => {
   it("sends the 2024-2025 header set and request ids, echoing the client's correlation id", async () => {
     const answer = await armRequest(sim, {
       path: `/subscriptions/${SUBSCRIPTION}/resourcegroups/${RG}?api-version=2021-04-01`,

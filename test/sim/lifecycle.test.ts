@@ -1,4 +1,4 @@
-// The lifecycles of arm-gallery-facts sections 2-8, driven through the real @azure/arm-compute
+// The lifecycles of docs/arm-behaviour.md sections 2-8, driven through the real @azure/arm-compute
 // client against the simulator.
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -47,7 +47,7 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   return all;
 }
 
-describe("private gallery (facts §5.1)", () => {
+describe("private gallery (docs/arm-behaviour.md#gallery-body)", () => {
   it("creates, lists, reads, updates and deletes", async () => {
     const created = await owner.galleries.createOrUpdate(
       RG,
@@ -90,7 +90,7 @@ describe("private gallery (facts §5.1)", () => {
   });
 });
 
-describe("image definition and version (facts §8)", () => {
+describe("image definition and version (docs/arm-behaviour.md#image-definition)", () => {
   it("creates a definition with server defaults and a version that replicates", async () => {
     await owner.galleries.createOrUpdate(RG, "gallery1", { location: "westus", tags: {} }, FAST_POLL);
     const image = await owner.galleryImages.createOrUpdate(
@@ -223,7 +223,7 @@ describe("image definition and version (facts §8)", () => {
   });
 });
 
-describe("direct sharing (facts §5.3, §6, §7.1)", () => {
+describe("direct sharing (docs/arm-behaviour.md#direct-sharing, #share, #consumer-views)", () => {
   it("Add, Remove and Reset change the groups and what consumers see", async () => {
     await owner.galleries.createOrUpdate(
       RG,
@@ -300,7 +300,7 @@ describe("direct sharing (facts §5.3, §6, §7.1)", () => {
   });
 });
 
-describe("community gallery (facts §5.4, §6, §7.2)", () => {
+describe("community gallery (docs/arm-behaviour.md#community, #share, #consumer-views)", () => {
   it("creates with a public name, enables community, is visible, resets and deletes", async () => {
     const created = await owner.galleries.createOrUpdate(
       RG,

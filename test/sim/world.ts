@@ -1,4 +1,4 @@
-// Names and fixtures shared by the simulator tests: the ids echo the recordings' (facts §6).
+// Names and fixtures shared by the simulator tests: the ids echo the recordings' (docs/arm-behaviour.md#share).
 import type { Simulator } from "../../src/sim/index.js";
 import { armRequest, type StaticIdentity } from "../support/sim.js";
 

@@ -144,7 +144,7 @@ export async function control<T = unknown>(
  * Runs `POST .../share` to completion through @azure/arm-compute.
  *
  * Why not just await the poller: after the operation succeeds the SDK GETs the monitor URL, which
- * answers 200 with an empty body (as real ARM does, facts §2/§3.3), and arm-compute 25's
+ * answers 200 with an empty body (as real ARM does, docs/arm-behaviour.md#status-codes, #operation-status), and arm-compute 25's
  * `sharingUpdateDeserializer` then throws reading `operationType` of undefined. Restoring the
  * poller with our own `processResponseBody` is the SDK's documented way around its deserializer.
  */

@@ -21,7 +21,7 @@ function spec(extra: Partial<ImageDefinitionSpec> = {}): ImageDefinitionSpec {
   };
 }
 
-/** The definition as ARM returns it after a PUT of `body` (facts §8.1: architecture filled in). */
+/** The definition as ARM returns it after a PUT of `body` (docs/arm-behaviour.md#image-definition: architecture filled in). */
 function echoed(body: GalleryImage): GalleryImage {
   return {
     ...structuredClone(body),

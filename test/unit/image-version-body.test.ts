@@ -25,7 +25,7 @@ function spec(extra: Partial<ImageVersionSpec> = {}): ImageVersionSpec {
   }).spec;
 }
 
-/** The version as ARM answers a GET after a PUT of `body` (facts §8.2): display names, defaults. */
+/** The version as ARM answers a GET after a PUT of `body` (docs/arm-behaviour.md#image-version): display names, defaults. */
 function echoed(body: GalleryImageVersion, displayNames: Record<string, string>): GalleryImageVersion {
   const copy = structuredClone(body);
   for (const region of copy.publishingProfile?.targetRegions ?? [])

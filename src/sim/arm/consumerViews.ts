@@ -1,4 +1,4 @@
-// What consumers see of shared galleries (facts §7): `sharedGalleries` for subscriptions and
+// What consumers see of shared galleries (docs/arm-behaviour.md#consumer-views): `sharedGalleries` for subscriptions and
 // tenants a gallery is shared with directly, `communityGalleries` for community galleries once
 // EnableCommunity has run. Bodies differ from the owner's view (for example `diskSizeGB` instead
 // of `sizeInGB`, empty identifier strings in the community image view).

@@ -42,7 +42,7 @@ function readCommunityInfo(profile: JsonObject, previous: CommunityInfo | undefi
     publisherContact: optionalString(info.publisherContact),
     eula: optionalString(info.eula),
     publicNamePrefix: prefix,
-    // A new public name on every Community PUT (facts §5.4, PERM23 #1/#9).
+    // A new public name on every Community PUT (docs/arm-behaviour.md#community, PERM23 #1/#9).
     publicNames: [newPublicName(prefix)],
   };
 }

@@ -1,4 +1,4 @@
-// The gallery resource as the Compute RP renders it (facts §5): keys in the recorded order,
+// The gallery resource as the Compute RP renders it (docs/arm-behaviour.md#gallery-body): keys in the recorded order,
 // `sharingProfile` only once one was set, `groups` only when the caller asked for them with
 // `$select=Permissions` or `$expand=sharingProfile/Groups`.
 import { defined } from "../json.js";
@@ -8,7 +8,7 @@ import { uniqueNameOf } from "./sharing.js";
 
 export interface GalleryView {
   withGroups: boolean;
-  /** List responses spell the resource group upper-case in `id` (facts §5.1). */
+  /** List responses spell the resource group upper-case in `id` (docs/arm-behaviour.md#gallery-body). */
   listItem: boolean;
 }
 

@@ -1,4 +1,4 @@
-// Image definition routes: PUT, GET, list in a gallery, DELETE (facts §8.1).
+// Image definition routes: PUT, GET, list in a gallery, DELETE (docs/arm-behaviour.md#image-definition).
 import { ArmError, cannotDeleteResource, computeConflict, invalidParameter } from "../errors.js";
 import { computeResponse, emptyResponse, type SimResponse } from "../http/response.js";
 import { defined, isObject, type JsonObject } from "../json.js";
@@ -63,7 +63,7 @@ function readImageProperties(properties: JsonObject): ImageProperties {
       sku: String(identifier.sku),
     },
     recommended: nonEmptyObject(properties.recommended),
-    // An empty `disallowed: {}` is not echoed (facts §8.1).
+    // An empty `disallowed: {}` is not echoed (docs/arm-behaviour.md#image-definition).
     disallowed: nonEmptyObject(properties.disallowed),
     purchasePlan: nonEmptyObject(properties.purchasePlan),
     features: features && features.length > 0 ? features : undefined,

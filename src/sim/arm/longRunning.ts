@@ -1,5 +1,5 @@
 // Starting a long-running operation and answering its initial request the way the Compute RP
-// does (facts §3.1): PUT → 201/200 with the resource body and only `azure-asyncoperation`;
+// does (docs/arm-behaviour.md#lro-headers): PUT → 201/200 with the resource body and only `azure-asyncoperation`;
 // POST share and DELETE → 202 with an empty body, `azure-asyncoperation` and `location`.
 
 import { computeResponse, emptyResponse, type SimResponse } from "../http/response.js";

@@ -1,5 +1,5 @@
 // GET .../locations/{l}/capsOperations/{id}: the status URL answers `{startTime,status,name}`
-// while running and adds `endTime` when done (facts §3.3); the monitor URL (`monitor=true`)
+// while running and adds `endTime` when done (docs/arm-behaviour.md#operation-status); the monitor URL (`monitor=true`)
 // answers 202 while running and 200 with an empty body once succeeded. Both cost a
 // GetOperationStatus unit (SG #63).
 import { formatArmTime } from "../clock.js";

@@ -1,7 +1,7 @@
 // The URLs a long-running operation hands out in `azure-asyncoperation` and `location`. Like
 // the 2024 RP they are signed: query keys `api-version,t,c,s,h` for the status URL and
 // `monitor,api-version,t,c,s,h` for the monitor URL, sharing `c` (the signing certificate) but
-// each with its own `t`, `s` and `h` (facts §3.2). Clients must treat them as opaque.
+// each with its own `t`, `s` and `h` (docs/arm-behaviour.md#operation-urls). Clients must treat them as opaque.
 import { createHash, type KeyObject, sign } from "node:crypto";
 import { dotnetTicks } from "../clock.js";
 import type { OperationRecord } from "../state/model.js";

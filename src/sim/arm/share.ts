@@ -1,6 +1,6 @@
 // POST .../galleries/{g}/share: Add, Remove, Reset, EnableCommunity. Answered 202 with an empty
 // body; the change is visible once the operation completes (about 45 s for a Groups gallery,
-// well under a second for community changes; facts §3.4).
+// well under a second for community changes; docs/arm-behaviour.md#durations).
 import type { Durations } from "../options.js";
 import type { GalleryRecord, ShareChange } from "../state/model.js";
 import type { Store } from "../state/store.js";

@@ -1,5 +1,5 @@
 // Gallery sharing rules: what `POST .../share` accepts and what it does to the sharing profile
-// (facts §6 and §12). The handler validates when the request arrives; the operation engine
+// (docs/arm-behaviour.md#share). The handler validates when the request arrives; the operation engine
 // applies the change when the operation completes, re-checking the limits then.
 import { randomUUID } from "node:crypto";
 import { type ArmError, invalidParameter, operationNotAllowed } from "../errors.js";
@@ -152,7 +152,7 @@ export function applyShare(gallery: GalleryRecord, change: ShareChange): ArmErro
       gallery.sharing = { ...current, groups: removeGroups(current.groups, change.groups) };
       return undefined;
     case "Reset":
-      // Reset turns Groups and Community galleries alike to Private (facts §6).
+      // Reset turns Groups and Community galleries alike to Private (docs/arm-behaviour.md#share).
       gallery.sharing = { permissions: "Private", groups: [] };
       return undefined;
     case "EnableCommunity":
@@ -176,12 +176,12 @@ export function isSharedWith(
   return sharing.groups.some((group) => group.type === type && group.ids.some((id) => sameId(id, wanted)));
 }
 
-/** `{publicNamePrefix}-{lower-case GUID}`, new on every Community PUT (facts §5.4). */
+/** `{publicNamePrefix}-{lower-case GUID}`, new on every Community PUT (docs/arm-behaviour.md#community). */
 export function newPublicName(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-/** `{subscriptionId}-{GALLERY NAME IN UPPER CASE}` (facts §5.2). */
+/** `{subscriptionId}-{GALLERY NAME IN UPPER CASE}` (docs/arm-behaviour.md#unique-name). */
 export function uniqueNameOf(gallery: GalleryRecord): string {
   return `${gallery.subscriptionId}-${gallery.name.toUpperCase()}`;
 }

@@ -1,4 +1,4 @@
-// The image version resource as the Compute RP renders it (facts §8.2): display-name regions,
+// The image version resource as the Compute RP renders it (docs/arm-behaviour.md#image-version): display-name regions,
 // defaults filled in, disk images only once the version has succeeded, `replicationMode` only
 // when it was sent, `replicationStatus` only with `$expand=ReplicationStatus`.
 import { formatArmTime } from "../clock.js";

@@ -1,4 +1,4 @@
-// Reading and checking the body of an image version PUT (facts §8.2 and §12).
+// Reading and checking the body of an image version PUT (docs/arm-behaviour.md#image-version, #version-sources).
 import { ArmError, invalidParameter } from "../errors.js";
 import { isObject, type JsonObject } from "../json.js";
 import { isKnownRegion, normalizeRegion, regionDisplayName } from "../regions.js";
@@ -142,7 +142,7 @@ export function readVersionRequest(body: JsonObject): VersionRequest {
   };
 }
 
-/** The source region must be one of the target regions (facts §12). */
+/** The source region must be one of the target regions (docs/arm-behaviour.md#version-sources). */
 export function checkSourceRegionTargeted(sourceRegion: string, targets: TargetRegionRecord[]): void {
   if (targets.some((target) => target.name === normalizeRegion(sourceRegion))) return;
   throw invalidParameter(

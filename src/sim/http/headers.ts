@@ -1,6 +1,6 @@
 // The headers every ARM answer carries, in the order the 2024-2025 recordings show them: no-cache
 // trio, the response's own headers, Compute and subscription rate-limit headers, request ids,
-// and the edge headers (x-cache, x-msedge-ref) of the current ARM front end (facts §10.2).
+// and the edge headers (x-cache, x-msedge-ref) of the current ARM front end (docs/arm-behaviour.md#subscription-limits).
 import { randomUUID } from "node:crypto";
 import type { SimResponse } from "./response.js";
 

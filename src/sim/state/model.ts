@@ -148,7 +148,7 @@ export interface VersionRecord {
   disks: SourceDisks;
   safety: { allowDeletionOfReplicatedLocations: boolean };
   provisioningState: ProvisioningState;
-  /** Disk images appear in the body only once the version has succeeded (facts §8.2). */
+  /** Disk images appear in the body only once the version has succeeded (docs/arm-behaviour.md#image-version). */
   materialized: boolean;
   replication: RegionReplication[];
   operationId?: string;

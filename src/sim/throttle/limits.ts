@@ -1,6 +1,6 @@
 // Rate limits. The Compute RP counts requests per subscription in named buckets over a 3-minute
-// and a 30-minute window (facts §10.1); ARM's front end keeps token buckets per subscription
-// for reads, writes and deletes (facts §10.2, "Understand how ARM throttles requests").
+// and a 30-minute window (docs/arm-behaviour.md#rate-limits); ARM's front end keeps token buckets per subscription
+// for reads, writes and deletes (docs/arm-behaviour.md#subscription-limits, "Understand how ARM throttles requests").
 import type { LimitOptions } from "../options.js";
 
 /** Compute RP buckets with [3-minute, 30-minute] limits (recorded maximum remaining + 1). */

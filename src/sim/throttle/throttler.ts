@@ -13,11 +13,11 @@ import { SlidingWindowCounter } from "./slidingWindow.js";
 import { TokenBucket } from "./tokenBucket.js";
 
 /** Whose counter a Compute request uses: the SG recording shows consumer-view GetGallery calls
- * counted apart from the owner's gallery GETs in the same subscription (facts §10.1). */
+ * counted apart from the owner's gallery GETs in the same subscription (docs/arm-behaviour.md#rate-limits). */
 export type Audience = "owner" | "consumer";
 
 const SUBSCRIPTION_HEADERS: Record<SubscriptionBucket, [string | undefined, string]> = {
-  // 2024+ traffic carries only the global read header on GETs (facts §10.2).
+  // 2024+ traffic carries only the global read header on GETs (docs/arm-behaviour.md#subscription-limits).
   reads: [undefined, "x-ms-ratelimit-remaining-subscription-global-reads"],
   writes: [
     "x-ms-ratelimit-remaining-subscription-writes",

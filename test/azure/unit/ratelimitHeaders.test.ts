@@ -8,7 +8,7 @@ import {
 } from "../../../src/azure/ratelimitHeaders.js";
 
 describe("x-ms-ratelimit-remaining-* parsing", () => {
-  it("parses the Compute RP resource header (facts §10.1)", () => {
+  it("parses the Compute RP resource header (docs/arm-behaviour.md#rate-limits)", () => {
     expect(
       parseResourceRemaining(
         "Microsoft.Compute/CreateUpdateGallery3Min;49,Microsoft.Compute/CreateUpdateGallery30Min;299",
