@@ -12,8 +12,11 @@ export type Lane = "change" | "resync";
 /** What a worker returns: nothing (done until something changes) or when to look again. */
 export type WorkResult = undefined | { requeueAfter?: number };
 
-/** Processes one key. `signal` aborts when shutdown gives up waiting for it. */
-export type Worker = (key: string, signal: AbortSignal) => Promise<WorkResult | undefined>;
+/**
+ * Processes one key. `signal` aborts when shutdown gives up waiting for it; `lane` is the line the
+ * key was taken from (a resync may read less eagerly than a change).
+ */
+export type Worker = (key: string, signal: AbortSignal, lane: Lane) => Promise<WorkResult | undefined>;
 
 /** Callbacks for metrics; each is called synchronously and must not throw. */
 export interface QueueHooks {
@@ -61,7 +64,9 @@ interface Delayed {
  * 1. Watch events call `add(key)`, resync passes `add(key, "resync")`; many adds of a queued key
  *    collapse into one run.
  * 2. `start(worker)` runs up to `concurrency` workers, each taking the oldest waiting key of the
- *    `change` lane, and of the `resync` lane only when no change waits.
+ *    `change` lane, and of the `resync` lane only when no change waits and fewer than
+ *    `concurrency − 1` resync keys run (at least one): one worker is always left for changes, so a
+ *    change never waits for a resync's read to end (a read may wait seconds for ARM budget).
  * 3. A worker's outcome schedules the key's next run: returning `{ requeueAfter }` runs it again after
  *    that many ms; returning nothing forgets it; throwing runs it again after an exponential backoff.
  * 4. `shutdown()` stops taking work and waits for running keys, abandoning them at the deadline.
@@ -85,6 +90,10 @@ export class WorkQueue {
   /** The lane each waiting key is in: the one truth about which keys wait. */
   private readonly queued = new Map<string, Lane>();
   private readonly running = new Set<string>();
+  /** Keys taken from the resync lane that run now. */
+  private runningResyncs = 0;
+  /** Workers resync keys may hold at once: all but one, so a change always finds one free. */
+  private readonly resyncWorkers: number;
   /** Keys added while they ran, with the lane they go back to. */
   private readonly dirty = new Map<string, Lane>();
   private readonly enqueuedAt = new Map<string, number>();
@@ -101,6 +110,7 @@ export class WorkQueue {
 
   constructor(options: WorkQueueOptions = {}) {
     this.concurrency = workerCount(options.concurrency);
+    this.resyncWorkers = Math.max(1, this.concurrency - 1);
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.hooks = options.hooks ?? {};
     this.random = options.random ?? Math.random;
@@ -238,19 +248,23 @@ export class WorkQueue {
 
   private async workLoop(worker: Worker): Promise<void> {
     for (;;) {
-      const key = await this.nextKey();
-      if (key === undefined) return;
-      await this.run(key, worker);
+      const next = await this.nextKey();
+      if (next === undefined) return;
+      await this.run(next.key, next.lane, worker);
     }
   }
 
-  private async nextKey(): Promise<string | undefined> {
+  private async nextKey(): Promise<{ key: string; lane: Lane } | undefined> {
     for (;;) {
       if (this.stopping) return undefined;
-      const key = this.take("change") ?? this.take("resync");
-      if (key !== undefined) {
+      for (const lane of ["change", "resync"] as const) {
+        if (lane === "resync" && this.runningResyncs >= this.resyncWorkers) continue;
+        const key = this.take(lane);
+        if (key === undefined) continue;
+        // Counted as it is taken: workers take keys before any of them starts running one.
+        if (lane === "resync") this.runningResyncs++;
         this.hooks.depth?.(this.queued.size);
-        return key;
+        return { key, lane };
       }
       await new Promise<void>((wake) => this.sleepers.push(wake));
     }
@@ -267,7 +281,7 @@ export class WorkQueue {
     return undefined;
   }
 
-  private async run(key: string, worker: Worker): Promise<void> {
+  private async run(key: string, lane: Lane, worker: Worker): Promise<void> {
     this.running.add(key);
     const timer = this.delayed.get(key);
     if (timer) {
@@ -278,17 +292,22 @@ export class WorkQueue {
     this.hooks.started?.(key, startedAt - (this.enqueuedAt.get(key) ?? startedAt));
     this.enqueuedAt.delete(key);
     try {
-      const result = await worker(key, this.abort.signal);
+      const result = await worker(key, this.abort.signal, lane);
       this.forget(key);
       if (result?.requeueAfter !== undefined) this.addAfter(key, result.requeueAfter);
     } catch (error) {
       this.addRateLimited(key, error);
     } finally {
       this.running.delete(key);
+      if (lane === "resync") {
+        this.runningResyncs--;
+        // A worker may be asleep with resync keys waiting for this slot.
+        if (this.lanes.resync.length > 0) this.sleepers.shift()?.();
+      }
       this.hooks.finished?.(key, Date.now() - startedAt);
-      const lane = this.dirty.get(key);
+      const again = this.dirty.get(key);
       this.dirty.delete(key);
-      if (lane && !this.stopping) this.enqueue(key, lane);
+      if (again && !this.stopping) this.enqueue(key, again);
     }
   }
 }

@@ -293,4 +293,26 @@ describe("WorkQueue", () => {
     ]);
     await q.shutdown();
   });
+
+  it("keeps one worker free for changes while resync keys wait for ARM", async () => {
+    const q = new WorkQueue({ concurrency: 3 });
+    const held = gate();
+    const started: string[] = [];
+    for (let i = 0; i < 10; i++) q.add(`r${i}`, "resync");
+    q.start(async (key) => {
+      started.push(key);
+      if (key.startsWith("r")) await held.promise;
+      return undefined;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    // Two of three workers hold resync keys that wait; the third is left idle for changes.
+    expect(started).toEqual(["r0", "r1"]);
+    q.add("edited");
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(["r0", "r1", "edited"]);
+    held.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started).toHaveLength(11);
+    await q.shutdown();
+  });
 });
