@@ -120,6 +120,8 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     secretNamespace: config.leaderElection.namespace,
     defaultPolicy: config.policy.defaultPolicy,
     staticTokenDir: config.policy.staticTokenDir,
+    // A resync reads each parent's list once per period instead of every child (list-snapshot.ts).
+    listMaxAgeMs: config.resyncPeriodMs,
     onChange: (changed) => {
       wake(changed);
       policyStatus.poke();

@@ -3,7 +3,8 @@
 import type { Gallery, SharingUpdate } from "@azure/arm-compute";
 import { armGet, resumeOn } from "./call.js";
 import type { ArmClients } from "./clients.js";
-import { type GalleryRef, galleryId } from "./ids.js";
+import { type GalleryRef, galleryId, resourceGroupId } from "./ids.js";
+import { type ChildReads, readChild } from "./list-snapshot.js";
 import { type LroProgress, startLro, startLroWithoutResult } from "./lro.js";
 
 export interface GalleryGetOptions {
@@ -15,14 +16,30 @@ export interface GalleryGetOptions {
 }
 
 export class GalleryApi {
-  constructor(private readonly clients: ArmClients) {}
+  constructor(
+    private readonly clients: ArmClients,
+    private readonly reads: ChildReads = { listed: false },
+  ) {}
 
-  /** One GET. Guarantees: undefined when the gallery (or its resource group) does not exist. Errors: ArmError. */
+  /**
+   * One GET; in the resync view (without `withPermissions`, which a list does not show) the
+   * resource group's list of galleries instead (list-snapshot.ts).
+   * Guarantees: undefined when the gallery (or its resource group) does not exist. Errors: ArmError.
+   */
   get(ref: GalleryRef, options: GalleryGetOptions = {}): Promise<Gallery | undefined> {
-    return armGet(() =>
-      this.client(ref).galleries.get(ref.resourceGroup, ref.gallery, {
-        ...(options.withPermissions ? { select: "Permissions" } : {}),
-      }),
+    const get = () =>
+      armGet(() =>
+        this.client(ref).galleries.get(ref.resourceGroup, ref.gallery, {
+          ...(options.withPermissions ? { select: "Permissions" } : {}),
+        }),
+      );
+    const reads = options.withPermissions ? { ...this.reads, listed: false } : this.reads;
+    const child = { parent: `${resourceGroupId(ref)}/galleries`, name: ref.gallery, id: galleryId(ref) };
+    return readChild(
+      reads,
+      child,
+      () => this.client(ref).galleries.listByResourceGroup(ref.resourceGroup),
+      get,
     );
   }
 

@@ -3,15 +3,27 @@
 import type { GalleryImage } from "@azure/arm-compute";
 import { armGet, resumeOn } from "./call.js";
 import type { ArmClients } from "./clients.js";
-import { type ImageRef, imageId } from "./ids.js";
+import { galleryId, type ImageRef, imageId } from "./ids.js";
+import { type ChildReads, readChild } from "./list-snapshot.js";
 import { type LroProgress, startLro, startLroWithoutResult } from "./lro.js";
 
 export class ImageDefinitionApi {
-  constructor(private readonly clients: ArmClients) {}
+  constructor(
+    private readonly clients: ArmClients,
+    private readonly reads: ChildReads = { listed: false },
+  ) {}
 
-  /** One GET. Guarantees: undefined when the definition (or a parent) does not exist. Errors: ArmError. */
+  /**
+   * One GET; in the resync view the gallery's list of definitions instead (list-snapshot.ts).
+   * Guarantees: undefined when the definition (or a parent) does not exist. Errors: ArmError.
+   */
   get(ref: ImageRef): Promise<GalleryImage | undefined> {
-    return armGet(() => this.client(ref).galleryImages.get(ref.resourceGroup, ref.gallery, ref.image));
+    return readChild(
+      this.reads,
+      { parent: galleryId(ref), name: ref.image, id: imageId(ref) },
+      () => this.client(ref).galleryImages.listByGallery(ref.resourceGroup, ref.gallery),
+      () => armGet(() => this.client(ref).galleryImages.get(ref.resourceGroup, ref.gallery, ref.image)),
+    );
   }
 
   /** Sends one PUT and returns without waiting. Errors: ArmError when ARM rejects the PUT itself. */

@@ -3,6 +3,7 @@
 import type { ArmClients } from "./clients.js";
 import { GalleryApi } from "./galleries.js";
 import { ImageDefinitionApi } from "./images.js";
+import { type ChildReads, ListSnapshots } from "./list-snapshot.js";
 import { RoleAssignmentApi } from "./roleAssignments.js";
 import { ImageVersionApi } from "./versions.js";
 
@@ -14,6 +15,7 @@ export * from "./errors.js";
 export * from "./galleries.js";
 export * from "./ids.js";
 export * from "./images.js";
+export * from "./list-snapshot.js";
 export * from "./lro.js";
 export * from "./ratelimit.js";
 export * from "./ratelimitHeaders.js";
@@ -29,14 +31,31 @@ export interface ArmApi {
   images: ImageDefinitionApi;
   versions: ImageVersionApi;
   roleAssignments: RoleAssignmentApi;
+  /**
+   * The same facades for a resync: a read may come from the parent's list made within the last
+   * `listMaxAgeMs` (list-snapshot.ts); writes are the same. Reads made for a change use this
+   * object itself, never this view. Without `listMaxAgeMs` the view reads as this one does.
+   */
+  resync(): ArmApi;
+}
+
+export interface ArmApiOptions {
+  /** How long a parent's list answers resync reads (the resync period); unset or 0: never. */
+  listMaxAgeMs?: number;
 }
 
 /** Example: `createArmApi(factory.clientsFor(credential)).galleries.get(ref)`. */
-export function createArmApi(clients: ArmClients): ArmApi {
-  return {
-    galleries: new GalleryApi(clients),
-    images: new ImageDefinitionApi(clients),
-    versions: new ImageVersionApi(clients),
+export function createArmApi(clients: ArmClients, options: ArmApiOptions = {}): ArmApi {
+  const snapshots = options.listMaxAgeMs ? new ListSnapshots({ maxAgeMs: options.listMaxAgeMs }) : undefined;
+  const facades = (reads: ChildReads) => ({
+    galleries: new GalleryApi(clients, reads),
+    images: new ImageDefinitionApi(clients, reads),
+    versions: new ImageVersionApi(clients, reads),
     roleAssignments: new RoleAssignmentApi(clients),
-  };
+  });
+  const api: ArmApi = { ...facades({ snapshots, listed: false }), resync: () => resyncView };
+  const resyncView: ArmApi = snapshots
+    ? { ...facades({ snapshots, listed: true }), resync: () => resyncView }
+    : api;
+  return api;
 }

@@ -3,28 +3,47 @@
 import type { GalleryImageVersion } from "@azure/arm-compute";
 import { armGet, resumeOn } from "./call.js";
 import type { ArmClients } from "./clients.js";
-import { type VersionRef, versionId } from "./ids.js";
+import { imageId, type VersionRef, versionId } from "./ids.js";
+import { type ChildReads, readChild } from "./list-snapshot.js";
 import { type LroProgress, startLro, startLroWithoutResult } from "./lro.js";
 
 export interface VersionGetOptions {
-  /** Add `$expand=ReplicationStatus` (per-region state and progress). Default true. */
+  /**
+   * Add `$expand=ReplicationStatus` (per-region state and progress). Default true. A list does
+   * not show it, so only reads without it may come from the definition's list in the resync view.
+   */
   replicationStatus?: boolean;
 }
 
 export class ImageVersionApi {
-  constructor(private readonly clients: ArmClients) {}
+  constructor(
+    private readonly clients: ArmClients,
+    private readonly reads: ChildReads = { listed: false },
+  ) {}
 
-  /** One GET. Guarantees: undefined when the version (or a parent) does not exist. Errors: ArmError. */
+  /**
+   * One GET; in the resync view, without `replicationStatus`, the definition's list of versions
+   * instead (list-snapshot.ts).
+   * Guarantees: undefined when the version (or a parent) does not exist. Errors: ArmError.
+   */
   get(ref: VersionRef, options: VersionGetOptions = {}): Promise<GalleryImageVersion | undefined> {
-    const expand = options.replicationStatus === false ? {} : { expand: "ReplicationStatus" };
-    return armGet(() =>
-      this.client(ref).galleryImageVersions.get(
-        ref.resourceGroup,
-        ref.gallery,
-        ref.image,
-        ref.version,
-        expand,
-      ),
+    const withStatus = options.replicationStatus !== false;
+    const get = () =>
+      armGet(() =>
+        this.client(ref).galleryImageVersions.get(
+          ref.resourceGroup,
+          ref.gallery,
+          ref.image,
+          ref.version,
+          withStatus ? { expand: "ReplicationStatus" } : {},
+        ),
+      );
+    return readChild(
+      withStatus ? { ...this.reads, listed: false } : this.reads,
+      { parent: imageId(ref), name: ref.version, id: versionId(ref) },
+      () =>
+        this.client(ref).galleryImageVersions.listByGalleryImage(ref.resourceGroup, ref.gallery, ref.image),
+      get,
     );
   }
 

@@ -21,6 +21,11 @@ export interface ReconcileRequest<T> {
   object: T | undefined;
   /** Aborted when the controller shuts down and stops waiting for this reconcile. */
   signal: AbortSignal;
+  /**
+   * Why it runs: `change` (the object or something it depends on changed, or a timer it asked
+   * for), or `resync` (a periodic, start-up or relist pass: nothing is known to have changed).
+   */
+  lane: Lane;
   /** Adds fields to this reconcile's outcome log line (e.g. how many ARM calls it made). */
   annotate(fields: Record<string, unknown>): void;
 }
@@ -174,7 +179,7 @@ export class Controller<T extends KubeObject> {
     const synced = Promise.all(this.subscriptions.map((s) => s.synced));
     await (signal ? raceAbort(synced, signal) : synced);
     // The first `Listed` already queued every object; the queue held them until now.
-    this.queue.start((key, abort) => this.runOnce(key, abort));
+    this.queue.start((key, abort, lane) => this.runOnce(key, abort, lane));
     const period = this.options.resyncPeriodMs;
     if (period) {
       this.resync = new Resync({
@@ -247,7 +252,7 @@ export class Controller<T extends KubeObject> {
     }
   }
 
-  private async runOnce(key: string, signal: AbortSignal): Promise<ReconcileResult> {
+  private async runOnce(key: string, signal: AbortSignal, lane: Lane): Promise<ReconcileResult> {
     const ref = parseKey(key);
     const object = this.primary.store.get(key);
     const log = this.log.child({
@@ -265,7 +270,7 @@ export class Controller<T extends KubeObject> {
       return durationMs;
     };
     try {
-      const result = await this.options.reconcile({ key, ref, object, signal, annotate });
+      const result = await this.options.reconcile({ key, ref, object, signal, lane, annotate });
       const requeueAfter = result?.requeueAfter;
       const durationMs = report(requeueAfter === undefined ? "success" : "requeue");
       log.info(

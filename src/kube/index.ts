@@ -62,6 +62,7 @@ export {
 export { type LeaderElectionOptions, LeaderElector, type StepDownReason, TermEnded } from "./leader.js";
 export { abortOnSignals, type ManagerOptions, type Runnable, runManager } from "./manager.js";
 export {
+  type Lane,
   type QueueHooks,
   type ShutdownResult,
   type Worker,

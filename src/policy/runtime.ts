@@ -38,6 +38,8 @@ export interface PolicyRuntimeOptions {
   /** Simulator only: `<clientId>.jwt` tokens standing for policy identities (static credential mode). */
   staticTokenDir?: string;
   secretRefreshMs?: number;
+  /** How long a parent's ARM list answers resync reads (the resync period; see createArmApi). */
+  listMaxAgeMs?: number;
   /** Namespaces whose objects must be looked at again (a policy, label or identity Secret changed). */
   onChange(namespaces: ReadonlySet<string>): void;
 }
@@ -78,7 +80,8 @@ export function startPolicyRuntime(o: PolicyRuntimeOptions) {
       const key = credentialKey(resolved.credential);
       let api = apis.get(key);
       if (!api) {
-        api = createArmApi(o.factory.clientsFor(resolved.credential));
+        // One list snapshot per identity: what one identity listed is never shown to another.
+        api = createArmApi(o.factory.clientsFor(resolved.credential), { listMaxAgeMs: o.listMaxAgeMs });
         apis.set(key, api);
       }
       return api;

@@ -110,7 +110,7 @@ export function imageVersionKind(
     const status: Partial<ImageVersionStatus> = {
       id: actual.id ?? versionId(target.ref),
       provisioningState: state,
-      replication: summary.status,
+      replication: actual.replicationStatus ? summary.status : (obj.status?.replication ?? summary.status),
       ...(published ? { publishedDate: new Date(published).toISOString() } : {}),
     };
     const replicated = replicatedCondition(summary, version);
@@ -188,7 +188,10 @@ export function imageVersionKind(
       return definitionId ? { ref: { ...parseImageId(definitionId), version: obj.spec.version } } : undefined;
     },
 
-    read: (obj, target, ctx) => arm(obj, ctx).get(target.ref),
+    // Per-region replication is read only while it can still change: a list (a resync's read,
+    // azure/list-snapshot.ts) does not show it, and status keeps what was last read.
+    read: (obj, target, ctx) =>
+      arm(obj, ctx).get(target.ref, { replicationStatus: !replicationSettled(obj) }),
     resume: (obj, target, token, ctx) => arm(obj, ctx).resume(target.ref, token),
 
     // The PUT's operation ends only when every region has replicated; meanwhile one read with
@@ -287,6 +290,15 @@ function readyForItsSpec(obj: {
 }): boolean {
   const ready = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Ready);
   return ready?.observedGeneration === undefined || ready.observedGeneration === obj.metadata.generation;
+}
+
+/**
+ * Whether replication finished for this spec, by status: Replicated=True for the current
+ * generation. Then only the version itself is read again, not its per-region status.
+ */
+function replicationSettled(obj: ImageVersion): boolean {
+  const replicated = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Replicated);
+  return replicated?.status === "True" && replicated.observedGeneration === obj.metadata.generation;
 }
 
 /** Whether a version is being copied now, by what its status says (for the read budget). */
