@@ -20,8 +20,11 @@ export interface WorkloadShape {
   sharingTenants: number;
 }
 
-/** "restarts": the restarted operator as it is, then with the re-PUT-each-resync baseline. */
-export const PHASES = ["steady", "reaction", "restarts", "footprint"] as const;
+/**
+ * "restarts": the restarted operator as it is, then with the re-PUT-each-resync baseline;
+ * "subscriptions": the workload again, spread over five subscriptions (phases/subscriptions.ts).
+ */
+export const PHASES = ["steady", "reaction", "restarts", "subscriptions", "footprint"] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -52,6 +55,8 @@ export interface BenchOptions {
   scaleOperatorPacing: boolean;
   /** NODE_OPTIONS for the operator: the Helm chart's `nodeOptions` unless given; empty = Node's defaults. */
   operatorNodeOptions: string;
+  /** The report to compare with; unset: the newest full report in `outDir` (report/compare.ts). */
+  previous?: string;
 }
 
 /**
@@ -95,8 +100,9 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
   --changes N          changes timed for the reaction latency (default 100; quick 20)
   --cached N           blocked ImageVersions added for the footprint (default 10000; quick 500)
   --concurrency N      the operator's --concurrency (default 4, the operator's default)
-  --phases A,B|none    phases after convergence (default all: steady,reaction,restarts,footprint;
-                       restarts = the restarted operator, then the re-PUT-each-resync baseline)
+  --phases A,B|none    phases after convergence (default all: steady,reaction,restarts,subscriptions,
+                       footprint; restarts = the restarted operator, then the re-PUT-each-resync
+                       baseline; subscriptions = the workload again over 5 subscriptions at once)
   --no-baseline        all phases but restarts
   --scale-operator-pacing
                        the operator's rate-limit windows and replication-poll budget follow the
@@ -106,6 +112,7 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
                        default: the Helm chart's nodeOptions, so the operator runs as installed;
                        --operator-node-options= (empty) runs it on Node's defaults
   --out DIR            where the report goes (default bench/results)
+  --previous FILE      the report (.json) to compare with (default the newest full one in --out)
   --name NAME          file stem of the report (default the date, plus -quick)
 
   --revocation         instead: GallerySharing revocation latency alone (bench/revocation.ts),
@@ -131,6 +138,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       phases: { type: "string" },
       "operator-node-options": { type: "string" },
       out: { type: "string" },
+      previous: { type: "string" },
       name: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
@@ -166,6 +174,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     phases: parsePhases(values.phases, values["no-baseline"] === true),
     scaleOperatorPacing: values["scale-operator-pacing"] === true,
     operatorNodeOptions: values["operator-node-options"] ?? chartNodeOptions(repoRoot),
+    ...(values.previous ? { previous: values.previous } : {}),
   };
 }
 

@@ -16,6 +16,8 @@ import { runFootprint } from "./phases/footprint.js";
 import { runReaction } from "./phases/reaction.js";
 import { runRestartWindow } from "./phases/restarts.js";
 import { runSteadyState } from "./phases/steady.js";
+import { runSubscriptions } from "./phases/subscriptions.js";
+import { loadPrevious } from "./report/compare.js";
 import { loadAverage, machineInfo, versions } from "./report/machine.js";
 import { judgeTargets } from "./report/targets.js";
 import type { BenchReport } from "./report/types.js";
@@ -28,6 +30,7 @@ import { buildWorkload } from "./workload.js";
 const REPO_ROOT = join(import.meta.dirname, "..", "..");
 const NAMESPACE = "bench";
 const CACHE_NAMESPACE = "bench-cache";
+const SUBSCRIPTIONS_NAMESPACE = "bench-subscriptions";
 
 async function main(): Promise<void> {
   // A scenario of its own, small enough to run alone (bench/revocation.ts).
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     timeScale: options.timeScale,
     latencyMs: options.latencyMs,
     fixtures: workload.fixtures,
-    namespaces: [NAMESPACE, CACHE_NAMESPACE],
+    namespaces: [NAMESPACE, CACHE_NAMESPACE, SUBSCRIPTIONS_NAMESPACE],
   });
   const tracker = new ReadyTracker(stack.transport, NAMESPACE, [
     "Gallery",
@@ -75,6 +78,9 @@ async function main(): Promise<void> {
     const reaction = phases.has("reaction") ? await runReaction(run) : undefined;
     const restart = phases.has("restarts") ? await runRestartWindow(run, false) : undefined;
     const rePutBaseline = phases.has("restarts") ? await runRestartWindow(run, true) : undefined;
+    const subscriptions = phases.has("subscriptions")
+      ? await runSubscriptions(run, SUBSCRIPTIONS_NAMESPACE)
+      : undefined;
     const footprint = phases.has("footprint")
       ? await runFootprint(run, CACHE_NAMESPACE, restart ?? steadyState)
       : undefined;
@@ -104,11 +110,13 @@ async function main(): Promise<void> {
       ...(reaction ? { reaction } : {}),
       ...(restart ? { restart } : {}),
       ...(rePutBaseline ? { rePutBaseline } : {}),
+      ...(subscriptions ? { subscriptions } : {}),
       ...(footprint ? { footprint } : {}),
       logs: workDir,
     };
     const report: BenchReport = { ...partial, targets: judgeTargets(partial) };
-    const files = await writeReport(report, options.outDir);
+    const previous = loadPrevious(options.outDir, options.name, options.previous);
+    const files = await writeReport(report, options.outDir, previous);
     run.say(`report written: ${files.join(", ")}`);
     for (const t of report.targets) {
       run.say(

@@ -35,8 +35,20 @@ const SOURCES_GROUP = "bench-sources";
 
 const pad = (n: number) => String(n + 1).padStart(2, "0");
 
-export function buildWorkload(shape: WorkloadShape, namespace: string): Workload {
-  const tenantId = randomUUID();
+export interface WorkloadOptions {
+  /** The tenant owning the subscriptions (the operator's); a new one when unset. */
+  tenantId?: string;
+  /** Of every object; Orphan leaves Azure alone when the objects are deleted (a phase's cleanup). */
+  deletionPolicy?: "Delete" | "Orphan";
+}
+
+export function buildWorkload(
+  shape: WorkloadShape,
+  namespace: string,
+  options: WorkloadOptions = {},
+): Workload {
+  const tenantId = options.tenantId ?? randomUUID();
+  const deletionPolicy = options.deletionPolicy ?? "Delete";
   const subscriptions = Array.from({ length: shape.subscriptions }, () => randomUUID());
   const consumerSubscriptions = Array.from({ length: shape.sharingSubscriptions }, () => randomUUID());
   const consumerTenants = Array.from({ length: shape.sharingTenants }, () => randomUUID());
@@ -67,7 +79,7 @@ export function buildWorkload(shape: WorkloadShape, namespace: string): Workload
           description: "benchmark gallery",
           // Directly shared galleries must be Groups (the GallerySharing below shares it).
           sharing: { permissions: "Groups" },
-          deletionPolicy: "Delete",
+          deletionPolicy,
         },
       },
     });
@@ -83,7 +95,7 @@ export function buildWorkload(shape: WorkloadShape, namespace: string): Workload
           galleryRef: { name: gallery },
           subscriptions: consumerSubscriptions,
           tenants: consumerTenants,
-          deletionPolicy: "Delete",
+          deletionPolicy,
         },
       },
     });
@@ -106,7 +118,7 @@ export function buildWorkload(shape: WorkloadShape, namespace: string): Workload
             architecture: "x64",
             identifier: { publisher: "bench", offer: gallery, sku: definition },
             description: "benchmark image",
-            deletionPolicy: "Delete",
+            deletionPolicy,
           },
         },
       });
@@ -132,7 +144,7 @@ export function buildWorkload(shape: WorkloadShape, namespace: string): Workload
               targetRegions: shape.regions.map((name) => ({ name, storageAccountType: "Standard_LRS" })),
               replicaCount: 1,
               excludeFromLatest: false,
-              deletionPolicy: "Delete",
+              deletionPolicy,
             },
           },
         });

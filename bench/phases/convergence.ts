@@ -9,7 +9,8 @@ import type { RunContext } from "../context.js";
 import type { ReconcileCounts } from "../operator-process.js";
 import { sampleProcess } from "../proc-stats.js";
 import { round } from "../stats.js";
-import { countByKind } from "../workload.js";
+import type { ReadyTracker } from "../tracker.js";
+import { countByKind, type Workload } from "../workload.js";
 
 export interface ConvergenceResult {
   objects: number;
@@ -40,8 +41,13 @@ export interface ConvergenceResult {
   endedAt: number;
 }
 
-export async function runConvergence(run: RunContext): Promise<ConvergenceResult> {
-  const { workload, tracker, options } = run;
+/** Applies `workload` (the run's own unless given, watched by `tracker`) and times it to all Ready. */
+export async function runConvergence(
+  run: RunContext,
+  workload: Workload = run.workload,
+  tracker: ReadyTracker = run.tracker,
+): Promise<ConvergenceResult> {
+  const { options } = run;
   const operator = run.requireOperator();
   const total = workload.items.length;
   const bound = convergenceBound(workload.items);

@@ -16,6 +16,11 @@ export interface WindowResult {
   calls: CallCounts;
   /** ARM reads and writes per object over the window. */
   readsPerObject: number;
+  /**
+   * ARM reads per object per resync period, as the simulator counted them (reads over the window,
+   * per object, per period the window lasts): what a resync costs ARM, lists included.
+   */
+  readsPerObjectPerResync: number;
   writesPerObject: number;
   reconciles: ReconcileCounts;
   /**
@@ -52,6 +57,7 @@ export async function observeWindow(
     objects,
     calls,
     readsPerObject: round(calls.reads / objects, 3) ?? 0,
+    readsPerObjectPerResync: round(calls.reads / objects / (durationMs / run.resyncPeriodMs), 3) ?? 0,
     writesPerObject: round((calls.writes + calls.deletes) / objects, 3) ?? 0,
     reconciles,
     readsPerReconcile: perReconcile(reconciles),

@@ -1,6 +1,8 @@
 // The Markdown report of a run, made from its JSON report: the headline, the targets, the
 // settings, then one section per phase that ran (report/sections.ts).
+import { comparisonSection, type PastReport } from "./compare.js";
 import { facts, minutes, n, table } from "./md.js";
+import { bucketsTable, pendingScenariosSection, subscriptionsSection } from "./scenarios.js";
 import { convergenceSection, footprintSection, reactionSection, windowsSection } from "./sections.js";
 import type { BenchReport } from "./types.js";
 
@@ -36,7 +38,9 @@ function headline(report: BenchReport): string {
       ["steady state: ARM writes in one resync period", steady.calls.writes + steady.calls.deletes],
       [
         "steady state: ARM reads per object per resync",
-        `${n(steady.readsPerReconcile)} (${Object.entries(steady.readsPerReconcileByKind)
+        `${n(steady.readsPerObjectPerResync)} by the simulator's count, lists included (per reconcile, the operator's count: ${Object.entries(
+          steady.readsPerReconcileByKind,
+        )
           .map(([kind, reads]) => `${kind} ${n(reads)}`)
           .join(", ")})`,
       ],
@@ -59,6 +63,14 @@ function headline(report: BenchReport): string {
     ]);
   }
   if (rePut) rows.push(["re-PUT-each-resync switch: ARM writes in a restart window", rePut.calls.writes]);
+  const m = report.subscriptions;
+  if (m)
+    rows.push([
+      `${m.subscriptions} subscriptions at once: convergence / slowest subscription's bound`,
+      m.ratio === undefined
+        ? `not converged (${m.ready}/${m.objects})`
+        : `${m.ratio}x (${m.wallSeconds} s for ${m.bound.scaledSeconds} s)`,
+    ]);
   return table(["figure", "measured"], rows);
 }
 
@@ -102,7 +114,7 @@ function settings(report: BenchReport): string {
   ]);
 }
 
-export function renderMarkdown(report: BenchReport, charts: ChartFiles): string {
+export function renderMarkdown(report: BenchReport, charts: ChartFiles, previous?: PastReport): string {
   const targets = table(
     ["target", "wanted", "measured", "met", "missed by"],
     report.targets.map((t) => [
@@ -118,12 +130,15 @@ export function renderMarkdown(report: BenchReport, charts: ChartFiles): string 
     `Run ${report.startedAt}, ${Math.round(report.durationSeconds)} s in all, by \`npm run bench${report.settings.quick ? " -- --quick" : ""}\` (bench/run.ts). Every figure is in \`${report.name}.json\`; how to read them: docs/benchmarks.md.`,
     `## Headline\n\n${headline(report)}`,
     `## Targets\n\n${targets}`,
+    comparisonSection(report, previous),
     `## Settings and machine\n\n${settings(report)}`,
     convergenceSection(report, charts.convergence),
     windowsSection(report),
     reactionSection(report),
+    subscriptionsSection(report),
     footprintSection(report),
-    `## ARM calls per bucket\n\n![ARM calls per bucket](${charts.buckets})`,
+    pendingScenariosSection(),
+    `## ARM calls per bucket\n\n![ARM calls per bucket](${charts.buckets})\n\n${bucketsTable(report)}`,
     `Operator logs of this run (not committed): ${report.logs}`,
   ];
   return `${sections.filter((section) => section !== "").join("\n\n")}\n`;

@@ -4,6 +4,7 @@ import type { WorkloadShape } from "../options.js";
 import type { ConvergenceResult } from "../phases/convergence.js";
 import type { FootprintResult } from "../phases/footprint.js";
 import type { ReactionResult } from "../phases/reaction.js";
+import type { SubscriptionsResult } from "../phases/subscriptions.js";
 import type { WindowResult } from "../phases/window.js";
 import type { MachineInfo, Versions } from "./machine.js";
 
@@ -50,6 +51,8 @@ export interface BenchReport {
   /** The restarted operator over one resync period, as it is and with the re-PUT policy. */
   restart?: WindowResult;
   rePutBaseline?: WindowResult;
+  /** The workload again over several subscriptions at once. */
+  subscriptions?: SubscriptionsResult;
   footprint?: FootprintResult;
   targets: TargetRow[];
   /** Where the operator logs of the run were left (not committed). */

@@ -1,6 +1,7 @@
 // Writes a run's report: `<name>.json` (every figure), `<name>.md`, and the two charts it shows.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { PastReport } from "./compare.js";
 import { renderMarkdown } from "./markdown.js";
 import { barChartSvg, lineChartSvg } from "./svg.js";
 import type { BenchReport } from "./types.js";
@@ -11,7 +12,11 @@ const SERIES = [
   { name: "re-PUT switch (restart window)", color: "#cf222e" },
 ];
 
-export async function writeReport(report: BenchReport, outDir: string): Promise<string[]> {
+export async function writeReport(
+  report: BenchReport,
+  outDir: string,
+  previous?: PastReport,
+): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const c = report.convergence;
   const charts = { convergence: `${report.name}-convergence.svg`, buckets: `${report.name}-arm-calls.svg` };
@@ -38,7 +43,7 @@ export async function writeReport(report: BenchReport, outDir: string): Promise<
   });
   const files = [
     [`${report.name}.json`, `${JSON.stringify(report, null, 2)}\n`],
-    [`${report.name}.md`, renderMarkdown(report, charts)],
+    [`${report.name}.md`, renderMarkdown(report, charts, previous)],
     [charts.convergence, convergenceSvg],
     [charts.buckets, bucketSvg],
   ] as const;

@@ -1,0 +1,82 @@
+// Several subscriptions at once: the same workload spread over five subscriptions (about 450
+// objects each), applied in a namespace of its own while the operator keeps the main workload.
+// Each subscription has buckets of its own, so the bound is the slowest subscription's own
+// bound; an operator whose pacing serialized subscriptions would take about five times that.
+// The objects are deleted afterwards (deletionPolicy Orphan: no ARM call), so later phases see
+// the main workload alone.
+import { isNotFound, type KubeObject, ResourceClient } from "../../src/kube/index.js";
+import { descriptorOf } from "../../src/reconcilers/index.js";
+import { pollUntil } from "../clock.js";
+import type { RunContext } from "../context.js";
+import { round } from "../stats.js";
+import { ReadyTracker } from "../tracker.js";
+import { buildWorkload } from "../workload.js";
+import { type ConvergenceResult, runConvergence } from "./convergence.js";
+
+export const SUBSCRIPTIONS = 5;
+const KINDS = ["Gallery", "ImageDefinition", "ImageVersion", "GallerySharing"] as const;
+const CLEANUP_TIMEOUT_MS = 300_000;
+
+export interface SubscriptionsResult extends ConvergenceResult {
+  subscriptions: number;
+  /** Per subscription: objects and the bound of its own buckets (scaled seconds). */
+  perSubscription: { subscriptionId: string; objects: number; boundSeconds: number }[];
+  /** Seconds until the phase's objects were gone again (the operator released them). */
+  cleanupSeconds: number;
+}
+
+export async function runSubscriptions(run: RunContext, namespace: string): Promise<SubscriptionsResult> {
+  // At least a gallery per subscription (the quick shape has two).
+  const galleries = Math.max(run.options.shape.galleries, SUBSCRIPTIONS);
+  const shape = { ...run.options.shape, galleries, subscriptions: SUBSCRIPTIONS };
+  const workload = buildWorkload(shape, namespace, {
+    tenantId: run.workload.tenantId,
+    deletionPolicy: "Orphan",
+  });
+  run.stack.sim.seed(workload.fixtures);
+  // The operator as users run it (the phase before may have left the re-PUT baseline running).
+  await run.startOperator("subscriptions");
+  const tracker = new ReadyTracker(run.stack.transport, namespace, KINDS);
+  await tracker.start();
+  try {
+    run.say(`subscriptions: ${workload.items.length} objects over ${SUBSCRIPTIONS} subscriptions`);
+    const converged = await runConvergence(run, workload, tracker);
+    const perSubscription = workload.subscriptions.map((subscriptionId) => {
+      const items = workload.items.filter((i) => i.subscriptionId === subscriptionId);
+      const own = converged.bound.buckets.filter((b) => b.subscriptionId === subscriptionId);
+      const readyMs = Math.max(0, ...own.map((b) => b.readyMs));
+      return {
+        subscriptionId,
+        objects: items.length,
+        boundSeconds: round((readyMs * run.options.timeScale) / 1000, 1) ?? 0,
+      };
+    });
+    const cleanupStarted = Date.now();
+    await deleteAll(run, namespace);
+    const gone = await pollUntil(() => (tracker.states.size === 0 ? true : undefined), CLEANUP_TIMEOUT_MS);
+    if (!gone) run.say(`subscriptions: ${tracker.states.size} objects still there after cleanup`);
+    return {
+      ...converged,
+      subscriptions: SUBSCRIPTIONS,
+      perSubscription,
+      cleanupSeconds: round((Date.now() - cleanupStarted) / 1000, 1) ?? 0,
+    };
+  } finally {
+    await tracker.stop();
+  }
+}
+
+/** Deletes every object of the phase, children first (the operator's finalizers release them). */
+async function deleteAll(run: RunContext, namespace: string): Promise<void> {
+  for (const kind of ["GallerySharing", "ImageVersion", "ImageDefinition", "Gallery"] as const) {
+    const client = new ResourceClient<KubeObject>(run.stack.transport, descriptorOf(kind));
+    const { items } = await client.list({ namespace });
+    for (const obj of items) {
+      try {
+        await client.delete({ namespace, name: obj.metadata.name });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+  }
+}

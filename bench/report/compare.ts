@@ -1,0 +1,83 @@
+// The run next to the previous committed report: every headline figure, old and new. Reports
+// written before a figure existed show "n/a" for it.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { WindowResult } from "../phases/window.js";
+import { n, table } from "./md.js";
+import type { BenchReport } from "./types.js";
+
+/** A report as read back: figures added since it was written may be missing. */
+export type PastReport = Partial<BenchReport> & Pick<BenchReport, "name" | "convergence">;
+
+/**
+ * The newest full report in `dir` other than `name` (quick runs are not compared), or `file`
+ * when given. Undefined when there is none.
+ */
+export function loadPrevious(dir: string, name: string, file?: string): PastReport | undefined {
+  const path =
+    file ??
+    (existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f) && f !== `${name}.json`)
+          .sort()
+          .map((f) => join(dir, f))
+          .at(-1)
+      : undefined);
+  return path ? (JSON.parse(readFileSync(path, "utf8")) as PastReport) : undefined;
+}
+
+/** Reads per object per resync period, as the simulator counted them (lists included). */
+const readsPerResync = (w: WindowResult | undefined) =>
+  w ? Math.round((w.calls.reads / w.objects / w.resyncPeriods) * 1000) / 1000 : undefined;
+
+const FIGURES: [string, (r: PastReport) => number | string | undefined][] = [
+  ["objects", (r) => r.convergence.objects],
+  ["time scale", (r) => r.settings?.timeScale],
+  ["convergence, s scaled", (r) => r.convergence.wallSeconds],
+  ["rate-limit bound, s scaled", (r) => r.convergence.bound.scaledSeconds],
+  ["convergence / bound", (r) => r.convergence.ratio],
+  ["ARM writes during convergence", (r) => r.convergence.calls.writes + r.convergence.calls.deletes],
+  ["ARM reads during convergence", (r) => r.convergence.calls.reads],
+  ["429s during convergence", (r) => r.convergence.calls.throttled],
+  ["operator CPU during convergence, s", (r) => r.convergence.operatorCpuSeconds],
+  [
+    "steady: ARM writes",
+    (r) => (r.steadyState ? r.steadyState.calls.writes + r.steadyState.calls.deletes : undefined),
+  ],
+  ["steady: share POSTs", (r) => r.steadyState?.calls.sharePosts],
+  ["steady: ARM reads in the window", (r) => r.steadyState?.calls.reads],
+  ["steady: ARM reads per object per resync (simulator)", (r) => readsPerResync(r.steadyState)],
+  ["steady: ARM reads per reconcile (operator's count)", (r) => r.steadyState?.readsPerReconcile],
+  ["steady: operator CPU, s", (r) => r.steadyState?.operatorCpuSeconds],
+  ["RSS at the workload, MB", (r) => r.steadyState?.operatorRssMb],
+  ["V8 heap used at the workload, MB", (r) => r.steadyState?.operatorHeapUsedMb],
+  ["reaction p50, ms", (r) => r.reaction?.p50Ms],
+  ["reaction p99, ms", (r) => r.reaction?.p99Ms],
+  ["reaction max, ms", (r) => r.reaction?.maxMs],
+  ["restart window: ARM reads", (r) => r.restart?.calls.reads],
+  ["restart window: 429s", (r) => r.restart?.calls.throttled],
+  ["re-PUT baseline: ARM writes in the restart window", (r) => r.rePutBaseline?.calls.writes],
+  ["subscriptions at once / slowest subscription's bound", (r) => r.subscriptions?.ratio],
+  ["429s with subscriptions at once", (r) => r.subscriptions?.calls.throttled],
+  ["cached objects in the footprint", (r) => r.footprint?.cachedObjects],
+  ["RSS at the cached objects, MB", (r) => r.footprint?.rssMb],
+  ["peak RSS at the cached objects, MB", (r) => r.footprint?.peakRssMb],
+  ["V8 heap used at the cached objects, MB", (r) => r.footprint?.heapUsedMb],
+  ["V8 heap reserved at the cached objects, MB", (r) => r.footprint?.heapTotalMb],
+  ["heap per cached object, KB", (r) => r.footprint?.heapKbPerCachedObject],
+  ["footprint: every object reconciled after, s", (r) => r.footprint?.settledSeconds],
+  ["whole run, s", (r) => r.durationSeconds],
+];
+
+export function comparisonSection(report: BenchReport, previous: PastReport | undefined): string {
+  if (!previous) return "";
+  const cell = (v: number | string | undefined) => (typeof v === "number" ? n(v) : (v ?? "n/a"));
+  return [
+    `## Against the previous report (${previous.name})`,
+    `Same machine, shared with other work both times (load averages in the settings). Previous: \`${previous.name}.md\`, commit ${previous.versions?.commit ?? "n/a"}.`,
+    table(
+      ["figure", previous.name, report.name],
+      FIGURES.map(([label, get]) => [label, cell(get(previous)), cell(get(report))]),
+    ),
+  ].join("\n\n");
+}
