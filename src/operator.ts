@@ -2,7 +2,6 @@
 // (per watched namespace), leader election, and the metrics/health server. `run` calls this;
 // tests and benchmarks call it in-process when they need to.
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import type { Gallery, GalleryPolicy, GallerySharing, ImageDefinition, ImageVersion } from "./api/index.js";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
@@ -13,6 +12,7 @@ import {
   type ControllerHooks,
   EventRecorder,
   InformerSet,
+  type KubeCredentials,
   type KubeObject,
   KubeTransport,
   type KubeTransportOptions,
@@ -43,7 +43,7 @@ import { rePutSchedule } from "./reconcilers/re-put-schedule.js";
 export interface OperatorOptions {
   config: OperatorConfig;
   logger: Logger;
-  kubeConfig: KubeConfig;
+  kubeConfig: KubeCredentials;
   /** Replaces the identity the config describes (tests hand in a simulator credential). */
   credential?: CredentialConfig;
   hooks?: ControllerHooks;

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfigFile } from "./kubeconfig.js";
 
 export interface KubeConfigSource {
   /** An explicit kubeconfig file (the `--kubeconfig` flag); wins over everything else. */
@@ -33,8 +33,8 @@ const SERVICE_ACCOUNT_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/tok
 export function loadKubeConfig(
   source: KubeConfigSource = {},
   env: NodeJS.ProcessEnv = process.env,
-): { kubeConfig: KubeConfig; origin: KubeConfigOrigin } {
-  const kubeConfig = new KubeConfig();
+): { kubeConfig: KubeConfigFile; origin: KubeConfigOrigin } {
+  const kubeConfig = new KubeConfigFile();
   let origin: KubeConfigOrigin;
   const home = join(homedir(), ".kube", "config");
   if (source.path) {
@@ -42,16 +42,10 @@ export function loadKubeConfig(
     origin = "path";
   } else if (env.KUBECONFIG) {
     // loadFromDefault reads KUBECONFIG (with merging) from the real environment only.
-    const files = env.KUBECONFIG.split(delimiter).filter(Boolean);
-    kubeConfig.loadFromFile(files[0] ?? "");
-    for (const file of files.slice(1)) {
-      const more = new KubeConfig();
-      more.loadFromFile(file);
-      kubeConfig.mergeConfig(more, true);
-    }
+    for (const file of env.KUBECONFIG.split(delimiter).filter(Boolean)) kubeConfig.loadFromFile(file);
     origin = "env";
   } else if (env.KUBERNETES_SERVICE_HOST && existsSync(SERVICE_ACCOUNT_TOKEN)) {
-    kubeConfig.loadFromCluster();
+    kubeConfig.loadFromCluster(env);
     origin = "in-cluster";
   } else if (existsSync(home)) {
     kubeConfig.loadFromFile(home);
@@ -60,9 +54,6 @@ export function loadKubeConfig(
     throw new Error("no Kubernetes credentials: pass --kubeconfig, set KUBECONFIG, or run in a pod");
   }
   if (source.context) {
-    if (!kubeConfig.getContextObject(source.context)) {
-      throw new Error(`kubeconfig has no context "${source.context}"`);
-    }
     kubeConfig.setCurrentContext(source.context);
   }
   if (!kubeConfig.getCurrentCluster()) throw new Error(`kubeconfig (${origin}) has no current cluster`);

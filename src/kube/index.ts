@@ -59,6 +59,7 @@ export {
   type InformerSubscriber,
   type Subscription,
 } from "./informer.js";
+export { KubeConfigFile, type KubeCredentials } from "./kubeconfig.js";
 export { type LeaderElectionOptions, LeaderElector, type StepDownReason, TermEnded } from "./leader.js";
 export { abortOnSignals, type ManagerOptions, type Runnable, runManager } from "./manager.js";
 export {

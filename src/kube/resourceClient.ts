@@ -1,8 +1,14 @@
 // Reads and writes of one kind, namespaced or not, through one set of methods. Reconcilers read from
 // the cache; this is for the writes (and the watcher's lists).
-import { PatchStrategy } from "@kubernetes/client-node";
 import { type KubeObject, type ObjectRef, type ResourceDescriptor, resourcePath } from "./resource.js";
 import type { KubeTransport, QueryParams } from "./transport.js";
+
+/** The patch content types of the Kubernetes API (https://kubernetes.io/docs/reference/using-api/api-concepts/#patch-and-apply). */
+const PATCH_TYPES = {
+  json: "application/json-patch+json",
+  merge: "application/merge-patch+json",
+  apply: "application/apply-patch+yaml",
+} as const;
 
 /** One RFC 6902 operation. `test` is what makes a patch fail instead of overwriting a concurrent edit. */
 export type JsonPatchOp =
@@ -94,7 +100,7 @@ export class ResourceClient<T extends KubeObject> {
    * changed since it was read; read it again (or wait for the cache) and retry.
    */
   jsonPatch(ref: ObjectRef, ops: readonly JsonPatchOp[], options: WriteOptions = {}): Promise<T> {
-    return this.patch(ref, ops, PatchStrategy.JsonPatch, options);
+    return this.patch(ref, ops, PATCH_TYPES.json, options);
   }
 
   /**
@@ -104,12 +110,12 @@ export class ResourceClient<T extends KubeObject> {
    * Errors: 409 `KubeApiError` when another manager owns a field `obj` sets and `force` is off.
    */
   apply(obj: T, options: WriteOptions & { force?: boolean } = {}): Promise<T> {
-    return this.patch(obj.metadata, obj, PatchStrategy.ServerSideApply, options, { force: options.force });
+    return this.patch(obj.metadata, obj, PATCH_TYPES.apply, options, { force: options.force });
   }
 
   /** Applies an RFC 7386 JSON Merge Patch (null deletes a field; arrays are replaced whole). */
   mergePatch(ref: ObjectRef, patch: object, options: WriteOptions = {}): Promise<T> {
-    return this.patch(ref, patch, PatchStrategy.MergePatch, options);
+    return this.patch(ref, patch, PATCH_TYPES.merge, options);
   }
 
   delete(ref: ObjectRef, signal?: AbortSignal): Promise<unknown> {

@@ -5,9 +5,9 @@
 // tuned to the API server's bookmark interval.
 import http from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
 import { KeepAliveAgents } from "./agents.js";
 import { KubeApiError, WatchIdleError } from "./errors.js";
+import type { KubeCredentials } from "./kubeconfig.js";
 
 export type QueryParams = Record<string, string | number | boolean | undefined>;
 
@@ -59,7 +59,7 @@ export class KubeTransport {
   private readonly agents = new KeepAliveAgents();
 
   constructor(
-    readonly kubeConfig: KubeConfig,
+    readonly kubeConfig: KubeCredentials,
     private readonly options: KubeTransportOptions = {},
   ) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
