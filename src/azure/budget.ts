@@ -4,8 +4,12 @@
 // Model: each bucket is treated as a token bucket that refills at limit/window, re-anchored on
 // every response's `x-ms-ratelimit-remaining-*` value and debited locally for each request sent
 // since. Below the reserve, requests queue one refill interval apart, which spreads what is left
-// over the window instead of spending it in a burst. ARM's real windows slide, so the estimate
-// can be optimistic; the next response corrects it, and a 429's Retry-After blocks the bucket.
+// over the window instead of spending it in a burst. The Compute RP's windows slide (a slot frees
+// only when a call leaves the window, docs/arm-behaviour.md §10), so after a burst the token
+// model is optimistic (10 shares at once, then one every 18 s, would meet 429s on a 10-per-3-minute
+// bucket); for those buckets the tracker also remembers when it sent and admits a call only when
+// its own calls in the window leave room for it and the reserve. A 429's Retry-After blocks the
+// bucket whatever the model says.
 import { type RemainingBudget, subscriptionBucketsFor } from "./ratelimitHeaders.js";
 
 export interface ReserveOptions {
@@ -46,6 +50,8 @@ interface BucketState {
   observedAt: number;
   spent: number;
   blockedUntil: number;
+  /** When this process sent through a sliding-window bucket, oldest first, within its window. */
+  sent: number[];
 }
 
 export class BudgetTracker {
@@ -103,9 +109,12 @@ export class BudgetTracker {
    */
   spend(subscriptionId: string, buckets: readonly string[]): void {
     const states = this.subscriptions.get(key(subscriptionId));
+    const now = this.now();
     for (const bucket of buckets) {
       const state = states?.get(bucket);
-      if (state) state.spent += 1;
+      if (!state) continue;
+      state.spent += 1;
+      if (!isArmBucket(bucket)) state.sent.push(now);
     }
   }
 
@@ -124,6 +133,7 @@ export class BudgetTracker {
         observedAt: now,
         spent: 0,
         blockedUntil: previous?.blockedUntil ?? 0,
+        sent: previous?.sent ?? [],
       });
     }
   }
@@ -141,6 +151,7 @@ export class BudgetTracker {
         observedAt: now,
         spent: 0,
         blockedUntil: 0,
+        sent: [],
       };
       state.blockedUntil = Math.max(state.blockedUntil, now + retryAfterMs);
       states.set(bucket, state);
@@ -185,7 +196,17 @@ export class BudgetTracker {
     if (!s.observed) return 0;
     const limit = limitOf(s);
     const needed = this.reserveOf(limit) + 1 - this.available(s, now);
-    return needed <= 0 ? 0 : (needed * s.windowMs) / limit;
+    const refill = needed <= 0 ? 0 : (needed * s.windowMs) / limit;
+    return Math.max(refill, this.slideWait(s, limit, now));
+  }
+
+  // A sliding window holds at most `limit − reserve` of our calls: the next waits for the call
+  // that many back to leave it. (Empty for ARM's own token buckets, which do refill steadily.)
+  private slideWait(s: BucketState, limit: number, now: number): number {
+    while (s.sent.length > 0 && (s.sent[0] ?? 0) <= now - s.windowMs) s.sent.shift();
+    const room = limit - this.reserveOf(limit);
+    const blocking = s.sent[s.sent.length - room];
+    return room <= 0 || blocking === undefined ? 0 : blocking + s.windowMs - now;
   }
 
   private statesOf(subscriptionId: string): Map<string, BucketState> {

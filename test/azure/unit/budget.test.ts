@@ -54,6 +54,32 @@ describe("BudgetTracker", () => {
     expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
   });
 
+  it("does not refill a sliding window before its calls leave it (a burst, then a steady trickle)", () => {
+    const { clock, budgets } = tracker();
+    const sentAt = clock.now;
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9, windowMs: 180_000 }]);
+    for (let i = 0; i < 9; i++) {
+      budgets.spend(SUB, [SHARE3]);
+      clock.now += 10;
+    }
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 0, windowMs: 180_000 }]);
+    // A token bucket would let one through every 18 s from here; ARM frees a slot only when the
+    // first call leaves the 3-minute window.
+    clock.now += 60_000;
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(sentAt + 180_000 - clock.now);
+    clock.now = sentAt + 180_000;
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
+  });
+
+  it("lets ARM's own subscription buckets refill steadily", () => {
+    const { clock, budgets } = tracker();
+    budgets.observe(SUB, [{ bucket: "subscription-writes", remaining: 9, windowMs: 180_000 }]);
+    for (let i = 0; i < 9; i++) budgets.spend(SUB, ["subscription-writes"]);
+    budgets.observe(SUB, [{ bucket: "subscription-writes", remaining: 0, windowMs: 180_000 }]);
+    clock.now += 36_000;
+    expect(budgets.peek(SUB, ["subscription-writes"]).delayMs).toBe(0);
+  });
+
   it("waits for the slowest of the buckets a request spends", () => {
     const { budgets } = tracker();
     budgets.observe(SUB, [
