@@ -50,7 +50,7 @@ export interface BenchOptions {
   /**
    * Tell the operator the time scale, so its rate-limit pacing assumes the simulator's (scaled)
    * windows instead of Azure's real ones: as tight against the simulated Azure as it is against
-   * the real one. Off by default (docs/benchmarks.md says what it changes).
+   * the real one. On by default; `--unscaled-operator-pacing` turns it off (docs/benchmarks.md).
    */
   scaleOperatorPacing: boolean;
   /** NODE_OPTIONS for the operator: the Helm chart's `nodeOptions` unless given; empty = Node's defaults. */
@@ -104,9 +104,10 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
                        footprint; restarts = the restarted operator, then the re-PUT-each-resync
                        baseline; subscriptions = the workload again over 5 subscriptions at once)
   --no-baseline        all phases but restarts
-  --scale-operator-pacing
-                       the operator's rate-limit windows and replication-poll budget follow the
-                       time scale too (default: it paces by Azure's real windows)
+  --unscaled-operator-pacing
+                       the operator paces by Azure's real windows and replication-poll budget
+                       (default: they follow the time scale like the simulator's, so the operator
+                       is as tight against the simulated Azure as against the real one)
   --operator-node-options=OPTS
                        NODE_OPTIONS for the operator (mind the =: the value starts with a dash);
                        default: the Helm chart's nodeOptions, so the operator runs as installed;
@@ -134,7 +135,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
       cached: { type: "string" },
       concurrency: { type: "string" },
       "no-baseline": { type: "boolean" },
-      "scale-operator-pacing": { type: "boolean" },
+      "unscaled-operator-pacing": { type: "boolean" },
       phases: { type: "string" },
       "operator-node-options": { type: "string" },
       out: { type: "string" },
@@ -172,7 +173,7 @@ export function parseBenchOptions(argv: string[], repoRoot: string): BenchOption
     }),
     concurrency: number(values.concurrency, 4, "--concurrency", { min: 1, max: 256, integer: true }),
     phases: parsePhases(values.phases, values["no-baseline"] === true),
-    scaleOperatorPacing: values["scale-operator-pacing"] === true,
+    scaleOperatorPacing: values["unscaled-operator-pacing"] !== true,
     operatorNodeOptions: values["operator-node-options"] ?? chartNodeOptions(repoRoot),
     ...(values.previous ? { previous: values.previous } : {}),
   };

@@ -19,7 +19,7 @@ export interface BenchSettings {
   pollIntervalMs: number;
   resyncPeriodMs: number;
   concurrency: number;
-  /** Whether the operator's rate-limit pacing followed the time scale (`--scale-operator-pacing`). */
+  /** Whether the operator's rate-limit pacing followed the time scale (the default; off with `--unscaled-operator-pacing`). */
   scaleOperatorPacing: boolean;
   /** NODE_OPTIONS of the operator process (the Helm chart's `nodeOptions` unless overridden). */
   operatorNodeOptions: string;
