@@ -67,11 +67,11 @@ describe("ImageDefinition", () => {
       "PUT",
     ]);
 
-    // Several resyncs (the period is 1 s): reads only, of the gallery's list of definitions
-    // (resync-reads.test.ts counts them), none of the definition on its own.
+    // Several resyncs (the period is 1 s): reads only, the gallery's list of
+    // definitions among them (resync-reads.test.ts counts what a resync reads).
     const settled = lastRequestSeq(world.sim);
     await new Promise((r) => setTimeout(r, 3500));
-    expect(requestsOn(world.sim, definitionId("ubuntu"), { after: settled })).toEqual([]);
+    expect(requestsOn(world.sim, definitionId("ubuntu"), { after: settled, writes: true })).toEqual([]);
     const lists = requestsOn(world.sim, `${definitionId("ubuntu").replace(/\/ubuntu$/, "")}`, {
       after: settled,
     });

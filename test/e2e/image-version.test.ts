@@ -162,10 +162,10 @@ describe("ImageVersion", () => {
     await waitForCondition(world.imageVersions, world.namespace, FIRST, { status: "True" });
     const settled = lastRequestSeq(world.sim);
     await new Promise((r) => setTimeout(r, 3500));
-    // Resyncs read the parents' lists (resync-reads.test.ts counts them), no object on its own.
+    // Resyncs read the parents' lists (resync-reads.test.ts counts what a resync reads); no writes.
     const definition = versionArmId("1.0.0").replace(/\/versions\/.*$/, "");
     for (const id of [definition, versionArmId("1.0.0")]) {
-      expect(requestsOn(world.sim, id, { after: settled }), id).toEqual([]);
+      expect(requestsOn(world.sim, id, { after: settled, writes: true }), id).toEqual([]);
     }
     for (const list of [definition.replace(/\/[^/]+$/, ""), `${definition}/versions`]) {
       const after = requestsOn(world.sim, list, { after: settled });

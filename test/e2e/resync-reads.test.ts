@@ -80,6 +80,11 @@ const writesAfter = (seq: number): RequestRecord[] =>
 
 describe("resync reads", () => {
   it("read each parent's list once per period and no object on its own", async () => {
+    // Steady from here: a resync round has begun since the last version became Ready.
+    const ready = lastRequestSeq(world.sim);
+    await waitFor("a resync's list of versions", () => readsAfter(ready)["list versions"], {
+      timeoutMs: 3 * RESYNC_MS + 10_000,
+    });
     const settled = lastRequestSeq(world.sim);
     await new Promise((r) => setTimeout(r, 2.5 * RESYNC_MS));
     const reads = readsAfter(settled);
