@@ -48,6 +48,8 @@ export interface OperatorConfig {
   perObjectMetrics: boolean;
   /** Server-side apply this version's CRDs before starting (src/crd-upgrade.ts). */
   applyCrds: boolean;
+  /** Keep GalleryPolicies' status current (one operator per cluster should: src/policy/status.ts). */
+  policyStatus: boolean;
   logLevel: LogLevel;
   /** Hidden benchmark switch: write every object to ARM once per resync period (Azure Service Operator's policy). */
   benchRePutEachResync: boolean;
@@ -130,6 +132,8 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
                              default true; false for very large fleets)
   --apply-crds BOOL          bring the cluster's CRDs to this version at start, never downgrading
                              (env AGO_APPLY_CRDS; default false; needs get/patch on the five CRDs)
+  --policy-status BOOL       write each GalleryPolicy's status (env AGO_POLICY_STATUS; default true;
+                             false in all but one operator per cluster)
   --log-level LEVEL          fatal..trace (env AGO_LOG_LEVEL; default info)
   --default-policy MODE      allow | deny: namespaces no GalleryPolicy covers (env AGO_DEFAULT_POLICY; default allow)
   --static-token-dir DIR     static mode only (simulator): <clientId>.jwt tokens for policy identities
@@ -167,6 +171,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "http-address": { type: "string" },
         "per-object-metrics": { type: "string" },
         "apply-crds": { type: "string" },
+        "policy-status": { type: "string" },
         "log-level": { type: "string" },
         "bench-reput-each-resync": { type: "boolean" },
         "bench-arm-time-scale": { type: "string" },
@@ -288,6 +293,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     httpAddress,
     perObjectMetrics: bool("per-object-metrics", "AGO_PER_OBJECT_METRICS", true),
     applyCrds: bool("apply-crds", "AGO_APPLY_CRDS", false),
+    policyStatus: bool("policy-status", "AGO_POLICY_STATUS", true),
     logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
     benchRePutEachResync: values["bench-reput-each-resync"] === true,
     benchArmTimeScale: armTimeScale(str("bench-arm-time-scale")),

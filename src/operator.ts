@@ -200,7 +200,8 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     },
     stop: (stopOptions?: { deadlineMs?: number }) => c.stop(stopOptions),
   }));
-  // Policy status is written by the leader only, like everything else.
+  // Policy status is written by the leader only, like everything else, and by one operator per
+  // cluster (--policy-status): operators watching different namespaces would each write their part.
   const statusRunnable = {
     name: "GalleryPolicy status",
     start: async (startSignal?: AbortSignal) => {
@@ -214,7 +215,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   };
   const done = runManager(
     {
-      controllers: [...runnables, statusRunnable],
+      controllers: config.policyStatus ? [...runnables, statusRunnable] : runnables,
       logger,
       ...(leaderElection ? { leaderElection } : {}),
       onLeadingChanged: options.onLeadingChanged,

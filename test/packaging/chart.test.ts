@@ -176,16 +176,26 @@ describe("chart with default values", () => {
     // Secure by default: a namespace no GalleryPolicy covers gets nothing (docs/policy.md).
     expect(config.policy.defaultPolicy).toBe("deny");
     expect(config.perObjectMetrics).toBe(true);
+    expect(config.applyCrds).toBe(false);
+    expect(config.policyStatus).toBe(true);
     expect(podLabels(r)).not.toHaveProperty(["azure.workload.identity/use"]);
     expect(r.one("ServiceAccount").metadata.annotations).toBeUndefined();
   });
 
-  it("passes defaultPolicy and metrics.perObject to the operator", async () => {
+  it("passes defaultPolicy, metrics.perObject and crds.applyOnStart to the operator", async () => {
     const config = configOf(
-      operatorContainer(await render({ defaultPolicy: "allow", metrics: { perObject: false } })),
+      operatorContainer(
+        await render({ defaultPolicy: "allow", metrics: { perObject: false }, crds: { applyOnStart: true } }),
+      ),
     );
     expect(config.policy.defaultPolicy).toBe("allow");
     expect(config.perObjectMetrics).toBe(false);
+    expect(config.applyCrds).toBe(true);
+  });
+
+  it("lets only the release with the admission policies write GalleryPolicy status", async () => {
+    const second = configOf(operatorContainer(await render({ admissionPolicies: { enabled: false } })));
+    expect(second.policyStatus).toBe(false);
   });
 
   it("exposes /metrics through a Service and has no ServiceMonitor or PodDisruptionBudget", async () => {

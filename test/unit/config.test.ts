@@ -60,6 +60,25 @@ describe("operator config", () => {
     }
   });
 
+  it("takes the on/off switches from flags or env, and refuses anything but true or false", () => {
+    const defaults = parseOperatorConfig([], {});
+    expect([defaults.perObjectMetrics, defaults.applyCrds, defaults.policyStatus]).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    const flags = parseOperatorConfig(
+      ["--per-object-metrics=false", "--apply-crds=true", "--policy-status=false"],
+      {},
+    );
+    expect([flags.perObjectMetrics, flags.applyCrds, flags.policyStatus]).toEqual([false, true, false]);
+    const env = parseOperatorConfig([], { AGO_PER_OBJECT_METRICS: "false", AGO_APPLY_CRDS: "true" });
+    expect([env.perObjectMetrics, env.applyCrds]).toEqual([false, true]);
+    expect(() => parseOperatorConfig(["--apply-crds=yes"], {})).toThrow(
+      '--apply-crds: "yes" must be true or false',
+    );
+  });
+
   it("parses durations", () => {
     expect(parseDuration("500ms", "x")).toBe(500);
     expect(parseDuration("30s", "x")).toBe(30_000);
