@@ -2,12 +2,8 @@
 // Azure, and is immutable once something does (docs/api.md, "Fixing a typo"). Judged from the
 // simulator's state and request log with the operator as a real process on a real API server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  galleryManifest,
-  galleryRequests,
-  type OperatorProcess,
-  startOperatorProcess,
-} from "../support/operator.js";
+import { startImageOperator } from "../support/images.js";
+import { galleryManifest, galleryRequests, type OperatorProcess } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, startWorld, type World, waitForCondition } from "../support/world.js";
 
@@ -16,15 +12,7 @@ let operator: OperatorProcess;
 
 beforeAll(async () => {
   world = await startWorld("e2e-typos");
-  operator = startOperatorProcess({
-    kubeconfigPath: world.cluster.kubeconfigPath,
-    sim: world.sim,
-    tenantId: world.tenantId,
-    args: ["--namespaces", world.namespace, "--leader-elect", "false"],
-  });
-  await operator.waitForLine(
-    (l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${world.namespace}`,
-  );
+  operator = await startImageOperator(world);
 }, 120_000);
 
 afterAll(async () => {

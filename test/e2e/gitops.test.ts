@@ -8,13 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
 import { eventsAbout } from "../support/events.js";
 import { ARGOCD_HEALTH_LUA, argoHealthOf, kstatusOf } from "../support/gitops.js";
-import { definitionManifest } from "../support/images.js";
+import { definitionManifest, startImageOperator } from "../support/images.js";
 import {
   galleryManifest,
   galleryRequests,
   lastRequestSeq,
   type OperatorProcess,
-  startOperatorProcess,
 } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, startWorld, type World, waitForCondition, waitForGone } from "../support/world.js";
@@ -26,15 +25,7 @@ const POLICY = "gallery.azure.dev/reconcile-policy";
 
 beforeAll(async () => {
   world = await startWorld("e2e-gitops", { clock: "manual" });
-  operator = startOperatorProcess({
-    kubeconfigPath: world.cluster.kubeconfigPath,
-    sim: world.sim,
-    tenantId: world.tenantId,
-    args: ["--namespaces", world.namespace, "--leader-elect", "false", "--resync-period", "2s"],
-  });
-  await operator.waitForLine(
-    (l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${world.namespace}`,
-  );
+  operator = await startImageOperator(world, { args: ["--resync-period", "2s"] });
 }, 120_000);
 
 afterAll(async () => {
