@@ -45,11 +45,6 @@ export interface ArmWrite {
   eventReason: string;
   /** For humans: what is being written and why. */
   note: string;
-  /**
-   * Set on a create: the ARM id it makes. The driver records it in `status.id` before sending,
-   * which freezes where the object lives (claim.ts).
-   */
-  creates?: string;
   /** The event recorded once Azure finished the write, e.g. `GalleryCreated`; none when absent. */
   onSuccess?: OperationEvent;
   start(): Promise<LroProgress<unknown>>;

@@ -31,7 +31,6 @@ import {
   type StatusOf,
   settledForSpec,
 } from "./arm-kind.js";
-import { refusedCreate, startCreate, unclaimedCreate } from "./claim.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
 import { exportsOf, writeExports } from "./exports.js";
 import { logStepFailure } from "./failure-log.js";
@@ -136,8 +135,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
           note: `Azure no longer matched the spec (changed outside the operator): ${step.note}`,
         });
       }
-      const claim = unclaimedCreate(obj, step);
-      if (claim !== undefined) return this.claim(obj, claim, step);
       return this.start(obj, step, "apply", signal);
     }
     const seen = this.kind.observe(acting, target, actual as Actual, this.ctx);
@@ -188,17 +185,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       note: refused.message,
     });
     return { status: "False", reason: refused.reason, message: refused.message };
-  }
-
-  /** Records the id a create will make before making it (claim.ts); the create follows at once. */
-  private async claim(obj: T, id: string, step: ArmWrite): Promise<ReconcileResult> {
-    await this.report(obj, { id } as Partial<StatusOf<T>>, {
-      status: "False",
-      reason: REASONS.Provisioning,
-      message: `about to start: ${step.note}`,
-    });
-    // Our own status write wakes nobody: look again at once.
-    return { requeueAfter: STALE_CACHE_RETRY_MS };
   }
 
   /** `reconcile-policy: skip`: no Azure call; Ready says Paused (an event when the pause begins). */
@@ -289,9 +275,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     const outcome = failureOutcome(err);
     logStepFailure(this.ctx.log, obj, err, outcome.reason);
     try {
-      // A create Azure refused made nothing: the id recorded for it goes (claim.ts).
-      const fields = (refusedCreate(err) ? { id: undefined } : {}) as Partial<StatusOf<T>>;
-      await this.report(obj, fields, { status: "False", reason: outcome.reason, message: outcome.message });
+      await this.report(obj, {}, { status: "False", reason: outcome.reason, message: outcome.message });
     } catch (statusErr) {
       // Losing a race to a concurrent change is routine: the next reconcile records it.
       const level = isWriteRace(statusErr) ? "debug" : "warn";
@@ -427,7 +411,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     try {
       // Leadership lost (or shutting down) while the intent was saved: send nothing.
       signal.throwIfAborted();
-      progress = await startCreate(step, () => step.start());
+      progress = await step.start();
     } catch (err) {
       if (certainlyNotSent(err)) current = await saveOperation(this.kind.client, current, null, signal);
       // A kind with independent steps answers a refused step itself (see ArmWrite.failed).

@@ -39,7 +39,6 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     note: created
       ? `creating gallery ${ref.gallery} in ${obj.spec.location}`
       : `updating gallery ${ref.gallery}: ${what}`,
-    ...(created ? { creates: galleryId(ref) } : {}),
     onSuccess: created
       ? { reason: "GalleryCreated", note: `gallery ${ref.gallery} created in ${obj.spec.location}` }
       : { reason: "GalleryUpdated", note: `gallery ${ref.gallery} updated: ${what}` },

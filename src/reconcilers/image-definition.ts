@@ -50,7 +50,6 @@ export function imageDefinitionKind(
       diffs === undefined
         ? `creating image definition ${target.ref.image} in gallery ${target.ref.gallery}`
         : `updating image definition ${target.ref.image}: ${diffs}`,
-    ...(diffs === undefined ? { creates: imageId(target.ref) } : {}),
     onSuccess:
       diffs === undefined
         ? {

@@ -55,7 +55,6 @@ export function imageVersionKind(
         ? `creating version ${target.ref.version} of ${target.ref.image}, replicating to ${obj.spec.targetRegions.map((r) => r.name).join(", ")}`
         : `updating version ${target.ref.version} of ${target.ref.image}: ${diffs}`,
     // The operation ends once every target region holds the version.
-    ...(diffs === undefined ? { creates: versionId(target.ref) } : {}),
     onSuccess:
       diffs === undefined
         ? {

@@ -489,8 +489,8 @@ describe("the API server rejects invalid manifests", () => {
 });
 
 // Where an object lives in Azure (subscription, resource group, location, Azure name) may be fixed
-// while nothing exists there yet: `status.id` unset (the operator sets it before its first create)
-// and no operation running.
+// while nothing exists there yet: `status.id` unset and no write in `status.operation` (saved
+// there before the write is sent).
 const createdOnlyFields = immutableCases.filter((c) =>
   /^(gallery (location|resource group|subscription|azureName)|image version number)/.test(c.title),
 );

@@ -74,18 +74,17 @@ describe("fixing a typo in where a gallery lives", () => {
     expect(world.sim.state().galleries?.filter((g) => g.name === "typo.rg").length).toBe(1);
   });
 
-  it("records the id before the create is sent, so the spec is frozen while it may exist", {
+  it("saves the create in status before sending it, so the spec is frozen while it may exist", {
     timeout: 60_000,
   }, async () => {
-    // The first status write that carries an id comes before the create reaches Azure.
-    const seen: { id?: string; puts: number }[] = [];
+    // A PUT seen before a read means that read must show the write saved (or the resource's id).
+    const seen: { frozen: boolean; puts: number }[] = [];
     const watching = waitFor(
       "the create",
       async () => {
-        // Requests first: a PUT seen before the read means the id must already be in that read.
         const puts = galleryRequests(world, "typo.order", { writes: true }).length;
         const g = await world.galleries.get(ref("typo.order")).catch(() => undefined);
-        seen.push({ id: g?.status?.id, puts });
+        seen.push({ frozen: Boolean(g?.status?.operation ?? g?.status?.id), puts });
         return conditionOf(g)?.status === "True" ? g : undefined;
       },
       { intervalMs: 5 },
@@ -93,6 +92,6 @@ describe("fixing a typo in where a gallery lives", () => {
     await world.galleries.create(galleryManifest(world, "typo.order"));
     await watching;
     expect(seen.some((s) => s.puts > 0)).toBe(true);
-    for (const s of seen) if (s.puts > 0) expect(s.id).toBeDefined();
+    for (const s of seen) if (s.puts > 0) expect(s.frozen).toBe(true);
   });
 });

@@ -37,7 +37,7 @@ const kind = KINDS.Gallery.kind;
 
 /** Where the gallery lives may be fixed until it exists in Azure (docs/api.md, "Fixing a typo"). */
 const ONCE_CREATED =
-  "May change until the operator has created the gallery in Azure (while status.id is unset); immutable afterwards.";
+  "May change until the operator has created the gallery in Azure (while status.id and status.operation are unset); immutable afterwards.";
 
 const azureName: AzureNameRule = {
   kind,

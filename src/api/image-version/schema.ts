@@ -51,7 +51,7 @@ function replicaCountSchema(description: string): Schema<number> {
 
 const version = withRules(
   stringSchema({
-    description: `The version's name in Azure: ${VERSION_RULE}, each part at most ${MAX_VERSION_PART}. Independent of metadata.name. May change until the operator has created the version in Azure (while status.id is unset); immutable afterwards.`,
+    description: `The version's name in Azure: ${VERSION_RULE}, each part at most ${MAX_VERSION_PART}. Independent of metadata.name. May change until the operator has created the version in Azure (while status.id and status.operation are unset); immutable afterwards.`,
     minLength: 5,
     maxLength: 32,
   }),

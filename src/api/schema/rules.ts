@@ -28,9 +28,9 @@ export function immutable(field: string, why: string, kind: string): ValidationR
 
 /**
  * CEL, on the whole object: the operator has never created anything in Azure for it, so where it
- * would go may still change. The operator records `status.id` before its first create (and
- * `status.operation` while one runs), and removes the id again only when Azure refused that create
- * (docs/api.md, "Fixing a typo").
+ * would go may still change. `status.operation` holds every write from before it is sent until it
+ * is over (dropped at once when Azure refused it: nothing exists then), and `status.id` is set
+ * once Azure holds the resource (docs/api.md, "Fixing a typo").
  */
 export const NOTHING_CREATED_IN_AZURE =
   "!has(oldSelf.status) || (!has(oldSelf.status.id) && !has(oldSelf.status.operation))";
