@@ -46,17 +46,20 @@ export interface OperatorMetricsOptions {
  *
  * Expected flow:
  * 1. Create one per operator process; pass `controllerHooks()` to each Controller, `onArmRequest` to the
- *    ARM client factory, and `watchThrottleRemaining(() => factory.budgets.snapshot())`.
+ *    ARM client factory, `onKubeRequest` to the KubeTransport, and
+ *    `watchThrottleRemaining(() => factory.budgets.snapshot())`; call `setLeading` as leadership
+ *    changes (with leader election on).
  * 2. Reconcilers call `setLrosInFlight` and `setReplicationProgress` as their work changes.
- * 3. The HTTP server renders `registry` on `/metrics`.
+ * 3. The HTTP server renders `registry` on `/metrics` (docs/metrics.md lists every series).
  *
  * Guarantees:
  * - The registry is private (not prom-client's global one), so tests and several operators in one
  *   process never collide on names.
  * - Series use controller-runtime's names and labels where one exists (`controller_runtime_*`,
- *   `workqueue_*`), ours are prefixed `azure_gallery_`.
+ *   `workqueue_*`, `rest_client_*`, `leader_election_*`), ours are prefixed `azure_gallery_`; no
+ *   gauge is named `…_total`.
  * - Hook methods never throw for any input the hooks' types allow, as the runtime requires.
- * - `onArmRequest` is a bound property: passing `metrics.onArmRequest` as a callback works.
+ * - `onArmRequest` and `onKubeRequest` are bound properties: passing them as callbacks works.
  *
  * Caveats: label values come from our own code (controller names, HTTP methods, bucket names, object
  * keys), so cardinality is bounded by the objects the operator manages; replication progress must be
