@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
@@ -19,7 +18,15 @@ import { type TestCluster, testCluster } from "../support/cluster.js";
 import { installCrds } from "../support/crds.js";
 import { type OperatorProcess, spawnCli } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
-import { CHART, helm, type RunResult, run, serviceAccountToken, withLogTail } from "./support.js";
+import {
+  CHART,
+  helm,
+  type RunResult,
+  run,
+  serviceAccountToken,
+  withLogTail,
+  writeTokenKubeconfig,
+} from "./support.js";
 
 const GALLERY_CRD = "galleries.gallery.azure.dev";
 let cluster: TestCluster;
@@ -64,22 +71,10 @@ function previousChart(): string {
   return prev;
 }
 
-/** A kubeconfig for the test cluster that authenticates with `token` alone. */
-function tokenKubeconfig(token: string): string {
-  const admin = new KubeConfig();
-  admin.loadFromFile(cluster.kubeconfigPath);
-  const server = admin.getCurrentCluster();
-  if (!server) throw new Error("no current cluster");
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [server],
-    users: [{ name: "sa", token }],
-    contexts: [{ name: "sa", cluster: server.name, user: "sa" }],
-    currentContext: "sa",
-  });
-  const path = join(dir, "sa-kubeconfig");
-  writeFileSync(path, config.exportConfig(), { mode: 0o600 });
-  return path;
+/** The release's namespace and values, the same for install and upgrade. */
+function releaseArgs(): string[] {
+  // The admission policies have fixed names that other files on this cluster own.
+  return ["--namespace", ns, "--set", `watchNamespaces={${ns}}`, "--set", "admissionPolicies.enabled=false"];
 }
 
 beforeAll(async () => {
@@ -92,16 +87,7 @@ beforeAll(async () => {
   // this cluster is shared, so they are put in place as that install would have).
   const replaced = await cluster.kubectl(["replace", "-f", join(prev, "crds", "gallery.yaml")]);
   if (replaced.code !== 0) throw new Error(`replacing the Gallery CRD failed: ${replaced.stderr}`);
-  // The admission policies have fixed names that other files on this cluster own.
-  const common = [
-    "--namespace",
-    ns,
-    "--set",
-    `watchNamespaces={${ns}}`,
-    "--set",
-    "admissionPolicies.enabled=false",
-  ];
-  const installed = await helmOn(["install", release, prev, "--skip-crds", ...common]);
+  const installed = await helmOn(["install", release, prev, "--skip-crds", ...releaseArgs()]);
   if (installed.code !== 0) throw new Error(`helm install of the previous chart failed: ${installed.stderr}`);
 });
 
@@ -122,12 +108,7 @@ describe("helm upgrade with crds.applyOnStart", () => {
       "upgrade",
       release,
       CHART,
-      "--namespace",
-      ns,
-      "--set",
-      `watchNamespaces={${ns}}`,
-      "--set",
-      "admissionPolicies.enabled=false",
+      ...releaseArgs(),
       "--set",
       "crds.applyOnStart=true",
     ]);
@@ -150,7 +131,7 @@ describe("helm upgrade with crds.applyOnStart", () => {
       ...env,
       POD_NAMESPACE: ns,
       POD_NAME: `${fullname}-0`,
-      KUBECONFIG: tokenKubeconfig(token),
+      KUBECONFIG: await writeTokenKubeconfig(cluster.kubeconfigPath, token, join(dir, "sa-kubeconfig")),
     });
     await withLogTail(
       operator.waitForLine((l) => l.msg === "caches synced; reconciling", 60_000),

@@ -5,15 +5,14 @@
 // every example to Ready against the simulator. Then the same token is refused what the operator
 // must never do. chart-install.test.ts asks the authorizer the same questions one by one; this
 // file shows that the answers add up to a working operator.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runKubectl } from "../../src/controlplane/index.js";
 import { applyExamples, waitForExamplesReady } from "../support/examples.js";
 import { type OperatorProcess, spawnCli } from "../support/operator.js";
-import { type ChartWorld, refusals, startChartWorld, withLogTail } from "./support.js";
+import { type ChartWorld, refusals, startChartWorld, withLogTail, writeTokenKubeconfig } from "./support.js";
 
 const G = "gallery.azure.dev";
 const REPORTER = `${G}/azure-gallery-operator`;
@@ -22,23 +21,6 @@ let world: ChartWorld;
 let dir: string;
 let kubeconfigPath: string;
 let operator: OperatorProcess;
-
-/** A kubeconfig for the test cluster that authenticates with `token` alone (no admin certificate). */
-async function writeTokenKubeconfig(adminKubeconfigPath: string, token: string, to: string): Promise<string> {
-  const admin = new KubeConfig();
-  admin.loadFromFile(adminKubeconfigPath);
-  const cluster = admin.getCurrentCluster();
-  if (!cluster) throw new Error(`${adminKubeconfigPath}: no current cluster`);
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [cluster],
-    users: [{ name: "operator", token }],
-    contexts: [{ name: "operator", cluster: cluster.name, user: "operator" }],
-    currentContext: "operator",
-  });
-  await writeFile(to, config.exportConfig(), { mode: 0o600 });
-  return to;
-}
 
 /** kubectl with the operator's ServiceAccount token. */
 function asOperator(args: string[], input?: string) {

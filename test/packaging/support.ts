@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { KubeConfig } from "@kubernetes/client-node";
 import { parseAllDocuments, stringify } from "yaml";
 import { resolveBinDir } from "../../src/controlplane/index.js";
 import { freeLoopbackPorts } from "../../src/controlplane/ports.js";
@@ -286,6 +287,27 @@ async function admissionPoliciesWork(
 }
 
 /** A token of a ServiceAccount from the TokenRequest API: what a pod's projected token volume holds. */
+/** A kubeconfig for the test cluster that authenticates with `token` alone (no admin certificate). */
+export async function writeTokenKubeconfig(
+  adminKubeconfigPath: string,
+  token: string,
+  to: string,
+): Promise<string> {
+  const admin = new KubeConfig();
+  admin.loadFromFile(adminKubeconfigPath);
+  const cluster = admin.getCurrentCluster();
+  if (!cluster) throw new Error(`${adminKubeconfigPath}: no current cluster`);
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [cluster],
+    users: [{ name: "operator", token }],
+    contexts: [{ name: "operator", cluster: cluster.name, user: "operator" }],
+    currentContext: "operator",
+  });
+  writeFileSync(to, config.exportConfig(), { mode: 0o600 });
+  return to;
+}
+
 export async function serviceAccountToken(
   cluster: Pick<TestCluster, "kubectl">,
   namespace: string,
