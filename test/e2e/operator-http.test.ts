@@ -2,6 +2,7 @@
 // whenever the process does, /readyz only once the caches synced, and /metrics counts reconciles
 // and ARM requests by bucket. To hold the caches unsynced for as long as the test needs, the
 // operator first reaches the API server through a proxy that leads nowhere.
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +16,7 @@ import {
   startOperatorProcess,
   writeKubeconfigVia,
 } from "../support/operator.js";
+import { helpersFor } from "../support/sharing.js";
 import { waitFor } from "../support/wait.js";
 import { startWorld, type World, waitForCondition } from "../support/world.js";
 
@@ -134,6 +136,25 @@ describe("operator HTTP endpoints", () => {
     expect(text).toMatch(/^# TYPE workqueue_unfinished_work_seconds gauge$/m);
     expect(text).toMatch(/^# TYPE controller_runtime_active_workers gauge$/m);
     expect(text).not.toMatch(/^# TYPE \S+_total gauge$/m);
+  });
+
+  it("labels role-assignment calls with their own bucket", { timeout: 90_000 }, async () => {
+    const h = helpersFor(() => world);
+    await world.galleries.create(h.gallery("roles", "Private"));
+    await world.gallerySharings.create(
+      h.sharing("roles", "roles", {
+        roleAssignments: [{ principalId: randomUUID(), principalType: "Group", role: "Reader" }],
+      }),
+    );
+    await waitForCondition(world.gallerySharings, world.namespace, "roles", { status: "True" });
+    const text = (await httpGet(`${base}/metrics`)).body;
+    const bucket = "microsoft.authorization/roleassignments";
+    const puts = world.sim
+      .requests()
+      .filter((r) => r.method === "PUT" && r.path.toLowerCase().startsWith(h.roleAssignmentsPath("roles")));
+    expect(puts.length).toBeGreaterThan(0);
+    expect(metric(text, "azure_gallery_arm_requests_total", { method: "PUT", bucket })).toBe(puts.length);
+    expect(metric(text, "azure_gallery_arm_requests_total", { method: "PUT", bucket: "unknown" })).toBe(0);
   });
 
   it("reports leadership as leader_election_master_status", { timeout: 90_000 }, async () => {
