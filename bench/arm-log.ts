@@ -5,7 +5,7 @@
 // arrives but logs it when it has answered, and answers (with latency) finish out of order. So
 // `requests(after)` may later return an entry below the highest seq already read; the watermark
 // is the highest seq below which every entry has been read.
-import type { Simulator } from "../src/sim/index.js";
+import type { Simulator } from "../tools/sim/index.js";
 import { parseArmTime } from "./clock.js";
 import { bump } from "./stats.js";
 

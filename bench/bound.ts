@@ -9,12 +9,12 @@
 // may go at (k + 1 - C) / r. Each bound is then extended by what must follow the write (the
 // operation's duration) and precede it (the parents' creation), and the largest one is the
 // workload's bound. Reads are left out: none of their buckets binds for this workload.
-import { COMPUTE_BUCKETS, type ComputeBucket, RECORDED_DURATIONS } from "../src/sim/index.js";
+import { COMPUTE_BUCKETS, type ComputeBucket, RECORDED_DURATIONS } from "../tools/sim/index.js";
 import type { WorkloadItem } from "./workload.js";
 
 const WINDOW_3_MIN_MS = 3 * 60_000;
 const WINDOW_30_MIN_MS = 30 * 60_000;
-/** ARM's regional write bucket per subscription (docs/arm-behaviour.md#subscription-limits, src/sim/throttle/limits.ts). */
+/** ARM's regional write bucket per subscription (docs/arm-behaviour.md#subscription-limits, tools/sim/throttle/limits.ts). */
 const SUBSCRIPTION_WRITES = { capacity: 200, refillPerSecond: 10 };
 
 export interface BucketBound {

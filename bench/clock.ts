@@ -1,5 +1,5 @@
 // The benchmark's clock. The simulator stamps each request-log entry with its own real clock
-// (performance.timeOrigin + performance.now(), src/sim/clock.ts) when the clock mode is "real";
+// (performance.timeOrigin + performance.now(), tools/sim/clock.ts) when the clock mode is "real";
 // reading the same sum here makes the two directly comparable, to the sub-millisecond.
 
 /** Wall-clock milliseconds since the epoch, with sub-millisecond digits. */

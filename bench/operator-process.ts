@@ -4,7 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
-import { mintToken } from "../src/sim/index.js";
+import { mintToken } from "../tools/sim/index.js";
 import { nowMs, sleep } from "./clock.js";
 
 /** Reconcile outcomes from the operator's log ("reconciled" / "reconcile failed" lines). */

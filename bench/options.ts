@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "yaml";
-import type { CallClass } from "../src/sim/index.js";
+import type { CallClass } from "../tools/sim/index.js";
 
 export interface WorkloadShape {
   galleries: number;

@@ -19,7 +19,7 @@ import type { Gallery, GallerySharing, GallerySharingSpec } from "../src/api/ind
 import { BUILTIN_ROLES, resolveRoleDefinitionId, roleAssignmentName } from "../src/azure/index.js";
 import { ResourceClient } from "../src/kube/index.js";
 import { descriptorOf } from "../src/reconcilers/index.js";
-import { COMPUTE_BUCKETS, mintToken } from "../src/sim/index.js";
+import { COMPUTE_BUCKETS, mintToken } from "../tools/sim/index.js";
 import { nowMs, parseArmTime, pollUntil } from "./clock.js";
 import { OperatorProcess } from "./operator-process.js";
 import { DEFAULT_LATENCY_MS } from "./options.js";

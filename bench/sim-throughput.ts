@@ -8,7 +8,7 @@ import { fork } from "node:child_process";
 import { Agent, request } from "node:https";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { mintToken, startSimulator } from "../src/sim/index.js";
+import { mintToken, startSimulator } from "../tools/sim/index.js";
 
 const SUBSCRIPTION = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
 const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";

@@ -1,10 +1,11 @@
 // What the operator runs against: a local control plane (etcd + kube-apiserver, processes) with our
 // CRDs, and the ARM simulator in this process with Azure's real rate-limit buckets, its windows,
 // durations and latencies all multiplied by the time scale.
-import { type ControlPlane, startControlPlane } from "../src/controlplane/index.js";
-import { installCrds } from "../src/dev/apply.js";
+
 import { KubeTransport, loadKubeConfig } from "../src/kube/index.js";
-import { type CallClass, type Fixtures, type Simulator, startSimulator } from "../src/sim/index.js";
+import { type ControlPlane, startControlPlane } from "../tools/control-plane/index.js";
+import { installCrds } from "../tools/dev/apply.js";
+import { type CallClass, type Fixtures, type Simulator, startSimulator } from "../tools/sim/index.js";
 
 export interface Stack {
   plane: ControlPlane;

@@ -4,7 +4,7 @@
 // the ARM path each object's requests go to.
 import { randomUUID } from "node:crypto";
 import type { Gallery, GallerySharing, ImageDefinition, ImageVersion, KindName } from "../src/api/index.js";
-import type { Fixtures } from "../src/sim/index.js";
+import type { Fixtures } from "../tools/sim/index.js";
 import type { WorkloadShape } from "./options.js";
 
 export type BenchObject = Gallery | ImageDefinition | ImageVersion | GallerySharing;

@@ -1,38 +1,35 @@
 #!/usr/bin/env node
-// The one command-line entry point. Each subcommand lives in src/commands/<name>.ts and is
-// loaded lazily, so `sim` does not pay for the Kubernetes client and `run` not for the simulator,
-// and so the Node version check below runs before anything imports undici or @azure/*.
+// The operator's command-line entry point: `run`. The development tools (simulator, dev mode,
+// local control plane) have their own entry point in a checkout, tools/cli.ts, built on the same
+// dispatcher. Each subcommand is loaded lazily, so the Node version check below runs before
+// anything imports undici or @azure/*.
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { nodeVersionProblem } from "./node-version.js";
 
 type Command = (args: string[]) => Promise<number>;
 
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+export type Commands = Record<string, { summary: string; load: () => Promise<Command> }>;
+
+const commands: Commands = {
   run: {
     summary: "run the operator (watch the cluster, reconcile Azure)",
     load: async () => (await import("./commands/run.js")).default,
   },
-  sim: {
-    summary: "run the ARM simulator (HTTPS) until SIGTERM",
-    load: async () => (await import("./commands/sim.js")).default,
-  },
-  dev: {
-    summary: "local control plane + ARM simulator + operator, examples applied, live progress",
-    load: async () => (await import("./commands/dev.js")).default,
-  },
-  cluster: {
-    summary: "start, stop or inspect the local Kubernetes control plane (up|down|status)",
-    load: async () => (await import("./commands/cluster.js")).default,
-  },
 };
 
-function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: azure-gallery-operator <command> [flags]\n\ncommands:\n${lines.join("\n")}\n`;
+function usage(program: string, table: Commands): string {
+  const lines = Object.entries(table).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: ${program} <command> [flags]\n\ncommands:\n${lines.join("\n")}\n`;
 }
 
-export async function main(argv: string[], nodeVersion = process.versions.node): Promise<number> {
+/** Runs the subcommand `argv[0]` of `table` with the rest of `argv`; resolves to the exit code. */
+export async function dispatch(
+  program: string,
+  table: Commands,
+  argv: string[],
+  nodeVersion = process.versions.node,
+): Promise<number> {
   const tooOld = nodeVersionProblem(nodeVersion);
   if (tooOld) {
     process.stderr.write(`${tooOld}\n`);
@@ -40,20 +37,26 @@ export async function main(argv: string[], nodeVersion = process.versions.node):
   }
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage());
+    process.stdout.write(usage(program, table));
     return name ? 0 : 2;
   }
-  const command = commands[name];
+  const command = table[name];
   if (!command) {
-    process.stderr.write(`unknown command "${name}"\n\n${usage()}`);
+    process.stderr.write(`unknown command "${name}"\n\n${usage(program, table)}`);
     return 2;
   }
   return (await command.load())(rest);
 }
 
-const invokedDirectly = process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  main(process.argv.slice(2)).then(
+export function main(argv: string[], nodeVersion = process.versions.node): Promise<number> {
+  return dispatch("azure-gallery-operator", commands, argv, nodeVersion);
+}
+
+/** Runs `entry` when it is the process's main module, setting the exit code from its result. */
+export function runIfMain(moduleUrl: string, entry: (argv: string[]) => Promise<number>): void {
+  const invokedDirectly = process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(moduleUrl);
+  if (!invokedDirectly) return;
+  entry(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
@@ -63,3 +66,5 @@ if (invokedDirectly) {
     },
   );
 }
+
+runIfMain(import.meta.url, main);

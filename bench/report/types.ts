@@ -1,5 +1,5 @@
 // The report of one run, as written to `<name>.json` (the Markdown and the charts are made from it).
-import type { CallClass } from "../../src/sim/index.js";
+import type { CallClass } from "../../tools/sim/index.js";
 import type { WorkloadShape } from "../options.js";
 import type { ConvergenceResult } from "../phases/convergence.js";
 import type { FootprintResult } from "../phases/footprint.js";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientFactory } from "../../src/azure/clients.js";
 import { ArmError } from "../../src/azure/errors.js";
 import { createArmApi } from "../../src/azure/index.js";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { startTestSimulator } from "../support/sim.js";
 import { appIdentity, SUB_A, SUB_B, simFactory, TENANT_A, TENANT_B } from "./helpers.js";
 

@@ -3,7 +3,7 @@
 import { ClientFactory, type ClientFactoryOptions } from "../../src/azure/clients.js";
 import type { CredentialConfig } from "../../src/azure/credentials.js";
 import { secret } from "../../src/azure/secret.js";
-import { mintToken, type Simulator } from "../../src/sim/index.js";
+import { mintToken, type Simulator } from "../../tools/sim/index.js";
 
 export const TENANT_A = "aaaaaaaa-0000-4000-8000-00000000000a";
 export const TENANT_B = "bbbbbbbb-0000-4000-8000-00000000000b";

@@ -7,7 +7,7 @@ import { ArmError } from "../../src/azure/errors.js";
 import { galleryId, type ImageRef, type VersionRef, versionId } from "../../src/azure/ids.js";
 import { type ArmApi, createArmApi } from "../../src/azure/index.js";
 import { describeResumeToken, InvalidResumeTokenError, type LroProgress } from "../../src/azure/lro.js";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { startTestSimulator } from "../support/sim.js";
 import { appIdentity, SUB_A, SUB_B, simFactory, TENANT_A, TENANT_B } from "./helpers.js";
 

@@ -5,7 +5,7 @@ import type { ClientFactoryOptions } from "../../src/azure/clients.js";
 import { ArmError } from "../../src/azure/errors.js";
 import { type ArmApi, createArmApi } from "../../src/azure/index.js";
 import type { ArmRequestEvent } from "../../src/azure/ratelimit.js";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { startTestSimulator } from "../support/sim.js";
 import { appIdentity, SUB_A, simFactory, TENANT_A } from "./helpers.js";
 

@@ -6,7 +6,7 @@ import type { ClientFactory } from "../../src/azure/clients.js";
 import { galleryId, resourceGroupId, sameArmId } from "../../src/azure/ids.js";
 import { type ArmApi, createArmApi } from "../../src/azure/index.js";
 import { BUILTIN_ROLES } from "../../src/azure/roleAssignments.js";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { startTestSimulator } from "../support/sim.js";
 import { appIdentity, SUB_A, simFactory, TENANT_A } from "./helpers.js";
 

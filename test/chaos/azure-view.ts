@@ -1,7 +1,7 @@
 // Reading the simulator as a judge: its request log (the operator's writes as ARM saw them) and
 // its state (what Azure holds), compared with what the user asked for.
 import type { GallerySharingSpec, GallerySpec, ImageVersionSpec } from "../../src/api/index.js";
-import type { RequestRecord, StateSnapshot } from "../../src/sim/index.js";
+import type { RequestRecord, StateSnapshot } from "../../tools/sim/index.js";
 import type { Desired } from "./model.js";
 import { OPERATOR_OID } from "./operator.js";
 

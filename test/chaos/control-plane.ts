@@ -2,7 +2,7 @@
 // the whole run, which the campaign can freeze (SIGSTOP/SIGCONT), kill and restart process by
 // process on the same data directory and ports, so clients that stay up reconnect to it.
 import { readFile } from "node:fs/promises";
-import { endOnExit, forgetOnExit } from "../../src/controlplane/exit-hooks.js";
+import { endOnExit, forgetOnExit } from "../../tools/control-plane/exit-hooks.js";
 import {
   apiserverFlags,
   type ControlPlane,
@@ -14,8 +14,8 @@ import {
   stopControlPlaneAt,
   waitForEtcd,
   waitForReadyz,
-} from "../../src/controlplane/index.js";
-import { pidAlive, signalGroup, sleep, startProcess } from "../../src/controlplane/process-group.js";
+} from "../../tools/control-plane/index.js";
+import { pidAlive, signalGroup, sleep, startProcess } from "../../tools/control-plane/process-group.js";
 import type { Restartable } from "./plan.js";
 
 const BINARY: Record<Restartable, string> = { apiserver: "kube-apiserver", etcd: "etcd" };

@@ -2,7 +2,7 @@
 // has is Ready for its current generation and Azure holds what its spec says, every object the
 // user deleted is gone from the API server, and an object that cannot get there says why
 // (Ready=False with a reason and a message) only when the cause is real and lasting.
-import type { RequestRecord, StateSnapshot } from "../../src/sim/index.js";
+import type { RequestRecord, StateSnapshot } from "../../tools/sim/index.js";
 import { armTime, azureDiff, lower } from "./azure-view.js";
 import { BOUNDS } from "./bounds.js";
 import { readObject } from "./harness.js";

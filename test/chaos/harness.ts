@@ -3,7 +3,6 @@
 // typed clients for the campaign's own reads and writes, and where the operator's code and logs are.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { installCrds } from "../../src/dev/apply.js";
 import {
   isNotFound,
   KubeApiError,
@@ -13,6 +12,7 @@ import {
   ResourceClient,
 } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
+import { installCrds } from "../../tools/dev/apply.js";
 import { writeKubeconfigVia } from "../support/operator.js";
 import { type ChaosControlPlane, startChaosControlPlane } from "./control-plane.js";
 import type { Kind, Manifest } from "./model.js";

@@ -1,6 +1,6 @@
 // The invariants I2-I6, judged from the simulator's request log and state and from the API server
 // (I1 is judged while the schedule settles, in converge.ts). docs/reliability.md states them.
-import type { RequestRecord, StateSnapshot } from "../../src/sim/index.js";
+import type { RequestRecord, StateSnapshot } from "../../tools/sim/index.js";
 import { accepted, armTime, azureHolds, lower, operatorWrites, writeTarget } from "./azure-view.js";
 import { BOUNDS } from "./bounds.js";
 import type { Interval, Journal, Revocation } from "./journal.js";

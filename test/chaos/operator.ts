@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { simulatorFlags } from "../../src/config.js";
-import { mintToken } from "../../src/sim/index.js";
+import { mintToken } from "../../tools/sim/index.js";
 
 /** The object id in the operator's token: the simulator's log tells its requests apart by it. */
 export const OPERATOR_OID = "chaos-operator";

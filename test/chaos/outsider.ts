@@ -2,7 +2,7 @@
 // Policy "modify" effect that keeps putting a tag back, a colleague removing a share or adding a
 // role assignment, a resource deleted by hand. Its token carries its own object id, so the
 // simulator's log keeps its requests apart from the operator's.
-import { READER_ROLE_ID, type Simulator } from "../../src/sim/index.js";
+import { READER_ROLE_ID, type Simulator } from "../../tools/sim/index.js";
 import { armRequest, type RawResponse } from "../support/sim.js";
 
 export const OUTSIDER_OID = "chaos-outsider";

@@ -3,7 +3,7 @@
 // crashes, control-plane restarts, ARM faults, changes behind the operator's back, a second object
 // naming a managed resource). Everything here is decided by the seed alone, so `--seed S` replays it.
 import type { DeletionPolicy } from "../../src/api/index.js";
-import type { FaultSpec } from "../../src/sim/index.js";
+import type { FaultSpec } from "../../tools/sim/index.js";
 import { Rng } from "./rng.js";
 
 export const LOCATION = "westus";

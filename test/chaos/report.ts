@@ -1,6 +1,6 @@
 // What a schedule prints: its seed, its timeline, and each violation with the ARM requests that
 // show it. Times are seconds since the schedule started.
-import type { RequestRecord } from "../../src/sim/index.js";
+import type { RequestRecord } from "../../tools/sim/index.js";
 import { armTime } from "./azure-view.js";
 import type { ScheduleResult } from "./run-schedule.js";
 

@@ -1,6 +1,6 @@
 // One schedule from start to verdict: a fresh simulator and namespaces, the workload, the operator,
 // the steps at their times, then every fault off, settle (I1), and the other invariants.
-import { startSimulator } from "../../src/sim/index.js";
+import { startSimulator } from "../../tools/sim/index.js";
 import { convergenceViolations, settle } from "./converge.js";
 import { ensureNamespace, type Harness } from "./harness.js";
 import {

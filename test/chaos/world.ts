@@ -2,7 +2,7 @@
 // user's model of the objects, the journal, and the primitives the steps are made of (edit, delete,
 // crash, fault for a while, sample Azure).
 import { join } from "node:path";
-import type { FaultSpec, Simulator } from "../../src/sim/index.js";
+import type { FaultSpec, Simulator } from "../../tools/sim/index.js";
 import { clearNamespace, type Harness, kubeCall } from "./harness.js";
 import { type Interval, type Journal, newJournal } from "./journal.js";
 import { type Desired, INTRUDER_MARK, keyOf, type Manifest } from "./model.js";

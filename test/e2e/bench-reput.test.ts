@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GallerySharing } from "../../src/api/index.js";
-import type { RequestRecord } from "../../src/sim/index.js";
+import type { RequestRecord } from "../../tools/sim/index.js";
 import {
   definitionManifest,
   managedImageId,

@@ -1,4 +1,4 @@
-// `azure-gallery-operator dev` as a user (or CI) runs it: a process of its own that starts a control
+// `npm run dev` as a user (or CI) runs it: a process of its own that starts a control
 // plane, the simulator and the operator, applies examples and reports. Checked: every example becomes
 // Ready, a timeout ends with a summary of what is not, Ctrl-C stops everything, and no process of a
 // run outlives it.
@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { type OperatorProcess, spawnCli } from "../support/operator.js";
+import { type OperatorProcess, spawnDevTool } from "../support/operator.js";
 
 const EXAMPLES = join(import.meta.dirname, "..", "..", "examples");
 const OUR_KINDS = new Set(["Gallery", "ImageDefinition", "ImageVersion", "GallerySharing"]);
@@ -38,7 +38,7 @@ function objectsIn(examplesDir: string): string[] {
 }
 
 function startDev(examplesDir: string, stateDir: string, flags: string[]): OperatorProcess {
-  return spawnCli(["dev", "--examples", examplesDir, "--state-dir", stateDir, ...flags]);
+  return spawnDevTool(["dev", "--examples", examplesDir, "--state-dir", stateDir, ...flags]);
 }
 
 /** Pids dev printed for its control plane ("etcd pid 123, kube-apiserver pid 456, ..."). */

@@ -12,10 +12,10 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../../src/api/index.js";
-import { type ControlPlane, startControlPlane } from "../../src/controlplane/index.js";
 import { type KubeObject, KubeTransport, loadKubeConfig, ResourceClient } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
-import type { Simulator } from "../../src/sim/index.js";
+import { type ControlPlane, startControlPlane } from "../../tools/control-plane/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { testBinDir } from "../support/cluster.js";
 import { installCrds } from "../support/crds.js";
 import { definitionManifest, managedImageId, versionManifest } from "../support/images.js";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { Gallery, ImageDefinition, ImageVersion } from "../../src/api/index.js";
-import { mintToken } from "../../src/sim/index.js";
+import { mintToken } from "../../tools/sim/index.js";
 import {
   definitionManifest,
   managedImageId,

@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { type AddressInfo, createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mintToken } from "../../src/sim/index.js";
+import { mintToken } from "../../tools/sim/index.js";
 import {
   deadPort,
   galleryManifest,

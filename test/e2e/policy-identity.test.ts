@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
-import { mintToken } from "../../src/sim/index.js";
+import { mintToken } from "../../tools/sim/index.js";
 import {
   applyPolicy,
   deletePolicies,

@@ -3,7 +3,7 @@
 // change made outside the operator is still found and undone within two periods.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RequestRecord } from "../../src/sim/index.js";
+import type { RequestRecord } from "../../tools/sim/index.js";
 import {
   definitionManifest,
   managedImageId,

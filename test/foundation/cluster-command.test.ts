@@ -1,17 +1,17 @@
-// `azure-gallery-operator cluster up|status|down` as a human runs it: `up` returns while the control
+// `npm run cluster --  up|status|down` as a human runs it: `up` returns while the control
 // plane keeps running, `down` ends it. State goes to a scratch AGO_CACHE_DIR, not the user's.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { runKubectl } from "../../src/controlplane/index.js";
+import { runKubectl } from "../../tools/control-plane/index.js";
 import { testBinDir } from "../support/cluster.js";
 import { runTypeScript } from "./run-typescript.js";
 
 let env: NodeJS.ProcessEnv;
 let binDir: string;
 let cacheDir: string | undefined;
-const cli = (...args: string[]) => runTypeScript("src/cli.ts", ["cluster", ...args], env);
+const cli = (...args: string[]) => runTypeScript("tools/cli.ts", ["cluster", ...args], env);
 
 beforeAll(async () => {
   binDir = testBinDir();

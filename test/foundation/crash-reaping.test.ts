@@ -7,12 +7,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, expect, it } from "vitest";
-import { reapStaleControlPlanes } from "../../src/controlplane/index.js";
+import { reapStaleControlPlanes } from "../../tools/control-plane/index.js";
 import { testBinDir } from "../support/cluster.js";
 import { spawnTypeScript } from "./run-typescript.js";
 
 const OWNER = `
-import { startControlPlane } from ${JSON.stringify(resolve("src/controlplane/index.ts"))};
+import { startControlPlane } from ${JSON.stringify(resolve("tools/control-plane/index.ts"))};
 const plane = await startControlPlane({ binDir: process.env.BIN_DIR });
 console.log(JSON.stringify({ dataDir: plane.dataDir, processes: plane.processes }));
 setInterval(() => {}, 60_000);

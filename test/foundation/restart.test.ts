@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
-import { type ControlPlane, startControlPlane } from "../../src/controlplane/index.js";
+import { type ControlPlane, startControlPlane } from "../../tools/control-plane/index.js";
 import { testBinDir } from "../support/cluster.js";
 
 const planes: ControlPlane[] = [];

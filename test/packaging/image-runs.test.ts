@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { StartedTestContainer } from "testcontainers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ownerOfThisProcess } from "../../src/controlplane/index.js";
+import { ownerOfThisProcess } from "../../tools/control-plane/index.js";
 import { ownerLabels, removeContainers, testcontainers } from "../support/cluster-containers.js";
 import { applyExamples, waitForExamplesReady } from "../support/examples.js";
 import { httpGet } from "../support/operator.js";

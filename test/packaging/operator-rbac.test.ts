@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runKubectl } from "../../src/controlplane/index.js";
+import { runKubectl } from "../../tools/control-plane/index.js";
 import { applyExamples, waitForExamplesReady } from "../support/examples.js";
 import { type OperatorProcess, spawnCli } from "../support/operator.js";
 import { type ChartWorld, refusals, startChartWorld, withLogTail, writeTokenKubeconfig } from "./support.js";

@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { runSimCommand } from "../../src/commands/sim.js";
-import type { Simulator } from "../../src/sim/index.js";
+import { runSimCommand } from "../../tools/commands/sim.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { armRequest, control, startTestSimulator } from "../support/sim.js";
 import { galleryPath, OWNER, put, RG, SUBSCRIPTION, seedWorld, TENANT } from "./world.js";
 

@@ -2,7 +2,7 @@
 // simulator got wrong, each checked through the real SDK or on the wire (docs/arm-behaviour.md).
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { mintToken, type Simulator } from "../../src/sim/index.js";
+import { mintToken, type Simulator } from "../../tools/sim/index.js";
 import { armRequest, computeClient, FAST_POLL, startTestSimulator } from "../support/sim.js";
 import { galleryPath, MANAGED_IMAGE, OWNER, RG, SUBSCRIPTION, seedWorld, TENANT } from "./world.js";
 

@@ -3,7 +3,7 @@
 // body shapes down to key order and absent keys, CRLF pretty-printing, time-driven states under
 // a manual clock.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { armRequest, type RawResponse, startTestSimulator } from "../support/sim.js";
 import {
   CONSUMER,

@@ -2,7 +2,7 @@
 // client against the simulator.
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { computeClient, FAST_POLL, shareAndWait, startTestSimulator } from "../support/sim.js";
 import {
   CONSUMER,

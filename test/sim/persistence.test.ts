@@ -4,8 +4,8 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
-import { StatePersistence } from "../../src/sim/state/persistence.js";
-import type { StateSnapshot } from "../../src/sim/state/store.js";
+import { StatePersistence } from "../../tools/sim/state/persistence.js";
+import type { StateSnapshot } from "../../tools/sim/state/store.js";
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { restorePoller } from "@azure/arm-compute";
 import { afterEach, expect, it } from "vitest";
-import { formatArmTime } from "../../src/sim/clock.js";
-import type { Simulator, SimulatorOptions, StateSnapshot } from "../../src/sim/index.js";
+import { formatArmTime } from "../../tools/sim/clock.js";
+import type { Simulator, SimulatorOptions, StateSnapshot } from "../../tools/sim/index.js";
 import { armRequest, computeClient, FAST_POLL, startTestSimulator } from "../support/sim.js";
 import { MANAGED_IMAGE, OWNER, RG, SUBSCRIPTION, seedWorld } from "./world.js";
 

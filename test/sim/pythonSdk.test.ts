@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { pythonWith } from "../support/python.js";
 import { startTestSimulator } from "../support/sim.js";
 import { MANAGED_IMAGE, RG, SUBSCRIPTION, seedWorld, TENANT } from "./world.js";

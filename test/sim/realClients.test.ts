@@ -4,7 +4,7 @@
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { ManagedIdentityCredential } from "@azure/identity";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Simulator, simClientOptions } from "../../src/sim/index.js";
+import { type Simulator, simClientOptions } from "../../tools/sim/index.js";
 import { armRequest, computeClient, FAST_POLL, startTestSimulator } from "../support/sim.js";
 import {
   CONSUMER_SUBSCRIPTION,

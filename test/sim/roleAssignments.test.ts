@@ -1,7 +1,7 @@
 // Role assignments and role definitions through the real @azure/arm-authorization client.
 import type { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { READER_ROLE_ID, type Simulator } from "../../src/sim/index.js";
+import { READER_ROLE_ID, type Simulator } from "../../tools/sim/index.js";
 import {
   armRequest,
   authorizationClient,

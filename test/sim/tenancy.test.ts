@@ -3,7 +3,7 @@
 // made each call.
 import { auxiliaryAuthenticationHeaderPolicy } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { mintToken, type Simulator } from "../../src/sim/index.js";
+import { mintToken, type Simulator } from "../../tools/sim/index.js";
 import {
   armRequest,
   computeClient,

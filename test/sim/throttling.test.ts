@@ -2,7 +2,7 @@
 // headers, and a 429 that the SDK retries successfully after `Retry-After`.
 import { ComputeManagementClient, type SharingUpdate } from "@azure/arm-compute";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import {
   armRequest,
   FAST_POLL,

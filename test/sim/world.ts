@@ -1,5 +1,5 @@
 // Names and fixtures shared by the simulator tests: the ids echo the recordings' (docs/arm-behaviour.md#share).
-import type { Simulator } from "../../src/sim/index.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import { armRequest, type StaticIdentity } from "../support/sim.js";
 
 export const TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47";

@@ -1,6 +1,6 @@
 // TEST_CLUSTER=containers: the same etcd + kube-apiserver configuration as the local control plane,
 // run as containers from the image tools/docker/setup.sh builds. Certificates, kubeconfig and etcd
-// data are made on the host (src/controlplane/prepare) and bind-mounted at the same path, so the very
+// data are made on the host (tools/control-plane/prepare) and bind-mounted at the same path, so the very
 // same command lines work inside. Containers share the host network and listen on 127.0.0.1 only.
 import { createWriteStream } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -13,7 +13,7 @@ import {
   prepareControlPlane,
   waitForEtcd,
   waitForReadyz,
-} from "../../src/controlplane/index.js";
+} from "../../tools/control-plane/index.js";
 import type { ClusterPlan, StartedCluster } from "./shared-cluster.js";
 
 const OWNER_PID_LABEL = "dev.azure-gallery-operator.owner-pid";

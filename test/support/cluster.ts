@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { inject } from "vitest";
-import { type KubectlOptions, type KubectlResult, runKubectl } from "../../src/controlplane/index.js";
+import { type KubectlOptions, type KubectlResult, runKubectl } from "../../tools/control-plane/index.js";
 import { type ClusterPlan, ensureSharedCluster } from "./shared-cluster.js";
 
 export type { KubectlOptions, KubectlResult };
@@ -53,7 +53,7 @@ let cached: Promise<TestCluster> | undefined;
  * Caveats: namespaces made with `newNamespace` are not deleted for you (the cluster is thrown away at
  * the end of the run, and namespace deletion needs kube-controller-manager, which only the default
  * local control plane runs). Tests that need a cluster of their own (restarting it, say) start one
- * with `startControlPlane` from `src/controlplane`.
+ * with `startControlPlane` from `tools/control-plane`.
  *
  * Errors: throws when the global setup did not run (vitest started with another config), when the
  * run has no cluster (TEST_CLUSTER=none), or with the reason the cluster failed to start.

@@ -1,16 +1,16 @@
 // The repository's examples (examples/*/) as a test applies them to the shared cluster: read and
-// given subscriptions of their own by the same code `dev` mode uses (src/dev), each moved to a fresh
+// given subscriptions of their own by the same code `dev` mode uses (tools/dev), each moved to a fresh
 // namespace (the shared cluster outlives one test file), and the simulated Azure seeded with what
 // they take for granted (tenant, resource groups, version sources).
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { KINDS, type KindName } from "../../src/api/index.js";
-import { type Example, loadExamples } from "../../src/dev/examples.js";
-import { DEV_TENANT_ID, worldFor } from "../../src/dev/fixtures.js";
-import { isolateExample } from "../../src/dev/isolate.js";
 import { type KubeObject, KubeTransport, ResourceClient } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
-import type { Simulator } from "../../src/sim/index.js";
+import { type Example, loadExamples } from "../../tools/dev/examples.js";
+import { DEV_TENANT_ID, worldFor } from "../../tools/dev/fixtures.js";
+import { isolateExample } from "../../tools/dev/isolate.js";
+import type { Simulator } from "../../tools/sim/index.js";
 import type { TestCluster } from "./cluster.js";
 import { waitFor } from "./wait.js";
 import { conditionOf } from "./world.js";
@@ -48,7 +48,7 @@ export async function prepareExamples(
   const { fixtures, auxiliaryTenants } = worldFor(examples);
   // One static token covers one tenant: an example with a cross-tenant source would need more.
   if (auxiliaryTenants.length > 0)
-    throw new Error("an example needs a second tenant; see src/dev/operator.ts");
+    throw new Error("an example needs a second tenant; see tools/dev/operator.ts");
   sim.seed(fixtures);
   return { examples, namespaces: examples.map((e) => e.namespace), tenantId: DEV_TENANT_ID };
 }

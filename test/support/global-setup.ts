@@ -7,7 +7,7 @@
 //   TEST_CLUSTER=containers  etcd + kube-apiserver as containers (run tools/docker/setup.sh first)
 //   TEST_CLUSTER=k3s         k3s through @testcontainers/k3s (needs privileged containers)
 //   TEST_CLUSTER=none        no cluster: unit tests only, and no Go binaries needed
-//   otherwise                the local control plane as processes (src/controlplane)
+//   otherwise                the local control plane as processes (tools/control-plane)
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -18,7 +18,7 @@ import {
   type ProcessOwner,
   reapStaleControlPlanes,
   resolveBinDir,
-} from "../../src/controlplane/index.js";
+} from "../../tools/control-plane/index.js";
 import { type ClusterChoice, type ClusterPlan, stopSharedCluster } from "./shared-cluster.js";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

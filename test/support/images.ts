@@ -1,7 +1,7 @@
 // Test helpers for the image kinds: manifests for ImageDefinition and ImageVersion objects, the
 // simulator's requests on one ARM resource, and the operator process as the image tests run it.
 import type { ImageDefinition, ImageVersion } from "../../src/api/index.js";
-import type { RequestRecord, Simulator } from "../../src/sim/index.js";
+import type { RequestRecord, Simulator } from "../../tools/sim/index.js";
 import { type OperatorProcess, type OperatorProcessOptions, startOperatorProcess } from "./operator.js";
 import type { World } from "./world.js";
 

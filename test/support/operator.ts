@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import type { Gallery } from "../../src/api/index.js";
 import { simulatorFlags } from "../../src/config.js";
-import { mintToken, type RequestRecord, type Simulator } from "../../src/sim/index.js";
+import { mintToken, type RequestRecord, type Simulator } from "../../tools/sim/index.js";
 import type { World } from "./world.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -64,8 +64,17 @@ export function startOperatorProcess(options: OperatorProcessOptions): OperatorP
   });
 }
 
-/** Runs any CLI subcommand from the sources. */
+/** Runs any subcommand of the operator's CLI (src/cli.ts) from the sources. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): OperatorProcess {
+  return spawnEntry(join(ROOT, "src", "cli.ts"), args, env);
+}
+
+/** Runs a subcommand of the development tools' CLI (tools/cli.ts: sim, dev, cluster) from the sources. */
+export function spawnDevTool(args: string[], env: Record<string, string> = {}): OperatorProcess {
+  return spawnEntry(join(ROOT, "tools", "cli.ts"), args, env);
+}
+
+function spawnEntry(entry: string, args: string[], env: Record<string, string>): OperatorProcess {
   const child = spawn(
     process.execPath,
     [
@@ -73,7 +82,7 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Oper
       "--no-warnings",
       "--import",
       join(ROOT, "test", "support", "ts-hooks.mjs"),
-      join(ROOT, "src", "cli.ts"),
+      entry,
       ...args,
     ],
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },

@@ -10,7 +10,7 @@ import {
   type ProcessOwner,
   startControlPlane,
   stopControlPlaneAt,
-} from "../../src/controlplane/index.js";
+} from "../../tools/control-plane/index.js";
 import type { SharedCluster } from "./cluster.js";
 
 /** Which cluster, decided by the global setup from TEST_KUBECONFIG / TEST_CLUSTER. */

@@ -3,7 +3,7 @@
 // and state) and what the API server holds (objects, events).
 import type { Gallery, GallerySharing, GallerySharingSpec } from "../../src/api/index.js";
 import { type KubeObject, KubeTransport, ResourceClient } from "../../src/kube/index.js";
-import type { ShareChange } from "../../src/sim/state/model.js";
+import type { ShareChange } from "../../tools/sim/state/model.js";
 import { type OperatorProcess, startOperatorProcess } from "./operator.js";
 import { waitFor } from "./wait.js";
 import { conditionOf, type World } from "./world.js";

@@ -10,7 +10,7 @@ import {
   type SimulatorOptions,
   simClientOptions,
   startSimulator,
-} from "../../src/sim/index.js";
+} from "../../tools/sim/index.js";
 
 export { simClientOptions };
 

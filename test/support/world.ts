@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../../src/api/index.js";
 import { isNotFound, type KubeObject, KubeTransport, ResourceClient } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
-import type { Simulator, SimulatorOptions } from "../../src/sim/index.js";
+import type { Simulator, SimulatorOptions } from "../../tools/sim/index.js";
 import { type TestCluster, testCluster } from "./cluster.js";
 import { installCrds } from "./crds.js";
 import { startTestSimulator } from "./sim.js";

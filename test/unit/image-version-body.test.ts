@@ -8,7 +8,7 @@ import {
   sourceIdOf,
   versionDifferences,
 } from "../../src/reconcilers/image-version-body.js";
-import { knownRegionNames, regionDisplayName } from "../../src/sim/regions.js";
+import { knownRegionNames, regionDisplayName } from "../../tools/sim/regions.js";
 import { versionManifest } from "../support/images.js";
 
 const RG =

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ensurePki } from "../../src/controlplane/pki.js";
+import { ensurePki } from "../../tools/control-plane/pki.js";
 
 // The control plane's PKI comes from node:crypto alone (no openssl CLI): these are the properties
 // kube-apiserver and kubectl rely on, checked with Node's own X.509 parser and a real TLS handshake.

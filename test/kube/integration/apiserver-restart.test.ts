@@ -6,11 +6,11 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { type ControlPlane, startControlPlane } from "../../../src/controlplane/index.js";
 import { ResourceClient } from "../../../src/kube/resourceClient.js";
 import { Store } from "../../../src/kube/store.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type RestartReason, Watcher } from "../../../src/kube/watcher.js";
+import { type ControlPlane, startControlPlane } from "../../../tools/control-plane/index.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcpProxy.js";
 import { ensureTestCrds, eventually, WIDGETS, type Widget, widget, withServer } from "../support/widgets.js";
 

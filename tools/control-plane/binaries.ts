@@ -42,7 +42,7 @@ export async function resolveBinDir(): Promise<string> {
   }
 }
 
-// Works from both src/controlplane (vitest, tsx) and dist/src/controlplane (compiled).
+// Works from both tools/control-plane (vitest, tsx) and dist/tools/control-plane (compiled).
 function findBuildScript(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {

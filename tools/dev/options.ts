@@ -1,9 +1,9 @@
-// The flags of `azure-gallery-operator dev`, parsed into one typed object before anything starts,
+// The flags of `npm run dev`, parsed into one typed object before anything starts,
 // so a typo never leaves half a cluster running.
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, type LogLevel, parseDuration } from "../config.js";
-import { cacheRoot } from "../controlplane/index.js";
+import { ConfigError, type LogLevel, parseDuration } from "../../src/config.js";
+import { cacheRoot } from "../control-plane/index.js";
 import { packageRoot } from "./paths.js";
 
 /** How progress is shown: redrawn in place (a terminal) or one line per change (CI, pipes). */
@@ -31,7 +31,7 @@ export interface DevOptions {
 export const DEFAULT_TIME_SCALE = 0.1;
 const DEFAULT_TIMEOUT = "5m";
 
-export const DEV_USAGE = `usage: azure-gallery-operator dev [flags]
+export const DEV_USAGE = `usage: npm run dev -- [flags]
 
 Starts a local Kubernetes control plane and the ARM simulator, installs the CRDs, runs the
 operator, applies the examples (each folder in a namespace and a subscription of its own) and

@@ -1,5 +1,5 @@
 // Where the package's own files (crds/, examples/) are, whether dev runs from the TypeScript sources
-// (src/dev/) or from the build (dist/src/dev/).
+// (tools/dev/) or from the build (dist/tools/dev/).
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -2,7 +2,7 @@
 // Ready (with --exit-when-ready), a timeout, Ctrl-C or an operator crash, print the summary, and
 // stop everything that was started.
 import { setTimeout as sleep } from "node:timers/promises";
-import { GROUP, KINDS, type KindName } from "../api/index.js";
+import { GROUP, KINDS, type KindName } from "../../src/api/index.js";
 import { applyExample } from "./apply.js";
 import { type Example, loadExamples } from "./examples.js";
 import { worldFor } from "./fixtures.js";

@@ -1,4 +1,4 @@
-// The certificates and keys a control plane needs, issued by a CA of its own with src/x509 (the
+// The certificates and keys a control plane needs, issued by a CA of its own with tools/x509 (the
 // same code that makes the simulator's CA), so no `openssl` CLI is needed. The service-account key
 // pair is a bare key pair.
 import { createPublicKey, type KeyObject } from "node:crypto";

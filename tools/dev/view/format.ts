@@ -1,5 +1,5 @@
 // Text pieces both views use: an object's state in words and tone, progress bars, clocks, colour.
-import { REASONS } from "../../api/index.js";
+import { REASONS } from "../../../src/api/index.js";
 import { isReady, type ObjectRow } from "../model.js";
 
 /** How a row reads at a glance: done, in progress, stuck until someone acts, or absent. */

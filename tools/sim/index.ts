@@ -1,6 +1,6 @@
 // The ARM simulator: an HTTPS stand-in for Azure Resource Manager's Compute Gallery and
 // role-assignment APIs, faithful to recorded ARM traffic (docs/simulator.md). Embeddable in
-// tests and runnable standalone (`azure-gallery-operator sim`). Imports nothing from the
+// tests and runnable standalone (`npm run sim`). Imports nothing from the
 // operator: it is an independent Azure stand-in.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";

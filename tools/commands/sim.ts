@@ -1,4 +1,4 @@
-// `azure-gallery-operator sim`: runs the ARM simulator as a process until SIGTERM or SIGINT.
+// `npm run sim`: runs the ARM simulator as a process until SIGTERM or SIGINT.
 // Prints exactly one JSON line when ready, {"endpoint":"https://127.0.0.1:PORT","caFile":"...",
 // "identityEndpoint":"http://127.0.0.1:PORT2/msi/token","identityHeader":"..."}, so a parent
 // process can read where to connect, which CA to trust and where clients get managed-identity
@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { startSimulator } from "../sim/index.js";
 
-const USAGE = `usage: azure-gallery-operator sim [--port N] [--state-dir DIR] [--time-scale X] [--clock real|manual]
+const USAGE = `usage: npm run sim -- [--port N] [--state-dir DIR] [--time-scale X] [--clock real|manual]
 
   --port N          listen on 127.0.0.1:N (default: a free port)
   --state-dir DIR   keep resources and the generated CA in DIR across restarts

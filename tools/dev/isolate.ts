@@ -4,7 +4,7 @@
 // gallery of the same name in a subscription). Rewriting the subscriptions an example owns keeps
 // every example exactly as written apart from that id.
 import { createHash } from "node:crypto";
-import { GROUP } from "../api/index.js";
+import { GROUP } from "../../src/api/index.js";
 import type { Example, Manifest } from "./examples.js";
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

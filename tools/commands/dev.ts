@@ -1,7 +1,7 @@
-// `azure-gallery-operator dev`: a local control plane, the ARM simulator and the operator, with the
+// `npm run dev`: a local control plane, the ARM simulator and the operator, with the
 // examples applied and their progress on screen (docs/dev.md). Exit codes: see runDev; 2 for bad
 // flags or examples that cannot be read.
-import { ConfigError } from "../config.js";
+import { ConfigError } from "../../src/config.js";
 import { ExamplesError } from "../dev/examples.js";
 import { DEV_USAGE, parseDevOptions } from "../dev/options.js";
 import { runDev } from "../dev/run.js";
@@ -28,8 +28,7 @@ export default async function dev(args: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ExamplesError || err instanceof StateDirBusyError) {
       process.stderr.write(`azure-gallery-operator dev: ${err.message}\n`);
-      if (err instanceof ConfigError)
-        process.stderr.write("run `azure-gallery-operator dev --help` for the flags\n");
+      if (err instanceof ConfigError) process.stderr.write("run `npm run dev -- --help` for the flags\n");
       return 2;
     }
     throw err;

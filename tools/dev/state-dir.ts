@@ -3,7 +3,7 @@
 // and leaves it behind (logs, the manifests it applied) to be read after the run.
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { reapStaleControlPlanes } from "../controlplane/index.js";
+import { reapStaleControlPlanes } from "../control-plane/index.js";
 
 export interface StateLayout {
   dir: string;

@@ -1,7 +1,8 @@
 // Everything a dev run needs before the examples go in: the simulated Azure (seeded from the
 // examples), a local control plane with our CRDs, and the operator between them.
-import { type ControlPlane, startControlPlane } from "../controlplane/index.js";
-import { KubeTransport, loadKubeConfig } from "../kube/index.js";
+
+import { KubeTransport, loadKubeConfig } from "../../src/kube/index.js";
+import { type ControlPlane, startControlPlane } from "../control-plane/index.js";
 import { type Simulator, startSimulator } from "../sim/index.js";
 import { installCrds } from "./apply.js";
 import { DEV_TENANT_ID, type DevWorld } from "./fixtures.js";

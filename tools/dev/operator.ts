@@ -6,11 +6,11 @@
 // tenant. In-process also means one process to stop on Ctrl-C: only the control plane runs apart,
 // and it has its own exit hooks and reaping records.
 import { createWriteStream } from "node:fs";
-import { Secret } from "../azure/index.js";
-import { type LogLevel, type OperatorConfig, parseOperatorConfig, simulatorFlags } from "../config.js";
-import { loadKubeConfig, type StepDownReason } from "../kube/index.js";
-import { createLogger } from "../log.js";
-import { startOperator } from "../operator.js";
+import { Secret } from "../../src/azure/index.js";
+import { type LogLevel, type OperatorConfig, parseOperatorConfig, simulatorFlags } from "../../src/config.js";
+import { loadKubeConfig, type StepDownReason } from "../../src/kube/index.js";
+import { createLogger } from "../../src/log.js";
+import { startOperator } from "../../src/operator.js";
 import { mintToken, type Simulator } from "../sim/index.js";
 
 export interface DevOperatorOptions {

@@ -4,8 +4,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { stringify } from "yaml";
-import { GROUP, KIND_DEFINITIONS } from "../api/index.js";
-import type { ControlPlane } from "../controlplane/index.js";
+import { GROUP, KIND_DEFINITIONS } from "../../src/api/index.js";
+import type { ControlPlane } from "../control-plane/index.js";
 import type { Example } from "./examples.js";
 import { crdDir } from "./paths.js";
 

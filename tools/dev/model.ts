@@ -1,6 +1,6 @@
 // What dev mode shows, independent of how it is drawn: one row per object of our kinds, the share
 // operations Azure ran, and ARM call counts. Built by observe.ts, drawn by view/.
-import type { KindName, ReplicationStatus } from "../api/index.js";
+import type { KindName, ReplicationStatus } from "../../src/api/index.js";
 
 export interface ObjectKey {
   kind: KindName;

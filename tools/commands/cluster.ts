@@ -1,4 +1,4 @@
-// `azure-gallery-operator cluster up|down|status`: the local control plane for humans. `up` leaves
+// `npm run cluster -- up|down|status`: the local control plane for humans. `up` leaves
 // etcd, kube-apiserver and kube-controller-manager running in the background after the command ends;
 // everything (data, certificates, logs, kubeconfig) lives in ~/.cache/azure-gallery-operator/cluster/,
 // so `down` then `up` brings the same objects back.
@@ -13,9 +13,9 @@ import {
   startControlPlane,
   stopControlPlaneAt,
   waitForReadyz,
-} from "../controlplane/index.js";
+} from "../control-plane/index.js";
 
-const USAGE = `usage: azure-gallery-operator cluster <up|down|status> [flags]
+const USAGE = `usage: npm run cluster -- <up|down|status> [flags]
 
   up       start the local control plane in the background (etcd, kube-apiserver,
            kube-controller-manager) and print its kubeconfig
@@ -102,7 +102,7 @@ async function status(dir: string): Promise<number> {
   const current = await controlPlaneStatusAt(dir);
   const state = await readState(dir);
   if (!current.recorded || !state) {
-    say("not running (start it with: azure-gallery-operator cluster up)");
+    say("not running (start it with: npm run cluster -- up)");
     return NOT_RUNNING;
   }
   for (const p of current.processes)

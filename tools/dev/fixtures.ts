@@ -3,7 +3,7 @@
 // roles to, the resource groups the galleries go in, and the managed images, VMs, snapshots or
 // disks versions are made from. In real Azure these
 // exist before anyone writes a Gallery; the operator never creates them.
-import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../api/index.js";
+import type { Gallery, GallerySharing, ImageDefinition, ImageVersion } from "../../src/api/index.js";
 import type { Fixtures } from "../sim/index.js";
 import type { Example, Manifest } from "./examples.js";
 

@@ -7,9 +7,9 @@ import {
   type ImageVersion,
   KINDS,
   type KindName,
-} from "../api/index.js";
-import { type KubeTransport, ResourceClient } from "../kube/index.js";
-import { descriptorOf } from "../reconcilers/index.js";
+} from "../../src/api/index.js";
+import { type KubeTransport, ResourceClient } from "../../src/kube/index.js";
+import { descriptorOf } from "../../src/reconcilers/index.js";
 import { READER_ROLE_ID, type Simulator, type StateSnapshot } from "../sim/index.js";
 import {
   type ArmTotals,
