@@ -76,9 +76,9 @@ function secs(world: ScheduleWorld, at: number): string {
   return ((at - world.journal.startedAt) / 1000).toFixed(1);
 }
 
-/** Waits until nothing is left to converge, or the bound passes; returns the last look. */
-export async function settle(world: ScheduleWorld): Promise<Settled> {
-  const deadline = Date.now() + BOUNDS.convergenceMs;
+/** Waits until nothing is left to converge, or `boundMs` passes; returns the last look. */
+export async function settle(world: ScheduleWorld, boundMs: number = BOUNDS.convergenceMs): Promise<Settled> {
+  const deadline = Date.now() + boundMs;
   for (;;) {
     world.sample();
     const seen = await look(world);

@@ -164,9 +164,6 @@ function faultAction(rng: Rng, ns: NamespacePlan): Action {
           404,
           "SubscriptionNotFound",
           `The subscription '${ns.subscriptionId}' could not be found.`,
-          {
-            method: "GET",
-          },
         ),
     ],
     [
@@ -177,9 +174,6 @@ function faultAction(rng: Rng, ns: NamespacePlan): Action {
           404,
           "ResourceGroupNotFound",
           `Resource group '${ns.resourceGroup}' could not be found.`,
-          {
-            method: "GET",
-          },
         ),
     ],
     [

@@ -25,6 +25,7 @@ export interface ScheduleResult {
 }
 
 const SAMPLE_EVERY_MS = 250;
+const INITIAL_READY_MS = 60_000;
 
 export async function runSchedule(harness: Harness, schedule: Schedule): Promise<ScheduleResult> {
   const began = Date.now();
@@ -52,6 +53,14 @@ export async function runSchedule(harness: Harness, schedule: Schedule): Promise
     world.note(`workload: ${[...world.model.keys()].join(", ")}`);
     world.startOperator();
     sampler = setInterval(() => world.sample(), SAMPLE_EVERY_MS);
+    // Disturb a workload that exists in Azure, so edits change something real (a swap at the share
+    // limit is a swap only once the 30 are shared).
+    const initial = await settle(world, INITIAL_READY_MS);
+    world.note(
+      initial.problems.length === 0
+        ? "workload Ready; disturbing it"
+        : `workload not Ready after ${INITIAL_READY_MS / 1000} s (${initial.problems.length} problems); disturbing it anyway`,
+    );
     const t0 = Date.now();
     for (const step of schedule.steps) {
       const wait = t0 + step.at - Date.now();
