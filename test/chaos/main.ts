@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startHarness } from "./harness.js";
+import { buildOperator } from "./operator.js";
 import { planSchedule } from "./plan.js";
 import { formatResult } from "./report.js";
 import { runSchedule } from "./run-schedule.js";
@@ -77,7 +78,8 @@ async function main(): Promise<number> {
     .slice(-6)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, "x");
-  console.log(`chaos: operator from ${o.operatorRoot}; operator logs in ${logDir}`);
+  console.log(`chaos: operator built from ${o.operatorRoot}; operator logs in ${logDir}`);
+  buildOperator(o.operatorRoot);
   const harness = await startHarness(o.operatorRoot, logDir);
   const deadline = o.minutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + o.minutes * 60_000;
   let schedules = 0;

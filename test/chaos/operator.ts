@@ -1,7 +1,8 @@
 // The operator under test, as users run it: `azure-gallery-operator run` in a process of its own,
-// started from a source tree (this one, or `--operator-root` for another checkout such as the code
-// before a fix). Its output goes to a file for a human to read; the campaign never judges from it.
-import { type ChildProcess, spawn } from "node:child_process";
+// the build of a source tree (this one, or `--operator-root` for another checkout such as the code
+// before a fix; see `buildOperator`). Its output goes to a file for a human to read; the campaign
+// never judges from it.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { simulatorFlags } from "../../src/config.js";
@@ -22,6 +23,16 @@ export interface OperatorTarget {
   logFile: string;
 }
 
+/**
+ * Builds the operator of `root` (`tsc -p tsconfig.build.json`, a few seconds): a built operator
+ * starts in about a second, where running the sources costs several, and a crash step should cost
+ * what a real restart costs.
+ */
+export function buildOperator(root: string): void {
+  const built = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+  if (built.status !== 0) throw new Error(`building the operator in ${root} failed (exit ${built.status})`);
+}
+
 export class OperatorProcess {
   readonly child: ChildProcess;
   private readonly exited: Promise<void>;
@@ -29,11 +40,7 @@ export class OperatorProcess {
   constructor(target: OperatorTarget) {
     const log = openSync(target.logFile, "a");
     const args = [
-      "--experimental-transform-types",
-      "--no-warnings",
-      "--import",
-      join(target.root, "test", "support", "ts-hooks.mjs"),
-      join(target.root, "src", "cli.ts"),
+      join(target.root, "dist", "src", "cli.js"),
       "run",
       ...simulatorFlags({
         kubeconfigPath: target.kubeconfigPath,

@@ -17,7 +17,7 @@ function request(result: ScheduleResult, r: RequestRecord): string {
 export function formatResult(result: ScheduleResult, verbose: boolean): string {
   const { schedule, journal, violations } = result;
   const lines = [
-    `schedule seed=${schedule.seed}: ${schedule.namespaces.length} namespace(s), ${schedule.steps.length} steps, ${result.seconds.toFixed(0)} s, ${violations.length} violation(s)`,
+    `schedule seed=${schedule.seed}: ${schedule.namespaces.length} namespace(s), ${schedule.steps.length} steps, ${result.seconds.toFixed(0)} s from ${new Date(journal.startedAt).toISOString()}, ${violations.length} violation(s)`,
   ];
   if (verbose || violations.length > 0)
     for (const entry of journal.timeline) lines.push(`  ${at(result, entry.at)} ${entry.text}`);
