@@ -25,6 +25,12 @@ export interface ScheduleResult {
 }
 
 const SAMPLE_EVERY_MS = 250;
+/**
+ * A share takes 45 s in Azure, a crashed operator is back within seconds: at time scale 0.01 the
+ * share would be over (0.45 s) before the next operator looks, hiding the write window. Shares get
+ * 5 s instead, so they still run when it does.
+ */
+const SLOW_SHARES = { shareGroups: 5_000 / TIME_SCALE };
 const INITIAL_READY_MS = 60_000;
 
 export async function runSchedule(harness: Harness, schedule: Schedule): Promise<ScheduleResult> {
@@ -32,6 +38,7 @@ export async function runSchedule(harness: Harness, schedule: Schedule): Promise
   const sim = await startSimulator({
     timeScale: TIME_SCALE,
     limits: { enabled: true, windowScale: TIME_SCALE },
+    durations: SLOW_SHARES,
     requestLogLimit: 500_000,
   });
   const world = new ScheduleWorld(harness, sim, schedule);
