@@ -103,7 +103,7 @@ async function main(): Promise<number> {
   } finally {
     await harness.close();
   }
-  console.log(`chaos: faults by type ${JSON.stringify(faults)}`);
+  console.log(`chaos: disturbances by type ${JSON.stringify(faults)}`);
   console.log(`chaos: violations by invariant ${JSON.stringify(byInvariant)}`);
   console.log(`chaos: ${schedules} schedules, ${violations} violations`);
   return violations > 0 ? 1 : 0;

@@ -132,6 +132,7 @@ async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, wante
   await provokeWrite(world, ns, write);
   const request = await hit;
   if (!request) return world.note(`crash in ${write} window: no such write within ${WINDOW_WAIT_MS} ms`);
+  countFault(world.journal, `kill -9 in the ${write} write window`);
   const from = world.now();
   await world.killOperator();
   await sleep(WINDOW_FREEZE_MS);
@@ -276,6 +277,7 @@ export async function perform(world: ScheduleWorld, step: Step): Promise<void> {
     case "delete":
       return deleteTarget(world, nsOf(world, step.ns), step);
     case "kill":
+      countFault(world.journal, "kill -9 operator");
       await world.killOperator();
       await sleep(DOWN_MS);
       world.startOperator();
@@ -284,16 +286,19 @@ export async function perform(world: ScheduleWorld, step: Step): Promise<void> {
     case "crash-window":
       return crashInWriteWindow(world, nsOf(world, step.ns), step.write);
     case "restart":
+      countFault(world.journal, `${step.what} restart`);
       await world.h.cp.restart(step.what);
       world.blocked(from, `${step.what} restart`);
       return world.note(`${step.what} killed and restarted`);
     case "freeze-apiserver":
+      countFault(world.journal, "API server frozen");
       world.h.cp.freezeApiserver(true);
       await sleep(step.ms);
       world.h.cp.freezeApiserver(false);
       world.blocked(from, "API server frozen");
       return world.note(`API server frozen for ${step.ms} ms`);
     case "cut-watches": {
+      countFault(world.journal, "watches cut");
       const cut = world.h.proxy.cut();
       await sleep(1_000);
       world.blocked(from, "connections cut");
