@@ -207,11 +207,15 @@ describe("two namespaces under different policies and identities", () => {
 
   it("moving a namespace under the other policy moves its objects to that identity", async () => {
     await labelNamespace(world.cluster, nsDefault, { [label]: "b" });
-    const moved = await waitFor("nopolicy to show team B's identity", async () => {
+    // Policy B allows only its own subscription: the gallery, in world's, is now forbidden. A
+    // reconcile that was judged just before the label changed may first report B's identity with
+    // its old verdict; the reconcile the change wakes settles both.
+    const moved = await waitFor("nopolicy to show team B's identity and its PolicyViolation", async () => {
       const g = await world.galleries.get({ namespace: nsDefault, name: "nopolicy" });
-      return g.status?.identity?.clientId === CLIENT_B ? g : undefined;
+      return g.status?.identity?.clientId === CLIENT_B && conditionOf(g)?.reason === "PolicyViolation"
+        ? g
+        : undefined;
     });
-    // Policy B allows only its own subscription: the gallery, in world's, is now forbidden.
     expect(conditionOf(moved)).toMatchObject({ status: "False", reason: "PolicyViolation" });
   });
 
