@@ -126,8 +126,20 @@ export function describeCredential(config: CredentialConfig, env: NodeJS.Process
   const from = config.source ? `, from ${config.source}` : "";
   const where =
     config.kind === "managedIdentity" ? "the instance metadata service (IMDS)" : `authority ${authority}`;
-  return `credential ${config.kind}${what}${from}, at ${where}`;
+  // DefaultAzureCredential picks what to try from the environment: say which of its variables are
+  // set (names only), which is usually the answer to "why did it not use my identity?".
+  const set = config.kind === "default" ? DEFAULT_CHAIN_VARIABLES.filter((name) => env[name]) : [];
+  const seen = config.kind === "default" ? `; set: ${set.length > 0 ? set.join(", ") : "none of them"}` : "";
+  return `credential ${config.kind}${what}${from}${seen}, at ${where}`;
 }
+
+const DEFAULT_CHAIN_VARIABLES = [
+  "AZURE_TENANT_ID",
+  "AZURE_CLIENT_ID",
+  "AZURE_CLIENT_SECRET",
+  "AZURE_CLIENT_CERTIFICATE_PATH",
+  "AZURE_FEDERATED_TOKEN_FILE",
+];
 
 /**
  * Adds what was tried to a token failure, which otherwise reads like "network_error: See

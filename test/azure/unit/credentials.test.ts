@@ -79,8 +79,11 @@ describe("credential configs", () => {
       `credential clientSecret (tenant ${TENANT}, client ${CLIENT}), from environment variables AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, at authority https://login.example`,
     );
     expect(describeCredential({ kind: "default" }, {})).toContain(
-      "at authority https://login.microsoftonline.com",
+      "; set: none of them, at authority https://login.microsoftonline.com",
     );
+    expect(
+      describeCredential({ kind: "default" }, { AZURE_CLIENT_ID: CLIENT, AZURE_FEDERATED_TOKEN_FILE: "/t" }),
+    ).toContain("; set: AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE,");
     expect(describeCredential({ kind: "default" }, { AZURE_AUTHORITY_HOST: "https://login.us" })).toContain(
       "at authority https://login.us",
     );
