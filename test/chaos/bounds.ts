@@ -3,7 +3,7 @@
 // window inside them is already shrunk by the simulator's time scale.
 export const BOUNDS = {
   /** I1: after the last fault stops, everything agrees with its spec within this. */
-  convergenceMs: 90_000,
+  convergenceMs: 60_000,
   /** I4: a removed subscription, tenant or principal loses access within this of the edit, plus
    * the time the operator itself could not act (down, API server frozen or restarting, an ARM
    * fault on the very request that revokes). */
