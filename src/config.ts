@@ -11,6 +11,8 @@ export interface OperatorConfig {
   kubeconfig?: string;
   /** Namespaces to watch; empty = all namespaces. */
   namespaces: string[];
+  /** This cluster in the ownership tag; undefined = the uid of the kube-system namespace. */
+  clusterId?: string;
   concurrency: number;
   resyncPeriodMs: number;
   /** How often a running Azure operation (and replication) is polled; slower ones back off to 6x. */
@@ -92,6 +94,17 @@ export function parseDuration(text: string, what: string): number {
   return Math.round(Number(match[1]) * unitMs);
 }
 
+/** A cluster id goes into a tag value as `cluster/namespace/Kind/name`: no slash, at most 64 characters. */
+function clusterIdOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(text)) {
+    throw new ConfigError(
+      `--cluster-id ${JSON.stringify(text)}: letters, digits, dots, dashes and underscores, 1 to 64`,
+    );
+  }
+  return text;
+}
+
 /** A comma-separated list, each item once: `--namespaces a,a` must not build two controllers for one key. */
 function list(text: string | undefined): string[] {
   const items = (text ?? "")
@@ -112,6 +125,8 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
 
   --kubeconfig PATH          kubeconfig (env KUBECONFIG; default in-cluster, then ~/.kube/config)
   --namespaces a,b           namespaces to watch (env AGO_NAMESPACES; default all)
+  --cluster-id ID            this cluster in the ownership tag on Azure resources (env AGO_CLUSTER_ID;
+                             default the uid of the kube-system namespace)
   --concurrency N            reconciles running at once (env AGO_CONCURRENCY; default 4)
   --resync-period D          look at settled objects again after D, jittered (env AGO_RESYNC_PERIOD; default 10m)
   --poll-interval D          poll running Azure operations every D (env AGO_POLL_INTERVAL; default 10s)
@@ -177,6 +192,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "bench-arm-time-scale": { type: "string" },
         "default-policy": { type: "string" },
         "static-token-dir": { type: "string" },
+        "cluster-id": { type: "string" },
       },
     }));
   } catch (err) {
@@ -267,6 +283,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
   return {
     kubeconfig: str("kubeconfig", "KUBECONFIG"),
     namespaces: list(str("namespaces", "AGO_NAMESPACES")),
+    clusterId: clusterIdOf(str("cluster-id", "AGO_CLUSTER_ID")),
     concurrency,
     resyncPeriodMs,
     pollIntervalMs,

@@ -145,7 +145,17 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     logger,
   });
 
+  // The cluster's identity in ownership tags: known before any controller starts (see `runnables`).
+  let clusterId = config.clusterId;
+  const clusterKnown = clusterId
+    ? Promise.resolve()
+    : kubeSystemUid(transport).then((uid) => {
+        clusterId = uid;
+      });
+  // Awaited by every controller's start; this keeps a failed read from also crashing the process unhandled.
+  clusterKnown.catch(() => undefined);
   const namespaces = config.namespaces.length > 0 ? config.namespaces : [undefined];
+  const everywhere: Caches[] = [];
   const controllers = namespaces.flatMap((namespace) => {
     // One watch and one cache per kind, shared by the controllers and read by every reconciler.
     const informers = new InformerSet(transport, { namespace, logger });
@@ -155,12 +165,15 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       imageVersions: informers.informer<ImageVersion>(descriptorOf("ImageVersion")).store,
       gallerySharings: informers.informer<GallerySharing>(descriptorOf("GallerySharing")).store,
     };
+    everywhere.push(caches);
     allCaches.push(caches);
     const ctx: ReconcilerContext = {
       arm: (ns) => policies.arm(ns),
       identity: (ns) => policies.identity(ns),
       policyViolations: (obj) => policyStatus.judged(obj, policies.violations(obj, peersIn(caches))),
       caches,
+      everywhere,
+      clusterId: () => clusterId,
       events,
       configMaps: new ResourceClient<ConfigMap>(transport, CONFIGMAPS),
       log: logger,
@@ -195,6 +208,8 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     start: async (startSignal?: AbortSignal) => {
       // No reconcile before the policies are known: an object must not slip through unjudged.
       await policies.cache.waitSynced(startSignal);
+      // No write before the ownership tag can be read and written.
+      await clusterKnown;
       await c.start(startSignal);
       options.onCachesSynced?.(c.name);
     },
@@ -226,6 +241,23 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
     factory.close();
   });
   return { done, factory, controllerNames: controllers.map((c) => c.name) };
+}
+
+/**
+ * The uid of the `kube-system` namespace: the cluster's identity when `--cluster-id` is not set
+ * (every cluster has that namespace; its uid survives operator restarts and upgrades).
+ * Errors: the namespace cannot be read (the message says which flag avoids the read).
+ */
+async function kubeSystemUid(transport: KubeTransport): Promise<string> {
+  try {
+    const ns = await transport.request<KubeObject>({ method: "GET", path: "/api/v1/namespaces/kube-system" });
+    if (ns.metadata.uid) return ns.metadata.uid;
+  } catch (err) {
+    throw new Error(
+      `reading the kube-system namespace for the cluster's identity failed (set --cluster-id instead): ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  throw new Error("the kube-system namespace has no uid; set --cluster-id");
 }
 
 /** Objects of a kind in a namespace, for the policies' counting rules. */

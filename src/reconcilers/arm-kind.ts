@@ -105,6 +105,18 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
   kind: string;
   client: ResourceClient<T>;
   /**
+   * Optional, for kinds whose Azure resource carries the ownership tag (docs/runtime.md, "One
+   * owner per Azure resource"): the resource's tags as read.
+   */
+  tagsOf?(actual: Actual): Record<string, string> | undefined;
+  /**
+   * Optional: the other objects of this kind in the caches naming the same Azure resource as `obj`
+   * (the earliest created of them all owns it; the others change nothing in Azure).
+   */
+  rivalsOf?(obj: T, ctx: ReconcilerContext): readonly ArmObject[];
+  /** Optional: the write that takes the ownership tag off and leaves the rest (deletionPolicy Orphan). */
+  untag?(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): ArmWrite;
+  /**
    * Optional: labels the object should carry (links to its parents, for `kubectl get -l`).
    * The driver adds missing or different ones with one metadata patch before anything else;
    * labels it did not name are left alone.

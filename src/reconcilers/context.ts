@@ -47,6 +47,17 @@ export interface ReconcilerContext {
   arm(namespace: string): ArmApi;
   identity(namespace: string): IdentityInfo;
   caches: Caches;
+  /**
+   * The caches of every watched namespace (one entry when all namespaces are watched), to find
+   * objects of other namespaces naming the same Azure resource. Unset: `caches` only.
+   */
+  everywhere?: readonly Caches[];
+  /**
+   * This cluster's identity in the ownership tag (`--cluster-id`, else the uid of the
+   * `kube-system` namespace). Unset or undefined: no ownership tag is read or written (tests of
+   * pure logic).
+   */
+  clusterId?(): string | undefined;
   events: EventRecorder;
   /** Where `spec.operatorSpec.configMaps` values go (exports.ts); unset: nothing is exported. */
   configMaps?: ResourceClient<ConfigMap>;

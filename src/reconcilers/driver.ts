@@ -42,6 +42,7 @@ import {
   saveOperation,
   waitForEarlierWrite,
 } from "./intent.js";
+import { OWNERSHIP_TAG, ownerOf, rivalClaim, type TagVerdict, tagVerdict } from "./ownership.js";
 import { isStalled, progressConditions } from "./progress.js";
 import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
 
@@ -112,9 +113,11 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     const acting = policy?.acting ?? obj;
     const target = this.kind.target(acting, this.ctx);
     if (isBlocked(target)) return this.block(obj, target);
+    const rival = this.rival(obj);
+    if (rival) return this.block(obj, rival);
     const pending = await this.resumeSaved(acting, target, "apply");
     if (pending) return pending;
-    const { actual, step } = await this.readAndPlan(acting, target, lane);
+    const { actual, step, verdict } = await this.readAndPlan(acting, target, lane);
     if (isBlocked(step)) return this.block(obj, step);
     const rewrite = step ? undefined : this.rewrite(acting, target, actual);
     if (rewrite) return this.start(obj, rewrite, "apply", signal);
@@ -137,6 +140,13 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       }
       return this.start(obj, step, "apply", signal);
     }
+    // Azure matches the spec, but the resource does not carry our tag yet: the next PUT adds it.
+    const mark =
+      verdict === "mark" ? this.kind.rewrite(acting, target, actual as Actual, this.ctx) : undefined;
+    if (mark) {
+      const note = `marking the Azure resource as managed by this object (tag ${OWNERSHIP_TAG})`;
+      return this.start(obj, { ...mark, note }, "apply", signal);
+    }
     const seen = this.kind.observe(acting, target, actual as Actual, this.ctx);
     const status = { ...seen.status, operation: undefined } as Partial<StatusOf<T>>;
     const ready = await this.export(obj, status, policy?.ready ?? seen.ready);
@@ -147,20 +157,18 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   async cleanup(obj: T, signal: AbortSignal): Promise<ReconcileResult> {
     const kept = keptInAzure(obj);
     if (isBlocked(kept)) return this.block(obj, kept);
-    if (kept !== undefined) {
-      await this.ctx.events.record(obj, {
-        type: "Normal",
-        reason: "Orphaned",
-        action: "Delete",
-        note: `${kept}: left ${obj.status?.id ?? "the Azure resource"} in Azure`,
-      });
-      return undefined;
-    }
+    // An object refused in favour of an earlier one never touched the resource: it goes alone.
+    const rival = this.rival(obj);
+    if (rival) return this.release(obj, rival.message);
     const target = this.kind.cleanupTarget(obj, this.ctx);
+    if (kept !== undefined) return this.orphan(obj, kept, target, signal);
     if (target === undefined) return undefined;
     const pending = await this.resumeSaved(obj, target, "cleanup");
     if (pending) return pending;
     const actual = await this.kind.read(obj, target, this.ctx);
+    // Never delete what another object owns, or what this one never managed.
+    const verdict = this.verdict(obj, actual);
+    if (isBlocked(verdict)) return this.release(obj, verdict.message);
     const step = this.kind.cleanup(obj, target, actual, this.ctx);
     if (step === undefined) return undefined;
     if (isBlocked(step)) return this.block(obj, step);
@@ -185,6 +193,66 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       note: refused.message,
     });
     return { status: "False", reason: refused.reason, message: refused.message };
+  }
+
+  /**
+   * deletionPolicy Orphan (or reconcile-policy detach-on-delete): the resource stays in Azure
+   * without our ownership tag, so that another object or cluster may adopt it; then the object goes.
+   * A resource Azure will not show (Inaccessible, Auth) is left as it is: the user asked to let go.
+   */
+  private async orphan(
+    obj: T,
+    kept: string,
+    target: Target | undefined,
+    signal: AbortSignal,
+  ): Promise<ReconcileResult> {
+    if (target !== undefined && this.kind.untag && ownerOf(obj, this.kind.kind, this.ctx)) {
+      const pending = await this.resumeSaved(obj, target, "cleanup");
+      if (pending) return pending;
+      const actual = await this.kind.read(obj, target, this.ctx).catch((err: unknown) => {
+        this.ctx.log.warn(
+          { key: keyOf(obj), error: describeError(err) },
+          "orphaning without removing the ownership tag",
+        );
+        return undefined;
+      });
+      if (actual !== undefined && this.verdict(obj, actual) === "owned") {
+        return this.start(obj, this.kind.untag(obj, target, actual, this.ctx), "cleanup", signal);
+      }
+    }
+    await this.ctx.events.record(obj, {
+      type: "Normal",
+      reason: "Orphaned",
+      action: "Delete",
+      note: `${kept}: left ${obj.status?.id ?? "the Azure resource"} in Azure`,
+    });
+    return undefined;
+  }
+
+  /** The object goes without touching Azure: the resource is not its to delete. */
+  private async release(obj: T, why: string): Promise<ReconcileResult> {
+    await this.ctx.events.record(obj, {
+      type: "Normal",
+      reason: "Released",
+      action: "Delete",
+      note: `left the Azure resource alone: ${why}`,
+    });
+    return undefined;
+  }
+
+  /** An earlier object of this cluster naming the same Azure resource, as a reason to stand aside. */
+  private rival(obj: T): Blocked | undefined {
+    const others = this.kind.rivalsOf?.(obj, this.ctx);
+    return others ? rivalClaim(obj, others, this.kind.kind) : undefined;
+  }
+
+  /** What the ownership tag of `actual` lets this object do ("owned" when there is nothing to judge). */
+  private verdict(obj: T, actual: Actual | undefined): TagVerdict {
+    const owner = ownerOf(obj, this.kind.kind, this.ctx);
+    if (actual === undefined || !owner || !this.kind.tagsOf) return "owned";
+    // Made or managed before tags: its status names the resource, or it saved an intent to write it.
+    const managedBefore = obj.status?.id !== undefined || obj.status?.operation !== undefined;
+    return tagVerdict(obj, this.kind.tagsOf(actual), owner, managedBefore);
   }
 
   /** `reconcile-policy: skip`: no Azure call; Ready says Paused (an event when the pause begins). */
@@ -212,14 +280,18 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     obj: T,
     target: Target,
     lane: Lane,
-  ): Promise<{ actual: Actual | undefined; step: ArmWrite | Blocked | undefined }> {
+  ): Promise<{ actual: Actual | undefined; step: ArmWrite | Blocked | undefined; verdict: TagVerdict }> {
     const readWith = async (ctx: ReconcilerContext) => {
       const actual = await this.kind.read(obj, target, ctx);
-      return { actual, step: this.kind.plan(obj, target, actual, this.ctx) };
+      // The ownership tag decides before the plan: a resource that is not ours is never planned for.
+      const verdict = this.verdict(obj, actual);
+      const step = isBlocked(verdict) ? verdict : this.kind.plan(obj, target, actual, this.ctx);
+      return { actual, step, verdict };
     };
     if (lane === "change") return readWith(this.ctx);
     const listed = await readWith({ ...this.ctx, arm: (namespace) => this.ctx.arm(namespace).resync() });
-    const quiet = listed.step === undefined && !this.rewrite(obj, target, listed.actual);
+    const quiet =
+      listed.step === undefined && listed.verdict === "owned" && !this.rewrite(obj, target, listed.actual);
     return quiet ? listed : readWith(this.ctx);
   }
 

@@ -2,6 +2,7 @@
 // Pure functions: the reconciler's decisions are unit-tested here without Kubernetes or ARM.
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
 import type { GallerySpec, SharingPermissions } from "../api/index.js";
+import { withoutOwnerTag } from "./ownership.js";
 
 /** The full body a PUT sends (ARM replaces the gallery with it; PATCH is not used, as the CLI doesn't). */
 export function desiredGalleryBody(spec: GallerySpec): ArmGallery {
@@ -24,7 +25,7 @@ export function desiredGalleryBody(spec: GallerySpec): ArmGallery {
 export function galleryDifferences(spec: GallerySpec, actual: ArmGallery): string[] {
   const diffs: string[] = [];
   if ((spec.description ?? "") !== (actual.description ?? "")) diffs.push("description");
-  if (!sameTags(spec.tags ?? {}, actual.tags ?? {})) diffs.push("tags");
+  if (!sameTags(spec.tags ?? {}, withoutOwnerTag(actual.tags))) diffs.push("tags");
   if (
     spec.softDelete !== undefined &&
     spec.softDelete !== (actual.softDeletePolicy?.isSoftDeleteEnabled ?? false)

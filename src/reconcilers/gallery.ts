@@ -14,6 +14,7 @@ import { type ArmKind, type ArmWrite, blocked } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { desiredGalleryBody, galleryDifferences, needsReset, permissionsOf } from "./gallery-body.js";
 import { SHARE_SHOWS_WITHIN_MS } from "./intent.js";
+import { namingSame, ownedTags, untagWrite } from "./ownership.js";
 import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "./refs.js";
 
 /** A Gallery's Reset waits for a share operation its GallerySharing runs (ARM runs one at a time). */
@@ -47,7 +48,8 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     followsOwnChange: !created && ctx.ownResets.has(galleryId(ref)),
     start: () => {
       ctx.ownResets.forget(galleryId(ref));
-      return arm(obj, ctx).put(ref, desiredGalleryBody(obj.spec));
+      const body = desiredGalleryBody(obj.spec);
+      return arm(obj, ctx).put(ref, { ...body, tags: ownedTags(body.tags, obj, "Gallery", ctx) });
     },
   });
   const reset = (obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext, why: string): ArmWrite => ({
@@ -61,6 +63,18 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
   return {
     kind: "Gallery",
     client,
+    tagsOf: (actual) => actual.tags,
+    // Galleries of every watched namespace: one Azure gallery, one Gallery object.
+    rivalsOf: (obj, ctx) =>
+      namingSame(
+        (ctx.everywhere ?? [ctx.caches]).flatMap((c) => c.galleries.list()),
+        obj,
+        (g) => galleryId(refOf(g)),
+      ),
+    untag: (obj, ref, actual, ctx) =>
+      untagWrite(`gallery ${ref.gallery}`, actual.tags, (tags) =>
+        arm(obj, ctx).put(ref, { ...desiredGalleryBody(obj.spec), tags }),
+      ),
     target: refOf,
     // The spec alone names the gallery, so cleanup always knows where to look (even when the
     // operator stopped between ARM accepting the create and status recording it).

@@ -19,6 +19,7 @@ import type { ResourceClient } from "../kube/index.js";
 import { type ArmKind, type ArmWrite, blocked, isBlocked } from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { desiredImageBody, imageDifferences, immutableImageDifferences } from "./image-definition-body.js";
+import { namingSame, ownedTags, untagWrite } from "./ownership.js";
 import { blockedByChildren, readyParent } from "./refs.js";
 
 /** A definition that differs from Azure in what cannot change waits for the user; edits wake it. */
@@ -36,6 +37,11 @@ export function imageDefinitionKind(
   const arm = (obj: ImageDefinition, ctx: ReconcilerContext) => ctx.arm(obj.metadata.namespace ?? "").images;
   const galleryOf = (obj: ImageDefinition, ctx: ReconcilerContext) =>
     ctx.caches.galleries.get(`${obj.metadata.namespace ?? ""}/${obj.spec.galleryRef.name}`);
+  /** The Azure id the definition names: as status recorded it, else under its gallery's. */
+  const armIdOf = (obj: ImageDefinition, ctx: ReconcilerContext): string | undefined => {
+    const gallery = galleryOf(obj, ctx)?.status?.id;
+    return obj.status?.id ?? (gallery ? `${gallery}/images/${azureNameOf(obj)}` : undefined);
+  };
 
   const put = (
     obj: ImageDefinition,
@@ -60,12 +66,24 @@ export function imageDefinitionKind(
             reason: "ImageDefinitionUpdated",
             note: `image definition ${target.ref.image} updated: ${diffs}`,
           },
-    start: () => arm(obj, ctx).put(target.ref, desiredImageBody(obj.spec, location)),
+    start: () => {
+      const body = desiredImageBody(obj.spec, location);
+      return arm(obj, ctx).put(target.ref, {
+        ...body,
+        tags: ownedTags(body.tags, obj, "ImageDefinition", ctx),
+      });
+    },
   });
 
   return {
     kind: "ImageDefinition",
     client,
+    tagsOf: (actual) => actual.tags,
+    rivalsOf: (obj, ctx) => namingSame(ctx.caches.imageDefinitions.list(), obj, (d) => armIdOf(d, ctx)),
+    untag: (obj, target, actual, ctx) =>
+      untagWrite(`image definition ${target.ref.image}`, actual.tags, (tags) =>
+        arm(obj, ctx).put(target.ref, { ...desiredImageBody(obj.spec, actual.location), tags }),
+      ),
     // Users (and the examples) need not set it; added once so `kubectl get -l` finds a gallery's contents.
     labels: (obj) => ({ [LABELS.gallery]: obj.spec.galleryRef.name }),
 

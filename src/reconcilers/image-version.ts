@@ -20,6 +20,7 @@ import { desiredVersionBody, sourceIdOf, versionDifferences } from "./image-vers
 import { withLinkedAuthorizationHint } from "./image-version-errors.js";
 import { budgetFloorMs, MAX_SLOWDOWN, ProgressPacer } from "./image-version-polling.js";
 import { galleryRuleViolation, SOURCE_BUSY, sourceHolder } from "./image-version-rules.js";
+import { namingSame, ownedTags, untagWrite } from "./ownership.js";
 import { PARENT_RETRY_MS, readyParent } from "./refs.js";
 import { replicatedCondition, summarizeReplication } from "./replication.js";
 
@@ -39,6 +40,11 @@ export function imageVersionKind(
   const arm = (obj: ImageVersion, ctx: ReconcilerContext) => ctx.arm(obj.metadata.namespace ?? "").versions;
   const definitionOf = (obj: ImageVersion, ctx: ReconcilerContext) =>
     ctx.caches.imageDefinitions.get(`${obj.metadata.namespace ?? ""}/${obj.spec.imageDefinitionRef.name}`);
+  /** The Azure id the version names: as status recorded it, else under its definition's. */
+  const armIdOf = (obj: ImageVersion, ctx: ReconcilerContext): string | undefined => {
+    const definition = definitionOf(obj, ctx)?.status?.id;
+    return obj.status?.id ?? (definition ? `${definition}/versions/${obj.spec.version}` : undefined);
+  };
   const keyOf = (obj: ImageVersion) => obj.metadata.uid ?? `${obj.metadata.namespace}/${obj.metadata.name}`;
 
   const put = (
@@ -67,7 +73,9 @@ export function imageVersionKind(
           },
     async start() {
       try {
-        return await arm(obj, ctx).put(target.ref, desiredVersionBody(obj.spec, location));
+        const body = desiredVersionBody(obj.spec, location);
+        const tags = ownedTags(body.tags, obj, "ImageVersion", ctx);
+        return await arm(obj, ctx).put(target.ref, { ...body, tags });
       } catch (err) {
         throw withLinkedAuthorizationHint(err, sourceIdOf(obj.spec.source));
       }
@@ -141,6 +149,12 @@ export function imageVersionKind(
   return {
     kind: "ImageVersion",
     client,
+    tagsOf: (actual) => actual.tags,
+    rivalsOf: (obj, ctx) => namingSame(ctx.caches.imageVersions.list(), obj, (v) => armIdOf(v, ctx)),
+    untag: (obj, target, actual, ctx) =>
+      untagWrite(`version ${target.ref.version} of ${target.ref.image}`, actual.tags, (tags) =>
+        arm(obj, ctx).put(target.ref, { ...desiredVersionBody(obj.spec, actual.location), tags }),
+      ),
     // Users (and the examples) need not set them; added once so `kubectl get -l` finds a
     // definition's versions and a gallery's whole contents.
     labels(obj, ctx) {

@@ -249,7 +249,7 @@ describe("one ARM write across a crash before its answer is recorded", () => {
         const obj = await sharings.get({ namespace, name: "share-once" });
         return /did not record Azure's answer/.test(conditionOf(obj)?.message ?? "") ? obj : undefined;
       },
-      { timeoutMs: 60_000, intervalMs: 100 },
+      { timeoutMs: 80_000, intervalMs: 100 },
     );
     expect(conditionOf(waiting)?.status).toBe("False");
     expect(writes("POST", path, before)).toEqual(["POST 202"]);

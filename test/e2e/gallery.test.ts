@@ -1,6 +1,8 @@
 // Gallery end to end: the operator as a real process, a real API server, the ARM simulator.
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
+import { OWNERSHIP_TAG } from "../../src/reconcilers/ownership.js";
 import {
   galleryManifest,
   galleryRequests,
@@ -163,8 +165,11 @@ describe("Gallery", () => {
     await waitForCondition(world.galleries, world.namespace, "gal.orphan", { status: "True" });
     await world.galleries.delete({ namespace: world.namespace, name: "gal.orphan" });
     await waitForGone(world.galleries, world.namespace, "gal.orphan");
-    expect(world.sim.state().galleries?.find((g) => g.name === "gal.orphan")).toBeDefined();
-    expect(requestsFor("gal.orphan", { writes: true }).map((r) => r.method)).toEqual(["PUT"]);
+    const left = world.sim.state().galleries?.find((g) => g.name === "gal.orphan");
+    expect(left).toBeDefined();
+    // The create, then one PUT taking the ownership tag off so that someone else may adopt it.
+    expect(left?.tags?.[OWNERSHIP_TAG]).toBeUndefined();
+    expect(requestsFor("gal.orphan", { writes: true }).map((r) => r.method)).toEqual(["PUT", "PUT"]);
   });
 
   it("never logs the ARM token", () => {

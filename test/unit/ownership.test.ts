@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
+  ADOPT_ANNOTATION,
+  ADOPTION_REQUIRED,
   describeOwner,
+  OWNED_BY_ANOTHER,
   OWNERSHIP_TAG,
   ownedBy,
   ownerTagValue,
   parseOwner,
+  rivalClaim,
+  tagVerdict,
+  withOwnerTag,
+  withoutOwnerTag,
 } from "../../src/reconcilers/ownership.js";
 
 const owner = {
@@ -41,5 +48,46 @@ describe("ownership tag", () => {
   it("does not read a hand-written value as an owner", () => {
     expect(parseOwner("someone")).toBeUndefined();
     expect(describeOwner("someone")).toBe(`an owner tagged ${OWNERSHIP_TAG}=someone`);
+  });
+});
+
+describe("who may write a resource", () => {
+  const obj = (name: string, created: string, uid: string, annotations?: Record<string, string>) => ({
+    apiVersion: "gallery.azure.dev/v1alpha1" as const,
+    kind: "Gallery",
+    metadata: {
+      name,
+      namespace: "team-a",
+      uid,
+      creationTimestamp: created,
+      ...(annotations ? { annotations } : {}),
+    },
+    spec: { deletionPolicy: "Delete" as const },
+  });
+
+  it("lets the earliest created of the objects naming one resource act, ties broken by uid", () => {
+    const first = obj("a", "2026-01-01T00:00:00Z", "b-uid");
+    const later = obj("b", "2026-01-02T00:00:00Z", "a-uid");
+    const twin = obj("c", "2026-01-01T00:00:00Z", "c-uid");
+    expect(rivalClaim(first, [later, twin], "Gallery")).toBeUndefined();
+    expect(rivalClaim(later, [first, twin], "Gallery")?.reason).toBe(OWNED_BY_ANOTHER);
+    expect(rivalClaim(twin, [first, later], "Gallery")?.message).toContain("Gallery team-a/a");
+  });
+
+  it("reads the tag: ours, another's, nobody's (adopted only on opt-in or when managed before)", () => {
+    const o = obj("g1", "2026-01-01T00:00:00Z", "u");
+    const mine = { [OWNERSHIP_TAG]: ownerTagValue(owner) };
+    expect(tagVerdict(o, mine, owner, false)).toBe("owned");
+    const theirs = tagVerdict(o, { [OWNERSHIP_TAG]: "x/ns/Gallery/g" }, owner, true);
+    expect(theirs).toMatchObject({ reason: OWNED_BY_ANOTHER });
+    expect(tagVerdict(o, {}, owner, false)).toMatchObject({ reason: ADOPTION_REQUIRED });
+    expect(tagVerdict(o, undefined, owner, true)).toBe("mark");
+    expect(tagVerdict(obj("g1", "", "u", { [ADOPT_ANNOTATION]: "true" }), {}, owner, false)).toBe("mark");
+  });
+
+  it("adds and removes only its own tag", () => {
+    const tagged = withOwnerTag({ team: "a" }, owner);
+    expect(tagged).toEqual({ team: "a", [OWNERSHIP_TAG]: ownerTagValue(owner) });
+    expect(withoutOwnerTag(tagged)).toEqual({ team: "a" });
   });
 });
