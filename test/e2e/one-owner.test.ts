@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADOPT_ANNOTATION, OWNERSHIP_TAG } from "../../src/reconcilers/ownership.js";
+import { definitionManifest, managedImageId, requestsOn, versionManifest } from "../support/images.js";
 import {
   galleryManifest,
   galleryRequests,
@@ -86,6 +87,41 @@ describe("one owner per Azure resource", () => {
     expect(armGallery(name)?.description).toBe("team a");
     const owner = await world.galleries.get({ namespace: world.namespace, name });
     expect(conditionOf(owner)?.status).toBe("True");
+  });
+
+  it("refuses a second ImageVersion naming a version another object manages; its deletion deletes nothing", {
+    timeout: 120_000,
+  }, async () => {
+    const source = managedImageId(world.subscriptionId, world.resourceGroup, "image-owned");
+    world.sim.seed({ sources: [{ id: source, location: world.location }] });
+    await world.galleries.create(galleryManifest(world, "gal.versions"));
+    await waitForCondition(world.galleries, world.namespace, "gal.versions", { status: "True" });
+    await world.imageDefinitions.create(definitionManifest(world, "def-owned", "gal.versions"));
+    await waitForCondition(world.imageDefinitions, world.namespace, "def-owned", { status: "True" });
+    const spec = {
+      version: "1.0.0",
+      source: { managedImageId: source },
+      targetRegions: [{ name: world.location, storageAccountType: "Standard_LRS" as const }],
+    };
+    await world.imageVersions.create(versionManifest(world, "ver-first", "def-owned", spec));
+    await waitForCondition(world.imageVersions, world.namespace, "ver-first", { status: "True" }, 90_000);
+    const id = `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries/gal.versions/images/def-owned/versions/1.0.0`;
+    const before = lastRequestSeq(world.sim);
+    await world.imageVersions.create(
+      versionManifest(world, "ver-second", "def-owned", { ...spec, replicaCount: 2 }),
+    );
+    const refused = await waitForCondition(world.imageVersions, world.namespace, "ver-second", {
+      status: "False",
+      reason: "OwnedByAnother",
+    });
+    expect(conditionOf(refused)?.message).toContain(`ImageVersion ${world.namespace}/ver-first`);
+    expect(refused.status?.replication).toBeUndefined();
+    await world.imageVersions.delete({ namespace: world.namespace, name: "ver-second" });
+    await waitForGone(world.imageVersions, world.namespace, "ver-second");
+    expect(requestsOn(world.sim, id, { after: before, writes: true })).toEqual([]);
+    expect(world.sim.state().versions.find((v) => v.image === "def-owned")?.publishing.replicaCount).toBe(1);
+    const first = await world.imageVersions.get({ namespace: world.namespace, name: "ver-first" });
+    expect(conditionOf(first)?.status).toBe("True");
   });
 
   it("refuses a gallery another cluster's operator owns, naming that owner", {
