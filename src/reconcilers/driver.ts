@@ -485,7 +485,15 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       signal.throwIfAborted();
       progress = await step.start();
     } catch (err) {
-      if (certainlyNotSent(err)) current = await saveOperation(this.kind.client, current, null, signal);
+      // Nothing left (refused, held back, or stopped before sending): the intent goes, and no
+      // successor waits for a write that never happened. Stopped: its one try may fail, no matter.
+      const stopped = signal.aborted && err === signal.reason;
+      if (certainlyNotSent(err) || stopped) {
+        current = await saveOperation(this.kind.client, current, null, signal).catch((saveErr: unknown) => {
+          if (!stopped) throw saveErr;
+          return current;
+        });
+      }
       // A kind with independent steps answers a refused step itself (see ArmWrite.failed).
       if (!step.failed || !(err instanceof ArmError)) throw new FailedAfterIntent(err, current);
       progress = { done: true, status: "failed", error: err };

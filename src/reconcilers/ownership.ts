@@ -45,11 +45,6 @@ export function parseOwner(value: string | undefined): Owner | undefined {
   return { cluster, namespace, kind, name };
 }
 
-/** Whether a resource's tags say `owner` owns it. */
-export function ownedBy(tags: Record<string, string> | undefined, owner: Owner): boolean {
-  return tags?.[OWNERSHIP_TAG] === ownerTagValue(owner);
-}
-
 /** "Gallery team-a/g1 (cluster 5c3…)": an owner as condition messages name it. */
 export function describeOwner(value: string): string {
   const owner = parseOwner(value);
