@@ -124,6 +124,42 @@ describe("one owner per Azure resource", () => {
     expect(conditionOf(first)?.status).toBe("True");
   });
 
+  it("never lets a second namespace's GallerySharing delete the owner's role assignment", {
+    timeout: 120_000,
+  }, async () => {
+    const name = "gal.rbac";
+    const principal = randomUUID();
+    const sharing = (namespace: string) => ({
+      apiVersion: "gallery.azure.dev/v1alpha1" as const,
+      kind: "GallerySharing" as const,
+      metadata: { name: "readers", namespace },
+      spec: {
+        galleryRef: { name },
+        deletionPolicy: "Delete" as const,
+        roleAssignments: [{ principalId: principal, principalType: "User" as const, role: "Reader" }],
+      },
+    });
+    const assignments = () =>
+      world.sim.state().roleAssignments.filter((a) => a.scope.toLowerCase().endsWith(`/galleries/${name}`));
+    await world.galleries.create(galleryManifest(world, name));
+    await world.gallerySharings.create(sharing(world.namespace));
+    await waitForCondition(world.gallerySharings, world.namespace, "readers", { status: "True" });
+    expect(assignments()).toHaveLength(1);
+
+    const before = lastRequestSeq(world.sim);
+    await world.galleries.create(galleryManifest({ ...world, namespace: other }, name));
+    await world.gallerySharings.create(sharing(other));
+    await waitForCondition(world.galleries, other, name, { status: "False", reason: "OwnedByAnother" });
+    const waiting = await waitForCondition(world.gallerySharings, other, "readers", { status: "False" });
+    expect(conditionOf(waiting)?.message).toContain(name);
+    await world.gallerySharings.delete({ namespace: other, name: "readers" });
+    await waitForGone(world.gallerySharings, other, "readers");
+    await world.galleries.delete({ namespace: other, name });
+    await waitForGone(world.galleries, other, name);
+    expect(assignments()).toHaveLength(1);
+    expect(galleryRequests(world, name, { after: before, writes: true })).toEqual([]);
+  });
+
   it("refuses a gallery another cluster's operator owns, naming that owner", {
     timeout: 60_000,
   }, async () => {
