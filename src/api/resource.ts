@@ -71,7 +71,12 @@ export interface PendingOperation {
   intentId?: string;
   /** What is sent, for humans and for telling one write from another (the event's note). */
   request?: string;
-  /** The serialized poller state (`@azure/core-lro`); absent until ARM accepted the write. */
+  /**
+   * RFC 3339: when ARM accepted the write; absent until then. The operation's resume token (the
+   * serialized poller state) is then in the annotation `gallery.azure.dev/operation-token`.
+   */
+  acceptedAt?: string;
+  /** Where operators before the annotation kept the resume token; read only to resume such an operation. */
   resumeToken?: string;
   /** RFC 3339: when the operator decided to send the write (just before sending it). */
   startedAt: string;

@@ -40,8 +40,10 @@ import {
   FailedAfterIntent,
   intentOf,
   saveOperation,
+  unconfirmed,
   waitForEarlierWrite,
 } from "./intent.js";
+import { savedToken, saveToken } from "./operation-token.js";
 import { OWNERSHIP_TAG, ownerOf, rivalClaim, type TagVerdict, tagVerdict } from "./ownership.js";
 import { isStalled, progressConditions } from "./progress.js";
 import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
@@ -377,10 +379,12 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   private async resumeSaved(obj: T, target: Target, phase: Phase): Promise<ReconcileResult | undefined> {
     const saved = obj.status?.operation;
     // An intent ARM's answer never completed has nothing to poll: the read that follows decides.
-    if (!saved?.resumeToken) return undefined;
+    // (A cast: `unconfirmed` would narrow `saved` itself to never on its false branch.)
+    if (!saved || unconfirmed(saved as PendingOperation | undefined)) return undefined;
     let progress: LroProgress<unknown>;
     try {
-      progress = await this.kind.resume(obj, target, saved.resumeToken, this.ctx);
+      // A token lost between two writes fails as unreadable below, and the read decides.
+      progress = await this.kind.resume(obj, target, savedToken(obj) ?? "", this.ctx);
     } catch (err) {
       // An unreadable token, or an operation ARM no longer knows: the read that follows decides.
       if (err instanceof InvalidResumeTokenError || (err instanceof ArmError && err.kind === "NotFound")) {
@@ -391,9 +395,11 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     }
     if (progress.status === "running") {
       const view = await this.viewOperation(obj, target, { action: saved.action, phase, state: "running" });
-      const operation: PendingOperation = { ...saved, resumeToken: progress.resumeToken };
+      const { resumeToken: _keptBefore, ...rest } = saved;
+      const operation: PendingOperation = { ...rest, acceptedAt: saved.acceptedAt ?? saved.startedAt };
+      const current = await saveToken(this.kind.client, obj, progress.resumeToken);
       await this.report(
-        obj,
+        current,
         { ...view?.status, operation } as Partial<StatusOf<T>>,
         view?.ready ?? this.working(phase, saved.action, saved.startedAt),
         view?.conditions,
@@ -506,7 +512,12 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (phase === "apply") this.ctx.rePut?.wrote(obj);
     this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
     // Running: saved with its resume token. Done at once: nothing to resume.
-    const operation = progress.status === "running" ? { ...intent, resumeToken: progress.resumeToken } : null;
+    let operation: PendingOperation | null = null;
+    if (progress.status === "running") {
+      // The token first: status that marks the operation accepted always has one to resume from.
+      current = await saveToken(this.kind.client, current, progress.resumeToken, signal);
+      operation = { ...intent, acceptedAt: this.ctx.now().toISOString() };
+    }
     current = await saveOperation(this.kind.client, current, operation, signal);
     await this.ctx.events.record(current, {
       type: "Normal",

@@ -35,7 +35,7 @@ export function intentOf(obj: ArmObject, step: ArmWrite, now: Date): PendingOper
 
 /** An intent saved before a write whose answer was never recorded (the process may have died in between). */
 export function unconfirmed(operation: PendingOperation | undefined): operation is PendingOperation {
-  return operation !== undefined && !operation.resumeToken;
+  return operation !== undefined && !operation.acceptedAt && !operation.resumeToken;
 }
 
 /**
@@ -102,9 +102,20 @@ export async function saveOperation<T extends ArmObject>(
   signal?: AbortSignal,
 ): Promise<T> {
   const ref = { namespace: obj.metadata.namespace, name: obj.metadata.name };
+  return stubbornly(
+    () => client.mergePatch(ref, { status: { operation } }, { subresource: "status" }),
+    signal,
+  );
+}
+
+/**
+ * Runs `patch` until the API server takes it, with a short capped backoff (see `saveOperation`).
+ * Errors: the object is gone (404), or `signal` aborted.
+ */
+export async function stubbornly<T>(patch: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await client.mergePatch(ref, { status: { operation } }, { subresource: "status" });
+      return await patch();
     } catch (err) {
       if (isNotFound(err) || signal?.aborted) throw err;
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, SAVE_BACKOFF)));

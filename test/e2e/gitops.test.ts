@@ -62,10 +62,23 @@ describe("kstatus and Argo CD health", () => {
     await world.galleries.create(galleryManifest(world, "gal.progress"));
     const progressing = await waitFor("gal.progress Provisioning", async () => {
       const g = await get("gal.progress");
-      return g.status?.operation ? g : undefined;
+      return g.status?.operation?.acceptedAt ? g : undefined;
     });
     expect(conditionOf(progressing, "Reconciling")).toMatchObject({ status: "True", reason: "Provisioning" });
     expect(conditionOf(progressing, "Stalled")).toBeUndefined();
+    // The running operation's resume token (a signed URL, about 2 kB) stays out of kubectl describe.
+    const token = progressing.metadata.annotations?.["gallery.azure.dev/operation-token"] ?? "";
+    expect(token.length).toBeGreaterThan(500);
+    const described = await world.cluster.kubectl([
+      "describe",
+      "gallery",
+      "gal.progress",
+      "-n",
+      world.namespace,
+    ]);
+    expect(described.stdout).toMatch(/Operation:\s+Accepted At:/);
+    expect(described.stdout).not.toContain(token.slice(0, 200));
+    expect(Math.max(...described.stdout.split("\n").map((l) => l.length))).toBeLessThan(300);
 
     // Stalled: Azure refuses the spec (the resource group does not exist) until the user fixes it.
     await world.galleries.create(galleryManifest(world, "gal.stalled", { resourceGroup: "rg-typo" }));

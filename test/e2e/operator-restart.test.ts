@@ -50,12 +50,15 @@ describe("operator killed while an Azure operation runs", () => {
     // ARM's answer is saved over the intent written before the PUT.
     const saved = await waitFor("status.operation saved with ARM's answer", async () => {
       const g = await world.galleries.get({ namespace: world.namespace, name });
-      return g.status?.operation?.resumeToken ? g : undefined;
+      return g.status?.operation?.acceptedAt ? g : undefined;
     });
     expect(saved.status?.operation?.action).toBe("CreateOrUpdate");
     const ready = saved.status?.conditions?.find((c) => c.type === "Ready");
     expect(ready).toMatchObject({ status: "False", reason: "Provisioning" });
-    const operationUrl = describeResumeToken(saved.status?.operation?.resumeToken ?? "").operationUrl;
+    // The token lives in an annotation (kubectl describe shows 140 characters of it), not in status.
+    expect(saved.status?.operation?.resumeToken).toBeUndefined();
+    const token = saved.metadata.annotations?.["gallery.azure.dev/operation-token"] ?? "";
+    const operationUrl = describeResumeToken(token).operationUrl;
     expect(operationUrl).toMatch(/\/capsOperations\//i);
     const operationPath = new URL(operationUrl ?? "").pathname.toLowerCase();
     expect(galleryRequests(world, name, { writes: true }).map((r) => r.method)).toEqual(["PUT"]);
@@ -80,5 +83,48 @@ describe("operator killed while an Azure operation runs", () => {
     expect(galleryRequests(world, name, { writes: true }).map((r) => r.method)).toEqual(["PUT"]);
     expect(second.lines.filter((l) => l.msg === "ARM write accepted")).toEqual([]);
     expect(reconcileLines(second, name).length).toBeGreaterThan(0);
+  });
+
+  it("resumes an operation an earlier version saved in status.operation.resumeToken", {
+    timeout: 90_000,
+  }, async () => {
+    const name = "gal.legacy";
+    const ref = { namespace: world.namespace, name };
+    // One operator at a time: the earlier test's is still running.
+    for (const o of operators) if (o.child.exitCode === null && o.child.signalCode === null) await o.kill();
+    const first = startOperator();
+    await world.galleries.create(galleryManifest(world, name));
+    const saved = await waitFor("the accepted operation saved", async () => {
+      const g = await world.galleries.get(ref);
+      return g.status?.operation?.acceptedAt ? g : undefined;
+    });
+    await first.kill();
+
+    // What an operator before the annotation left behind: the token in status, no annotation.
+    const annotation = "gallery.azure.dev/operation-token";
+    const token = saved.metadata.annotations?.[annotation] ?? "";
+    const { acceptedAt: _new, ...earlier } = saved.status?.operation ?? {
+      action: "",
+      startedAt: "",
+      generation: 0,
+    };
+    await world.galleries.mergePatch(ref, { metadata: { annotations: { [annotation]: null } } });
+    await world.galleries.mergePatch(
+      ref,
+      { status: { operation: { ...earlier, acceptedAt: null, resumeToken: token } } },
+      { subresource: "status" },
+    );
+
+    const restartedAt = lastRequestSeq(world.sim);
+    const second = startOperator();
+    const operationPath = new URL(describeResumeToken(token).operationUrl ?? "").pathname.toLowerCase();
+    await waitFor("the new operator to poll the saved operation", () =>
+      world.sim.requests(restartedAt).some((r) => r.path.toLowerCase() === operationPath),
+    );
+    world.sim.advance(60_000);
+    const done = await waitForCondition(world.galleries, world.namespace, name, { status: "True" });
+    expect(done.status?.operation).toBeUndefined();
+    expect(galleryRequests(world, name, { writes: true }).map((r) => r.method)).toEqual(["PUT"]);
+    await second.stop();
   });
 });

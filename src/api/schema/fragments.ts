@@ -216,9 +216,15 @@ const operationSchema = objectSchema<PendingOperation>({
     ),
     intentId: stringSchema({ description: "Names this one write attempt (a UUID).", maxLength: 64 }),
     request: stringSchema({ description: "What is sent, for humans.", maxLength: 4096 }),
+    acceptedAt: stringSchema({
+      description:
+        "When Azure accepted the write; absent until then. Its resume token is in the annotation gallery.azure.dev/operation-token (kubectl describe shows 140 characters of it).",
+      format: "date-time",
+      maxLength: 64,
+    }),
     resumeToken: stringSchema({
       description:
-        "The serialized poller state used to resume polling; absent until Azure accepted the write.",
+        "Written by earlier versions only: the serialized poller state, now in the annotation gallery.azure.dev/operation-token.",
       maxLength: 16384,
     }),
     startedAt: required(
