@@ -208,7 +208,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     target: Target | undefined,
     signal: AbortSignal,
   ): Promise<ReconcileResult> {
-    if (target !== undefined && this.kind.untag && ownerOf(obj, this.kind.kind, this.ctx)) {
+    // reconcile-policy skip or detach-on-delete: Azure is left exactly as it is, tag included.
+    const untag = reconcilePolicyOf(obj) === "manage" ? this.kind.untag : undefined;
+    if (target !== undefined && untag && ownerOf(obj, this.kind.kind, this.ctx)) {
       const pending = await this.resumeSaved(obj, target, "cleanup");
       if (pending) return pending;
       const actual = await this.kind.read(obj, target, this.ctx).catch((err: unknown) => {
@@ -219,7 +221,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         return undefined;
       });
       if (actual !== undefined && this.verdict(obj, actual) === "owned") {
-        return this.start(obj, this.kind.untag(obj, target, actual, this.ctx), "cleanup", signal);
+        return this.start(obj, untag(obj, target, actual, this.ctx), "cleanup", signal);
       }
     }
     await this.ctx.events.record(obj, {
