@@ -37,6 +37,26 @@ export interface Blocked {
   status?: object;
 }
 
+/**
+ * One field a write corrects: its path (`tags.CostCenter`, `description`) and, when they are
+ * short values, what the spec wants and what Azure had (undefined: absent). The driver watches
+ * these to tell a one-off outside change from a fight with another writer (drift-fight.ts).
+ */
+export interface FieldDifference {
+  field: string;
+  want?: string;
+  have?: string;
+  /** Another of the operator's own objects writes it too (a GallerySharing's Reset): never a fight. */
+  shared?: boolean;
+}
+
+/** "tags.CostCenter: the spec has "A", Azure had "B"", for events and conditions. */
+export function describeDifference(d: FieldDifference): string {
+  if (d.want === undefined && d.have === undefined) return d.field;
+  const value = (v: string | undefined) => (v === undefined ? "nothing" : JSON.stringify(v));
+  return `${d.field}: the spec has ${value(d.want)}, Azure had ${value(d.have)}`;
+}
+
 /** One write to ARM that starts a long-running operation. */
 export interface ArmWrite {
   /** Saved with the operation, e.g. `CreateOrUpdate`, `Share`, `Delete`. */
@@ -66,6 +86,11 @@ export interface ArmWrite {
    * usual failure handling (backoff, or a wait for the user).
    */
   failed?(error: ArmError): OperationView<object>;
+  /**
+   * Optional: what this write changes in Azure, field by field (a create names every field it
+   * sets). Undefined: the action itself is the one field (a Reset, a Delete).
+   */
+  fields?: FieldDifference[];
 }
 
 /** How the object looks once Azure matches its spec (no write needed). */

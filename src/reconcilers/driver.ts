@@ -25,6 +25,7 @@ import {
   type Blocked,
   blocked,
   type ConditionSpec,
+  describeDifference,
   isBlocked,
   type OperationPoll,
   type OperationView,
@@ -32,6 +33,7 @@ import {
   settledForSpec,
 } from "./arm-kind.js";
 import type { PolicyViolation, ReconcilerContext } from "./context.js";
+import type { Fight } from "./drift-fight.js";
 import { exportsOf, writeExports } from "./exports.js";
 import { logStepFailure } from "./failure-log.js";
 import { failureOutcome } from "./failures.js";
@@ -47,14 +49,15 @@ import { savedToken, saveToken } from "./operation-token.js";
 import { OWNERSHIP_TAG, ownerOf, rivalClaim, type TagVerdict, tagVerdict } from "./ownership.js";
 import { isStalled, progressConditions } from "./progress.js";
 import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
+import { type PlannedWrite, WriteMemory } from "./write-memory.js";
 
 type Phase = OperationPoll["phase"];
 
+/** A saved operation was polled and ended well: go on, and drop it from status. */
+const FINISHED = Symbol("finished");
+
 /** A policy violation waits for the spec or the policy to change (either wakes the object); this is a backstop. */
 const POLICY_RETRY_MS = 5 * 60_000;
-
-/** How soon to look again when the cache lags behind the API server (its watch event is on the way). */
-const STALE_CACHE_RETRY_MS = 100;
 
 /** A failed operation is not retried at once: the next attempt would most likely fail the same way. */
 const FAILED_OPERATION_RETRY_MS = 60_000;
@@ -97,6 +100,8 @@ export function armReconciler<T extends ArmObject, Target, Actual>(
 }
 
 class DriverLoop<T extends ArmObject, Target, Actual> {
+  private readonly memory = new WriteMemory();
+
   constructor(
     private readonly kind: ArmKind<T, Target, Actual>,
     private readonly ctx: ReconcilerContext,
@@ -109,21 +114,30 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     const reconcilePolicy = reconcilePolicyOf(obj);
     if (isBlocked(reconcilePolicy)) return this.block(obj, reconcilePolicy);
     if (reconcilePolicy === "skip") return this.pause(obj);
+    // What already runs in Azure is watched first: neither a policy nor a parent's trouble stops it.
+    const saved = await this.pollSaved(obj);
+    if (saved !== undefined && saved !== FINISHED) return saved;
+    // Blocked after the saved operation finished: status forgets the operation too.
+    const stop = (why: Blocked) =>
+      this.block(obj, saved === FINISHED ? { ...why, status: { ...why.status, operation: undefined } } : why);
     const policy = this.judge(obj);
-    if (isBlocked(policy)) return this.block(obj, policy);
+    if (isBlocked(policy)) return stop(policy);
     // Under remediation the kind works from the remedied spec; status and events stay on `obj`.
     const acting = policy?.acting ?? obj;
     const target = this.kind.target(acting, this.ctx);
-    if (isBlocked(target)) return this.block(obj, target);
+    if (isBlocked(target)) return stop(target);
     const rival = this.rival(obj);
-    if (rival) return this.block(obj, rival);
-    const pending = await this.resumeSaved(acting, target, "apply");
-    if (pending) return pending;
+    if (rival) return stop(rival);
     const { actual, step, verdict } = await this.readAndPlan(acting, target, lane);
-    if (isBlocked(step)) return this.block(obj, step);
+    if (isBlocked(step)) return stop(step);
     const rewrite = step ? undefined : this.rewrite(acting, target, actual);
     if (rewrite) return this.start(obj, rewrite, "apply", signal);
     if (step) {
+      const write = this.memory.plan(obj, target, step);
+      const fight = this.memory.fight(write, this.nowMs());
+      if (fight) return this.driftFight(obj, step, fight);
+      const refused = this.memory.refused(write, this.nowMs());
+      if (refused) return stop(refused);
       if (policy) {
         await this.ctx.events.record(obj, {
           type: "Warning",
@@ -140,7 +154,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
           note: `Azure no longer matched the spec (changed outside the operator): ${step.note}`,
         });
       }
-      return this.start(obj, step, "apply", signal);
+      return this.start(obj, step, "apply", signal, write);
     }
     // Azure matches the spec, but the resource does not carry our tag yet: the next PUT adds it.
     const mark =
@@ -157,6 +171,12 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   }
 
   async cleanup(obj: T, signal: AbortSignal): Promise<ReconcileResult> {
+    const result = await this.cleanupStep(obj, signal);
+    if (result === undefined) this.memory.forget(obj);
+    return result;
+  }
+
+  private async cleanupStep(obj: T, signal: AbortSignal): Promise<ReconcileResult> {
     const kept = keptInAzure(obj);
     if (isBlocked(kept)) return this.block(obj, kept);
     // An object refused in favour of an earlier one never touched the resource: it goes alone.
@@ -374,6 +394,20 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   }
 
   /**
+   * Polls the operation saved in status during apply, where its parents say it runs or, while a
+   * parent cannot say (not Ready), where status recorded it. FINISHED: it ended well (or cannot be
+   * resumed); the caller goes on and forgets it. An intent without ARM's answer is left to `start`.
+   */
+  private async pollSaved(obj: T): Promise<ReconcileResult | typeof FINISHED | undefined> {
+    const saved = obj.status?.operation;
+    if (!saved || unconfirmed(saved as PendingOperation | undefined)) return undefined;
+    const resolved = this.kind.target(obj, this.ctx);
+    const target = isBlocked(resolved) ? this.kind.cleanupTarget(obj, this.ctx) : resolved;
+    if (target === undefined) return undefined;
+    return (await this.resumeSaved(obj, target, "apply")) ?? FINISHED;
+  }
+
+  /**
    * Polls the operation saved in status, if any.
    * Returns the reconcile result when the object must wait (still running, or it failed);
    * undefined when there was none or it finished, so the caller goes on and reads Azure.
@@ -415,6 +449,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         state: "failed",
         error: progress.error,
       });
+      if (phase === "apply") this.memory.operationFailed(obj, progress.error, this.nowMs());
       return this.operationFailed(obj, saved.action, progress.error, view);
     }
     await this.succeeded(obj, saved.action, saved.onSuccess);
@@ -462,7 +497,13 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
    * An unconfirmed intent of the very same write, recent enough that it may not show in Azure
    * yet, is waited out instead (see intent.ts).
    */
-  private async start(obj: T, step: ArmWrite, phase: Phase, signal: AbortSignal): Promise<ReconcileResult> {
+  private async start(
+    obj: T,
+    step: ArmWrite,
+    phase: Phase,
+    signal: AbortSignal,
+    write?: PlannedWrite,
+  ): Promise<ReconcileResult> {
     const now = this.ctx.now();
     const earlier = obj.status?.operation;
     const wait = waitForEarlierWrite(earlier, step, now, this.ctx.armTimeScale);
@@ -485,7 +526,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         { key: keyOf(obj), action: step.action },
         "object changed since read; not writing to ARM yet",
       );
-      return { requeueAfter: STALE_CACHE_RETRY_MS };
+      return { requeueAfter: this.memory.staleRetryMs(obj) };
     }
     let progress: LroProgress<unknown>;
     try {
@@ -493,6 +534,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       signal.throwIfAborted();
       progress = await step.start();
     } catch (err) {
+      if (write) this.memory.refusedNow(write, err, this.nowMs());
       // Nothing left (refused, held back, or stopped before sending): the intent goes, and no
       // successor waits for a write that never happened. Stopped: its one try may fail, no matter.
       const stopped = signal.aborted && err === signal.reason;
@@ -509,8 +551,10 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (progress.status === "failed") {
       // Its status write drops the operation: nothing runs in Azure.
       const view = step.failed?.(progress.error) as OperationView<StatusOf<T>> | undefined;
+      if (write) this.memory.refusedNow(write, progress.error, this.nowMs());
       return this.operationFailed(current, step.action, progress.error, view);
     }
+    if (write) this.memory.accepted(write, this.nowMs());
     if (phase === "apply") this.ctx.rePut?.wrote(obj);
     this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
     // Running: saved with its resume token. Done at once: nothing to resume.
@@ -553,6 +597,32 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     );
     await this.ctx.events.record(obj, { type: "Warning", reason: ready.reason, action, note: ready.message });
     return { requeueAfter: view?.requeueAfterMs ?? outcome.requeueAfterMs ?? FAILED_OPERATION_RETRY_MS };
+  }
+
+  /**
+   * Stops correcting a field something outside keeps setting back (drift-fight.ts): Ready=False
+   * with reason DriftFight naming the field and both values, a Warning event, and no write; the
+   * object is read again at resync pace.
+   */
+  private async driftFight(obj: T, step: ArmWrite, fight: Fight): Promise<ReconcileResult> {
+    const minutes = Math.round((fight.retryAt - this.nowMs()) / 60_000);
+    const message =
+      `${describeDifference(fight.field)} again after ${fight.corrections} correction(s): something outside ` +
+      "the operator keeps changing it (an Azure Policy modify effect, another tool or person). " +
+      "The operator stopped correcting it; make the spec agree with the other writer, or stop that writer. " +
+      `It corrects it once more in ${minutes} min, or at once when the spec changes.`;
+    await this.report(obj, {}, { status: "False", reason: "DriftFight", message });
+    await this.ctx.events.record(obj, {
+      type: "Warning",
+      reason: "DriftFight",
+      action: step.action,
+      note: message,
+    });
+    return undefined;
+  }
+
+  private nowMs(): number {
+    return this.ctx.now().getTime();
   }
 
   /** Ready=False for why the object cannot go on, and an event saying so (Warning when it waits for the user). */

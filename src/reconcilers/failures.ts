@@ -13,6 +13,9 @@ export interface FailureOutcome {
   warn: boolean;
 }
 
+/** Ready reasons of failures that pass by themselves (the queue backs off, or Retry-After). */
+export const TRANSIENT_REASONS: ReadonlySet<string> = new Set(["AzureError", "ReconcileError", "Throttled"]);
+
 const USER_RETRY_MS = 5 * 60_000;
 const CONFLICT_RETRY_MS = 30_000;
 

@@ -2,13 +2,22 @@
 // Pure functions: the reconciler's decisions are unit-tested here without Kubernetes or ARM.
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
 import type { GallerySpec, SharingPermissions } from "../api/index.js";
-import { withoutOwnerTag } from "./ownership.js";
+import type { FieldDifference } from "./arm-kind.js";
+import { tagDifferences, tagsToPut } from "./tags.js";
 
-/** The full body a PUT sends (ARM replaces the gallery with it; PATCH is not used, as the CLI doesn't). */
-export function desiredGalleryBody(spec: GallerySpec): ArmGallery {
+/**
+ * The full body a PUT sends (ARM replaces the gallery with it; PATCH is not used, as the CLI
+ * doesn't). Tags: the spec's over those found in Azure (`actual`), less the keys the operator set
+ * before (`managed`) and the spec dropped (tags.ts).
+ */
+export function desiredGalleryBody(
+  spec: GallerySpec,
+  actual?: ArmGallery,
+  managed: readonly string[] = [],
+): ArmGallery {
   const body: ArmGallery = {
     location: spec.location,
-    tags: { ...(spec.tags ?? {}) },
+    tags: tagsToPut(spec.tags, actual?.tags, managed),
     sharingProfile: {
       permissions: spec.sharing.permissions,
       ...(spec.sharing.permissions === "Community" && spec.sharing.community
@@ -21,25 +30,36 @@ export function desiredGalleryBody(spec: GallerySpec): ArmGallery {
   return body;
 }
 
-/** What differs between the spec and Azure, as short phrases for events; empty when in sync. */
-export function galleryDifferences(spec: GallerySpec, actual: ArmGallery): string[] {
-  const diffs: string[] = [];
-  if ((spec.description ?? "") !== (actual.description ?? "")) diffs.push("description");
-  if (!sameTags(spec.tags ?? {}, withoutOwnerTag(actual.tags))) diffs.push("tags");
-  if (
-    spec.softDelete !== undefined &&
-    spec.softDelete !== (actual.softDeletePolicy?.isSoftDeleteEnabled ?? false)
-  ) {
-    diffs.push("softDelete");
+/**
+ * What differs between the spec and Azure in what the operator owns, field by field; empty when
+ * in sync. Tags count only for the keys the operator owns (`managed`: those it set before).
+ */
+export function galleryDifferences(
+  spec: GallerySpec,
+  actual: ArmGallery,
+  managed: readonly string[] = [],
+): FieldDifference[] {
+  const diffs: FieldDifference[] = [];
+  if ((spec.description ?? "") !== (actual.description ?? "")) {
+    diffs.push({ field: "description", want: spec.description, have: actual.description });
+  }
+  diffs.push(...tagDifferences(spec.tags, actual.tags, managed));
+  const softDelete = actual.softDeletePolicy?.isSoftDeleteEnabled ?? false;
+  if (spec.softDelete !== undefined && spec.softDelete !== softDelete) {
+    diffs.push({ field: "softDelete", want: String(spec.softDelete), have: String(softDelete) });
   }
   const actualPermissions = permissionsOf(actual);
   if (spec.sharing.permissions !== actualPermissions) {
-    diffs.push(`sharing.permissions ${actualPermissions} → ${spec.sharing.permissions}`);
+    // A GallerySharing's Reset sets it back to Private on purpose (its Gallery restores the mode).
+    const field = "sharing.permissions";
+    diffs.push({ field, want: spec.sharing.permissions, have: actualPermissions, shared: true });
   } else if (spec.sharing.permissions === "Community" && spec.sharing.community) {
     const info = actual.sharingProfile?.communityGalleryInfo ?? {};
     const fields = ["publisherUri", "publisherContact", "eula", "publicNamePrefix"] as const;
-    const changed = fields.filter((f) => spec.sharing.community?.[f] !== info[f]);
-    if (changed.length > 0) diffs.push(`sharing.community ${changed.join(", ")}`);
+    for (const f of fields) {
+      const want = spec.sharing.community[f];
+      if (want !== info[f]) diffs.push({ field: `sharing.community.${f}`, want, have: info[f] });
+    }
   }
   return diffs;
 }
@@ -59,9 +79,4 @@ export function permissionsOf(actual: ArmGallery): SharingPermissions {
 export function needsReset(spec: GallerySpec, actual: ArmGallery): boolean {
   const current = permissionsOf(actual);
   return current !== "Private" && current !== spec.sharing.permissions;
-}
-
-function sameTags(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
 }

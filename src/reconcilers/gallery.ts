@@ -10,12 +10,19 @@ import type { Gallery as ArmGallery } from "@azure/arm-compute";
 import { azureNameOf, type Gallery, REASONS } from "../api/index.js";
 import { type GalleryRef, galleryId } from "../azure/index.js";
 import type { ResourceClient } from "../kube/index.js";
-import { type ArmKind, type ArmWrite, blocked } from "./arm-kind.js";
+import {
+  type ArmKind,
+  type ArmWrite,
+  blocked,
+  describeDifference,
+  type FieldDifference,
+} from "./arm-kind.js";
 import type { ReconcilerContext } from "./context.js";
 import { desiredGalleryBody, galleryDifferences, needsReset, permissionsOf } from "./gallery-body.js";
 import { SHARE_SHOWS_WITHIN_MS } from "./intent.js";
 import { namingSame, ownedTags, untagWrite } from "./ownership.js";
 import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "./refs.js";
+import { managedTagKeys } from "./tags.js";
 
 /** A Gallery's Reset waits for a share operation its GallerySharing runs (ARM runs one at a time). */
 export const SHARE_IN_PROGRESS = "ShareInProgress";
@@ -28,27 +35,33 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
   });
   const arm = (obj: Gallery, ctx: ReconcilerContext) => ctx.arm(obj.metadata.namespace ?? "").galleries;
 
+  const managed = (obj: Gallery) => obj.status?.managedTagKeys ?? [];
+  const what = (fields: FieldDifference[]) => fields.map(describeDifference).join("; ") || "resync";
+  // A create sets every field the spec names; an update the ones that differ. Either way status
+  // remembers the tag keys it sets, so that dropping one from the spec removes it from Azure.
   const put = (
     obj: Gallery,
     ref: GalleryRef,
     ctx: ReconcilerContext,
-    what: string,
-    created: boolean,
+    actual: ArmGallery | undefined,
+    fields: FieldDifference[],
   ): ArmWrite => ({
     action: "CreateOrUpdate",
-    eventReason: created ? "GalleryCreating" : "GalleryUpdating",
-    note: created
-      ? `creating gallery ${ref.gallery} in ${obj.spec.location}`
-      : `updating gallery ${ref.gallery}: ${what}`,
-    onSuccess: created
-      ? { reason: "GalleryCreated", note: `gallery ${ref.gallery} created in ${obj.spec.location}` }
-      : { reason: "GalleryUpdated", note: `gallery ${ref.gallery} updated: ${what}` },
+    eventReason: actual ? "GalleryUpdating" : "GalleryCreating",
+    note: actual
+      ? `updating gallery ${ref.gallery}: ${what(fields)}`
+      : `creating gallery ${ref.gallery} in ${obj.spec.location}`,
+    onSuccess: actual
+      ? { reason: "GalleryUpdated", note: `gallery ${ref.gallery} updated: ${what(fields)}` }
+      : { reason: "GalleryCreated", note: `gallery ${ref.gallery} created in ${obj.spec.location}` },
     // After its GallerySharing's Reset (the only way to end community sharing) the gallery is
     // Private; putting the spec's mode back is the operator's own doing, not drift.
-    followsOwnChange: !created && ctx.ownResets.has(galleryId(ref)),
+    followsOwnChange: actual !== undefined && ctx.ownResets.has(galleryId(ref)),
+    fields,
+    status: { managedTagKeys: managedTagKeys(obj.spec.tags, managed(obj)) },
     start: () => {
       ctx.ownResets.forget(galleryId(ref));
-      const body = desiredGalleryBody(obj.spec);
+      const body = desiredGalleryBody(obj.spec, actual, managed(obj));
       return arm(obj, ctx).put(ref, { ...body, tags: ownedTags(body.tags, obj, "Gallery", ctx) });
     },
   });
@@ -83,7 +96,10 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
     resume: (obj, ref, token, ctx) => arm(obj, ctx).resume(ref, token),
 
     plan(obj, ref, actual, ctx) {
-      if (!actual) return put(obj, ref, ctx, "", true);
+      if (!actual) {
+        const fields = galleryDifferences(obj.spec, { location: obj.spec.location }, managed(obj));
+        return put(obj, ref, ctx, undefined, fields);
+      }
       if (needsReset(obj.spec, actual)) {
         const busy = sharingInFlight(obj, ctx);
         if (busy) return busy;
@@ -94,11 +110,11 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
           `sharing.permissions is ${obj.spec.sharing.permissions}, Azure has ${permissionsOf(actual)}`,
         );
       }
-      const diffs = galleryDifferences(obj.spec, actual);
-      return diffs.length > 0 ? put(obj, ref, ctx, diffs.join("; "), false) : undefined;
+      const diffs = galleryDifferences(obj.spec, actual, managed(obj));
+      return diffs.length > 0 ? put(obj, ref, ctx, actual, diffs) : undefined;
     },
 
-    rewrite: (obj, ref, _actual, ctx) => put(obj, ref, ctx, "resync", false),
+    rewrite: (obj, ref, actual, ctx) => put(obj, ref, ctx, actual, []),
 
     exports: (_obj, status) => ({
       id: status.id,
@@ -106,7 +122,7 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
       publicNames: status.publicNames?.join(","),
     }),
 
-    observe(_obj, ref, actual, ctx) {
+    observe(obj, ref, actual, ctx) {
       const info = actual.sharingProfile?.communityGalleryInfo;
       const state = actual.provisioningState ?? "Succeeded";
       const status = {
@@ -116,6 +132,8 @@ export function galleryKind(client: ResourceClient<Gallery>): ArmKind<Gallery, G
         publicNames: info?.publicNames,
         communityEnabled: info ? Boolean(info.communityGalleryEnabled) : undefined,
         provisioningState: state,
+        // Azure matches the spec: every key the operator set and the spec dropped is gone.
+        managedTagKeys: managedTagKeys(obj.spec.tags),
       };
       if (state === "Succeeded") {
         return {

@@ -2,16 +2,24 @@
 // needed. Pure functions: the reconciler's decisions are unit-tested here without Kubernetes or ARM.
 import type { GalleryImage } from "@azure/arm-compute";
 import type { ImageDefinitionSpec, ImageFeature, RecommendedMachineConfiguration } from "../api/index.js";
+import { describeDifference } from "./arm-kind.js";
 import { sameInstant } from "./image-compare.js";
+import { type Tags, tagDifferences, tagsToPut } from "./tags.js";
 
 /**
  * The full body a PUT sends (docs/arm-behaviour.md#image-definition; ARM replaces the definition with it).
- * `location` is the gallery's: a definition lives where its gallery does.
+ * `location` is the gallery's: a definition lives where its gallery does. The spec names no tags:
+ * an update sends back the tags Azure has (`actualTags`, added outside the operator), a create
+ * only the operator's own.
  */
-export function desiredImageBody(spec: ImageDefinitionSpec, location: string): GalleryImage {
+export function desiredImageBody(
+  spec: ImageDefinitionSpec,
+  location: string,
+  actualTags?: Tags,
+): GalleryImage {
   const body: GalleryImage = {
     location,
-    tags: {},
+    tags: { ...tagsToPut(undefined, actualTags, []) },
     osType: spec.osType,
     osState: spec.osState,
     hyperVGeneration: spec.hyperVGeneration,
@@ -36,6 +44,7 @@ export function imageDifferences(spec: ImageDefinitionSpec, actual: GalleryImage
   if (!sameInstant(spec.endOfLifeDate, actual.endOfLifeDate)) diffs.push("endOfLifeDate");
   if (!sameRecommended(spec.recommended, actual.recommended)) diffs.push("recommended");
   if (!sameFeatures(spec.features ?? [], actual.features ?? [])) diffs.push("features");
+  diffs.push(...tagDifferences(undefined, actual.tags, []).map(describeDifference));
   return diffs;
 }
 

@@ -48,26 +48,25 @@ export function imageDefinitionKind(
     target: DefinitionTarget,
     location: string,
     ctx: ReconcilerContext,
-    diffs?: string,
+    update?: { actual: GalleryImage; diffs: string[] },
   ): ArmWrite => ({
     action: "CreateOrUpdate",
-    eventReason: diffs === undefined ? "ImageDefinitionCreating" : "ImageDefinitionUpdating",
-    note:
-      diffs === undefined
-        ? `creating image definition ${target.ref.image} in gallery ${target.ref.gallery}`
-        : `updating image definition ${target.ref.image}: ${diffs}`,
-    onSuccess:
-      diffs === undefined
-        ? {
-            reason: "ImageDefinitionCreated",
-            note: `image definition ${target.ref.image} created in gallery ${target.ref.gallery}`,
-          }
-        : {
-            reason: "ImageDefinitionUpdated",
-            note: `image definition ${target.ref.image} updated: ${diffs}`,
-          },
+    eventReason: update ? "ImageDefinitionUpdating" : "ImageDefinitionCreating",
+    note: update
+      ? `updating image definition ${target.ref.image}: ${update.diffs.join(", ") || "resync"}`
+      : `creating image definition ${target.ref.image} in gallery ${target.ref.gallery}`,
+    ...(update ? { fields: update.diffs.map((field) => ({ field })) } : {}),
+    onSuccess: update
+      ? {
+          reason: "ImageDefinitionUpdated",
+          note: `image definition ${target.ref.image} updated: ${update.diffs.join(", ") || "resync"}`,
+        }
+      : {
+          reason: "ImageDefinitionCreated",
+          note: `image definition ${target.ref.image} created in gallery ${target.ref.gallery}`,
+        },
     start: () => {
-      const body = desiredImageBody(obj.spec, location);
+      const body = desiredImageBody(obj.spec, location, update?.actual.tags);
       return arm(obj, ctx).put(target.ref, {
         ...body,
         tags: ownedTags(body.tags, obj, "ImageDefinition", ctx),
@@ -89,7 +88,13 @@ export function imageDefinitionKind(
 
     target(obj, ctx) {
       const namespace = obj.metadata.namespace ?? "";
-      const gallery = readyParent(ctx.caches.galleries, "Gallery", namespace, obj.spec.galleryRef.name);
+      const gallery = readyParent(
+        ctx.caches.galleries,
+        "Gallery",
+        namespace,
+        obj.spec.galleryRef.name,
+        ctx.now(),
+      );
       if (isBlocked(gallery)) return gallery;
       const ref = { ...parseGalleryId(gallery.status?.id ?? ""), image: azureNameOf(obj) };
       return { ref, location: gallery.spec.location };
@@ -117,7 +122,7 @@ export function imageDefinitionKind(
         return blocked(REASONS.Conflict, message, CONFLICT_RETRY_MS);
       }
       const diffs = imageDifferences(obj.spec, actual);
-      return diffs.length > 0 ? put(obj, target, location, ctx, diffs.join(", ")) : undefined;
+      return diffs.length > 0 ? put(obj, target, location, ctx, { actual, diffs }) : undefined;
     },
 
     exports(obj, status, ctx) {
@@ -126,7 +131,7 @@ export function imageDefinitionKind(
     },
 
     rewrite: (obj, target, actual, ctx) =>
-      put(obj, target, target.location ?? actual.location, ctx, "resync"),
+      put(obj, target, target.location ?? actual.location, ctx, { actual, diffs: [] }),
 
     observe(_obj, target, actual, ctx) {
       const state = actual.provisioningState ?? "Succeeded";

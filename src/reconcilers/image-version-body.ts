@@ -13,7 +13,9 @@ import type {
   TargetRegionEncryption,
 } from "../api/index.js";
 import { sameArmId } from "../azure/index.js";
+import { describeDifference } from "./arm-kind.js";
 import { regionKey, sameInstant } from "./image-compare.js";
+import { type Tags, tagDifferences, tagsToPut } from "./tags.js";
 
 /** The ARM id of whatever the version is made from (the CRD guarantees exactly one is set). */
 export function sourceIdOf(source: ImageVersionSource): string {
@@ -29,10 +31,15 @@ export function sourceIdOf(source: ImageVersionSource): string {
  * `storageProfile.source.id`, a VM under `storageProfile.source.virtualMachineId`, a snapshot or
  * disk under `storageProfile.osDiskImage.source.id`.
  */
-export function desiredVersionBody(spec: ImageVersionSpec, location: string): GalleryImageVersion {
+export function desiredVersionBody(
+  spec: ImageVersionSpec,
+  location: string,
+  actualTags?: Tags,
+): GalleryImageVersion {
   return {
     location,
-    tags: {},
+    // The spec names no tags: an update keeps those Azure has (added outside the operator).
+    tags: { ...tagsToPut(undefined, actualTags, []) },
     publishingProfile: {
       targetRegions: spec.targetRegions.map((r) => targetRegionBody(r, spec.replicaCount)),
       replicaCount: spec.replicaCount,
@@ -77,6 +84,7 @@ export function versionDifferences(spec: ImageVersionSpec, actual: GalleryImageV
   if (spec.replicationMode !== undefined && spec.replicationMode !== (profile.replicationMode ?? "Full")) {
     diffs.push(`replicationMode → ${spec.replicationMode}`);
   }
+  diffs.push(...tagDifferences(undefined, actual.tags, []).map(describeDifference));
   return diffs;
 }
 

@@ -52,28 +52,27 @@ export function imageVersionKind(
     target: VersionTarget,
     location: string,
     ctx: ReconcilerContext,
-    diffs?: string,
+    update?: { actual: GalleryImageVersion; diffs: string[] },
   ): ArmWrite => ({
     action: "CreateOrUpdate",
-    eventReason: diffs === undefined ? "ImageVersionCreating" : "ImageVersionUpdating",
-    note:
-      diffs === undefined
-        ? `creating version ${target.ref.version} of ${target.ref.image}, replicating to ${obj.spec.targetRegions.map((r) => r.name).join(", ")}`
-        : `updating version ${target.ref.version} of ${target.ref.image}: ${diffs}`,
+    eventReason: update ? "ImageVersionUpdating" : "ImageVersionCreating",
+    note: update
+      ? `updating version ${target.ref.version} of ${target.ref.image}: ${update.diffs.join(", ") || "resync"}`
+      : `creating version ${target.ref.version} of ${target.ref.image}, replicating to ${obj.spec.targetRegions.map((r) => r.name).join(", ")}`,
     // The operation ends once every target region holds the version.
-    onSuccess:
-      diffs === undefined
-        ? {
-            reason: "ImageVersionCreated",
-            note: `version ${target.ref.version} of ${target.ref.image} created and replicated to ${obj.spec.targetRegions.length} region(s)`,
-          }
-        : {
-            reason: "ImageVersionUpdated",
-            note: `version ${target.ref.version} of ${target.ref.image} updated: ${diffs}`,
-          },
+    ...(update ? { fields: update.diffs.map((field) => ({ field })) } : {}),
+    onSuccess: update
+      ? {
+          reason: "ImageVersionUpdated",
+          note: `version ${target.ref.version} of ${target.ref.image} updated: ${update.diffs.join(", ") || "resync"}`,
+        }
+      : {
+          reason: "ImageVersionCreated",
+          note: `version ${target.ref.version} of ${target.ref.image} created and replicated to ${obj.spec.targetRegions.length} region(s)`,
+        },
     async start() {
       try {
-        const body = desiredVersionBody(obj.spec, location);
+        const body = desiredVersionBody(obj.spec, location, update?.actual.tags);
         const tags = ownedTags(body.tags, obj, "ImageVersion", ctx);
         return await arm(obj, ctx).put(target.ref, { ...body, tags });
       } catch (err) {
@@ -173,6 +172,7 @@ export function imageVersionKind(
         "ImageDefinition",
         namespace,
         definitionName,
+        ctx.now(),
       );
       if (isBlocked(definition)) return definition;
       const gallery = readyParent(
@@ -180,6 +180,7 @@ export function imageVersionKind(
         "Gallery",
         namespace,
         definition.spec.galleryRef.name,
+        ctx.now(),
       );
       if (isBlocked(gallery)) return gallery;
       // Ready for an older spec: its sharing mode (which the rules judge) may be changing in Azure.
@@ -239,12 +240,12 @@ export function imageVersionKind(
       const diffs = versionDifferences(obj.spec, actual);
       if (summarizeReplication(actual).phase === "Failed" && !failureReported(obj))
         diffs.push("retrying failed regions");
-      return diffs.length > 0 ? put(obj, target, location, ctx, diffs.join(", ")) : undefined;
+      return diffs.length > 0 ? put(obj, target, location, ctx, { actual, diffs }) : undefined;
     },
 
     rewrite(obj, target, actual, ctx) {
       if (operationRunning(actual)) return undefined;
-      return put(obj, target, target.location ?? actual.location, ctx, "resync");
+      return put(obj, target, target.location ?? actual.location, ctx, { actual, diffs: [] });
     },
 
     observe: describe,

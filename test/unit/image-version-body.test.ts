@@ -82,6 +82,13 @@ describe("desiredVersionBody", () => {
     });
   });
 
+  it("sends back the tags Azure has on an update (the spec names none), and never counts them as drift", () => {
+    const tags = { CostCenter: "42" };
+    expect(desiredVersionBody(spec(), "westus", tags).tags).toEqual(tags);
+    const actual = { ...desiredVersionBody(spec(), "westus"), tags };
+    expect(versionDifferences(spec(), actual)).toEqual([]);
+  });
+
   it("puts each kind of source where ARM takes it", () => {
     const vm = `${RG}/virtualMachines/vm1`;
     const snapshot = `${RG}/snapshots/s1`;

@@ -169,6 +169,13 @@ const status = objectSchema<GalleryStatus>({
       listType: "atomic",
     }),
     communityEnabled: booleanSchema({ description: "Whether the community gallery is shared publicly." }),
+    managedTagKeys: arraySchema({
+      description:
+        "The tag keys the operator set in Azure: only these are removed from Azure when the spec drops them; tags added outside the operator are kept.",
+      items: stringSchema({ description: "A tag name.", maxLength: 512 }),
+      maxItems: 128,
+      listType: "atomic",
+    }),
   },
 });
 

@@ -55,6 +55,11 @@ export interface GalleryStatus extends CommonStatus {
   publicNames?: string[];
   /** Community galleries: whether sharing to the community has been switched on. */
   communityEnabled?: boolean;
+  /**
+   * The tag keys the operator set in Azure (the spec's, and its own): only these are removed
+   * when the spec drops them; other keys in Azure belong to someone else (docs/api.md, "Tags").
+   */
+  managedTagKeys?: string[];
 }
 
 export type Gallery = CustomResource<"Gallery", GallerySpec, GalleryStatus>;
