@@ -70,14 +70,20 @@ function modifyPolicy(name: string, key: string, value: string): () => Promise<v
   };
 }
 
-/** Waits until the operator has read gallery `name` `times` more times since `after` (resyncs). */
+/**
+ * Waits until the operator has looked at gallery `name` `times` more times since `after`: a GET
+ * of it, or (a resync) a list of the resource group's galleries.
+ */
 function operatorReads(name: string, after: number, times: number) {
-  return waitFor(
-    `${times} operator reads of ${name}`,
-    () =>
-      byOperator(galleryRequests(world, name, { after })).filter((r) => r.method === "GET").length >= times,
-    { timeoutMs: 60_000, intervalMs: 200 },
-  );
+  const list =
+    `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries`.toLowerCase();
+  const lists = () =>
+    byOperator(world.sim.requests(after)).filter((r) => r.method === "GET" && r.path.toLowerCase() === list);
+  const gets = () => byOperator(galleryRequests(world, name, { after })).filter((r) => r.method === "GET");
+  return waitFor(`${times} operator reads of ${name}`, () => lists().length + gets().length >= times, {
+    timeoutMs: 60_000,
+    intervalMs: 200,
+  });
 }
 
 async function eventsOf(name: string): Promise<{ reason: string; note?: string }[]> {
