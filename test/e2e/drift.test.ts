@@ -6,6 +6,7 @@
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
+import { OWNERSHIP_TAG } from "../../src/reconcilers/ownership.js";
 import type { RequestRecord } from "../../tools/sim/index.js";
 import {
   definitionManifest,
@@ -36,6 +37,11 @@ function ref(name: string) {
 
 function azureGallery(name: string) {
   return world.sim.state().galleries.find((g) => g.name === name);
+}
+
+/** Tags as the user set them: without the operator's ownership tag (docs/runtime.md). */
+function withoutOwner(tags: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags ?? {}).filter(([key]) => key !== OWNERSHIP_TAG));
 }
 
 function byOperator(records: RequestRecord[]): RequestRecord[] {
@@ -130,7 +136,7 @@ describe("tags", () => {
       timeoutMs: 30_000,
     });
     const settled = await waitForCondition(world.galleries, world.namespace, name, { status: "True" });
-    expect(azureGallery(name)?.tags).toEqual({ team: "imaging", CostCenter: "42" });
+    expect(withoutOwner(azureGallery(name)?.tags)).toEqual({ team: "imaging", CostCenter: "42" });
     expect(settled.status?.managedTagKeys).toEqual(["team"]);
 
     // An image definition's update (its spec names no tags) keeps the tags found on it too.
@@ -149,7 +155,9 @@ describe("tags", () => {
       const img = world.sim.state().images.find((i) => i.name === "def-tags");
       return img?.properties.description === "edited" ? img : undefined;
     });
-    expect(world.sim.state().images.find((i) => i.name === "def-tags")?.tags).toEqual({ owner: "platform" });
+    expect(withoutOwner(world.sim.state().images.find((i) => i.name === "def-tags")?.tags)).toEqual({
+      owner: "platform",
+    });
   });
 });
 
@@ -168,7 +176,7 @@ describe("drift fights", () => {
     }
     expect(byOperator(galleryRequests(world, name, { after: before, writes: true }))).toEqual([]);
     expect(conditionOf(await world.galleries.get(ref(name)))?.status).toBe("True");
-    expect(azureGallery(name)?.tags).toEqual({ team: "imaging", CostCenter: "42" });
+    expect(withoutOwner(azureGallery(name)?.tags)).toEqual({ team: "imaging", CostCenter: "42" });
   });
 
   it("corrects a tag the spec names at most once, then reports DriftFight", {
