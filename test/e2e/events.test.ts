@@ -1,30 +1,19 @@
 // Events as `kubectl describe` shows them: one for every reason an object cannot go on, and one for
 // every write Azure finished (created, updated, shared, deleted). The operator runs as a real
 // process against a real API server and the ARM simulator; events are read from the API server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GallerySharing } from "../../src/api/index.js";
 import { eventsAbout, type SeenEvent } from "../support/events.js";
-import {
-  definitionManifest,
-  managedImageId,
-  startImageOperator,
-  versionManifest,
-} from "../support/images.js";
-import { galleryManifest, type OperatorProcess } from "../support/operator.js";
+import { definitionManifest, managedImageId, versionManifest } from "../support/images.js";
+import { galleryManifest } from "../support/operator.js";
+import { operatorWorldPerFile } from "../support/operator-world.js";
 import { waitFor } from "../support/wait.js";
-import { startWorld, type World, waitForCondition, waitForGone } from "../support/world.js";
+import { type World, waitForCondition, waitForGone } from "../support/world.js";
 
 let world: World;
-let operator: OperatorProcess;
 
-beforeAll(async () => {
-  world = await startWorld("e2e-events");
-  operator = await startImageOperator(world);
-}, 120_000);
-
-afterAll(async () => {
-  await operator?.stop();
-  await world?.close();
+operatorWorldPerFile("e2e-events", {}, (w) => {
+  world = w;
 });
 
 const ref = (name: string) => ({ namespace: world.namespace, name });

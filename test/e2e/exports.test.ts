@@ -1,39 +1,35 @@
 // spec.operatorSpec.configMaps (docs/api.md, "Exports"): what consumers need written to ConfigMaps,
 // owned by the object and kept current. The operator runs as a real process against a real API
 // server and the ARM simulator; the ConfigMaps are read from the API server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KubeTransport, ResourceClient } from "../../src/kube/index.js";
 import { CONFIGMAPS, type ConfigMap } from "../../src/reconcilers/index.js";
-import {
-  definitionManifest,
-  managedImageId,
-  startImageOperator,
-  versionManifest,
-} from "../support/images.js";
-import { galleryManifest, type OperatorProcess } from "../support/operator.js";
+import { definitionManifest, managedImageId, versionManifest } from "../support/images.js";
+import { galleryManifest } from "../support/operator.js";
+import { operatorWorldPerFile } from "../support/operator-world.js";
 import { waitFor } from "../support/wait.js";
-import { conditionOf, startWorld, type World, waitForCondition } from "../support/world.js";
+import { conditionOf, type World, waitForCondition } from "../support/world.js";
 
 let world: World;
-let operator: OperatorProcess;
 let configMaps: ResourceClient<ConfigMap>;
 
-beforeAll(async () => {
-  world = await startWorld("e2e-exports");
-  world.sim.seed({
-    sources: ["img-a", "img-b", "img-c"].map((n) => ({
-      id: managedImageId(world.subscriptionId, world.resourceGroup, n),
-      location: world.location,
-    })),
-  });
-  configMaps = new ResourceClient<ConfigMap>(new KubeTransport(world.cluster.kubeConfig), CONFIGMAPS);
-  operator = await startImageOperator(world);
-}, 120_000);
-
-afterAll(async () => {
-  await operator?.stop();
-  await world?.close();
-});
+operatorWorldPerFile(
+  "e2e-exports",
+  {
+    prepare(w) {
+      w.sim.seed({
+        sources: ["img-a", "img-b", "img-c"].map((n) => ({
+          id: managedImageId(w.subscriptionId, w.resourceGroup, n),
+          location: w.location,
+        })),
+      });
+    },
+  },
+  (w) => {
+    world = w;
+    configMaps = new ResourceClient<ConfigMap>(new KubeTransport(w.cluster.kubeConfig), CONFIGMAPS);
+  },
+);
 
 const ref = (name: string) => ({ namespace: world.namespace, name });
 

@@ -1,23 +1,16 @@
 // A typo in where a gallery lives (location, resource group) can be fixed while nothing exists in
 // Azure, and is immutable once something does (docs/api.md, "Fixing a typo"). Judged from the
 // simulator's state and request log with the operator as a real process on a real API server.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startImageOperator } from "../support/images.js";
-import { galleryManifest, galleryRequests, type OperatorProcess } from "../support/operator.js";
+import { describe, expect, it } from "vitest";
+import { galleryManifest, galleryRequests } from "../support/operator.js";
+import { operatorWorldPerFile } from "../support/operator-world.js";
 import { waitFor } from "../support/wait.js";
-import { conditionOf, startWorld, type World, waitForCondition } from "../support/world.js";
+import { conditionOf, type World, waitForCondition } from "../support/world.js";
 
 let world: World;
-let operator: OperatorProcess;
 
-beforeAll(async () => {
-  world = await startWorld("e2e-typos");
-  operator = await startImageOperator(world);
-}, 120_000);
-
-afterAll(async () => {
-  await operator?.stop();
-  await world?.close();
+operatorWorldPerFile("e2e-typos", {}, (w) => {
+  world = w;
 });
 
 const ref = (name: string) => ({ namespace: world.namespace, name });

@@ -4,33 +4,29 @@
 // real process; the simulator's clock is manual, so an operation stays running until time moves.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
 import { eventsAbout } from "../support/events.js";
 import { ARGOCD_HEALTH_LUA, argoHealthOf, kstatusOf } from "../support/gitops.js";
-import { definitionManifest, startImageOperator } from "../support/images.js";
+import { definitionManifest } from "../support/images.js";
 import {
   galleryManifest,
   galleryRequests,
   lastRequestSeq,
   type OperatorProcess,
 } from "../support/operator.js";
+import { operatorWorldPerFile } from "../support/operator-world.js";
 import { waitFor } from "../support/wait.js";
-import { conditionOf, startWorld, type World, waitForCondition, waitForGone } from "../support/world.js";
+import { conditionOf, type World, waitForCondition, waitForGone } from "../support/world.js";
 
 let world: World;
 let operator: OperatorProcess;
 
 const POLICY = "gallery.azure.dev/reconcile-policy";
 
-beforeAll(async () => {
-  world = await startWorld("e2e-gitops", { clock: "manual" });
-  operator = await startImageOperator(world, { args: ["--resync-period", "2s"] });
-}, 120_000);
-
-afterAll(async () => {
-  await operator?.stop();
-  await world?.close();
+operatorWorldPerFile("e2e-gitops", { sim: { clock: "manual" }, args: ["--resync-period", "2s"] }, (w, o) => {
+  world = w;
+  operator = o;
 });
 
 const ref = (name: string) => ({ namespace: world.namespace, name });
