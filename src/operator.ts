@@ -309,6 +309,7 @@ function buildController<T extends ArmObject>(wiring: KindWiring<T>, s: Controll
     watches: wiring.wakes.map((wake) => ({
       resource: descriptorOf(wake.from),
       mapToKeys: (changed: KubeObject) => wake.keys(changed, controller.store),
+      ...(wake.when ? { matters: wake.when } : {}),
     })),
   });
   return controller;

@@ -41,6 +41,11 @@ export interface RelatedWatch<U extends KubeObject, T extends KubeObject> {
   resource: ResourceDescriptor;
   /** Keys of this controller's objects to reconcile when `object` changed (or appeared, or went). */
   mapToKeys(object: U, primary: ReadonlyStore<T>): string[];
+  /**
+   * Optional: whether a change of a related object can matter to its dependents (a parent's
+   * status write that leaves its Ready and id as they were does not). Unset: every change does.
+   */
+  matters?(previous: U, current: U): boolean;
 }
 
 export type ReconcileOutcome = "success" | "requeue" | "error";
@@ -243,6 +248,7 @@ export class Controller<T extends KubeObject> {
         wake(event.objects, "resync");
         return;
       case "Applied":
+        if (event.previous && watch.matters && !watch.matters(event.previous, event.object)) return;
         // Both versions: a related object that changed what it points to wakes its old and new dependents.
         wake(event.previous ? [event.previous, event.object] : [event.object]);
         return;

@@ -53,6 +53,35 @@ function parentKey(ref: "galleryRef" | "imageDefinitionRef"): (child: KubeObject
 export interface Wake<T extends KubeObject> {
   from: KindName;
   keys(changed: KubeObject, own: ReadonlyStore<T>): string[];
+  /** Optional: only changes for which this is true wake them (see `parentMoved`); unset: every change. */
+  when?(previous: KubeObject, current: KubeObject): boolean;
+}
+
+/**
+ * Whether a parent changed in a way its children act on: its spec (generation), labels, deletion,
+ * Azure id, or Ready condition. A parent writes its status several times per ARM write (intent,
+ * operation, progress); each used to wake every child, and each woken child read Azure again.
+ */
+export function parentMoved(previous: KubeObject, current: KubeObject): boolean {
+  type WithStatus = KubeObject & {
+    status?: {
+      id?: string;
+      conditions?: { type: string; status: string; reason?: string; observedGeneration?: number }[];
+    };
+  };
+  const a = previous as WithStatus;
+  const b = current as WithStatus;
+  const ready = (o: WithStatus) => {
+    const c = o.status?.conditions?.find((x) => x.type === "Ready");
+    return c ? `${c.status}/${c.reason ?? ""}/${c.observedGeneration ?? ""}` : "";
+  };
+  return (
+    a.metadata.generation !== b.metadata.generation ||
+    a.metadata.deletionTimestamp !== b.metadata.deletionTimestamp ||
+    JSON.stringify(a.metadata.labels ?? {}) !== JSON.stringify(b.metadata.labels ?? {}) ||
+    a.status?.id !== b.status?.id ||
+    ready(a) !== ready(b)
+  );
 }
 
 export interface KindWiring<T extends ArmObject> {
@@ -82,6 +111,7 @@ const imageDefinitionWiring: KindWiring<ImageDefinition> = {
       // A gallery that becomes Ready lets its definitions go on.
       from: "Gallery",
       keys: (gallery, own) => keysReferring(own, gallery, (d) => d.spec.galleryRef.name),
+      when: parentMoved,
     },
     {
       // A deleting definition waits for its versions; each change of one (its deletion above all)
@@ -108,11 +138,13 @@ const imageVersionWiring: KindWiring<ImageVersion> = {
       // A definition that becomes Ready lets its versions go on.
       from: "ImageDefinition",
       keys: (definition, own) => keysReferring(own, definition, (v) => v.spec.imageDefinitionRef.name),
+      when: parentMoved,
     },
     {
       // The gallery's region and sharing decide what a version may be; versions carry its name as a label.
       from: "Gallery",
       keys: (gallery, own) => keysReferring(own, gallery, (v) => v.metadata.labels?.[LABELS.gallery]),
+      when: parentMoved,
     },
     {
       // A version done with its managed image lets the next one waiting for it (SourceBusy) go on.
