@@ -22,8 +22,9 @@ export interface ReconcileRequest<T> {
   /** Aborted when the controller shuts down and stops waiting for this reconcile. */
   signal: AbortSignal;
   /**
-   * Why it runs: `change` (the object or something it depends on changed, or a timer it asked
-   * for), or `resync` (a periodic, start-up or relist pass: nothing is known to have changed).
+   * Why it runs: `change` (the object changed, or a timer it asked for came), `related`
+   * (something it depends on changed), or `resync` (a periodic, start-up or relist pass: nothing
+   * is known to have changed).
    */
   lane: Lane;
   /** Adds fields to this reconcile's outcome log line (e.g. how many ARM calls it made). */
@@ -237,7 +238,8 @@ export class Controller<T extends KubeObject> {
   }
 
   private onRelatedEvent(watch: RelatedWatch<KubeObject, T>, event: InformerEvent<KubeObject>): void {
-    const wake = (objects: KubeObject[], lane?: Lane) => {
+    // Dependents are woken in the related lane: behind changes to objects themselves.
+    const wake = (objects: KubeObject[], lane: Lane = "related") => {
       for (const obj of objects)
         for (const key of watch.mapToKeys(obj, this.primary.store)) this.queue.add(key, lane);
     };

@@ -3,11 +3,17 @@
 import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 
 /**
- * Which line a key waits in. `change`: something happened to it (a watch event, a timer it asked
- * for, a retry). `resync`: a periodic or start-up pass over every key, which must not delay a
- * change: a user's edit that lands while thousands of resync keys wait runs before all of them.
+ * Which line a key waits in, first served first. `change`: something happened to it (its own watch
+ * event, a timer it asked for, a retry). `related`: something it depends on changed (a parent
+ * became Ready, a child went): a user's edit must not wait behind the ten versions its parent's
+ * edit woke. `resync`: a periodic or start-up pass over every key, which must delay neither: a
+ * user's edit that lands while thousands of resync keys wait runs before all of them.
  */
-export type Lane = "change" | "resync";
+export type Lane = "change" | "related" | "resync";
+
+/** The lanes in the order workers serve them. */
+const LANES = ["change", "related", "resync"] as const satisfies readonly Lane[];
+const rank = (lane: Lane) => LANES.indexOf(lane);
 
 /** What a worker returns: nothing (done until something changes) or when to look again. */
 export type WorkResult = undefined | { requeueAfter?: number };
@@ -61,10 +67,10 @@ interface Delayed {
  * A deduplicating, rate-limited work queue with built-in workers.
  *
  * Expected flow:
- * 1. Watch events call `add(key)`, resync passes `add(key, "resync")`; many adds of a queued key
- *    collapse into one run.
+ * 1. Watch events call `add(key)`, wakes from related objects `add(key, "related")`, resync passes
+ *    `add(key, "resync")`; many adds of a queued key collapse into one run.
  * 2. `start(worker)` runs up to `concurrency` workers, each taking the oldest waiting key of the
- *    `change` lane, and of the `resync` lane only when no change waits and fewer than
+ *    `change` lane, else of the `related` lane, and of the `resync` lane only when neither has one and fewer than
  *    `concurrency − 1` resync keys run (at least one): one worker is always left for changes, so a
  *    change never waits for a resync's read to end (a read may wait seconds for ARM budget).
  * 3. A worker's outcome schedules the key's next run: returning `{ requeueAfter }` runs it again after
@@ -79,14 +85,14 @@ interface Delayed {
  * - A run supersedes timers set before it started: its own outcome decides the next run.
  * - Backoff is per key: the n-th consecutive failure waits `backoffDelay(n − 1)` (capped, jittered);
  *   a success (or `forget`) resets the count.
- * - Keys wait in FIFO order within a lane. A key waits in one lane only: a change to a key that
- *   waits for a resync moves it to the change lane (a change never waits behind a resync).
+ * - Keys wait in FIFO order within a lane. A key waits in one lane only: an add in a lane served
+ *   sooner moves it there (a change never waits behind a resync or a related wake).
  *
  * Caveats: state lives in memory only; a restarted process relies on the initial list to re-add keys.
  */
 export class WorkQueue {
   /** FIFO per lane; may hold stale entries of keys that moved lanes or ran, skipped by `queued`. */
-  private readonly lanes: Record<Lane, string[]> = { change: [], resync: [] };
+  private readonly lanes: Record<Lane, string[]> = { change: [], related: [], resync: [] };
   /** The lane each waiting key is in: the one truth about which keys wait. */
   private readonly queued = new Map<string, Lane>();
   private readonly running = new Set<string>();
@@ -233,12 +239,13 @@ export class WorkQueue {
 
   private enqueue(key: string, lane: Lane): void {
     if (this.running.has(key)) {
-      this.dirty.set(key, lane === "change" ? lane : (this.dirty.get(key) ?? lane));
+      const dirty = this.dirty.get(key);
+      this.dirty.set(key, dirty !== undefined && rank(dirty) < rank(lane) ? dirty : lane);
       return;
     }
     const current = this.queued.get(key);
-    if (current === "change" || current === lane) return;
-    // New, or a change to a key waiting for a resync: its old entry goes stale.
+    if (current !== undefined && rank(current) <= rank(lane)) return;
+    // New, or moving up to a lane served sooner: its old entry goes stale.
     this.queued.set(key, lane);
     this.lanes[lane].push(key);
     if (current === undefined) this.enqueuedAt.set(key, Date.now());
@@ -257,7 +264,7 @@ export class WorkQueue {
   private async nextKey(): Promise<{ key: string; lane: Lane } | undefined> {
     for (;;) {
       if (this.stopping) return undefined;
-      for (const lane of ["change", "resync"] as const) {
+      for (const lane of LANES) {
         if (lane === "resync" && this.runningResyncs >= this.resyncWorkers) continue;
         const key = this.take(lane);
         if (key === undefined) continue;

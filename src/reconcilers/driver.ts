@@ -312,7 +312,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       const step = isBlocked(verdict) ? verdict : this.kind.plan(obj, target, actual, this.ctx);
       return { actual, step, verdict };
     };
-    if (lane === "change") return readWith(this.ctx);
+    if (lane !== "resync") return readWith(this.ctx);
     const listed = await readWith({ ...this.ctx, arm: (namespace) => this.ctx.arm(namespace).resync() });
     const quiet =
       listed.step === undefined && listed.verdict === "owned" && !this.rewrite(obj, target, listed.actual);

@@ -315,4 +315,21 @@ describe("WorkQueue", () => {
     expect(started).toHaveLength(11);
     await q.shutdown();
   });
+
+  it("runs an object's own change before wakes from related objects, and those before resyncs", async () => {
+    const q = new WorkQueue();
+    const runs: string[] = [];
+    q.add("r1", "resync");
+    for (const key of ["w1", "w2", "w3"]) q.add(key, "related");
+    q.add("edited");
+    q.add("w2");
+    q.add("w3", "resync");
+    q.start(async (key) => {
+      runs.push(key);
+      return undefined;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toEqual(["edited", "w2", "w1", "w3", "r1"]);
+    await q.shutdown();
+  });
 });
