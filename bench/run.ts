@@ -5,6 +5,8 @@
 // time-scaled) in this process; 2. the operator as a process of its own; 3. the phases:
 // convergence, steady state, reaction latency, restart, the re-PUT baseline, footprint at scale;
 // 4. the report. Targets are reported, never enforced: the exit code says only whether it ran.
+
+import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +19,7 @@ import { runReaction } from "./phases/reaction.js";
 import { runRestartWindow } from "./phases/restarts.js";
 import { runSteadyState } from "./phases/steady.js";
 import { runSubscriptions } from "./phases/subscriptions.js";
-import { loadPrevious } from "./report/compare.js";
+import { loadPrevious, newestFile } from "./report/compare.js";
 import { loadAverage, machineInfo, versions } from "./report/machine.js";
 import { judgeTargets } from "./report/targets.js";
 import type { BenchReport } from "./report/types.js";
@@ -116,7 +118,16 @@ async function main(): Promise<void> {
     };
     const report: BenchReport = { ...partial, targets: judgeTargets(partial) };
     const previous = loadPrevious(options.outDir, options.name, options.previous);
-    const files = await writeReport(report, options.outDir, previous);
+    const revocationFile = newestFile(options.outDir, "-revocation.json");
+    const revocation = revocationFile
+      ? JSON.parse(readFileSync(join(options.outDir, revocationFile), "utf8"))
+      : undefined;
+    const soakFile = newestFile(options.outDir, "-soak.md");
+    const files = await writeReport(report, options.outDir, {
+      ...(previous ? { previous } : {}),
+      ...(revocation ? { revocation } : {}),
+      ...(soakFile ? { soakFile } : {}),
+    });
     run.say(`report written: ${files.join(", ")}`);
     for (const t of report.targets) {
       run.say(

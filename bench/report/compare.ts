@@ -26,6 +26,15 @@ export function loadPrevious(dir: string, name: string, file?: string): PastRepo
   return path ? (JSON.parse(readFileSync(path, "utf8")) as PastReport) : undefined;
 }
 
+/** The newest file in `dir` whose name ends with `suffix` (dates sort by name), or undefined. */
+export function newestFile(dir: string, suffix: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(suffix))
+    .sort()
+    .at(-1);
+}
+
 /** Reads per object per resync period, as the simulator counted them (lists included). */
 const readsPerResync = (w: WindowResult | undefined) =>
   w ? Math.round((w.calls.reads / w.objects / w.resyncPeriods) * 1000) / 1000 : undefined;

@@ -2,7 +2,12 @@
 // settings, then one section per phase that ran (report/sections.ts).
 import { comparisonSection, type PastReport } from "./compare.js";
 import { facts, minutes, n, table } from "./md.js";
-import { bucketsTable, pendingScenariosSection, subscriptionsSection } from "./scenarios.js";
+import {
+  bucketsTable,
+  otherScenariosSection,
+  type RevocationReport,
+  subscriptionsSection,
+} from "./scenarios.js";
 import { convergenceSection, footprintSection, reactionSection, windowsSection } from "./sections.js";
 import type { BenchReport } from "./types.js";
 
@@ -114,7 +119,14 @@ function settings(report: BenchReport): string {
   ]);
 }
 
-export function renderMarkdown(report: BenchReport, charts: ChartFiles, previous?: PastReport): string {
+/** What the report shows besides its own run: the previous report, the other scenarios' reports. */
+export interface Neighbours {
+  previous?: PastReport;
+  revocation?: RevocationReport;
+  soakFile?: string;
+}
+
+export function renderMarkdown(report: BenchReport, charts: ChartFiles, neighbours: Neighbours = {}): string {
   const targets = table(
     ["target", "wanted", "measured", "met", "missed by"],
     report.targets.map((t) => [
@@ -130,14 +142,14 @@ export function renderMarkdown(report: BenchReport, charts: ChartFiles, previous
     `Run ${report.startedAt}, ${Math.round(report.durationSeconds)} s in all, by \`npm run bench${report.settings.quick ? " -- --quick" : ""}\` (bench/run.ts). Every figure is in \`${report.name}.json\`; how to read them: docs/benchmarks.md.`,
     `## Headline\n\n${headline(report)}`,
     `## Targets\n\n${targets}`,
-    comparisonSection(report, previous),
+    comparisonSection(report, neighbours.previous),
     `## Settings and machine\n\n${settings(report)}`,
     convergenceSection(report, charts.convergence),
     windowsSection(report),
     reactionSection(report),
     subscriptionsSection(report),
     footprintSection(report),
-    pendingScenariosSection(),
+    otherScenariosSection(neighbours.revocation, neighbours.soakFile),
     `## ARM calls per bucket\n\n![ARM calls per bucket](${charts.buckets})\n\n${bucketsTable(report)}`,
     `Operator logs of this run (not committed): ${report.logs}`,
   ];

@@ -1,6 +1,5 @@
 // Sections for the scenarios beside the main workload: several subscriptions at once, and the
-// places kept for the revocation latency (the sharing issue's scenario) and the soak's cost per
-// object (the drift issue's `--soak`) until those land in bench/.
+// figures of the scenarios that run as commands of their own (revocation latency, soak cost).
 import { facts, n, table } from "./md.js";
 import type { BenchReport } from "./types.js";
 
@@ -41,11 +40,48 @@ export function subscriptionsSection(report: BenchReport): string {
   ].join("\n\n");
 }
 
-export function pendingScenariosSection(): string {
-  return [
-    "## Revocation latency and soak cost",
-    "Not measured in this run: the revocation scenario (from the GallerySharing issue: a consumer removed from the spec until ARM no longer shares with it) and `--soak` (from the drift issue: ARM calls per object per hour over a long steady run) had not landed in `bench/` when it ran. Their figures go here.",
-  ].join("\n\n");
+/** A scenario's own report, as `npm run bench -- --revocation` writes it (bench/revocation.ts). */
+export interface RevocationReport {
+  name: string;
+  timeScale: number;
+  samplesPerCase: number;
+  cases: Record<string, { p50Ms?: number; p99Ms?: number; maxMs?: number; timedOut: number }>;
+}
+
+/**
+ * The scenarios run by commands of their own: the revocation latency (issue 15's scenario) and
+ * the soak's cost per object (issue 16's `--soak`), from their newest reports next to this one.
+ */
+export function otherScenariosSection(
+  revocation: RevocationReport | undefined,
+  soakFile: string | undefined,
+): string {
+  const parts = ["## Revocation latency and soak cost"];
+  if (revocation) {
+    parts.push(
+      `From \`${revocation.name}.md\` (\`npm run bench -- --revocation\`, its own run: time scale ${revocation.timeScale}, ${revocation.samplesPerCase} samples per case): from the PATCH that drops a subscription to the simulator no longer sharing with it.`,
+      table(
+        ["case", "p50", "p99", "p50 in Azure time", "timed out"],
+        Object.entries(revocation.cases).map(([name, c]) => [
+          name,
+          n(c.p50Ms, " ms"),
+          n(c.p99Ms, " ms"),
+          c.p50Ms === undefined ? "n/a" : `${(c.p50Ms / revocation.timeScale / 1000).toFixed(1)} s`,
+          c.timedOut,
+        ]),
+      ),
+    );
+  } else {
+    parts.push(
+      "Revocation latency: no `*-revocation.json` report next to this one (`npm run bench -- --revocation`).",
+    );
+  }
+  parts.push(
+    soakFile
+      ? `Soak cost per object: see \`${soakFile}\`.`
+      : "Soak cost per object: not measured; the drift issue's `--soak` had not landed in `bench/` when this ran.",
+  );
+  return parts.join("\n\n");
 }
 
 /** ARM calls per bucket in every window of the run, one column each (the chart shows the same). */

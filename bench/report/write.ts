@@ -1,8 +1,7 @@
 // Writes a run's report: `<name>.json` (every figure), `<name>.md`, and the two charts it shows.
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { PastReport } from "./compare.js";
-import { renderMarkdown } from "./markdown.js";
+import { type Neighbours, renderMarkdown } from "./markdown.js";
 import { barChartSvg, lineChartSvg } from "./svg.js";
 import type { BenchReport } from "./types.js";
 
@@ -15,7 +14,7 @@ const SERIES = [
 export async function writeReport(
   report: BenchReport,
   outDir: string,
-  previous?: PastReport,
+  neighbours: Neighbours = {},
 ): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
   const c = report.convergence;
@@ -43,7 +42,7 @@ export async function writeReport(
   });
   const files = [
     [`${report.name}.json`, `${JSON.stringify(report, null, 2)}\n`],
-    [`${report.name}.md`, renderMarkdown(report, charts, previous)],
+    [`${report.name}.md`, renderMarkdown(report, charts, neighbours)],
     [charts.convergence, convergenceSvg],
     [charts.buckets, bucketSvg],
   ] as const;
