@@ -7,9 +7,10 @@
 // over the window instead of spending it in a burst. The Compute RP's windows slide (a slot frees
 // only when a call leaves the window, docs/arm-behaviour.md §10), so after a burst the token
 // model is optimistic (10 shares at once, then one every 18 s, would meet 429s on a 10-per-3-minute
-// bucket); for those buckets the tracker also remembers when it sent and admits a call only when
-// its own calls in the window leave room for it and the reserve. A 429's Retry-After blocks the
-// bucket whatever the model says.
+// bucket); for those buckets the tracker also remembers when it sent and, once ARM's last answer
+// (less what was sent since) leaves no room above the reserve, admits a call only when its own
+// calls in the window leave room for it. A 429's Retry-After blocks the bucket whatever the model
+// says.
 import { type RemainingBudget, subscriptionBucketsFor } from "./ratelimitHeaders.js";
 
 export interface ReserveOptions {
@@ -195,7 +196,10 @@ export class BudgetTracker {
   private waitFor(s: BucketState, now: number): number {
     if (!s.observed) return 0;
     const limit = limitOf(s);
-    const needed = this.reserveOf(limit) + 1 - this.available(s, now);
+    const reserve = this.reserveOf(limit);
+    // ARM's last word, less what was sent since: room left without counting on any refill.
+    if (s.remaining - s.spent > reserve) return 0;
+    const needed = reserve + 1 - this.available(s, now);
     const refill = needed <= 0 ? 0 : (needed * s.windowMs) / limit;
     return Math.max(refill, this.slideWait(s, limit, now));
   }

@@ -71,6 +71,16 @@ describe("BudgetTracker", () => {
     expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
   });
 
+  it("trusts ARM's word that there is room, however many calls it remembers", () => {
+    const { clock, budgets } = tracker();
+    for (let i = 0; i < 30; i++) {
+      budgets.spend(SUB, [SHARE3]);
+      budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9, windowMs: 180_000 }]);
+      clock.now += 10;
+    }
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
+  });
+
   it("lets ARM's own subscription buckets refill steadily", () => {
     const { clock, budgets } = tracker();
     budgets.observe(SUB, [{ bucket: "subscription-writes", remaining: 9, windowMs: 180_000 }]);
