@@ -14,6 +14,7 @@ export type Lane = "change" | "related" | "resync";
 /** The lanes in the order workers serve them. */
 const LANES = ["change", "related", "resync"] as const satisfies readonly Lane[];
 const rank = (lane: Lane) => LANES.indexOf(lane);
+const RESYNC_FIRST = ["resync", "change", "related"] as const satisfies readonly Lane[];
 
 /** What a worker returns: nothing (done until something changes) or when to look again. */
 export type WorkResult = undefined | { requeueAfter?: number };
@@ -72,7 +73,8 @@ interface Delayed {
  * 2. `start(worker)` runs up to `concurrency` workers, each taking the oldest waiting key of the
  *    `change` lane, else of the `related` lane, and of the `resync` lane only when neither has one and fewer than
  *    `concurrency − 1` resync keys run (at least one): one worker is always left for changes, so a
- *    change never waits for a resync's read to end (a read may wait seconds for ARM budget).
+ *    change never waits for a resync's read to end (a read may wait seconds for ARM budget). With
+ *    more than one worker, the first takes resync keys first, so no lane starves.
  * 3. A worker's outcome schedules the key's next run: returning `{ requeueAfter }` runs it again after
  *    that many ms; returning nothing forgets it; throwing runs it again after an exponential backoff.
  * 4. `shutdown()` stops taking work and waits for running keys, abandoning them at the deadline.
@@ -200,7 +202,12 @@ export class WorkQueue {
    */
   start(worker: Worker): void {
     if (this.workers.length > 0 || this.stopping) throw new Error("work queue already started or shut down");
-    for (let i = 0; i < this.concurrency; i++) this.workers.push(this.workLoop(worker));
+    // With more than one worker, the first serves resyncs first: a steady stream of changes and
+    // timers (10,000 blocked objects looking again every 30 s) must not starve a start-up pass.
+    for (let i = 0; i < this.concurrency; i++) {
+      const order = i === 0 && this.concurrency > 1 ? RESYNC_FIRST : LANES;
+      this.workers.push(this.workLoop(worker, order));
+    }
   }
 
   /**
@@ -253,18 +260,18 @@ export class WorkQueue {
     this.sleepers.shift()?.();
   }
 
-  private async workLoop(worker: Worker): Promise<void> {
+  private async workLoop(worker: Worker, order: readonly Lane[]): Promise<void> {
     for (;;) {
-      const next = await this.nextKey();
+      const next = await this.nextKey(order);
       if (next === undefined) return;
       await this.run(next.key, next.lane, worker);
     }
   }
 
-  private async nextKey(): Promise<{ key: string; lane: Lane } | undefined> {
+  private async nextKey(order: readonly Lane[]): Promise<{ key: string; lane: Lane } | undefined> {
     for (;;) {
       if (this.stopping) return undefined;
-      for (const lane of LANES) {
+      for (const lane of order) {
         if (lane === "resync" && this.runningResyncs >= this.resyncWorkers) continue;
         const key = this.take(lane);
         if (key === undefined) continue;

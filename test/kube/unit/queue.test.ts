@@ -332,4 +332,23 @@ describe("WorkQueue", () => {
     expect(runs).toEqual(["edited", "w2", "w1", "w3", "r1"]);
     await q.shutdown();
   });
+
+  it("keeps a start-up pass going under a steady stream of changes", async () => {
+    const q = new WorkQueue({ concurrency: 2 });
+    const resynced: string[] = [];
+    for (let i = 0; i < 5; i++) q.add(`r${i}`, "resync");
+    q.start(async (key, _signal, lane) => {
+      if (lane === "resync") resynced.push(key);
+      // Every run of a change adds another change: the change lane is never empty.
+      else q.add(`c${Number(key.slice(1)) + 1}`);
+      await new Promise((r) => setTimeout(r, 10));
+      return undefined;
+    });
+    q.add("c0");
+    await vi.advanceTimersByTimeAsync(100);
+    expect(resynced).toEqual(["r0", "r1", "r2", "r3", "r4"]);
+    const stopped = q.shutdown();
+    await vi.advanceTimersByTimeAsync(20);
+    await stopped;
+  });
 });
