@@ -15,6 +15,7 @@ import {
   removeAdmission,
   uniqueLabel,
 } from "../policy/cluster.js";
+import { eventsAbout } from "../support/events.js";
 import { type OperatorProcess, startOperatorProcess } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, startWorld, type World, waitForCondition } from "../support/world.js";
@@ -121,6 +122,12 @@ describe("tightening a policy after the fact", () => {
     });
     expect(conditionOf(blocked)?.message).toContain(
       `GalleryPolicy ${GALLERY_POLICY} (regions.allowed): location not allowed: ${world.location} (allowed: westeurope)`,
+    );
+    // Said in an event too, as every blocking reason is (kubectl describe).
+    await waitFor("a PolicyViolation Warning event", async () =>
+      (await eventsAbout(world.cluster, galleryNamespace, "audited")).find(
+        (e) => e.reason === "PolicyViolation" && e.type === "Warning",
+      ),
     );
 
     // An edit that would otherwise cost one PUT: the object takes it, Azure does not.
