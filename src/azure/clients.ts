@@ -18,6 +18,7 @@ import {
   type CredentialConfig,
   createCredential,
   credentialKey,
+  identitySlot,
 } from "./credentials.js";
 import { type ArmRequestEvent, rateLimitPolicy } from "./ratelimit.js";
 import { createTrustingAgent } from "./tls.js";
@@ -58,6 +59,8 @@ export interface ArmClients {
 }
 
 interface Identity {
+  /** `credentialKey` of the config it was made from: another one (a rotated secret) replaces it. */
+  key: string;
   credential: TokenCredential;
   auxiliary: TokenCredential[];
   compute: Map<string, ComputeManagementClient>;
@@ -72,6 +75,7 @@ export class ClientFactory {
   readonly endpoint: string;
   private readonly scope: string;
   private readonly agent: Agent | undefined;
+  /** By `identitySlot`: one entry per identity, however often its secret rotates. */
   private readonly identities = new Map<string, Identity>();
 
   /**
@@ -138,18 +142,25 @@ export class ClientFactory {
     this.identities.clear();
   }
 
+  /** Identities cached (one per slot; a rotation replaces, never adds). */
+  get identityCount(): number {
+    return this.identities.size;
+  }
+
   private identity(config: CredentialConfig): Identity {
+    const slot = identitySlot(config);
     const key = credentialKey(config);
-    let identity = this.identities.get(key);
-    if (!identity) {
+    let identity = this.identities.get(slot);
+    if (identity?.key !== key) {
       const credential = createCredential(config, this.agent ? { agent: this.agent } : {});
       identity = {
+        key,
         credential,
         auxiliary: auxiliaryCredentials(credential, config),
         compute: new Map(),
         authorization: new Map(),
       };
-      this.identities.set(key, identity);
+      this.identities.set(slot, identity);
     }
     return identity;
   }

@@ -231,6 +231,19 @@ export function credentialKey(config: CredentialConfig): string {
   return `${config.kind}:${tenant}:${client}:${digest}`;
 }
 
+/**
+ * Who the identity is, without what proves it: kind, tenant, client, auxiliary tenants and
+ * authority, never a secret. A rotated secret keeps the slot and changes `credentialKey`, so a
+ * cache keyed by slot replaces the old credential (and its clients) instead of keeping both.
+ */
+export function identitySlot(config: CredentialConfig): string {
+  if (config.kind === "tokenCredential") return `tokenCredential:${config.id}`;
+  const tenant = "tenantId" in config ? (config.tenantId ?? "-") : "-";
+  const client = "clientId" in config ? (config.clientId ?? "-") : "-";
+  const aux = [...(config.auxiliaryTenants ?? [])].sort().join(",");
+  return `${config.kind}:${tenant}:${client}:${aux}:${config.authorityHost ?? "-"}`;
+}
+
 /** The shape of `OperatorConfig.credential` (src/config.ts) plus the ARM settings that go with it. */
 export interface CredentialSettings {
   mode: CredentialConfig["kind"];

@@ -11,6 +11,7 @@ import {
   type CredentialConfig,
   createArmApi,
   credentialKey,
+  identitySlot,
   type Secret,
   secret,
 } from "../azure/index.js";
@@ -70,7 +71,8 @@ export function startPolicyRuntime(o: PolicyRuntimeOptions) {
       ? { staticToken: staticTokens(o.staticTokenDir) }
       : {}),
   });
-  const apis = new Map<string, ArmApi>();
+  // By identity slot: a rotated secret replaces the identity's facades (and their list snapshots).
+  const apis = new Map<string, { key: string; api: ArmApi }>();
   cache.start();
   return {
     cache,
@@ -78,12 +80,12 @@ export function startPolicyRuntime(o: PolicyRuntimeOptions) {
       const resolved = engine.identity(namespace);
       if (!resolved.ok) throw new IdentityUnavailableError(`namespace ${namespace}: ${resolved.problem}`);
       const key = credentialKey(resolved.credential);
-      let api = apis.get(key);
-      if (!api) {
-        // One list snapshot per identity: what one identity listed is never shown to another.
-        api = createArmApi(o.factory.clientsFor(resolved.credential), { listMaxAgeMs: o.listMaxAgeMs });
-        apis.set(key, api);
-      }
+      const slot = identitySlot(resolved.credential);
+      const cached = apis.get(slot);
+      if (cached?.key === key) return cached.api;
+      // One list snapshot per identity: what one identity listed is never shown to another.
+      const api = createArmApi(o.factory.clientsFor(resolved.credential), { listMaxAgeMs: o.listMaxAgeMs });
+      apis.set(slot, { key, api });
       return api;
     },
     identity: (namespace: string): IdentityStatus => engine.identity(namespace).info,

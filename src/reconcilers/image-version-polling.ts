@@ -54,4 +54,14 @@ export class ProgressPacer {
   forget(key: string): void {
     this.intervals.delete(key);
   }
+
+  /** Forgets every key not in `live` (objects deleted by any path: Orphan, force, a lost finalizer). */
+  retain(live: ReadonlySet<string>): void {
+    for (const key of this.intervals.keys()) if (!live.has(key)) this.intervals.delete(key);
+  }
+
+  /** Keys remembered (for tests of the memory bound). */
+  get size(): number {
+    return this.intervals.size;
+  }
 }

@@ -91,9 +91,12 @@ export function imageVersionKind(
     const moved = progress !== obj.status?.replication?.progress;
     const subscription = target.ref.subscriptionId.toLowerCase();
     // A version whose subscription status does not know yet counts too: better slow than throttled.
-    const replicating = ctx.caches.imageVersions
-      .list()
-      .filter((v) => isReplicating(v) && (subscriptionOf(v) ?? subscription) === subscription).length;
+    const versions = ctx.caches.imageVersions.list();
+    const replicating = versions.filter(
+      (v) => isReplicating(v) && (subscriptionOf(v) ?? subscription) === subscription,
+    ).length;
+    // Versions gone from the cache by any path (Orphan, a removed finalizer) leave no pacer behind.
+    pacer.retain(new Set(versions.map(keyOf)));
     return pacer.next(keyOf(obj), moved, ctx.pollIntervalMs, budgetFloorMs(replicating, ctx.armTimeScale));
   };
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientFactory } from "../../src/azure/clients.js";
 import { ArmError } from "../../src/azure/errors.js";
 import { createArmApi } from "../../src/azure/index.js";
-import type { Simulator } from "../../tools/sim/index.js";
+import { secret } from "../../src/azure/secret.js";
+import { mintToken, type Simulator } from "../../tools/sim/index.js";
 import { startTestSimulator } from "../support/sim.js";
 import { appIdentity, SUB_A, SUB_B, simFactory, TENANT_A, TENANT_B } from "./helpers.js";
 
@@ -80,6 +81,31 @@ describe("ClientFactory against the ARM simulator", () => {
     expect(factory.compute(identity, SUB_A)).not.toBe(factory.compute(identity, SUB_B));
     expect(factory.compute(identity, SUB_A)).not.toBe(factory.compute(appIdentity(TENANT_B), SUB_A));
     expect(factory.authorization(identity, SUB_A)).toBe(factory.authorization(identity, SUB_A));
+  });
+
+  it("replaces an identity's credential and clients when its secret rotates, keeping no old ones", async () => {
+    const rotating = simFactory(sim, { retry: { maxRetries: 0 } });
+    try {
+      const ref = { subscriptionId: SUB_A, resourceGroup: "rg", gallery: "rotated" };
+      let previous: unknown;
+      for (let rotation = 0; rotation < 20; rotation++) {
+        // A new secret value each time (the simulator accepts any token of the tenant).
+        const identity = {
+          ...appIdentity(TENANT_A),
+          token: secret(mintToken({ tid: TENANT_A, oid: `r${rotation}` })),
+        };
+        const client = rotating.compute(identity, SUB_A);
+        expect(client).not.toBe(previous);
+        expect(rotating.compute(identity, SUB_A)).toBe(client);
+        previous = client;
+        // The new credential is the one used: the simulator sees the rotated caller.
+        await createArmApi(rotating.clientsFor(identity)).galleries.get(ref);
+        expect(sim.requests().at(-1)?.identity?.objectId).toBe(`r${rotation}`);
+      }
+      expect(rotating.identityCount).toBe(1);
+    } finally {
+      rotating.close();
+    }
   });
 
   it("classifies ARM's answers: a token from the wrong tenant is Auth, a bad body a UserError", async () => {
