@@ -69,6 +69,35 @@ describe("exports to ConfigMaps", () => {
     ]);
   });
 
+  it("a community gallery's public names come and go with its sharing", { timeout: 60_000 }, async () => {
+    const community = {
+      publisherUri: "https://example.com",
+      publisherContact: "images@example.com",
+      eula: "https://example.com/eula",
+      publicNamePrefix: "contoso",
+    };
+    await world.galleries.create(
+      galleryManifest(world, "expcomm", {
+        sharing: { permissions: "Community", community },
+        operatorSpec: { configMaps: { publicNames: { name: "community-facts", key: "publicNames" } } },
+      }),
+    );
+    const cm = await waitFor("the public names exported", async () => {
+      const found = await configMaps.get(ref("community-facts")).catch(() => undefined);
+      return found?.data?.publicNames ? found : undefined;
+    });
+    expect(cm.data?.publicNames).toMatch(/^contoso-[0-9a-f-]{36}$/);
+
+    // No longer community: the value is gone, and so is its key.
+    await world.galleries.mergePatch(ref("expcomm"), {
+      spec: { sharing: { permissions: "Private", community: null } },
+    });
+    await waitFor("the public names key removed", async () => {
+      const found = await configMaps.get(ref("community-facts"));
+      return found.data?.publicNames === undefined ? found : undefined;
+    });
+  });
+
   it("an ImageDefinition keeps its latest version current", { timeout: 120_000 }, async () => {
     await world.imageDefinitions.create(
       definitionManifest(world, "exp-def", "expgal", {
