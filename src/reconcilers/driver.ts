@@ -193,7 +193,8 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (isBlocked(verdict)) return this.release(obj, verdict.message);
     const step = this.kind.cleanup(obj, target, actual, this.ctx);
     if (step === undefined) return undefined;
-    if (isBlocked(step)) return this.block(obj, step);
+    // No operation runs any more (a saved one finished): a wait drops it from status.
+    if (isBlocked(step)) return this.block(obj, withoutOperation(step));
     return this.start(obj, step, "cleanup", signal);
   }
 
@@ -679,6 +680,11 @@ function describeViolation(v: PolicyViolation): string {
 /** A JSON Pointer token (RFC 6901): label keys hold `/` (`gallery.azure.dev/gallery`). */
 function escapePointer(token: string): string {
   return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** `why` with the saved operation dropped from status (it finished before the kind had to wait). */
+function withoutOperation(why: Blocked): Blocked {
+  return { ...why, status: { ...why.status, operation: undefined } };
 }
 
 function keyOf(obj: ArmObject): string {

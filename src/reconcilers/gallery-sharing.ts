@@ -9,7 +9,7 @@
 // while the others go on. The gallery's sharing mode (Private, Groups, Community) belongs to the
 // Gallery; a GallerySharing only says who (docs/api.md, "Who owns what").
 import type { Gallery as ArmGallery } from "@azure/arm-compute";
-import { type GallerySharing, type GallerySharingStatus, REASONS } from "../api/index.js";
+import { type Gallery, type GallerySharing, type GallerySharingStatus, REASONS } from "../api/index.js";
 import {
   ArmError,
   type GalleryRef,
@@ -22,6 +22,7 @@ import type { ResourceClient } from "../kube/index.js";
 import {
   type ArmKind,
   type ArmWrite,
+  type Blocked,
   blocked,
   isBlocked,
   type Observation,
@@ -204,15 +205,8 @@ export function gallerySharingKind(
           USER_RETRY_MS,
         );
       }
-      const parent = readyParent(ctx.caches.galleries, "Gallery", namespaceOf(obj), gallery);
-      if (isBlocked(parent)) return parent;
-      // Ready for an older spec: its sharing mode may be changing in Azure (a Reset or a PUT of the
-      // Gallery's own, which is the one share operation the gallery may run then).
-      if (!settledForSpec(parent)) {
-        const message = `Gallery ${gallery} is being updated; waiting for it to be Ready for its current spec`;
-        return blocked("GalleryNotReady", message, PARENT_RETRY_MS);
-      }
-      return targetOf(parent.status?.id as string);
+      const parent = settledGallery(obj, ctx);
+      return isBlocked(parent) ? parent : targetOf(parent.status?.id as string);
     },
 
     // A GallerySharing that never owned its gallery's sharing never touched Azure; the owner
@@ -312,6 +306,19 @@ export function gallerySharingKind(
       };
     },
   };
+}
+
+/**
+ * The object's Gallery when it is Ready for its current spec, or why the sharing must wait: a
+ * Gallery Ready for an older spec may be changing its sharing mode in Azure (a Reset or a PUT of
+ * its own, the one share operation the gallery may run then).
+ */
+function settledGallery(obj: GallerySharing, ctx: ReconcilerContext): Gallery | Blocked {
+  const name = obj.spec.galleryRef.name;
+  const parent = readyParent(ctx.caches.galleries, "Gallery", obj.metadata.namespace ?? "", name);
+  if (isBlocked(parent) || settledForSpec(parent)) return parent;
+  const message = `Gallery ${name} is being updated; waiting for it to be Ready for its current spec`;
+  return blocked("GalleryNotReady", message, PARENT_RETRY_MS);
 }
 
 /** What Azure holds now, as status shows it: who the gallery is shared with, and the wanted roles in place. */

@@ -63,7 +63,8 @@ describe("GallerySharing", () => {
         { id: T3, subscriptions: [C4] },
       ],
     });
-    operator = startSharingOperator(world);
+    // The operator paces by the same (scaled) windows, as it would by Azure's.
+    operator = startSharingOperator(world, ["--bench-arm-time-scale", "0.01"]);
     await operatorReady(world, operator);
   });
 

@@ -50,13 +50,11 @@ describe("GallerySharing revokes first", () => {
     (await world.gallerySharings.get(h.ref(name))).status?.pending ?? [];
 
   beforeAll(async () => {
-    // Share operations take 1 s (45 s in Azure) and the share quota's windows are 100 times
-    // shorter, so the cases run in seconds; the 1 s resync reads each gallery every second.
-    world = await startWorld("e2e-revocation", {
-      limits: { windowScale: 0.01 },
-      durations: { shareGroups: 1_000 },
-    });
-    operator = startSharingOperator(world);
+    // The share quota's windows are 100 times shorter, so the cases run in seconds, and the
+    // operator paces by those windows as it would by Azure's; the 1 s resync reads each gallery
+    // every second.
+    world = await startWorld("e2e-revocation", { limits: { windowScale: 0.01 } });
+    operator = startSharingOperator(world, ["--bench-arm-time-scale", "0.01"]);
     await operatorReady(world, operator);
   });
 
@@ -421,3 +419,58 @@ function sharedSubscriptionsOf(h: ReturnType<typeof helpersFor>, azureName: stri
     .filter((g) => g.type === "Subscriptions")
     .flatMap((g) => g.ids.map((id) => id.toLowerCase()));
 }
+
+describe("one share operation per gallery across the Gallery and its GallerySharing", () => {
+  let world: World;
+  let operator: OperatorProcess;
+  const h = helpersFor(() => world);
+
+  beforeAll(async () => {
+    // A share on a Groups gallery takes 4 s here (45 s in Azure): long enough to overlap.
+    world = await startWorld("e2e-one-share", { durations: { shareGroups: 4_000_000 } });
+    operator = startSharingOperator(world);
+    await operatorReady(world, operator);
+  });
+
+  afterAll(async () => {
+    await operator?.stop();
+    await world?.close();
+  });
+
+  it("the Gallery's Reset waits for the GallerySharing's running share (ShareInProgress), then goes", async () => {
+    await world.galleries.create(h.gallery("busy", "Groups"));
+    await world.gallerySharings.create(h.sharing("busy", "busy", { subscriptions: [A] }));
+    await h.settled("busy", 60_000);
+    await world.gallerySharings.mergePatch(h.ref("busy"), { spec: { subscriptions: [A, B] } });
+    await waitFor("the Add running", async () => {
+      const obj = await world.gallerySharings.get(h.ref("busy"));
+      return obj.status?.operation?.action === "ShareAdd" ? obj : undefined;
+    });
+    // The Gallery goes Private while the Add runs: its Reset waits.
+    await world.galleries.mergePatch(h.ref("busy"), { spec: { sharing: { permissions: "Private" } } });
+    const waiting = await waitForCondition(world.galleries, world.namespace, "busy", {
+      status: "False",
+      reason: "ShareInProgress",
+    });
+    expect(conditionOf(waiting)?.message).toMatch(/GallerySharing busy is changing the gallery's sharing/);
+    await waitFor(
+      "the gallery Private in Azure",
+      async () => (h.armGallery("busy")?.sharing?.permissions ?? "Private") === "Private" || undefined,
+      { timeoutMs: 30_000 },
+    );
+    const id = h.galleryId("busy").toLowerCase();
+    const ops = world.sim
+      .state()
+      .operations.filter((o) => o.kind === "share" && o.target.toLowerCase() === id)
+      .sort((a, b) => a.startAt - b.startAt);
+    expect(ops.map((o) => o.share?.operationType)).toEqual(["Add", "Add", "Reset"]);
+    for (let i = 1; i < ops.length; i++) {
+      expect(ops[i]?.startAt).toBeGreaterThanOrEqual(ops[i - 1]?.endAt ?? Number.POSITIVE_INFINITY);
+    }
+    // The GallerySharing then says what the gallery's mode no longer allows.
+    await waitForCondition(world.gallerySharings, world.namespace, "busy", {
+      status: "False",
+      reason: "GalleryNotGroups",
+    });
+  }, 120_000);
+});
