@@ -113,8 +113,6 @@ export function armPaths(ns: NamespacePlan) {
     gallery: `${gallery}$`,
     anyInGallery: `${gallery}(/|$)`,
     share: `${gallery}/share$`,
-    definition: `${gallery}/images/${ns.definition.name}$`,
-    version: `${gallery}/images/${ns.definition.name}/versions/`,
     roleAssignments: `${gallery}/providers/Microsoft.Authorization/roleAssignments/`,
   };
 }

@@ -1,6 +1,7 @@
 // What each step of a schedule does to the world. Choices depend only on the schedule and on the
 // user's model (never on what the operator did), so a seed replays the same actions.
 import type { GallerySharingSpec, ImageVersionSpec } from "../../src/api/index.js";
+import { accepted } from "./azure-view.js";
 import { countFault } from "./journal.js";
 import { type Desired, galleryId, intruderGallery, keyOf } from "./model.js";
 import { OPERATOR_OID } from "./operator.js";
@@ -115,8 +116,7 @@ async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, wante
         seen = total;
         for (const r of world.sim.requests(after)) {
           after = r.seq;
-          const accepted = r.status >= 200 && r.status < 300 && r.fault !== "respond" && r.fault !== "drop";
-          if (r.identity?.objectId === OPERATOR_OID && accepted && matches[write](r.method, r.path)) {
+          if (r.identity?.objectId === OPERATOR_OID && accepted(r) && matches[write](r.method, r.path)) {
             world.h.cp.freezeApiserver(true);
             clearInterval(timer);
             return resolve(`${r.method} ${r.path} -> ${r.status} (#${r.seq})`);
