@@ -1,7 +1,8 @@
 // `npm run chaos`: the seeded fault-and-drift campaign (docs/reliability.md). Starts a local control
 // plane once, then per schedule a simulator, fresh namespaces and the operator as a process of its
 // own, disturbs them as the seed says, and judges invariants I1-I6 from the simulator and the API
-// server. Last line: `chaos: N schedules, M violations`; exit code 1 on any violation.
+// server. Last line: `chaos: N schedules, M violations`; exit code 1 on any violation, 2 when a
+// schedule could not be judged because the campaign itself failed.
 import { randomInt } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -84,6 +85,7 @@ async function main(): Promise<number> {
   const deadline = o.minutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + o.minutes * 60_000;
   let schedules = 0;
   let violations = 0;
+  const errors = 0;
   const faults: Record<string, number> = {};
   const byInvariant: Record<string, number> = {};
   try {
@@ -105,8 +107,9 @@ async function main(): Promise<number> {
   }
   console.log(`chaos: disturbances by type ${JSON.stringify(faults)}`);
   console.log(`chaos: violations by invariant ${JSON.stringify(byInvariant)}`);
+  if (errors > 0) console.log(`chaos: ${errors} schedule(s) not judged: the campaign itself failed`);
   console.log(`chaos: ${schedules} schedules, ${violations} violations`);
-  return violations > 0 ? 1 : 0;
+  return violations > 0 ? 1 : errors > 0 ? 2 : 0;
 }
 
 main().then(

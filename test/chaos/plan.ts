@@ -247,5 +247,8 @@ export function planSchedule(seed: number, options: PlanOptions): Schedule {
     at: rng.int(0, options.actionMs),
   }));
   steps.sort((a, b) => a.at - b.at);
+  // Each second object gets a name of its own (a schedule may draw two for one namespace).
+  for (const [i, step] of steps.entries())
+    if (step.kind === "intruder") step.name = `intruder-${step.ns}-${i}`;
   return { seed, tenantId: rng.uuid(), namespaces, steps, actionMs: options.actionMs };
 }
