@@ -46,15 +46,19 @@ async function editSharing(
   mutate: (spec: GallerySharingSpec) => {
     revoked?: { type: "subscription" | "tenant" | "principal"; id: string };
   },
-): Promise<void> {
+): Promise<boolean> {
   const sharing = objectOf(world, ns, "GallerySharing");
-  if (!sharing) return world.note(`${what}: skipped (no sharing in ${ns.name})`);
+  if (!sharing) {
+    world.note(`${what}: skipped (no sharing in ${ns.name})`);
+    return false;
+  }
   let revoked: ReturnType<typeof mutate>["revoked"];
   const applied = await world.edit(sharing, what, (spec) => {
     revoked = mutate(spec as unknown as GallerySharingSpec).revoked;
   });
   if (applied && revoked)
     world.journal.revocations.push({ at: world.now(), gallery: galleryId(ns), ...revoked });
+  return applied;
 }
 
 async function deleteTarget(world: ScheduleWorld, ns: NamespacePlan, target: Step & { kind: "delete" }) {
@@ -108,6 +112,7 @@ async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, wante
   if (!write) return world.note(`crash in ${wanted} window: skipped (nothing to write)`);
   let seen = world.sim.stats().total;
   let after = world.sim.requests().at(-1)?.seq ?? 0;
+  let stop = false;
   const hit = new Promise<string | undefined>((resolve) => {
     const deadline = Date.now() + WINDOW_WAIT_MS;
     const timer = setInterval(() => {
@@ -123,15 +128,19 @@ async function crashInWriteWindow(world: ScheduleWorld, ns: NamespacePlan, wante
           }
         }
       }
-      if (Date.now() > deadline) {
+      if (stop || Date.now() > deadline) {
         clearInterval(timer);
         resolve(undefined);
       }
     }, 1);
   });
-  await provokeWrite(world, ns, write);
+  // An edit the API server refused provokes nothing: stop watching at once.
+  stop = !(await provokeWrite(world, ns, write));
   const request = await hit;
-  if (!request) return world.note(`crash in ${write} window: no such write within ${WINDOW_WAIT_MS} ms`);
+  if (!request)
+    return world.note(
+      `crash in ${write} window: ${stop ? "no edit to provoke it" : `no such write within ${WINDOW_WAIT_MS} ms`}`,
+    );
   countFault(world.journal, `kill -9 in the ${write} write window`);
   const from = world.now();
   await world.killOperator();
@@ -158,7 +167,8 @@ function possibleWrite(world: ScheduleWorld, ns: NamespacePlan, wanted: WriteKin
   return possible.put ? "put" : undefined;
 }
 
-async function provokeWrite(world: ScheduleWorld, ns: NamespacePlan, write: WriteKind): Promise<void> {
+/** Makes the user edit that needs a write of kind `write`; false when none was made. */
+async function provokeWrite(world: ScheduleWorld, ns: NamespacePlan, write: WriteKind): Promise<boolean> {
   // Ids for the provoked edit, drawn from the schedule's seed and position so a replay sends the same.
   const ids = new Rng(world.schedule.seed ^ (world.journal.timeline.length + 1));
   switch (write) {
@@ -179,15 +189,17 @@ async function provokeWrite(world: ScheduleWorld, ns: NamespacePlan, write: Writ
     case "delete": {
       const version = objectOf(world, ns, "ImageVersion");
       if (version) await world.delete(version);
-      return;
+      return Boolean(version);
     }
     case "put": {
       const gallery = objectOf(world, ns, "Gallery");
       const value = `w${ids.int(1, 999)}`;
-      if (gallery)
-        await world.edit(gallery, `tag team=${value} (write window)`, (spec) => {
+      return (
+        gallery !== undefined &&
+        world.edit(gallery, `tag team=${value} (write window)`, (spec) => {
           spec.tags = { team: value };
-        });
+        })
+      );
     }
   }
 }
@@ -203,7 +215,8 @@ async function tagPolicy(world: ScheduleWorld, ns: NamespacePlan, ms: number): P
   }
 }
 
-export async function perform(world: ScheduleWorld, step: Step): Promise<void> {
+/** Does `step`; resolves when it is done (its value means nothing). */
+export async function perform(world: ScheduleWorld, step: Step): Promise<unknown> {
   const from = world.now();
   switch (step.kind) {
     case "tag": {
