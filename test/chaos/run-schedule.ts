@@ -1,6 +1,6 @@
 // One schedule from start to verdict: a fresh simulator and namespaces, the workload, the operator,
 // the steps at their times, then every fault off, settle (I1), and the other invariants.
-import { startSimulator } from "../../tools/sim/index.js";
+import { RECORDED_DURATIONS, startSimulator } from "../../tools/sim/index.js";
 import { convergenceViolations, settle } from "./converge.js";
 import { ensureNamespace, type Harness } from "./harness.js";
 import {
@@ -26,11 +26,15 @@ export interface ScheduleResult {
 
 const SAMPLE_EVERY_MS = 250;
 /**
- * A share takes 45 s in Azure, a crashed operator is back within seconds: at time scale 0.01 the
- * share would be over (0.45 s) before the next operator looks, hiding the write window. Shares get
- * 5 s instead, so they still run when it does.
+ * Image versions replicate for minutes (facts: 7 min 47 s for a full replication); even scaled
+ * that is 47 s, longer than a schedule. They get a tenth of that (4.7 s scaled); every other
+ * duration is Azure's.
  */
-const SLOW_SHARES = { shareGroups: 5_000 / TIME_SCALE };
+const SHORT_VERSIONS = {
+  versionFullReplication: RECORDED_DURATIONS.versionFullReplication / 10,
+  versionAddRegion: RECORDED_DURATIONS.versionAddRegion / 10,
+  versionDelete: RECORDED_DURATIONS.versionDelete / 10,
+};
 const INITIAL_READY_MS = 60_000;
 
 export async function runSchedule(harness: Harness, schedule: Schedule): Promise<ScheduleResult> {
@@ -38,7 +42,7 @@ export async function runSchedule(harness: Harness, schedule: Schedule): Promise
   const sim = await startSimulator({
     timeScale: TIME_SCALE,
     limits: { enabled: true, windowScale: TIME_SCALE },
-    durations: SLOW_SHARES,
+    durations: SHORT_VERSIONS,
     requestLogLimit: 500_000,
   });
   const world = new ScheduleWorld(harness, sim, schedule);
