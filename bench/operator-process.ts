@@ -37,6 +37,8 @@ export interface OperatorSettings {
   rePutEachResync?: boolean;
   /** NODE_OPTIONS for the operator (heap limits, say); unset = Node's defaults, as users run it. */
   nodeOptions?: string;
+  /** More flags after these (the soak's `--static-token-dir`, `--lease-namespace`). */
+  extraArgs?: string[];
 }
 
 interface LogLine {
@@ -92,6 +94,7 @@ export class OperatorProcess {
       ...(settings.armTimeScale === undefined
         ? []
         : ["--bench-arm-time-scale", String(settings.armTimeScale)]),
+      ...(settings.extraArgs ?? []),
     ];
     this.log = createWriteStream(settings.logFile, { flags: "a" });
     this.child = spawn(process.execPath, [CLI, ...this.args], {

@@ -25,6 +25,7 @@ import { judgeTargets } from "./report/targets.js";
 import type { BenchReport } from "./report/types.js";
 import { writeReport } from "./report/write.js";
 import { runRevocationBench } from "./revocation.js";
+import { runSoak } from "./soak.js";
 import { startStack } from "./stack.js";
 import { ReadyTracker } from "./tracker.js";
 import { buildWorkload } from "./workload.js";
@@ -37,6 +38,7 @@ const SUBSCRIPTIONS_NAMESPACE = "bench-subscriptions";
 async function main(): Promise<void> {
   // A scenario of its own, small enough to run alone (bench/revocation.ts).
   if (process.argv.includes("--revocation")) return runRevocationBench(process.argv.slice(2), REPO_ROOT);
+  if (process.argv.includes("--soak")) return runSoak(process.argv.slice(2), REPO_ROOT);
   const options = parseBenchOptions(process.argv.slice(2), REPO_ROOT);
   const startedAt = new Date();
   const began = nowMs();
