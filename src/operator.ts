@@ -182,6 +182,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       armTimeScale: config.benchArmTimeScale,
       ...(config.benchRePutEachResync ? { rePut: rePutSchedule(config.resyncPeriodMs) } : {}),
       now: () => new Date(),
+      armBudget: (subscriptionId, bucket) => factory.budgets.remaining(subscriptionId, bucket),
       ...(options.metrics ? { metrics: options.metrics } : {}),
     };
     return KIND_WIRINGS.map((wiring) =>

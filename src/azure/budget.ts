@@ -159,6 +159,17 @@ export class BudgetTracker {
     }
   }
 
+  /**
+   * What ARM last said is left in `bucket` for `subscriptionId`, counting every client of the
+   * subscription (other operators, pipelines), refilled since and less what this process sent
+   * since; undefined until a response reported on it.
+   */
+  remaining(subscriptionId: string, bucket: string): { remaining: number; windowMs: number } | undefined {
+    const state = this.subscriptions.get(key(subscriptionId))?.get(bucket);
+    if (!state?.observed) return undefined;
+    return { remaining: Math.floor(this.available(state, this.now())), windowMs: state.windowMs };
+  }
+
   /** Every bucket a response reported on, for metrics (buckets known only from a 429 are left out). */
   snapshot(): BucketSnapshot[] {
     const now = this.now();

@@ -75,6 +75,11 @@ export interface ReconcilerContext {
   rePut?: RePutSchedule;
   now(): Date;
   /**
+   * What ARM last reported left in a rate-limit bucket of a subscription (all its clients
+   * counted), from the `x-ms-ratelimit-remaining-*` headers; undefined before any report.
+   */
+  armBudget?(subscriptionId: string, bucket: string): { remaining: number; windowMs: number } | undefined;
+  /**
    * What the cluster administrator's GalleryPolicies forbid about `obj` now (policies change
    * after objects exist). Empty or unset: allowed. A violation stops every new ARM write for it.
    */

@@ -21,6 +21,24 @@ export function budgetFloorMs(replicating: number, timeScale = 1): number {
   return Math.ceil((Math.max(1, replicating) * VERSION_READ_BUDGET.windowMs * timeScale) / perWindow);
 }
 
+/** The Compute bucket ARM reports version reads against (`x-ms-ratelimit-remaining-resource`). */
+export const VERSION_READ_BUCKET = "Microsoft.Compute/GetGalleryImageVersion3Min";
+
+/**
+ * The shortest interval that keeps `replicating` versions within their share of what ARM says is
+ * left in the subscription's read bucket (`reported`, from its rate-limit headers): ARM counts
+ * every client of the subscription (other operators watching other namespaces, pipelines), this
+ * process only itself. 0 when ARM has not reported yet.
+ */
+export function reportedBudgetFloorMs(
+  replicating: number,
+  reported: { remaining: number; windowMs: number } | undefined,
+): number {
+  if (!reported) return 0;
+  const perWindow = Math.max(1, reported.remaining * PROGRESS_SHARE);
+  return Math.ceil((Math.max(1, replicating) * reported.windowMs) / perWindow);
+}
+
 /**
  * The next poll interval: the base interval when progress moved since the last poll, otherwise
  * twice the previous one up to `MAX_SLOWDOWN` × base; never below `floorMs` (the budget wins

@@ -18,7 +18,13 @@ import { type ArmKind, type ArmWrite, blocked, isBlocked, type Observation } fro
 import type { ReconcilerContext } from "./context.js";
 import { desiredVersionBody, sourceIdOf, versionDifferences } from "./image-version-body.js";
 import { withLinkedAuthorizationHint } from "./image-version-errors.js";
-import { budgetFloorMs, MAX_SLOWDOWN, ProgressPacer } from "./image-version-polling.js";
+import {
+  budgetFloorMs,
+  MAX_SLOWDOWN,
+  ProgressPacer,
+  reportedBudgetFloorMs,
+  VERSION_READ_BUCKET,
+} from "./image-version-polling.js";
 import { galleryRuleViolation, SOURCE_BUSY, sourceHolder } from "./image-version-rules.js";
 import { namingSame, ownedTags, untagWrite } from "./ownership.js";
 import { PARENT_RETRY_MS, readyParent } from "./refs.js";
@@ -97,7 +103,11 @@ export function imageVersionKind(
     ).length;
     // Versions gone from the cache by any path (Orphan, a removed finalizer) leave no pacer behind.
     pacer.retain(new Set(versions.map(keyOf)));
-    return pacer.next(keyOf(obj), moved, ctx.pollIntervalMs, budgetFloorMs(replicating, ctx.armTimeScale));
+    const floor = Math.max(
+      budgetFloorMs(replicating, ctx.armTimeScale),
+      reportedBudgetFloorMs(replicating, ctx.armBudget?.(subscription, VERSION_READ_BUCKET)),
+    );
+    return pacer.next(keyOf(obj), moved, ctx.pollIntervalMs, floor);
   };
 
   /** Azure's version as the user sees it: status, Ready, Replicated, and when to look again. */

@@ -43,6 +43,20 @@ describe("rate limits and retries", () => {
     await sim?.close();
   });
 
+  it("knows what ARM says is left after other clients of the subscription spent it", async () => {
+    const mine = api();
+    const other = api();
+    await mine.arm.galleries.put({ ...rg, gallery: "shared" }, { location: "westus" });
+    await mine.arm.galleries.get({ ...rg, gallery: "shared" });
+    const before = mine.factory.budgets.remaining(SUB_A, "Microsoft.Compute/GetGallery3Min");
+    // Another operator (its own process, its own count) reads the same subscription's galleries.
+    for (let i = 0; i < 20; i++) await other.arm.galleries.get({ ...rg, gallery: "shared" });
+    await mine.arm.galleries.get({ ...rg, gallery: "shared" });
+    const after = mine.factory.budgets.remaining(SUB_A, "Microsoft.Compute/GetGallery3Min");
+    expect(before?.windowMs).toBe(180_000);
+    expect((before?.remaining ?? 0) - (after?.remaining ?? 0)).toBeGreaterThanOrEqual(21);
+  });
+
   it("reads x-ms-ratelimit-remaining-* from real responses and reports every request", async () => {
     const events: ArmRequestEvent[] = [];
     const { factory, arm } = api({ onRequest: (e) => events.push(e) });
