@@ -2,9 +2,8 @@
 // needed. Pure functions: the reconciler's decisions are unit-tested here without Kubernetes or ARM.
 import type { GalleryImage } from "@azure/arm-compute";
 import type { ImageDefinitionSpec, ImageFeature, RecommendedMachineConfiguration } from "../api/index.js";
-import { describeDifference } from "./arm-kind.js";
 import { sameInstant } from "./image-compare.js";
-import { type Tags, tagDifferences, tagsToPut } from "./tags.js";
+import { type Tags, tagsToPut } from "./tags.js";
 
 /**
  * The full body a PUT sends (docs/arm-behaviour.md#image-definition; ARM replaces the definition with it).
@@ -44,7 +43,6 @@ export function imageDifferences(spec: ImageDefinitionSpec, actual: GalleryImage
   if (!sameInstant(spec.endOfLifeDate, actual.endOfLifeDate)) diffs.push("endOfLifeDate");
   if (!sameRecommended(spec.recommended, actual.recommended)) diffs.push("recommended");
   if (!sameFeatures(spec.features ?? [], actual.features ?? [])) diffs.push("features");
-  diffs.push(...tagDifferences(undefined, actual.tags, []).map(describeDifference));
   return diffs;
 }
 

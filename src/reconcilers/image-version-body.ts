@@ -13,9 +13,8 @@ import type {
   TargetRegionEncryption,
 } from "../api/index.js";
 import { sameArmId } from "../azure/index.js";
-import { describeDifference } from "./arm-kind.js";
 import { regionKey, sameInstant } from "./image-compare.js";
-import { type Tags, tagDifferences, tagsToPut } from "./tags.js";
+import { type Tags, tagsToPut } from "./tags.js";
 
 /** The ARM id of whatever the version is made from (the CRD guarantees exactly one is set). */
 export function sourceIdOf(source: ImageVersionSource): string {
@@ -84,7 +83,6 @@ export function versionDifferences(spec: ImageVersionSpec, actual: GalleryImageV
   if (spec.replicationMode !== undefined && spec.replicationMode !== (profile.replicationMode ?? "Full")) {
     diffs.push(`replicationMode → ${spec.replicationMode}`);
   }
-  diffs.push(...tagDifferences(undefined, actual.tags, []).map(describeDifference));
   return diffs;
 }
 

@@ -1,5 +1,6 @@
-// Which Azure tags are the operator's (docs/api.md, "Tags"): the keys the spec names, plus the tag
-// the operator marks its resources with. Every other key found in Azure belongs to someone else
+// Which Azure tags are the operator's (docs/api.md, "Tags"): the keys the spec names. (The
+// ownership tag, which every kind's PUT adds itself, is ownership.ts's business: never drift here.)
+// Every other key found in Azure belongs to someone else
 // (an Azure Policy `modify` effect, a cost tool, a person in the portal): it is sent back unchanged
 // in every PUT (ARM replaces the whole tag map) and never counts as drift. A key the spec no longer
 // names is removed from Azure only when the operator set it: status remembers those keys.
@@ -12,30 +13,16 @@ import type { FieldDifference } from "./arm-kind.js";
 export type Tags = Readonly<Record<string, string>>;
 
 /**
- * Tags the operator sets whatever the spec says, beyond the ownership tag (which every kind's PUT
- * adds itself, ownership.ts, and which never counts as drift here: its absence is the ownership
- * verdict's business). None today; a key added here is owned and compared like a spec key.
- */
-export function operatorTags(): Tags {
-  return {};
-}
-
-/** The keys the operator owns on a resource whose spec names `spec`. */
-export function ownedTagKeys(spec: Tags | undefined): string[] {
-  return Object.keys({ ...spec, ...operatorTags() }).sort();
-}
-
-/**
  * The tag map a PUT sends: what Azure holds (someone else's keys kept), minus the keys the
- * operator set before and the spec no longer names, with the spec's (and the operator's) values
- * over it. A create (`actual` undefined) sends the owned tags only.
+ * operator set before and the spec no longer names, with the spec's values over it. A create
+ * (`actual` undefined) sends the spec's tags only.
  */
 export function tagsToPut(
   spec: Tags | undefined,
   actual: Tags | undefined,
   managed: readonly string[],
 ): Tags {
-  const owned = { ...spec, ...operatorTags() };
+  const owned = { ...spec };
   const drop = new Set([...managed, ...Object.keys(owned)].map(fold));
   const kept = Object.entries(actual ?? {}).filter(([key]) => !drop.has(fold(key)));
   return { ...Object.fromEntries(kept), ...owned };
@@ -52,7 +39,7 @@ export function tagDifferences(
   managed: readonly string[],
 ): FieldDifference[] {
   const have = new Map(Object.entries(actual ?? {}).map(([key, value]) => [fold(key), value]));
-  const owned = { ...spec, ...operatorTags() };
+  const owned = { ...spec };
   const diffs: FieldDifference[] = Object.entries(owned)
     .filter(([key, want]) => have.get(fold(key)) !== want)
     .map(([key, want]) => ({ field: `tags.${key}`, want, have: have.get(fold(key)) }));
@@ -70,7 +57,7 @@ export function tagDifferences(
  * the spec (no owned difference left), the dropped keys are gone and only the owned ones remain.
  */
 export function managedTagKeys(spec: Tags | undefined, previous: readonly string[] = []): string[] {
-  const keys = new Map([...previous, ...ownedTagKeys(spec)].map((k) => [fold(k), k]));
+  const keys = new Map([...previous, ...Object.keys(spec ?? {}).sort()].map((k) => [fold(k), k]));
   return [...keys.values()].sort();
 }
 
