@@ -2,14 +2,17 @@
 // (per watched namespace), leader election, and the metrics/health server. `run` calls this;
 // tests and benchmarks call it in-process when they need to.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
 import type { Gallery, GalleryPolicy, GallerySharing, ImageDefinition, ImageVersion } from "./api/index.js";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
 import { ClientFactory, credentialConfigFromSettings } from "./azure/index.js";
 import type { OperatorConfig } from "./config.js";
 import {
+  backoffDelay,
   Controller,
   type ControllerHooks,
+  DEFAULT_BACKOFF,
   EventRecorder,
   InformerSet,
   type KubeCredentials,
@@ -146,14 +149,23 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   });
 
   // The cluster's identity in ownership tags: known before any controller starts (see `runnables`).
+  // Read when the first controller starts, and retried: an operator may start before its API server
+  // answers, and that must delay its first write, not end the process.
   let clusterId = config.clusterId;
-  const clusterKnown = clusterId
-    ? Promise.resolve()
-    : kubeSystemUid(transport).then((uid) => {
+  let clusterKnown: Promise<void> | undefined;
+  const knowCluster = (signal?: AbortSignal): Promise<void> => {
+    if (clusterId) return Promise.resolve();
+    clusterKnown ??= untilRead(() => kubeSystemUid(transport), logger, signal).then(
+      (uid) => {
         clusterId = uid;
-      });
-  // Awaited by every controller's start; this keeps a failed read from also crashing the process unhandled.
-  clusterKnown.catch(() => undefined);
+      },
+      (err: unknown) => {
+        clusterKnown = undefined; // stopped before it was read: the next start reads again
+        throw err;
+      },
+    );
+    return clusterKnown;
+  };
   const namespaces = config.namespaces.length > 0 ? config.namespaces : [undefined];
   const everywhere: Caches[] = [];
   const controllers = namespaces.flatMap((namespace) => {
@@ -210,7 +222,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       // No reconcile before the policies are known: an object must not slip through unjudged.
       await policies.cache.waitSynced(startSignal);
       // No write before the ownership tag can be read and written.
-      await clusterKnown;
+      await knowCluster(startSignal);
       await c.start(startSignal);
       options.onCachesSynced?.(c.name);
     },
@@ -259,6 +271,26 @@ async function kubeSystemUid(transport: KubeTransport): Promise<string> {
     );
   }
   throw new Error("the kube-system namespace has no uid; set --cluster-id");
+}
+
+/**
+ * `read()` until it succeeds, with the runtime's backoff between attempts (each failure logged).
+ * Errors: the abort reason of `signal`.
+ */
+async function untilRead<T>(read: () => Promise<T>, logger: Logger, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
+    try {
+      return await read();
+    } catch (err) {
+      const delayMs = backoffDelay(attempt, { ...DEFAULT_BACKOFF, capMs: 30_000 });
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err), retryInMs: delayMs },
+        "cluster identity not read yet",
+      );
+      await sleep(delayMs, undefined, signal ? { signal } : {});
+    }
+  }
 }
 
 /** Objects of a kind in a namespace, for the policies' counting rules. */
