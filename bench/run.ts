@@ -6,7 +6,6 @@
 // convergence, steady state, reaction latency, restart, the re-PUT baseline, footprint at scale;
 // 4. the report. Targets are reported, never enforced: the exit code says only whether it ran.
 
-import { readFileSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,7 +18,7 @@ import { runReaction } from "./phases/reaction.js";
 import { runRestartWindow } from "./phases/restarts.js";
 import { runSteadyState } from "./phases/steady.js";
 import { runSubscriptions } from "./phases/subscriptions.js";
-import { loadPrevious, newestFile } from "./report/compare.js";
+import { loadPrevious, scenarioReports } from "./report/compare.js";
 import { loadAverage, machineInfo, versions } from "./report/machine.js";
 import { judgeTargets } from "./report/targets.js";
 import type { BenchReport } from "./report/types.js";
@@ -120,15 +119,9 @@ async function main(): Promise<void> {
     };
     const report: BenchReport = { ...partial, targets: judgeTargets(partial) };
     const previous = loadPrevious(options.outDir, options.name, options.previous);
-    const revocationFile = newestFile(options.outDir, "-revocation.json");
-    const revocation = revocationFile
-      ? JSON.parse(readFileSync(join(options.outDir, revocationFile), "utf8"))
-      : undefined;
-    const soakFile = newestFile(options.outDir, "-soak.md");
     const files = await writeReport(report, options.outDir, {
       ...(previous ? { previous } : {}),
-      ...(revocation ? { revocation } : {}),
-      ...(soakFile ? { soakFile } : {}),
+      ...scenarioReports(options.outDir),
     });
     run.say(`report written: ${files.join(", ")}`);
     for (const t of report.targets) {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { WindowResult } from "../phases/window.js";
 import { n, table } from "./md.js";
+import type { RevocationReport, SoakReport } from "./scenarios.js";
 import type { BenchReport } from "./types.js";
 
 /** A report as read back: figures added since it was written may be missing. */
@@ -26,13 +27,21 @@ export function loadPrevious(dir: string, name: string, file?: string): PastRepo
   return path ? (JSON.parse(readFileSync(path, "utf8")) as PastReport) : undefined;
 }
 
-/** The newest file in `dir` whose name ends with `suffix` (dates sort by name), or undefined. */
-export function newestFile(dir: string, suffix: string): string | undefined {
+/** The newest file in `dir` whose name ends with `suffix` (dates sort by name), parsed. */
+function newestJson<T>(dir: string, suffix: string): T | undefined {
   if (!existsSync(dir)) return undefined;
-  return readdirSync(dir)
+  const file = readdirSync(dir)
     .filter((f) => f.endsWith(suffix))
     .sort()
     .at(-1);
+  return file ? (JSON.parse(readFileSync(join(dir, file), "utf8")) as T) : undefined;
+}
+
+/** The newest reports of the scenarios that run as commands of their own (revocation, soak). */
+export function scenarioReports(dir: string): { revocation?: RevocationReport; soak?: SoakReport } {
+  const revocation = newestJson<RevocationReport>(dir, "-revocation.json");
+  const soak = newestJson<SoakReport>(dir, "-soak.json");
+  return { ...(revocation ? { revocation } : {}), ...(soak ? { soak } : {}) };
 }
 
 /** Reads per object per resync period, as the simulator counted them (lists included). */

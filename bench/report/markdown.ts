@@ -6,6 +6,7 @@ import {
   bucketsTable,
   otherScenariosSection,
   type RevocationReport,
+  type SoakReport,
   subscriptionsSection,
 } from "./scenarios.js";
 import { convergenceSection, footprintSection, reactionSection, windowsSection } from "./sections.js";
@@ -123,7 +124,7 @@ function settings(report: BenchReport): string {
 export interface Neighbours {
   previous?: PastReport;
   revocation?: RevocationReport;
-  soakFile?: string;
+  soak?: SoakReport;
 }
 
 export function renderMarkdown(report: BenchReport, charts: ChartFiles, neighbours: Neighbours = {}): string {
@@ -149,7 +150,7 @@ export function renderMarkdown(report: BenchReport, charts: ChartFiles, neighbou
     reactionSection(report),
     subscriptionsSection(report),
     footprintSection(report),
-    otherScenariosSection(neighbours.revocation, neighbours.soakFile),
+    otherScenariosSection(neighbours.revocation, neighbours.soak),
     `## ARM calls per bucket\n\n![ARM calls per bucket](${charts.buckets})\n\n${bucketsTable(report)}`,
     `Operator logs of this run (not committed): ${report.logs}`,
   ];

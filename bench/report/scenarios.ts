@@ -1,5 +1,5 @@
 // Sections for the scenarios beside the main workload: several subscriptions at once, and the
-// figures of the scenarios that run as commands of their own (revocation latency, soak cost).
+// figures of the scenarios that run as commands of their own (revocation latency, soak).
 import { facts, n, table } from "./md.js";
 import type { BenchReport } from "./types.js";
 
@@ -48,15 +48,27 @@ export interface RevocationReport {
   cases: Record<string, { p50Ms?: number; p99Ms?: number; maxMs?: number; timedOut: number }>;
 }
 
+/** The soak's own report, as `npm run bench -- --soak` writes it (bench/soak.ts). */
+export interface SoakReport {
+  name: string;
+  timeScale: number;
+  simulatedMinutes: number;
+  objects: number;
+  edits: number;
+  rotations: number;
+  rssSlopeMbPerHour?: number;
+  heapSlopeMbPerHour?: number;
+}
+
 /**
  * The scenarios run by commands of their own: the revocation latency (issue 15's scenario) and
- * the soak's cost per object (issue 16's `--soak`), from their newest reports next to this one.
+ * the soak (issue 16's `--soak`), from their newest reports next to this one.
  */
 export function otherScenariosSection(
   revocation: RevocationReport | undefined,
-  soakFile: string | undefined,
+  soak: SoakReport | undefined,
 ): string {
-  const parts = ["## Revocation latency and soak cost"];
+  const parts = ["## Revocation latency and soak"];
   if (revocation) {
     parts.push(
       `From \`${revocation.name}.md\` (\`npm run bench -- --revocation\`, its own run: time scale ${revocation.timeScale}, ${revocation.samplesPerCase} samples per case): from the PATCH that drops a subscription to the simulator no longer sharing with it.`,
@@ -77,9 +89,9 @@ export function otherScenariosSection(
     );
   }
   parts.push(
-    soakFile
-      ? `Soak cost per object: see \`${soakFile}\`.`
-      : "Soak cost per object: not measured; the drift issue's `--soak` had not landed in `bench/` when this ran.",
+    soak
+      ? `Soak, from \`${soak.name}.md\` (\`npm run bench -- --soak\`, its own run: time scale ${soak.timeScale}): ${soak.objects} objects for ${soak.simulatedMinutes} simulated minutes with ${soak.edits} spec edits and ${soak.rotations} secret rotations; after the warm-up the operator's RSS moved ${n(soak.rssSlopeMbPerHour, " MB")} and its heap used ${n(soak.heapSlopeMbPerHour, " MB")} per simulated hour. It reports memory over time, not ARM calls per object.`
+      : "Soak: no `*-soak.json` report next to this one (`npm run bench -- --soak`).",
   );
   return parts.join("\n\n");
 }
