@@ -29,7 +29,9 @@ import { POLICIES } from "./policy/cache.js";
 import type { Peers } from "./policy/counts.js";
 import { startPolicyRuntime } from "./policy/runtime.js";
 import { PolicyStatusWriter } from "./policy/status.js";
-import type { ArmObject } from "./reconcilers/arm-kind.js";
+import type { ArmObject } from "./reconcilers/driver/arm-kind.js";
+import { OwnResets } from "./reconcilers/driver/own-resets.js";
+import { rePutSchedule } from "./reconcilers/driver/re-put-schedule.js";
 import {
   armReconciler,
   type Caches,
@@ -40,8 +42,6 @@ import {
   type KindWiring,
   type ReconcilerContext,
 } from "./reconcilers/index.js";
-import { OwnResets } from "./reconcilers/own-resets.js";
-import { rePutSchedule } from "./reconcilers/re-put-schedule.js";
 
 export interface OperatorOptions {
   config: OperatorConfig;

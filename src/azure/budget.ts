@@ -11,7 +11,7 @@
 // (less what was sent since) leaves no room above the reserve, admits a call only when its own
 // calls in the window leave room for it. A 429's Retry-After blocks the bucket whatever the model
 // says.
-import { type RemainingBudget, subscriptionBucketsFor } from "./ratelimitHeaders.js";
+import { type RemainingBudget, subscriptionBucketsFor } from "./ratelimit-headers.js";
 
 export interface ReserveOptions {
   /** Share of a bucket's limit kept back for other clients of the subscription. Default 0.1. */

@@ -2,7 +2,7 @@
 // source, a long-running operation that ended badly), callers get an ArmError whose `kind`
 // says what to do next and whose `code`/`message` are ARM's own words for the user.
 import { isRestError, type RestError } from "@azure/core-rest-pipeline";
-import { retryAfterMs } from "./retryAfter.js";
+import { retryAfterMs } from "./retry-after.js";
 
 /**
  * What the caller should do:

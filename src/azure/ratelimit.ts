@@ -12,8 +12,8 @@ import {
 import type { BudgetTracker } from "./budget.js";
 import { ArmError, classifyArmError } from "./errors.js";
 import { parseArmId } from "./ids.js";
-import { parseRateLimitHeaders } from "./ratelimitHeaders.js";
-import { retryAfterMs } from "./retryAfter.js";
+import { parseRateLimitHeaders } from "./ratelimit-headers.js";
+import { retryAfterMs } from "./retry-after.js";
 
 export const rateLimitPolicyName = "armRateLimitPolicy";
 

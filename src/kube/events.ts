@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { describeError, isNotFound } from "./errors.js";
 import type { KubeObject } from "./resource.js";
-import { ResourceClient } from "./resourceClient.js";
+import { ResourceClient } from "./resource-client.js";
 import { formatMicroTime } from "./time.js";
 import type { KubeTransport } from "./transport.js";
 

@@ -3,7 +3,7 @@
 import type { ReconcileResult } from "./controller.js";
 import { isNotFound } from "./errors.js";
 import type { KubeObject } from "./resource.js";
-import type { JsonPatchOp, ResourceClient } from "./resourceClient.js";
+import type { JsonPatchOp, ResourceClient } from "./resource-client.js";
 
 /**
  * Where an object stands with respect to our finalizer:

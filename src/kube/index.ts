@@ -89,7 +89,7 @@ export {
   type ObjectList,
   ResourceClient,
   type WriteOptions,
-} from "./resourceClient.js";
+} from "./resource-client.js";
 export {
   type ManagedStatus,
   type StatusWriteResult,

@@ -5,7 +5,7 @@
 // change that woke it, because the one cache is updated before anyone hears of the change.
 import type { Logger } from "pino";
 import type { KubeObject, ResourceDescriptor } from "./resource.js";
-import { ResourceClient } from "./resourceClient.js";
+import { ResourceClient } from "./resource-client.js";
 import { type ReadonlyStore, Store } from "./store.js";
 import type { KubeTransport } from "./transport.js";
 import { type RestartReason, Watcher, type WatcherEvent, type WatcherOptions } from "./watcher.js";

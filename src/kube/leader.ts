@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { jittered } from "./backoff.js";
 import { describeError, isAlreadyExists, isConflict, isNotFound } from "./errors.js";
 import type { KubeObject } from "./resource.js";
-import { ResourceClient } from "./resourceClient.js";
+import { ResourceClient } from "./resource-client.js";
 import { formatMicroTime } from "./time.js";
 import type { KubeTransport } from "./transport.js";
 

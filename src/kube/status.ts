@@ -3,7 +3,7 @@
 import { type Condition, READY } from "./conditions.js";
 import { jsonEqual } from "./equality.js";
 import type { KubeObject } from "./resource.js";
-import type { ResourceClient } from "./resourceClient.js";
+import type { ResourceClient } from "./resource-client.js";
 
 /** The status fields the writer manages; kinds add their own. */
 export interface ManagedStatus {

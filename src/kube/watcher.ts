@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import { Backoff, type BackoffPolicy, jittered } from "./backoff.js";
 import { describeError, isGone, KubeApiError, WatchIdleError } from "./errors.js";
 import type { KubeObject } from "./resource.js";
-import type { ResourceClient } from "./resourceClient.js";
+import type { ResourceClient } from "./resource-client.js";
 
 export type WatcherEvent<T> =
   /** A full list: the complete current set, replacing everything seen before (start, and after 410). */

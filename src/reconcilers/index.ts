@@ -13,16 +13,22 @@ import {
   VERSION,
 } from "../api/index.js";
 import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } from "../kube/index.js";
-import type { ArmKind, ArmObject } from "./arm-kind.js";
-import { galleryKind } from "./gallery.js";
-import { gallerySharingKind } from "./gallery-sharing.js";
-import { imageDefinitionKind } from "./image-definition.js";
-import { imageVersionKind } from "./image-version.js";
-import { sourceWaiters } from "./image-version-rules.js";
+import type { ArmKind, ArmObject } from "./driver/arm-kind.js";
+import { galleryKind } from "./gallery/kind.js";
+import { gallerySharingKind } from "./gallery-sharing/kind.js";
+import { imageDefinitionKind } from "./image-definition/kind.js";
+import { imageVersionKind } from "./image-version/kind.js";
+import { sourceWaiters } from "./image-version/rules.js";
 
-export type { Caches, IdentityInfo, PolicySubject, PolicyViolation, ReconcilerContext } from "./context.js";
-export { armReconciler } from "./driver.js";
-export { CONFIGMAPS, type ConfigMap } from "./exports.js";
+export type {
+  Caches,
+  IdentityInfo,
+  PolicySubject,
+  PolicyViolation,
+  ReconcilerContext,
+} from "./driver/context.js";
+export { armReconciler } from "./driver/driver.js";
+export { CONFIGMAPS, type ConfigMap } from "./driver/exports.js";
 
 export function descriptorOf(kind: KindName): ResourceDescriptor {
   return { group: GROUP, version: VERSION, plural: KINDS[kind].plural, kind, namespaced: true };

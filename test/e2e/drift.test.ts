@@ -6,7 +6,7 @@
 import type { ComputeManagementClient } from "@azure/arm-compute";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
-import { OWNERSHIP_TAG } from "../../src/reconcilers/ownership.js";
+import { OWNERSHIP_TAG } from "../../src/reconcilers/driver/ownership.js";
 import type { RequestRecord } from "../../tools/sim/index.js";
 import {
   definitionManifest,

@@ -2,7 +2,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
-import { OWNERSHIP_TAG } from "../../src/reconcilers/ownership.js";
+import { OWNERSHIP_TAG } from "../../src/reconcilers/driver/ownership.js";
 import {
   galleryManifest,
   galleryRequests,

@@ -5,7 +5,7 @@
 // Judged from the simulator's request log and state, and from the API server.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADOPT_ANNOTATION, OWNERSHIP_TAG } from "../../src/reconcilers/ownership.js";
+import { ADOPT_ANNOTATION, OWNERSHIP_TAG } from "../../src/reconcilers/driver/ownership.js";
 import { definitionManifest, managedImageId, requestsOn, versionManifest } from "../support/images.js";
 import {
   galleryManifest,

@@ -15,7 +15,7 @@ import { KubeTransport, ResourceClient } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
 import { type ControlPlane, startControlPlane } from "../../tools/control-plane/index.js";
 import type { Simulator } from "../../tools/sim/index.js";
-import { startTcpProxy, type TcpProxy } from "../kube/support/tcpProxy.js";
+import { startTcpProxy, type TcpProxy } from "../kube/support/tcp-proxy.js";
 import { testBinDir } from "../support/cluster.js";
 import { installCrds } from "../support/crds.js";
 import {

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTcpProxy, type TcpProxy } from "../kube/support/tcpProxy.js";
+import { startTcpProxy, type TcpProxy } from "../kube/support/tcp-proxy.js";
 import {
   deadPort,
   galleryManifest,

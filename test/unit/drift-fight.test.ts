@@ -1,7 +1,7 @@
 // The fight tracker (docs/runtime.md, "Fights are detected, not fought"): a field written again
 // with the same value for the same generation is a correction; one per hour, then a fight.
 import { describe, expect, it } from "vitest";
-import { FIGHT_WINDOW_MS, FightTracker } from "../../src/reconcilers/drift-fight.js";
+import { FIGHT_WINDOW_MS, FightTracker } from "../../src/reconcilers/driver/drift-fight.js";
 
 const tag = { field: "tags.CostCenter", want: "1", have: "2" };
 const HOUR = FIGHT_WINDOW_MS;

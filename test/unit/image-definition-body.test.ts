@@ -6,7 +6,7 @@ import {
   desiredImageBody,
   imageDifferences,
   immutableImageDifferences,
-} from "../../src/reconcilers/image-definition-body.js";
+} from "../../src/reconcilers/image-definition/body.js";
 
 function spec(extra: Partial<ImageDefinitionSpec> = {}): ImageDefinitionSpec {
   return {

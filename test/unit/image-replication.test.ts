@@ -7,8 +7,11 @@ import {
   nextPollInterval,
   ProgressPacer,
   VERSION_READ_BUDGET,
-} from "../../src/reconcilers/image-version-polling.js";
-import { replicatedCondition, summarizeReplication } from "../../src/reconcilers/replication.js";
+} from "../../src/reconcilers/image-version/polling.js";
+import {
+  replicatedCondition,
+  summarizeReplication,
+} from "../../src/reconcilers/image-version/replication.js";
 
 type Summary = NonNullable<GalleryImageVersion["replicationStatus"]>["summary"];
 

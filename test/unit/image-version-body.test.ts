@@ -2,12 +2,12 @@
 import type { GalleryImageVersion } from "@azure/arm-compute";
 import { describe, expect, it } from "vitest";
 import type { ImageVersionSpec } from "../../src/api/index.js";
-import { regionKey, sameInstant } from "../../src/reconcilers/image-compare.js";
+import { regionKey, sameInstant } from "../../src/reconcilers/driver/image-compare.js";
 import {
   desiredVersionBody,
   sourceIdOf,
   versionDifferences,
-} from "../../src/reconcilers/image-version-body.js";
+} from "../../src/reconcilers/image-version/body.js";
 import { knownRegionNames, regionDisplayName } from "../../tools/sim/regions.js";
 import { versionManifest } from "../support/images.js";
 

@@ -2,12 +2,12 @@
 import { describe, expect, it } from "vitest";
 import type { Condition, Gallery, ImageVersion } from "../../src/api/index.js";
 import { ArmError } from "../../src/azure/index.js";
-import { withLinkedAuthorizationHint } from "../../src/reconcilers/image-version-errors.js";
+import { withLinkedAuthorizationHint } from "../../src/reconcilers/image-version/errors.js";
 import {
   galleryRuleViolation,
   sourceHolder,
   sourceWaiters,
-} from "../../src/reconcilers/image-version-rules.js";
+} from "../../src/reconcilers/image-version/rules.js";
 import { versionManifest } from "../support/images.js";
 
 const SUB = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";

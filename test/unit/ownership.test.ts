@@ -11,7 +11,7 @@ import {
   tagVerdict,
   withOwnerTag,
   withoutOwnerTag,
-} from "../../src/reconcilers/ownership.js";
+} from "../../src/reconcilers/driver/ownership.js";
 
 const owner = {
   cluster: "5c3e0a4e-1d2b-4c5d-8e9f-0a1b2c3d4e5f",

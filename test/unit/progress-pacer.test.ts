@@ -1,7 +1,7 @@
 // The replication pacer remembers one interval per version while it replicates; a version
 // deleted by any path (Orphan, a removed finalizer) must not stay in it for the operator's life.
 import { describe, expect, it } from "vitest";
-import { ProgressPacer, reportedBudgetFloorMs } from "../../src/reconcilers/image-version-polling.js";
+import { ProgressPacer, reportedBudgetFloorMs } from "../../src/reconcilers/image-version/polling.js";
 
 describe("ProgressPacer", () => {
   it("keeps only the versions still in the cache", () => {

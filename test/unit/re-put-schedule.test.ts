@@ -1,6 +1,6 @@
 // The benchmark's ASO-like baseline: one re-PUT per object per resync period, never one per reconcile.
 import { describe, expect, it } from "vitest";
-import { rePutSchedule } from "../../src/reconcilers/re-put-schedule.js";
+import { rePutSchedule } from "../../src/reconcilers/driver/re-put-schedule.js";
 
 const obj = (uid: string) => ({ metadata: { uid, namespace: "ns", name: uid } });
 

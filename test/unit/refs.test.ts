@@ -3,8 +3,8 @@
 // says why, with the parent's own reason and message.
 import { describe, expect, it } from "vitest";
 import type { KubeObject, ReadonlyStore } from "../../src/kube/index.js";
-import { isBlocked } from "../../src/reconcilers/arm-kind.js";
-import { PARENT_GRACE_MS, readyParent } from "../../src/reconcilers/refs.js";
+import { isBlocked } from "../../src/reconcilers/driver/arm-kind.js";
+import { PARENT_GRACE_MS, readyParent } from "../../src/reconcilers/driver/refs.js";
 
 const FLIPPED = "2026-12-07T10:00:00Z";
 const at = (ms: number) => new Date(Date.parse(FLIPPED) + ms);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { GallerySharing } from "../../src/api/index.js";
 import { Store } from "../../src/kube/index.js";
-import { sharingOwner } from "../../src/reconcilers/sharing-claim.js";
+import { sharingOwner } from "../../src/reconcilers/gallery-sharing/claim.js";
 
 function sharing(name: string, gallery: string, created: string, namespace = "ns"): GallerySharing {
   const metadata = { name, namespace, creationTimestamp: created };

@@ -11,7 +11,7 @@ import {
   planUnshare,
   reapplyShare,
   type SharingSet,
-} from "../../src/reconcilers/sharing-diff.js";
+} from "../../src/reconcilers/gallery-sharing/diff.js";
 
 const S1 = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
 const S2 = "34a4ab42-0d72-47d9-bd1a-aed207386dac";

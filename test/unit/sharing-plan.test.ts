@@ -3,15 +3,19 @@
 import { describe, expect, it } from "vitest";
 import type { PendingSharingStep } from "../../src/api/index.js";
 import { BUILTIN_ROLES } from "../../src/azure/index.js";
-import { type ActualSharing, planShare, type SharingSet } from "../../src/reconcilers/sharing-diff.js";
+import {
+  type ActualSharing,
+  planShare,
+  type SharingSet,
+} from "../../src/reconcilers/gallery-sharing/diff.js";
 import {
   markRunning,
   nextStep,
   pendingSummary,
   recordFailure,
   sharingSteps,
-} from "../../src/reconcilers/sharing-plan.js";
-import type { RoleStep } from "../../src/reconcilers/sharing-roles.js";
+} from "../../src/reconcilers/gallery-sharing/plan.js";
+import type { RoleStep } from "../../src/reconcilers/gallery-sharing/roles.js";
 
 const A = "0b1f6471-1bf0-4dda-aec3-cb9272f09590";
 const B = "34a4ab42-0d72-47d9-bd1a-aed207386dac";

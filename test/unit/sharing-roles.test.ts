@@ -10,7 +10,7 @@ import {
   unknownRoleMessage,
   type WantedRole,
   wantedRoles,
-} from "../../src/reconcilers/sharing-roles.js";
+} from "../../src/reconcilers/gallery-sharing/roles.js";
 
 const SUB = "00000000-0000-0000-0000-0000000000aa";
 const SCOPE = `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/galleries/g1`;

@@ -1,7 +1,7 @@
 // Which tags the operator owns (docs/api.md, "Tags"): the spec's keys; every other key in Azure is
 // kept in a PUT and never drift; a dropped key goes only when the operator had set it.
 import { describe, expect, it } from "vitest";
-import { managedTagKeys, tagDifferences, tagsToPut } from "../../src/reconcilers/tags.js";
+import { managedTagKeys, tagDifferences, tagsToPut } from "../../src/reconcilers/driver/tags.js";
 
 describe("tagsToPut", () => {
   it("keeps keys someone else added and sets the spec's over them", () => {

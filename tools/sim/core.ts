@@ -2,12 +2,12 @@
 // throttling, faults, request log and persistence. The HTTPS server and the in-process helpers of
 // `Simulator` both work on one of these.
 
-import { OperationUrlSigner } from "./arm/operationUrls.js";
+import { OperationUrlSigner } from "./arm/operation-urls.js";
 import { type Clock, createClock } from "./clock.js";
 import { completeOperation } from "./engine/completion.js";
 import { OperationEngine } from "./engine/operations.js";
 import { FaultRegistry } from "./http/faults.js";
-import { RequestLog } from "./http/requestLog.js";
+import { RequestLog } from "./http/request-log.js";
 import type { ResolvedOptions } from "./options.js";
 import { StatePersistence } from "./state/persistence.js";
 import { type StateSnapshot, Store } from "./state/store.js";

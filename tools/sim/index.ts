@@ -9,18 +9,18 @@ import { addFault } from "./control/api.js";
 import { type Fixtures, seedFixtures } from "./control/fixtures.js";
 import { SimulatorCore } from "./core.js";
 import type { FaultSpec } from "./http/faults.js";
-import { startIdentityServer } from "./http/identityServer.js";
-import type { RequestRecord, RequestStats } from "./http/requestLog.js";
+import { startIdentityServer } from "./http/identity-server.js";
+import type { RequestRecord, RequestStats } from "./http/request-log.js";
 import { startServer } from "./http/server.js";
 import { resolveOptions, type SimulatorOptions } from "./options.js";
 import type { StateSnapshot } from "./state/store.js";
 import { loadOrCreateCertificates } from "./tls/certificates.js";
 
-export { READER_ROLE_ID } from "./arm/roleDefinitions.js";
-export { type SimClientOptions, simClientOptions } from "./clientOptions.js";
+export { READER_ROLE_ID } from "./arm/role-definitions.js";
+export { type SimClientOptions, simClientOptions } from "./client-options.js";
 export type { Fixtures } from "./control/fixtures.js";
 export type { FaultSpec } from "./http/faults.js";
-export type { RequestRecord, RequestStats } from "./http/requestLog.js";
+export type { RequestRecord, RequestStats } from "./http/request-log.js";
 export {
   type CallClass,
   type Durations,

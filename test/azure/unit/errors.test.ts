@@ -2,7 +2,7 @@ import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core
 import { CredentialUnavailableError } from "@azure/identity";
 import { describe, expect, it } from "vitest";
 import { ArmError, classifyArmError } from "../../../src/azure/errors.js";
-import { retryAfterMs } from "../../../src/azure/retryAfter.js";
+import { retryAfterMs } from "../../../src/azure/retry-after.js";
 
 function restError(
   status: number | undefined,

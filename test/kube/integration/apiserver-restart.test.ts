@@ -6,12 +6,12 @@ import { join } from "node:path";
 import { KubeConfig } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { Store } from "../../../src/kube/store.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type RestartReason, Watcher } from "../../../src/kube/watcher.js";
 import { type ControlPlane, startControlPlane } from "../../../tools/control-plane/index.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcpProxy.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { ensureTestCrds, eventually, WIDGETS, type Widget, widget, withServer } from "../support/widgets.js";
 
 describe("Watcher across an API server restart", () => {

@@ -9,7 +9,7 @@ import { isNotFound } from "../../../src/kube/errors.js";
 import { reconcileWithFinalizer } from "../../../src/kube/finalizer.js";
 import { InformerSet } from "../../../src/kube/informer.js";
 import { runManager } from "../../../src/kube/manager.js";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { writeStatus } from "../../../src/kube/status.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";

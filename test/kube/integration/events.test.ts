@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EventRecorder } from "../../../src/kube/events.js";
 import type { KubeObject } from "../../../src/kube/resource.js";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
 import { ensureTestCrds, WIDGETS, type Widget, widget } from "../support/widgets.js";

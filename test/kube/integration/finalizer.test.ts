@@ -7,7 +7,7 @@ import {
   reconcileWithFinalizer,
   removeFinalizer,
 } from "../../../src/kube/finalizer.js";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
 import { ensureTestCrds, WIDGETS, type Widget, widget } from "../support/widgets.js";

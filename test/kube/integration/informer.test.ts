@@ -3,7 +3,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type InformerEvent, InformerSet } from "../../../src/kube/informer.js";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { KubeTransport, type QueryParams, type StreamOptions } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
 import { ensureTestCrds, eventually, WIDGETS, type Widget, widget } from "../support/widgets.js";

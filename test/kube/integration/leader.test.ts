@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Controller } from "../../../src/kube/controller.js";
 import { LeaderElector } from "../../../src/kube/leader.js";
 import { runManager } from "../../../src/kube/manager.js";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
 import { ensureTestCrds, eventually, WIDGETS, type Widget, widget } from "../support/widgets.js";

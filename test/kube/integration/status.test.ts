@@ -1,7 +1,7 @@
 // Status writes against a real API server: through /status, only when changed, never touching spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setCondition } from "../../../src/kube/conditions.js";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { writeStatus } from "../../../src/kube/status.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";

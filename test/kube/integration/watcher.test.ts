@@ -2,7 +2,7 @@
 // cut, after it goes silent, and after the server says the resourceVersion is gone (410).
 import { pino } from "pino";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { Store } from "../../../src/kube/store.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import {
@@ -12,7 +12,7 @@ import {
   type WatcherOptions,
 } from "../../../src/kube/watcher.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
-import { startTcpProxy, type TcpProxy } from "../support/tcpProxy.js";
+import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";
 import { ensureTestCrds, eventually, WIDGETS, type Widget, widget, withServer } from "../support/widgets.js";
 
 const logger = pino({ level: "silent" });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isWriteRace } from "../../../src/kube/errors.js";
 import { addFinalizer } from "../../../src/kube/finalizer.js";
-import { ResourceClient } from "../../../src/kube/resourceClient.js";
+import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
 import { ensureTestCrds, WIDGETS, type Widget, widget } from "../support/widgets.js";

@@ -12,13 +12,13 @@ import { isObject, type JsonObject } from "../json.js";
 import { normalizeRegion } from "../regions.js";
 import type { CommunityInfo, GalleryRecord, Permissions, SharingState } from "../state/model.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
-import { galleryBody } from "./galleryBody.js";
+import { galleryBody } from "./gallery-body.js";
 import { galleryId } from "./ids.js";
-import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
+import { asyncAccepted, putAccepted, startOperation } from "./long-running.js";
 import { findGallery, requireGallery, requireResourceGroup } from "./lookups.js";
 import { checkGalleryName } from "./names.js";
 import { listPage } from "./paging.js";
-import { optionalString, readProperties, readTags, requireLocation } from "./requestBody.js";
+import { optionalString, readProperties, readTags, requireLocation } from "./request-body.js";
 import { holdsEncryptedVersions } from "./share.js";
 import { newPublicName } from "./sharing.js";
 

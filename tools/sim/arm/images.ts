@@ -5,11 +5,11 @@ import { defined, isObject, type JsonObject } from "../json.js";
 import type { ImageProperties, ImageRecord } from "../state/model.js";
 import { type ArmContext, type ArmHandler, param } from "./context.js";
 import { imageId } from "./ids.js";
-import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
+import { asyncAccepted, putAccepted, startOperation } from "./long-running.js";
 import { findImage, requireImage, requireParentGallery } from "./lookups.js";
 import { checkImageName } from "./names.js";
 import { listPage } from "./paging.js";
-import { optionalString, readProperties, readTags, requireLocation } from "./requestBody.js";
+import { optionalString, readProperties, readTags, requireLocation } from "./request-body.js";
 
 const PREFIX = "galleryImage.properties";
 

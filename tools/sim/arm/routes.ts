@@ -2,8 +2,8 @@
 // `:name` segments capture path parameters. Authorization routes sit under any scope, so they are
 // matched by locating `providers/Microsoft.Authorization` instead.
 import type { CallClass } from "../options.js";
-import { type ApiType, GALLERY_API_VERSIONS } from "./apiVersions.js";
-import { communityArtifacts, getCommunityGallery } from "./communityGalleries.js";
+import { type ApiType, GALLERY_API_VERSIONS } from "./api-versions.js";
+import { communityArtifacts, getCommunityGallery } from "./community-galleries.js";
 import type { ArmHandler } from "./context.js";
 import {
   deleteGallery,
@@ -13,18 +13,18 @@ import {
   putGallery,
 } from "./galleries.js";
 import { deleteImage, getImage, listImages, putImage } from "./images.js";
-import { getOperationStatus } from "./operationStatus.js";
+import { getOperationStatus } from "./operation-status.js";
 import { patchGallery, patchImage, patchVersion } from "./patch.js";
-import { getResourceGroup, headResourceGroup, putResourceGroup } from "./resourceGroups.js";
+import { getResourceGroup, headResourceGroup, putResourceGroup } from "./resource-groups.js";
 import {
   deleteRoleAssignment,
   getRoleAssignment,
   listRoleAssignments,
   putRoleAssignment,
-} from "./roleAssignments.js";
-import { getRoleDefinition, listRoleDefinitions } from "./roleDefinitions.js";
+} from "./role-assignments.js";
+import { getRoleDefinition, listRoleDefinitions } from "./role-definitions.js";
 import { shareGallery } from "./share.js";
-import { getSharedGallery, listSharedGalleries, sharedArtifacts } from "./sharedGalleries.js";
+import { getSharedGallery, listSharedGalleries, sharedArtifacts } from "./shared-galleries.js";
 import { getSubscription, listSubscriptions } from "./subscriptions.js";
 import { deleteVersion, getVersion, listVersions, putVersion } from "./versions.js";
 

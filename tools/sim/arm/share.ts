@@ -5,7 +5,7 @@ import type { Durations } from "../options.js";
 import type { GalleryRecord, ShareChange } from "../state/model.js";
 import type { Store } from "../state/store.js";
 import type { ArmHandler } from "./context.js";
-import { asyncAccepted, startOperation } from "./longRunning.js";
+import { asyncAccepted, startOperation } from "./long-running.js";
 import { requireGallery } from "./lookups.js";
 import { checkShareAllowed, parseShareRequest } from "./sharing.js";
 

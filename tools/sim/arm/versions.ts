@@ -15,13 +15,13 @@ import type {
 } from "../state/model.js";
 import { type ArmContext, type ArmHandler, param, queryValue } from "./context.js";
 import { idKey, subscriptionOf, versionId } from "./ids.js";
-import { asyncAccepted, putAccepted, startOperation } from "./longRunning.js";
+import { asyncAccepted, putAccepted, startOperation } from "./long-running.js";
 import { findVersion, requireParentGallery, requireParentImage, requireVersion } from "./lookups.js";
 import { checkVersionName } from "./names.js";
 import { listPage } from "./paging.js";
-import { readTags, requireLocation } from "./requestBody.js";
+import { readTags, requireLocation } from "./request-body.js";
 import { requireLinkedAccess } from "./tenancy.js";
-import { versionBody } from "./versionBody.js";
+import { versionBody } from "./version-body.js";
 import {
   checkSourceRegionTargeted,
   type RequestedSource,
@@ -30,7 +30,7 @@ import {
   sourceChangeNotAllowed,
   sourceRequired,
   type VersionRequest,
-} from "./versionRequest.js";
+} from "./version-request.js";
 
 const WRITE_ACTION = "Microsoft.Compute/galleries/images/versions/write";
 

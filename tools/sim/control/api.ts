@@ -2,7 +2,7 @@
 // Tests and benchmarks use it to seed fixtures, inject faults, move the clock and read what the
 // simulator saw. Answers are compact JSON.
 import type { SimulatorCore } from "../core.js";
-import { applyReplicationFaultsToRunning } from "../engine/replicationFaults.js";
+import { applyReplicationFaultsToRunning } from "../engine/replication-faults.js";
 import type { FaultSpec } from "../http/faults.js";
 import { type Fixtures, seedFixtures } from "./fixtures.js";
 

@@ -10,10 +10,10 @@ import { formatArmTime } from "../clock.js";
 import { handleControl } from "../control/api.js";
 import type { SimulatorCore } from "../core.js";
 import type { SimCertificates } from "../tls/certificates.js";
-import { type ArmOutcome, handleArmCall } from "./armPipeline.js";
+import { type ArmOutcome, handleArmCall } from "./arm-pipeline.js";
 import type { HttpFault } from "./faults.js";
 import { armResponseHeaders, type RequestIds, requestIds } from "./headers.js";
-import type { RequestRecord } from "./requestLog.js";
+import type { RequestRecord } from "./request-log.js";
 
 const CONTROL_PREFIX = "/_sim/";
 const METADATA_PATH = "/metadata/endpoints";

@@ -12,7 +12,7 @@ import type {
   SubscriptionRecord,
   VersionRecord,
 } from "./model.js";
-import { ResourceTable } from "./resourceTable.js";
+import { ResourceTable } from "./resource-table.js";
 
 export interface StateSnapshot {
   format: 1;

@@ -9,8 +9,8 @@ import {
   WINDOW_3_MIN_MS,
   WINDOW_30_MIN_MS,
 } from "./limits.js";
-import { SlidingWindowCounter } from "./slidingWindow.js";
-import { TokenBucket } from "./tokenBucket.js";
+import { SlidingWindowCounter } from "./sliding-window.js";
+import { TokenBucket } from "./token-bucket.js";
 
 /** Whose counter a Compute request uses: the SG recording shows consumer-view GetGallery calls
  * counted apart from the owner's gallery GETs in the same subscription (docs/arm-behaviour.md#rate-limits). */

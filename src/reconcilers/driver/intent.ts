@@ -1,0 +1,126 @@
+// Write-ahead intents (docs/runtime.md, "Exactly one write"): before an ARM write the driver saves
+// in `status.operation` what it is about to send, and only then sends it. A process that finds an
+// intent ARM never confirmed (no resume token) cannot know whether the write left; it decides from
+// Azure, and waits out the time the write would take to show before sending it again.
+import { randomUUID } from "node:crypto";
+import type { PendingOperation } from "../../api/index.js";
+import { ArmError } from "../../azure/index.js";
+import { backoffDelay, isNotFound, type ResourceClient } from "../../kube/index.js";
+import type { ArmObject, ArmWrite } from "./arm-kind.js";
+
+/**
+ * How long a share may take to show in the gallery's groups: ARM changes them only when the
+ * operation ends, about 45 s after it was accepted in the recordings, 0.03 s on other days
+ * (docs/arm-behaviour.md, "How long operations take"). Ten minutes, far past both: a second share
+ * spends the scarce share quota and undoes nothing, while this wait only delays a share whose
+ * sender died in the instant between saving the intent and sending it.
+ */
+export const SHARE_SHOWS_WITHIN_MS = 10 * 60_000;
+
+/** A PUT or a DELETE shows at once (`Creating`/`Updating`/`Deleting`, or gone): a few seconds cover ARM's read replicas. */
+const DEFAULT_SHOWS_WITHIN_MS = 5_000;
+
+/** Retries of the status write that records what ARM answered: quick at first, never above 5 s. */
+const SAVE_BACKOFF = { baseMs: 100, capMs: 5_000, jitter: 0.2 };
+
+/** The intent to send `step` for `obj`, as saved before sending. */
+export function intentOf(obj: ArmObject, step: ArmWrite, now: Date): PendingOperation {
+  return {
+    action: step.action,
+    intentId: randomUUID(),
+    request: step.note,
+    startedAt: now.toISOString(),
+    generation: obj.metadata.generation ?? 0,
+    ...(step.onSuccess ? { onSuccess: step.onSuccess } : {}),
+  };
+}
+
+/** An intent saved before a write whose answer was never recorded (the process may have died in between). */
+export function unconfirmed(operation: PendingOperation | undefined): operation is PendingOperation {
+  return operation !== undefined && !operation.acceptedAt && !operation.resumeToken;
+}
+
+/**
+ * How much longer to wait before sending `step` again, when an unconfirmed `intent` of an earlier
+ * attempt (maybe another process) asked for the very same write: it may have reached ARM and not
+ * show yet. Undefined: send now (another write, or the wait is over and it did not show).
+ * `timeScale` shortens the wait against a faster ARM (the benchmark simulator).
+ */
+export function waitForEarlierWrite(
+  intent: PendingOperation | undefined,
+  step: ArmWrite,
+  now: Date,
+  timeScale = 1,
+): number | undefined {
+  if (!unconfirmed(intent) || intent.action !== step.action || intent.request !== step.note) return undefined;
+  const window = (step.showsWithinMs ?? DEFAULT_SHOWS_WITHIN_MS) * timeScale;
+  const left = Date.parse(intent.startedAt) + window - now.getTime();
+  return left > 0 ? left : undefined;
+}
+
+/** Node's codes for a connection that never opened: the request cannot have reached ARM. */
+const NEVER_CONNECTED = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+
+/**
+ * Whether a write that failed certainly changed nothing in Azure: ARM refused it (a 4xx answer),
+ * or it never left (held back by the operator's own rate budget, no token, no connection). A 5xx,
+ * a timeout or a reset connection may come after ARM took the write: those keep the intent.
+ */
+export function certainlyNotSent(err: unknown): boolean {
+  if (!(err instanceof ArmError)) return false;
+  if (err.status !== undefined) return err.status < 500;
+  return err.code === "RateLimitReserve" || err.kind === "Auth" || NEVER_CONNECTED.has(err.code);
+}
+
+/**
+ * An error of a write sent after its intent was saved, with the object as that save left it: what
+ * reports the failure must write over that status, not the one read before.
+ */
+export class FailedAfterIntent<T> extends Error {
+  override name = "FailedAfterIntent";
+  constructor(
+    readonly error: unknown,
+    readonly latest: T,
+  ) {
+    super(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/**
+ * Records `operation` (or its absence, with null) in `obj`'s status, whatever else changed meanwhile.
+ *
+ * Flow: a merge patch of `status.operation` alone (no resourceVersion precondition: a concurrent
+ * label, spec or status edit cannot refuse it), retried with a short capped backoff until the API
+ * server takes it.
+ * Guarantees: on return the operation is saved. Why so stubborn: the write went to ARM already,
+ * and an unsaved answer costs the next reconcile a wait (or, for a share, a second write).
+ * Errors: the object is gone (404), or `signal` aborted (leadership lost: the next leader
+ * decides from Azure).
+ */
+export async function saveOperation<T extends ArmObject>(
+  client: ResourceClient<T>,
+  obj: T,
+  operation: PendingOperation | null,
+  signal?: AbortSignal,
+): Promise<T> {
+  const ref = { namespace: obj.metadata.namespace, name: obj.metadata.name };
+  return stubbornly(
+    () => client.mergePatch(ref, { status: { operation } }, { subresource: "status" }),
+    signal,
+  );
+}
+
+/**
+ * Runs `patch` until the API server takes it, with a short capped backoff (see `saveOperation`).
+ * Errors: the object is gone (404), or `signal` aborted.
+ */
+export async function stubbornly<T>(patch: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await patch();
+    } catch (err) {
+      if (isNotFound(err) || signal?.aborted) throw err;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, SAVE_BACKOFF)));
+    }
+  }
+}
