@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { ArmLog } from "./arm-log.js";
 import { nowMs, pollUntil } from "./clock.js";
-import { OperatorProcess } from "./operator-process.js";
+import { OperatorProcess, scaledTimings } from "./operator-process.js";
 import type { BenchOptions } from "./options.js";
 import { ProcSampler } from "./proc-stats.js";
 import type { Stack } from "./stack.js";
@@ -30,14 +30,14 @@ export class RunContext {
     this.armLog = new ArmLog(stack.sim);
   }
 
-  /** The operator's poll interval: ARM's 10 s, scaled, at least 200 ms (as dev mode does). */
+  /** The operator's poll interval at this run's time scale. */
   get pollIntervalMs(): number {
-    return Math.round(Math.max(200, 10_000 * this.options.timeScale));
+    return scaledTimings(this.options.timeScale).pollIntervalMs;
   }
 
-  /** The operator's 10-minute default resync, scaled, at least 5 s. */
+  /** The operator's resync period at this run's time scale. */
   get resyncPeriodMs(): number {
-    return Math.round(Math.max(5_000, 600_000 * this.options.timeScale));
+    return scaledTimings(this.options.timeScale).resyncPeriodMs;
   }
 
   /** A window that holds every object's next resync: the period plus its 10% jitter. */

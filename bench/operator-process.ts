@@ -53,6 +53,19 @@ interface LogLine {
 
 const CLI = join(import.meta.dirname, "..", "src", "cli.js");
 
+/**
+ * The operator's poll interval and resync period at the simulator's time scale: ARM's 10 s poll
+ * (at least 200 ms, as dev mode does) and the 10-minute default resync (at least 5 s).
+ */
+export function scaledTimings(
+  timeScale: number,
+): Pick<OperatorSettings, "pollIntervalMs" | "resyncPeriodMs"> {
+  return {
+    pollIntervalMs: Math.round(Math.max(200, 10_000 * timeScale)),
+    resyncPeriodMs: Math.round(Math.max(5_000, 600_000 * timeScale)),
+  };
+}
+
 export class OperatorProcess {
   readonly child: ChildProcess;
   readonly args: string[];

@@ -21,7 +21,7 @@ import { ResourceClient } from "../src/kube/index.js";
 import { descriptorOf } from "../src/reconcilers/index.js";
 import { COMPUTE_BUCKETS, mintToken } from "../tools/sim/index.js";
 import { nowMs, parseArmTime, pollUntil } from "./clock.js";
-import { OperatorProcess } from "./operator-process.js";
+import { OperatorProcess, scaledTimings } from "./operator-process.js";
 import { DEFAULT_LATENCY_MS } from "./options.js";
 import { table } from "./report/md.js";
 import { type Stack, startStack } from "./stack.js";
@@ -100,10 +100,9 @@ export async function runRevocationBench(argv: string[], repoRoot: string): Prom
     armEndpoint: stack.sim.endpoint,
     armCaFile: stack.sim.caFile,
     tenantId,
-    pollIntervalMs: Math.round(Math.max(200, 10_000 * timeScale)),
+    ...scaledTimings(timeScale),
     // The operator paces by the simulator's (scaled) windows, as it would by Azure's.
     armTimeScale: timeScale,
-    resyncPeriodMs: Math.round(Math.max(5_000, 600_000 * timeScale)),
     concurrency: 4,
     logFile: join(workDir, "operator.log"),
   });

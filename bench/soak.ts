@@ -14,7 +14,7 @@ import { POLICIES } from "../src/policy/cache.js";
 import { descriptorOf } from "../src/reconcilers/index.js";
 import { mintToken } from "../tools/sim/index.js";
 import { nowMs, pollUntil, sleep } from "./clock.js";
-import { OperatorProcess } from "./operator-process.js";
+import { OperatorProcess, scaledTimings } from "./operator-process.js";
 import { DEFAULT_LATENCY_MS } from "./options.js";
 import { sampleProcess } from "./proc-stats.js";
 import { facts, table } from "./report/md.js";
@@ -143,9 +143,8 @@ export async function runSoak(argv: string[], repoRoot: string): Promise<void> {
     armEndpoint: stack.sim.endpoint,
     armCaFile: stack.sim.caFile,
     tenantId,
-    pollIntervalMs: Math.round(Math.max(200, 10_000 * timeScale)),
+    ...scaledTimings(timeScale),
     armTimeScale: timeScale,
-    resyncPeriodMs: Math.round(Math.max(5_000, 600_000 * timeScale)),
     concurrency: 4,
     logFile: join(workDir, "operator.log"),
     extraArgs: ["--static-token-dir", tokenDir, "--lease-namespace", OPERATOR_NAMESPACE],

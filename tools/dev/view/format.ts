@@ -1,32 +1,15 @@
 // Text pieces both views use: an object's state in words and tone, progress bars, clocks, colour.
-import { REASONS } from "../../../src/api/index.js";
+import { isStalled } from "../../../src/reconcilers/driver/progress.js";
 import { isReady, type ObjectRow } from "../model.js";
 
 /** How a row reads at a glance: done, in progress, stuck until someone acts, or absent. */
 export type Tone = "ok" | "working" | "failed" | "missing";
 
-/**
- * Reasons of an operator at work (src/api/conditions.ts), and the "waiting for my parent" family
- * (GalleryNotReady, ImageDefinitionNotReady). Any other Ready=False (InvalidSpec, Conflict, an ARM
- * error code such as ResourceGroupNotFound) stays until someone changes something.
- */
-const WORKING: ReadonlySet<string> = new Set([
-  REASONS.Provisioning,
-  REASONS.Replicating,
-  REASONS.Deleting,
-  REASONS.WaitingForParent,
-  REASONS.Throttled,
-  REASONS.AzureError,
-]);
-
-function working(reason: string): boolean {
-  return WORKING.has(reason) || /NotReady$|^Waiting/.test(reason);
-}
-
 export function toneOf(row: ObjectRow): Tone {
   if (!row.found) return "missing";
   if (isReady(row)) return "ok";
-  if (row.ready?.status === "False" && !working(row.ready.reason)) return "failed";
+  // Failed means what kstatus calls Stalled: the operator waits for someone to change something.
+  if (row.ready && isStalled(row.ready)) return "failed";
   return "working";
 }
 
