@@ -73,6 +73,7 @@ export {
 } from "./queue.js";
 export {
   apiVersionOf,
+  identityOf,
   type KubeObject,
   keyOf,
   type ObjectMeta,

@@ -55,6 +55,14 @@ export function keyOf(obj: KubeObject): string {
   return objectKey(obj.metadata);
 }
 
+/**
+ * What tells one object from another of the same name (deleted and made again): its uid, or its key
+ * before the API server gave it one. For per-object memory that must not pass to a successor.
+ */
+export function identityOf(obj: { metadata: { uid?: string; name: string; namespace?: string } }): string {
+  return obj.metadata.uid ?? objectKey(obj.metadata);
+}
+
 /** The inverse of `objectKey`. */
 export function parseKey(key: string): ObjectRef {
   const slash = key.indexOf("/");

@@ -14,6 +14,7 @@ import {
 } from "../api/index.js";
 import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } from "../kube/index.js";
 import type { ArmKind, ArmObject } from "./driver/arm-kind.js";
+import { childrenOf } from "./driver/refs.js";
 import { galleryKind } from "./gallery/kind.js";
 import { gallerySharingKind } from "./gallery-sharing/kind.js";
 import { imageDefinitionKind } from "./image-definition/kind.js";
@@ -40,11 +41,8 @@ export function keysReferring<T extends KubeObject>(
   parent: KubeObject,
   refOf: (obj: T) => string | undefined,
 ): string[] {
-  const ns = parent.metadata.namespace;
-  return store
-    .list()
-    .filter((o) => o.metadata.namespace === ns && refOf(o) === parent.metadata.name)
-    .map((o) => `${ns}/${o.metadata.name}`);
+  const ns = parent.metadata.namespace ?? "";
+  return childrenOf(store, ns, refOf, parent.metadata.name).map((name) => `${ns}/${name}`);
 }
 
 /** Maps a child to the key of the parent it names in `spec.<ref>.name`. */

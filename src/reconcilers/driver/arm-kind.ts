@@ -211,8 +211,24 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
  * this very spec when the object was last looked at.
  */
 export function settledForSpec(obj: ArmObject): boolean {
-  const ready = obj.status?.conditions?.find((c) => c.type === READY);
-  return ready?.status === "True" && obj.status?.observedGeneration === obj.metadata.generation;
+  const ready = readyOf(obj);
+  return ready?.status === "True" && readyDescribesSpec(obj);
+}
+
+/**
+ * Whether the object's Ready condition (True or not) speaks of its current spec: written for its
+ * generation. A parent Ready for an older spec may be changing in Azure.
+ */
+export function readyDescribesSpec(obj: {
+  metadata: { generation?: number };
+  status?: { conditions?: { type: string; observedGeneration?: number }[] };
+}): boolean {
+  const ready = readyOf(obj);
+  return ready?.observedGeneration === undefined || ready.observedGeneration === obj.metadata.generation;
+}
+
+function readyOf<C extends { type: string }>(obj: { status?: { conditions?: C[] } }): C | undefined {
+  return obj.status?.conditions?.find((c) => c.type === READY);
 }
 
 export function isBlocked(value: unknown): value is Blocked {

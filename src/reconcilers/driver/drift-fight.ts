@@ -56,7 +56,7 @@ export class FightTracker {
     if (!record) return undefined;
     for (const field of fields) {
       if (field.shared) continue;
-      const earlier = record.writes.filter((w) => w.keys.includes(keyOf(field)));
+      const earlier = record.writes.filter((w) => w.keys.includes(fieldKey(field)));
       // The first write set it; each later one corrected it.
       const corrections = earlier.length - 1;
       if (corrections >= this.corrections) {
@@ -70,7 +70,7 @@ export class FightTracker {
   wrote(uid: string, generation: number, fields: readonly FieldDifference[], now: number): void {
     this.sweep(now);
     const record = this.current(uid, generation, now) ?? { generation, writes: [] };
-    record.writes.push({ keys: fields.map(keyOf), at: now });
+    record.writes.push({ keys: fields.map(fieldKey), at: now });
     this.objects.set(uid, record);
   }
 
@@ -103,6 +103,6 @@ export class FightTracker {
   }
 }
 
-function keyOf(field: FieldDifference): string {
+function fieldKey(field: FieldDifference): string {
   return `${field.field}\u0000${field.want ?? ""}`;
 }

@@ -9,6 +9,7 @@ import {
   isInvalid,
   isWriteRace,
   type JsonPatchOp,
+  keyOf,
   type Lane,
   READY,
   type ReconcileFn,
@@ -685,8 +686,4 @@ function escapePointer(token: string): string {
 /** `why` with the saved operation dropped from status (it finished before the kind had to wait). */
 function withoutOperation(why: Blocked): Blocked {
   return { ...why, status: { ...why.status, operation: undefined } };
-}
-
-function keyOf(obj: ArmObject): string {
-  return `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 }

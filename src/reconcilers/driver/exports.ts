@@ -6,6 +6,7 @@
 import type { ConfigMapDestination } from "../../api/index.js";
 import { isNotFound, type KubeObject, type ResourceClient } from "../../kube/index.js";
 import { type ArmObject, type Blocked, blocked } from "./arm-kind.js";
+import { USER_RETRY_MS } from "./failures.js";
 
 export interface ConfigMap extends KubeObject {
   metadata: KubeObject["metadata"] & { ownerReferences?: OwnerReference[] };
@@ -26,9 +27,6 @@ export const CONFIGMAPS = {
   kind: "ConfigMap",
   namespaced: true,
 };
-
-/** A ConfigMap that is not the operator's is looked at again after this long (edits wake the object first). */
-const CONFLICT_RETRY_MS = 5 * 60_000;
 
 /** One value to export: where to, and what (undefined: not known, or no longer there). */
 export interface Export {
@@ -100,7 +98,7 @@ async function writeOne(
     return blocked(
       "ExportConflict",
       `ConfigMap ${name} exists and is not managed by the operator (no ${me.apiVersion} object owns it), so it is not overwritten: choose another name in spec.operatorSpec.configMaps, or delete that ConfigMap`,
-      CONFLICT_RETRY_MS,
+      USER_RETRY_MS,
     );
   }
   const data: Record<string, string | null> = {};

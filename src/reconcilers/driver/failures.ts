@@ -16,8 +16,10 @@ export interface FailureOutcome {
 /** Ready reasons of failures that pass by themselves (the queue backs off, or Retry-After). */
 export const TRANSIENT_REASONS: ReadonlySet<string> = new Set(["AzureError", "ReconcileError", "Throttled"]);
 
-const USER_RETRY_MS = 5 * 60_000;
-const CONFLICT_RETRY_MS = 30_000;
+/** A failure the user must fix is looked at again this often (an edit wakes the object first). */
+export const USER_RETRY_MS = 5 * 60_000;
+/** A conflict with Azure's state (an operation running, a 409) is tried again this often. */
+export const CONFLICT_RETRY_MS = 30_000;
 
 /** Condition reasons are CamelCase identifiers; ARM codes almost always are, and this makes sure. */
 export function reasonFromCode(code: string, fallback: string): string {

@@ -1,11 +1,10 @@
 // The benchmark's baseline policy (`--bench-reput-each-resync`): Azure Service Operator PUTs every
 // resource once per sync period whether or not anything changed. Kept out of the kinds' diffs so
 // that the operator's own behaviour (write only what differs) stays the one the kinds describe.
+import { identityOf } from "../../kube/index.js";
 
-/** Objects are told apart by uid, so one deleted and made again starts afresh. */
-interface Keyed {
-  metadata: { uid?: string; namespace?: string; name: string };
-}
+/** Objects are told apart by uid (identityOf), so one deleted and made again starts afresh. */
+type Keyed = Parameters<typeof identityOf>[0];
 
 export interface RePutSchedule {
   /** Whether `obj` is owed a re-PUT: none since this operator started, or the last one a period ago. */
@@ -24,14 +23,13 @@ const SLACK = 0.9;
 /** Deleted objects are not forgotten: the map lives for one benchmark process and one entry each. */
 export function rePutSchedule(periodMs: number, now: () => number = Date.now): RePutSchedule {
   const lastWrite = new Map<string, number>();
-  const keyOf = (obj: Keyed) => obj.metadata.uid ?? `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
   return {
     due(obj) {
-      const last = lastWrite.get(keyOf(obj));
+      const last = lastWrite.get(identityOf(obj));
       return last === undefined || now() - last >= periodMs * SLACK;
     },
     wrote(obj) {
-      lastWrite.set(keyOf(obj), now());
+      lastWrite.set(identityOf(obj), now());
     },
   };
 }

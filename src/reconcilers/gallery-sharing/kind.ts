@@ -29,7 +29,7 @@ import {
   settledForSpec,
 } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
-import { failureOutcome } from "../driver/failures.js";
+import { failureOutcome, USER_RETRY_MS } from "../driver/failures.js";
 import { SHARE_SHOWS_WITHIN_MS } from "../driver/intent.js";
 import { PARENT_RETRY_MS, readyParent } from "../driver/refs.js";
 import { sharingOwner } from "./claim.js";
@@ -66,9 +66,6 @@ export interface SharingActual {
   gallery: ArmGallery;
   assignments: RoleAssignment[];
 }
-
-/** A spec that needs the user (or another object) to change waits this long; its watches wake it first. */
-const USER_RETRY_MS = 5 * 60_000;
 
 /** After a step is parked or done at once, the next one goes right away (the status write lands first). */
 const NEXT_STEP_MS = 1;

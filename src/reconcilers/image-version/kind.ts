@@ -6,15 +6,21 @@
 import type { GalleryImageVersion } from "@azure/arm-compute";
 import {
   CONDITION_TYPES,
-  type Condition,
   type ImageVersion,
   type ImageVersionStatus,
   LABELS,
   REASONS,
 } from "../../api/index.js";
 import { parseArmId, parseImageId, parseVersionId, type VersionRef, versionId } from "../../azure/index.js";
-import type { ResourceClient } from "../../kube/index.js";
-import { type ArmKind, type ArmWrite, blocked, isBlocked, type Observation } from "../driver/arm-kind.js";
+import { identityOf, type ResourceClient } from "../../kube/index.js";
+import {
+  type ArmKind,
+  type ArmWrite,
+  blocked,
+  isBlocked,
+  type Observation,
+  readyDescribesSpec,
+} from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { namingSame, ownedTags, untagWrite } from "../driver/ownership.js";
 import { PARENT_RETRY_MS, readyParent } from "../driver/refs.js";
@@ -51,7 +57,6 @@ export function imageVersionKind(
     const definition = definitionOf(obj, ctx)?.status?.id;
     return obj.status?.id ?? (definition ? `${definition}/versions/${obj.spec.version}` : undefined);
   };
-  const keyOf = (obj: ImageVersion) => obj.metadata.uid ?? `${obj.metadata.namespace}/${obj.metadata.name}`;
 
   const put = (
     obj: ImageVersion,
@@ -102,12 +107,12 @@ export function imageVersionKind(
       (v) => isReplicating(v) && (subscriptionOf(v) ?? subscription) === subscription,
     ).length;
     // Versions gone from the cache by any path (Orphan, a removed finalizer) leave no pacer behind.
-    pacer.retain(new Set(versions.map(keyOf)));
+    pacer.retain(new Set(versions.map(identityOf)));
     const floor = Math.max(
       budgetFloorMs(replicating, ctx.armTimeScale),
       reportedBudgetFloorMs(replicating, ctx.armBudget?.(subscription, VERSION_READ_BUCKET)),
     );
-    return pacer.next(keyOf(obj), moved, ctx.pollIntervalMs, floor);
+    return pacer.next(identityOf(obj), moved, ctx.pollIntervalMs, floor);
   };
 
   /** Azure's version as the user sees it: status, Ready, Replicated, and when to look again. */
@@ -136,7 +141,7 @@ export function imageVersionKind(
     const conditions = [{ type: CONDITION_TYPES.Replicated, ...replicated }];
     // Not Ready while copying or after a region failed, for the same reason it is not Replicated.
     if (summary.phase === "Failed") {
-      pacer.forget(keyOf(obj));
+      pacer.forget(identityOf(obj));
       return { status, conditions, ready: replicated };
     }
     if (summary.phase === "Replicating") {
@@ -144,7 +149,7 @@ export function imageVersionKind(
       return { status, conditions, ready: replicated, requeueAfterMs };
     }
     if (summary.phase === "Completed" && state === "Succeeded") {
-      pacer.forget(keyOf(obj));
+      pacer.forget(identityOf(obj));
       const regions = obj.spec.targetRegions.length;
       const message = `Version ${version} matches the spec and is replicated to ${regions} region(s)`;
       return { status, conditions, ready: { status: "True", reason: REASONS.Succeeded, message } };
@@ -197,7 +202,7 @@ export function imageVersionKind(
       );
       if (isBlocked(gallery)) return gallery;
       // Ready for an older spec: its sharing mode (which the rules judge) may be changing in Azure.
-      if (!readyForItsSpec(gallery)) {
+      if (!readyDescribesSpec(gallery)) {
         const message = `Gallery ${gallery.metadata.name} is being updated; waiting for it`;
         return blocked("GalleryNotReady", message, PARENT_RETRY_MS);
       }
@@ -267,7 +272,7 @@ export function imageVersionKind(
 
     cleanup(obj, target, actual, ctx) {
       if (!actual) {
-        pacer.forget(keyOf(obj));
+        pacer.forget(identityOf(obj));
         ctx.metrics?.setReplicationProgress?.(obj.metadata.namespace ?? "", obj.metadata.name, undefined);
         return undefined;
       }
@@ -308,15 +313,6 @@ function failureReported(obj: ImageVersion): boolean {
     replicated?.reason === REASONS.ReplicationFailed &&
     replicated.observedGeneration === obj.metadata.generation
   );
-}
-
-/** Whether an object's Ready condition speaks of its current spec (its generation). */
-function readyForItsSpec(obj: {
-  metadata: { generation?: number };
-  status?: { conditions?: Condition[] };
-}): boolean {
-  const ready = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Ready);
-  return ready?.observedGeneration === undefined || ready.observedGeneration === obj.metadata.generation;
 }
 
 /**
