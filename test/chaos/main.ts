@@ -85,16 +85,20 @@ async function main(): Promise<number> {
   const deadline = o.minutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + o.minutes * 60_000;
   let schedules = 0;
   let violations = 0;
-  const errors = 0;
+  let errors = 0;
   const faults: Record<string, number> = {};
   const byInvariant: Record<string, number> = {};
   try {
     for (const seed of seedsOf(o)) {
       if (Date.now() > deadline) break;
-      const result = await runSchedule(
-        harness,
-        planSchedule(seed, { prefix: `c${runId}`, actionMs: ACTION_MS }),
-      );
+      const schedule = planSchedule(seed, { prefix: `c${runId}`, actionMs: ACTION_MS });
+      const result = await runSchedule(harness, schedule).catch((err: unknown) => {
+        // The campaign's own failure is not the operator's: report it, go on with the next seed.
+        errors += 1;
+        console.log(`schedule seed=${seed}: campaign error: ${err instanceof Error ? err.stack : err}`);
+        return undefined;
+      });
+      if (!result) continue;
       console.log(formatResult(result, o.verbose));
       schedules += 1;
       violations += result.violations.length;
