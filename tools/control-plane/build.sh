@@ -5,6 +5,8 @@
 #
 #   tools/control-plane/build.sh            build what is missing, print progress
 #   tools/control-plane/build.sh --print-dir   print only the bin directory (after building)
+#   tools/control-plane/build.sh --check       build nothing: say what is missing (exit 1) or
+#                                              "nothing to build" (exit 0), then the bin directory
 #
 # With AGO_CONTROL_PLANE_BIN_DIR set, it only checks that directory holds the five binaries (no Go).
 #
@@ -13,7 +15,9 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 quiet=0
+check=0
 [[ "${1:-}" == "--print-dir" ]] && quiet=1
+[[ "${1:-}" == "--check" ]] && check=1
 say() { if [[ $quiet == 0 ]]; then echo "control-plane: $*"; else echo "control-plane: $*" >&2; fi; }
 
 # Binaries obtained some other way: use them as they are, and never ask for Go.
@@ -29,11 +33,6 @@ if [[ -n "${AGO_CONTROL_PLANE_BIN_DIR:-}" ]]; then
   say "using the binaries in AGO_CONTROL_PLANE_BIN_DIR ($AGO_CONTROL_PLANE_BIN_DIR); nothing to build"
   if [[ $quiet == 1 ]]; then echo "$AGO_CONTROL_PLANE_BIN_DIR"; fi
   exit 0
-fi
-
-if ! command -v go >/dev/null 2>&1; then
-  echo "control-plane: Go is required to build kube-apiserver, etcd, kubectl and helm (https://go.dev/dl, or apt-get install golang-go >= 1.26)." >&2
-  exit 1
 fi
 
 mod_version() { # module path, go.mod file
@@ -56,11 +55,21 @@ for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
 done
 
 built=0
+missing=()
 build() { # name, module dir, package, ldflags
   local name="$1" dir="$2" pkg="$3" ldflags="$4"
   if [[ -x "$bin_dir/$name" ]]; then
     say "$name: cached ($bin_dir/$name)"
     return
+  fi
+  if [[ $check == 1 ]]; then
+    missing+=("$name")
+    return
+  fi
+  # Go is needed only when something must be built: a complete cache works without it.
+  if ! command -v go >/dev/null 2>&1; then
+    echo "control-plane: Go is required to build kube-apiserver, etcd, kubectl and helm (https://go.dev/dl, or apt-get install golang-go >= 1.26)." >&2
+    exit 1
   fi
   say "$name: building $pkg (first build takes minutes on 2 cores) ..."
   local start=$SECONDS
@@ -79,5 +88,9 @@ build kubectl kubernetes k8s.io/kubernetes/cmd/kubectl "$k8s_ldflags"
 build kube-controller-manager kubernetes k8s.io/kubernetes/cmd/kube-controller-manager "$k8s_ldflags"
 build helm helm helm.sh/helm/v3/cmd/helm "-s -w -X helm.sh/helm/v3/internal/version.version=$helm_version"
 
+if [[ ${#missing[@]} -gt 0 ]]; then
+  say "would build: ${missing[*]} (into $bin_dir)"
+  exit 1
+fi
 if [[ $built == 0 ]]; then say "nothing to build: all binaries cached in $bin_dir"; else say "built $built binaries into $bin_dir"; fi
 if [[ $quiet == 1 ]]; then echo "$bin_dir"; fi
