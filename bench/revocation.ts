@@ -10,7 +10,7 @@
 // in a few minutes on a shared machine. Figures are wall-clock at the chosen time scale; divided
 // by it they are in Azure's time, an upper bound (the operator's own work does not shrink).
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,7 @@ import { nowMs, parseArmTime, pollUntil } from "./clock.js";
 import { OperatorProcess, scaledTimings } from "./operator-process.js";
 import { DEFAULT_LATENCY_MS } from "./options.js";
 import { table } from "./report/md.js";
+import { publishScenarioReport } from "./report/write.js";
 import { type Stack, startStack } from "./stack.js";
 import { percentile, round } from "./stats.js";
 
@@ -138,11 +139,7 @@ export async function runRevocationBench(argv: string[], repoRoot: string): Prom
         samples: results.map((r) => ({ ...r, ms: round(r.ms, 1) })),
       };
     }
-    await mkdir(outDir, { recursive: true });
-    await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(join(outDir, `${name}.md`), markdown(report));
-    process.stdout.write(`\n${markdown(report)}\n`);
-    say(`report written: ${join(outDir, `${name}.md`)}`);
+    await publishScenarioReport(outDir, name, report, markdown(report), say);
   } finally {
     await operator.stop();
     await stack.stop();

@@ -18,6 +18,7 @@ import { OperatorProcess, scaledTimings } from "./operator-process.js";
 import { DEFAULT_LATENCY_MS } from "./options.js";
 import { sampleProcess } from "./proc-stats.js";
 import { facts, table } from "./report/md.js";
+import { publishScenarioReport } from "./report/write.js";
 import { startStack } from "./stack.js";
 import { round } from "./stats.js";
 
@@ -219,11 +220,7 @@ export async function runSoak(argv: string[], repoRoot: string): Promise<void> {
       ),
       samples: samples.map((s) => ({ ...s, heapUsedMb: round(s.heapUsedMb, 1) })),
     };
-    await mkdir(outDir, { recursive: true });
-    await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
-    await writeFile(join(outDir, `${name}.md`), markdown(report));
-    process.stdout.write(`\n${markdown(report)}\n`);
-    say(`report written: ${join(outDir, `${name}.md`)}`);
+    await publishScenarioReport(outDir, name, report, markdown(report), say);
   } finally {
     await operator.stop();
     await stack.stop();

@@ -11,6 +11,25 @@ const SERIES = [
   { name: "re-PUT switch (restart window)", color: "#cf222e" },
 ];
 
+/**
+ * Writes a scenario's own report (`<name>.json` with every figure, `<name>.md`) into `outDir`, prints
+ * the Markdown and says where it went: the revocation and soak runs, which stand apart from the
+ * main report.
+ */
+export async function publishScenarioReport(
+  outDir: string,
+  name: string,
+  report: unknown,
+  markdown: string,
+  say: (line: string) => void,
+): Promise<void> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  await writeFile(join(outDir, `${name}.md`), markdown);
+  process.stdout.write(`\n${markdown}\n`);
+  say(`report written: ${join(outDir, `${name}.md`)}`);
+}
+
 export async function writeReport(
   report: BenchReport,
   outDir: string,
