@@ -6,6 +6,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { mintToken } from "../tools/sim/index.js";
 import { nowMs, sleep } from "./clock.js";
+import type { Stack } from "./stack.js";
 
 /** Reconcile outcomes from the operator's log ("reconciled" / "reconcile failed" lines). */
 export interface ReconcileTotals {
@@ -64,6 +65,30 @@ export function scaledTimings(
     pollIntervalMs: Math.round(Math.max(200, 10_000 * timeScale)),
     resyncPeriodMs: Math.round(Math.max(5_000, 600_000 * timeScale)),
   };
+}
+
+/**
+ * The operator as the stand-alone scenarios (revocation, soak) run it on their own stack: timings
+ * and rate-limit windows at the simulator's time scale, as it would pace by Azure's, four workers.
+ */
+export function scenarioOperator(
+  stack: Stack,
+  tenantId: string,
+  timeScale: number,
+  workDir: string,
+  extraArgs?: string[],
+): OperatorProcess {
+  return new OperatorProcess({
+    kubeconfigPath: stack.plane.kubeconfigPath,
+    armEndpoint: stack.sim.endpoint,
+    armCaFile: stack.sim.caFile,
+    tenantId,
+    ...scaledTimings(timeScale),
+    armTimeScale: timeScale,
+    concurrency: 4,
+    logFile: join(workDir, "operator.log"),
+    ...(extraArgs ? { extraArgs } : {}),
+  });
 }
 
 export class OperatorProcess {

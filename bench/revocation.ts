@@ -21,7 +21,7 @@ import { ResourceClient } from "../src/kube/index.js";
 import { descriptorOf } from "../src/reconcilers/index.js";
 import { COMPUTE_BUCKETS, mintToken } from "../tools/sim/index.js";
 import { nowMs, parseArmTime, pollUntil } from "./clock.js";
-import { OperatorProcess, scaledTimings } from "./operator-process.js";
+import { scenarioOperator } from "./operator-process.js";
 import { DEFAULT_LATENCY_MS } from "./options.js";
 import { table } from "./report/md.js";
 import { publishScenarioReport } from "./report/write.js";
@@ -96,17 +96,7 @@ export async function runRevocationBench(argv: string[], repoRoot: string): Prom
     },
     namespaces: [NAMESPACE],
   });
-  const operator = new OperatorProcess({
-    kubeconfigPath: stack.plane.kubeconfigPath,
-    armEndpoint: stack.sim.endpoint,
-    armCaFile: stack.sim.caFile,
-    tenantId,
-    ...scaledTimings(timeScale),
-    // The operator paces by the simulator's (scaled) windows, as it would by Azure's.
-    armTimeScale: timeScale,
-    concurrency: 4,
-    logFile: join(workDir, "operator.log"),
-  });
+  const operator = scenarioOperator(stack, tenantId, timeScale, workDir);
   try {
     say(`time scale ${timeScale}, ${samples} samples per case; logs in ${workDir}`);
     const synced = await pollUntil(() => (operator.syncedControllers >= 4 ? true : undefined), 120_000);

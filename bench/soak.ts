@@ -14,7 +14,7 @@ import { POLICIES } from "../src/policy/cache.js";
 import { descriptorOf } from "../src/reconcilers/index.js";
 import { mintToken } from "../tools/sim/index.js";
 import { nowMs, pollUntil, sleep } from "./clock.js";
-import { OperatorProcess, scaledTimings } from "./operator-process.js";
+import { scenarioOperator } from "./operator-process.js";
 import { DEFAULT_LATENCY_MS } from "./options.js";
 import { sampleProcess } from "./proc-stats.js";
 import { facts, table } from "./report/md.js";
@@ -139,17 +139,12 @@ export async function runSoak(argv: string[], repoRoot: string): Promise<void> {
       identity: { clientSecret: { secretName: SECRET } },
     },
   });
-  const operator = new OperatorProcess({
-    kubeconfigPath: stack.plane.kubeconfigPath,
-    armEndpoint: stack.sim.endpoint,
-    armCaFile: stack.sim.caFile,
-    tenantId,
-    ...scaledTimings(timeScale),
-    armTimeScale: timeScale,
-    concurrency: 4,
-    logFile: join(workDir, "operator.log"),
-    extraArgs: ["--static-token-dir", tokenDir, "--lease-namespace", OPERATOR_NAMESPACE],
-  });
+  const operator = scenarioOperator(stack, tenantId, timeScale, workDir, [
+    "--static-token-dir",
+    tokenDir,
+    "--lease-namespace",
+    OPERATOR_NAMESPACE,
+  ]);
   try {
     say(`time scale ${timeScale}, ${minutes} simulated minutes; logs in ${workDir}`);
     const synced = await pollUntil(() => (operator.syncedControllers >= 4 ? true : undefined), 120_000);
