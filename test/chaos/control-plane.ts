@@ -2,6 +2,7 @@
 // the whole run, which the campaign can freeze (SIGSTOP/SIGCONT), kill and restart process by
 // process on the same data directory and ports, so clients that stay up reconnect to it.
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { endOnExit, forgetOnExit } from "../../tools/control-plane/exit-hooks.js";
 import {
   apiserverFlags,
@@ -20,6 +21,8 @@ import type { Restartable } from "./plan.js";
 
 const BINARY: Record<Restartable, string> = { apiserver: "kube-apiserver", etcd: "etcd" };
 const READY_TIMEOUT_MS = 60_000;
+const PORT_FREE_TIMEOUT_MS = 15_000;
+const START_ATTEMPTS = 3;
 
 export interface ChaosControlPlane {
   plane: ControlPlane;
@@ -50,20 +53,29 @@ export async function startChaosControlPlane(): Promise<ChaosControlPlane> {
       signalGroup(pids.apiserver, frozen ? "SIGSTOP" : "SIGCONT");
     },
     async restart(what) {
-      const old = pids[what];
-      await end(old, 0);
-      const proc = startProcess(
-        BINARY[what],
-        `${plane.binDir}/${BINARY[what]}`,
-        argsOf(what),
-        `${layout.logs}/${BINARY[what]}.log`,
-      );
-      endOnExit(proc.pid);
-      pids[what] = proc.pid;
-      const failed = () => (proc.hasExited() ? `${proc.name} exited` : undefined);
-      if (what === "etcd")
-        await waitForEtcd(`http://127.0.0.1:${ports.etcdClient}`, READY_TIMEOUT_MS, failed);
-      await waitForReadyz(plane.server, pki, READY_TIMEOUT_MS, failed);
+      await end(pids[what], 0);
+      // A SIGKILLed Go binary's main thread can be reaped while its other threads still hold the
+      // listening sockets, so a start right away may fail with "address already in use".
+      await waitForFreePorts(portsOf(what, ports));
+      for (let attempt = 1; ; attempt++) {
+        const proc = startProcess(
+          BINARY[what],
+          `${plane.binDir}/${BINARY[what]}`,
+          argsOf(what),
+          `${layout.logs}/${BINARY[what]}.log`,
+        );
+        endOnExit(proc.pid);
+        pids[what] = proc.pid;
+        const failed = () => (proc.hasExited() ? `${proc.name} exited` : undefined);
+        try {
+          if (what === "etcd")
+            await waitForEtcd(`http://127.0.0.1:${ports.etcdClient}`, READY_TIMEOUT_MS, failed);
+          return await waitForReadyz(plane.server, pki, READY_TIMEOUT_MS, failed);
+        } catch (err) {
+          if (!proc.hasExited() || attempt >= START_ATTEMPTS) throw err;
+          await waitForFreePorts(portsOf(what, ports));
+        }
+      }
     },
     async stop() {
       // The API server first, then the etcd it talks to; then the record and the data directory.
@@ -86,6 +98,29 @@ async function end(pid: number, graceMs: number): Promise<void> {
   signalGroup(pid, "SIGKILL");
   for (const deadline = Date.now() + 10_000; pidAlive(pid) && Date.now() < deadline; ) await sleep(50);
   forgetOnExit(pid);
+}
+
+function portsOf(what: Restartable, ports: Ports): number[] {
+  return what === "etcd" ? [ports.etcdClient, ports.etcdPeer] : [ports.apiserver];
+}
+
+/** Waits until each port can be listened on again on loopback. */
+async function waitForFreePorts(list: number[]): Promise<void> {
+  const deadline = Date.now() + PORT_FREE_TIMEOUT_MS;
+  for (const port of list)
+    while (!(await canListen(port))) {
+      if (Date.now() > deadline)
+        throw new Error(`port ${port} is still taken ${PORT_FREE_TIMEOUT_MS} ms after its process ended`);
+      await sleep(100);
+    }
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+  });
 }
 
 function pidOf(plane: ControlPlane, name: string): number {

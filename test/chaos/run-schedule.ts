@@ -82,7 +82,7 @@ export async function runSchedule(harness: Harness, schedule: Schedule): Promise
     }
     const rest = t0 + schedule.actionMs - Date.now();
     if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
-    await Promise.all(world.background);
+    await world.joinBackground();
     world.endFaults();
     if (!world.operatorRunning()) world.startOperator();
     world.journal.actionEndedAt = world.now();

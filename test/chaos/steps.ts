@@ -333,7 +333,7 @@ export async function perform(world: ScheduleWorld, step: Step): Promise<unknown
     }
     case "tag-policy":
       countFault(world.journal, "policy tag");
-      world.background.push(tagPolicy(world, nsOf(world, step.ns), step.ms));
+      world.inBackground(tagPolicy(world, nsOf(world, step.ns), step.ms));
       return world.note(`a policy keeps ${nsOf(world, step.ns).gallery.azureName} tagged for ${step.ms} ms`);
     case "outside-unshare": {
       const ns = nsOf(world, step.ns);
@@ -383,7 +383,7 @@ export async function perform(world: ScheduleWorld, step: Step): Promise<unknown
       world.note(`intruder ${into}/${step.name} names ${owner.azureId}`);
       if (step.deleteAfterMs !== undefined) {
         const delay = step.deleteAfterMs;
-        world.background.push(sleep(delay).then(() => world.delete(intruder)));
+        world.inBackground(sleep(delay).then(() => world.delete(intruder)));
       }
       return;
     }

@@ -32,8 +32,12 @@ export class ScheduleWorld {
   readonly journal: Journal;
   readonly model = new Map<string, Desired>();
   readonly outsider: Outsider;
-  /** Work started by steps that outlives them (a tag policy, a delayed deletion). */
-  readonly background: Promise<unknown>[] = [];
+  /**
+   * Work started by steps that outlives them (a tag policy, a delayed deletion), each already
+   * caught: a failure surfaces in `joinBackground`, never as an unhandled rejection that would end
+   * the whole campaign after its schedule has failed for another reason.
+   */
+  private readonly background: Promise<unknown>[] = [];
   private operator: OperatorProcess | undefined;
   private faults: ActiveFault[] = [];
   private readonly harness: Harness;
@@ -58,6 +62,22 @@ export class ScheduleWorld {
 
   note(text: string): void {
     this.journal.timeline.push({ at: this.now(), text });
+  }
+
+  /** Runs `work` beside the steps; `joinBackground` waits for it. */
+  inBackground(work: Promise<unknown>): void {
+    this.background.push(
+      work.then(
+        () => undefined,
+        (err: unknown) => err ?? new Error("background work failed"),
+      ),
+    );
+  }
+
+  /** Waits for all background work; throws the first failure. */
+  async joinBackground(): Promise<void> {
+    const failure = (await Promise.all(this.background)).find((result) => result !== undefined);
+    if (failure !== undefined) throw failure;
   }
 
   startOperator(): void {
@@ -142,7 +162,7 @@ export class ScheduleWorld {
   fault(spec: FaultSpec, ms: number): void {
     this.faults.push({ spec, until: Date.now() + ms });
     this.sim.fault(withWindow(spec, ms));
-    this.background.push(new Promise((resolve) => setTimeout(resolve, ms)).then(() => this.refreshFaults()));
+    this.inBackground(new Promise((resolve) => setTimeout(resolve, ms)).then(() => this.refreshFaults()));
   }
 
   private refreshFaults(): void {
@@ -170,6 +190,7 @@ export class ScheduleWorld {
   }
 
   async close(): Promise<void> {
+    await Promise.all(this.background);
     await this.operator?.kill();
     for (const ns of this.schedule.namespaces) await clearNamespace(this.harness, ns.name);
   }
