@@ -23,6 +23,7 @@ const USAGE = `usage: npm run chaos -- [--quick | --seed S ... | --schedules N |
   --seed S             replay schedule S exactly (repeatable)
   --schedules N        N random schedules
   --minutes M          random schedules until M minutes have passed
+  --lanes L            run L schedules at a time, each lane on a control plane of its own (default 1)
   --operator-root DIR  run the operator from this source tree (default: this one)
   --verbose            print every schedule's timeline, not only failing ones`;
 
@@ -33,6 +34,7 @@ function options() {
       seed: { type: "string", multiple: true },
       schedules: { type: "string" },
       minutes: { type: "string" },
+      lanes: { type: "string" },
       "operator-root": { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean" },
@@ -47,11 +49,14 @@ function options() {
     throw new Error(`--seed takes non-negative integers\n${USAGE}`);
   const count = values.schedules === undefined ? undefined : Number(values.schedules);
   const minutes = values.minutes === undefined ? undefined : Number(values.minutes);
+  const lanes = Number(values.lanes ?? 1);
+  if (!Number.isInteger(lanes) || lanes < 1) throw new Error(`--lanes takes a positive integer\n${USAGE}`);
   return {
     quick: values.quick ?? false,
     seeds,
     count,
     minutes,
+    lanes,
     operatorRoot: resolve(values["operator-root"] ?? join(import.meta.dirname, "..", "..")),
     verbose: values.verbose ?? false,
   };
@@ -81,39 +86,47 @@ async function main(): Promise<number> {
     .replace(/[^a-z0-9]/g, "x");
   console.log(`chaos: operator built from ${o.operatorRoot}; operator logs in ${logDir}`);
   buildOperator(o.operatorRoot);
-  const harness = await startHarness(o.operatorRoot, logDir);
   const deadline = o.minutes === undefined ? Number.POSITIVE_INFINITY : Date.now() + o.minutes * 60_000;
-  let schedules = 0;
-  let violations = 0;
-  let errors = 0;
+  const totals = { schedules: 0, violations: 0, errors: 0 };
   const faults: Record<string, number> = {};
   const byInvariant: Record<string, number> = {};
-  try {
-    for (const seed of seedsOf(o)) {
-      if (Date.now() > deadline) break;
-      const schedule = planSchedule(seed, { prefix: `c${runId}`, actionMs: ACTION_MS });
-      const result = await runSchedule(harness, schedule).catch((err: unknown) => {
-        // The campaign's own failure is not the operator's: report it, go on with the next seed.
-        errors += 1;
-        console.log(`schedule seed=${seed}: campaign error: ${err instanceof Error ? err.stack : err}`);
-        return undefined;
-      });
-      if (!result) continue;
-      console.log(formatResult(result, o.verbose));
-      schedules += 1;
-      violations += result.violations.length;
-      for (const [type, n] of Object.entries(result.journal.faultsByType))
-        faults[type] = (faults[type] ?? 0) + n;
-      for (const v of result.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
+  // One generator for every lane: a lane takes the next seed when its schedule is done.
+  const seeds = seedsOf(o);
+
+  const lane = async (index: number): Promise<void> => {
+    // Lanes share nothing but the seed source: a restart or freeze in one lane cannot show up as a
+    // blocked operator in another lane's journal.
+    const harness = await startHarness(o.operatorRoot, o.lanes > 1 ? join(logDir, `lane-${index}`) : logDir);
+    try {
+      for (let next = seeds.next(); !next.done && Date.now() <= deadline; next = seeds.next()) {
+        const seed = next.value;
+        const schedule = planSchedule(seed, { prefix: `c${runId}${index}`, actionMs: ACTION_MS });
+        const result = await runSchedule(harness, schedule).catch((err: unknown) => {
+          // The campaign's own failure is not the operator's: report it, go on with the next seed.
+          totals.errors += 1;
+          console.log(`schedule seed=${seed}: campaign error: ${err instanceof Error ? err.stack : err}`);
+          return undefined;
+        });
+        if (!result) continue;
+        console.log(formatResult(result, o.verbose));
+        totals.schedules += 1;
+        totals.violations += result.violations.length;
+        for (const [type, n] of Object.entries(result.journal.faultsByType))
+          faults[type] = (faults[type] ?? 0) + n;
+        for (const v of result.violations) byInvariant[v.invariant] = (byInvariant[v.invariant] ?? 0) + 1;
+      }
+    } finally {
+      await harness.close();
     }
-  } finally {
-    await harness.close();
-  }
+  };
+  await Promise.all(Array.from({ length: o.lanes }, (_, index) => lane(index)));
+
   console.log(`chaos: disturbances by type ${JSON.stringify(faults)}`);
   console.log(`chaos: violations by invariant ${JSON.stringify(byInvariant)}`);
-  if (errors > 0) console.log(`chaos: ${errors} schedule(s) not judged: the campaign itself failed`);
-  console.log(`chaos: ${schedules} schedules, ${violations} violations`);
-  return violations > 0 ? 1 : errors > 0 ? 2 : 0;
+  if (totals.errors > 0)
+    console.log(`chaos: ${totals.errors} schedule(s) not judged: the campaign itself failed`);
+  console.log(`chaos: ${totals.schedules} schedules, ${totals.violations} violations`);
+  return totals.violations > 0 ? 1 : totals.errors > 0 ? 2 : 0;
 }
 
 main().then(
