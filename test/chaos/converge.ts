@@ -36,6 +36,8 @@ async function look(world: ScheduleWorld): Promise<Settled> {
   const ready: Settled["ready"] = new Map();
   const problems: Settled["problems"] = [];
   for (const [key, d] of world.model) {
+    // An object applied again is judged as its successor, which has the name now.
+    if (d.supersededAt !== undefined) continue;
     const obj = await readObject(world.h.clients[d.kind], d.namespace, d.name);
     if (obj) present.add(key);
     const condition = obj && readyOf(obj);

@@ -138,6 +138,8 @@ export function nothingLost(e: Evidence): Violation[] {
     }
     const allowed = ownersOf(e, target).some(([, d]) => {
       if (d.deletedAt === undefined || d.deletedAt > t || d.deletionPolicy !== "Delete") return false;
+      // Once the user applied it again, the old deletion allows nothing more.
+      if (d.supersededAt !== undefined && t > d.supersededAt) return false;
       // An intruder's deletion never allows deleting what its owner still manages.
       return !d.intruderOf || e.model.get(d.intruderOf)?.deletedAt !== undefined;
     });
@@ -149,7 +151,13 @@ export function nothingLost(e: Evidence): Violation[] {
       });
   }
   for (const [key, d] of e.model) {
-    if (d.deletedAt === undefined || d.kind === "GallerySharing" || e.present.has(key) || d.intruderOf)
+    if (
+      d.deletedAt === undefined ||
+      d.supersededAt !== undefined ||
+      d.kind === "GallerySharing" ||
+      e.present.has(key) ||
+      d.intruderOf
+    )
       continue;
     const holds = azureHolds(d, e.state);
     if (d.deletionPolicy === "Delete" && holds)
@@ -174,8 +182,11 @@ function blockedFor(
     .reduce((sum, b) => sum + Math.max(0, Math.min(b.to, to) - Math.max(b.from, from)), 0);
 }
 
-/** When `id` left (for good) what Azure grants, given the grant/revoke events in time order. */
-function revokedAt(events: { at: number; grants: boolean }[], since: number): number {
+/**
+ * When `id` left (for good) what Azure grants, given the grant/revoke events in time order; with
+ * `firstLoss` (the user granted it again later), when it first left.
+ */
+function revokedAt(events: { at: number; grants: boolean }[], since: number, firstLoss: boolean): number {
   let holds = false;
   let leftAt = since;
   for (const ev of events.sort((a, b) => a.at - b.at)) {
@@ -183,6 +194,7 @@ function revokedAt(events: { at: number; grants: boolean }[], since: number): nu
       holds = ev.grants;
       continue;
     }
+    if (firstLoss && !holds) return leftAt;
     if (ev.grants && !holds) holds = true;
     else if (!ev.grants && holds) {
       holds = false;
@@ -228,7 +240,7 @@ export function revocationFirst(e: Evidence): Violation[] {
       (!b.method || b.method === revokingMethod || b.method === "GET");
     const nominal = r.at + BOUNDS.revocationMs;
     const deadline = nominal + blockedFor(e.journal.blockers, r.at, nominal, hits);
-    const at = revokedAt(accessEvents(e, r), r.at);
+    const at = revokedAt(accessEvents(e, r), r.at, r.regrantedAt !== undefined);
     if (at <= deadline) continue;
     violations.push({
       invariant: "I4",

@@ -16,6 +16,11 @@ export interface Revocation {
   gallery: string;
   type: "subscription" | "tenant" | "principal";
   id: string;
+  /**
+   * Set when the user applied the sharing again later (sim ms): access may come back then, so the
+   * first loss of access counts, not only a loss for good.
+   */
+  regrantedAt?: number;
 }
 
 export interface OutsideChange {

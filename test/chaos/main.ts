@@ -10,12 +10,10 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { startHarness } from "./harness.js";
 import { buildOperator } from "./operator.js";
-import { planSchedule } from "./plan.js";
+import { planSchedule, QUICK_SEEDS } from "./plan.js";
 import { formatResult } from "./report.js";
 import { runSchedule } from "./run-schedule.js";
 
-/** `--quick`: these seeds every time (together they draw every step kind and fault type), plus one random seed. */
-export const QUICK_SEEDS = [275, 1824, 301, 2751, 1];
 const ACTION_MS = 20_000;
 
 const USAGE = `usage: npm run chaos -- [--quick | --seed S ... | --schedules N | --minutes M]

@@ -23,6 +23,8 @@ export interface Desired {
   deletionPolicy: DeletionPolicy;
   /** Set when the campaign deleted it (sim ms). */
   deletedAt?: number;
+  /** Set when the campaign created it again under the same name (sim ms); its successor has the key. */
+  supersededAt?: number;
   /** A second object naming a resource another object already manages (I6). */
   intruderOf?: string;
 }

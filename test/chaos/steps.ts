@@ -11,6 +11,8 @@ import type { ScheduleWorld } from "./world.js";
 
 /** How long a killed operator stays down before the next one starts. */
 const DOWN_MS = 500;
+/** How long a recreation waits for the old object's finalizer. */
+const RECREATE_WAIT_MS = 10_000;
 /** How long the API server stays frozen after a kill in the write window. */
 const WINDOW_FREEZE_MS = 1_000;
 /** How long to wait for the operator's write after arming the write-window crash. */
@@ -93,8 +95,27 @@ async function deleteTarget(world: ScheduleWorld, ns: NamespacePlan, target: Ste
   await world.delete(definition);
 }
 
-/** Kill the operator while ARM has accepted a write it has not recorded: freeze the API server the
- * moment the simulator logs the operator's write, kill, resume, start a new one. */
+/** Parents first: a version comes back only into a definition that is back. */
+const RECREATE_ORDER: Desired["kind"][] = ["ImageDefinition", "ImageVersion", "GallerySharing"];
+
+/**
+ * Applies again, under the same names, what the user deleted in this namespace, each once the API
+ * server has let its old object go (the operator has done what its deletionPolicy says).
+ */
+async function recreateDeleted(world: ScheduleWorld, ns: NamespacePlan): Promise<void> {
+  const deleted = [...world.model.values()]
+    .filter((d) => d.namespace === ns.name && d.deletedAt !== undefined && !d.supersededAt && !d.intruderOf)
+    .sort((a, b) => RECREATE_ORDER.indexOf(a.kind) - RECREATE_ORDER.indexOf(b.kind));
+  if (deleted.length === 0) return world.note("recreate: skipped (nothing deleted)");
+  for (const old of deleted) {
+    if (!(await world.gone(old, RECREATE_WAIT_MS)))
+      return world.note(
+        `recreate ${old.kind} ${old.name}: skipped (still being deleted after ${RECREATE_WAIT_MS / 1000} s)`,
+      );
+    await world.recreate(old);
+  }
+}
+
 /**
  * Kill the operator while ARM has accepted a write it has not recorded: provoke a write of `wanted`
  * kind (or, when this namespace has nothing for it, a gallery PUT), freeze the API server the moment
@@ -289,6 +310,8 @@ export async function perform(world: ScheduleWorld, step: Step): Promise<unknown
     }
     case "delete":
       return deleteTarget(world, nsOf(world, step.ns), step);
+    case "recreate":
+      return recreateDeleted(world, nsOf(world, step.ns));
     case "kill":
       countFault(world.journal, "kill -9 operator");
       await world.killOperator();

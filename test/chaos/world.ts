@@ -2,8 +2,9 @@
 // user's model of the objects, the journal, and the primitives the steps are made of (edit, delete,
 // crash, fault for a while, sample Azure).
 import { join } from "node:path";
+import { ADOPT_ANNOTATION } from "../../src/reconcilers/driver/ownership.js";
 import type { FaultSpec, Simulator } from "../../tools/sim/index.js";
-import { clearNamespace, type Harness, kubeCall } from "./harness.js";
+import { clearNamespace, type Harness, kubeCall, readObject } from "./harness.js";
 import { type Interval, type Journal, newJournal } from "./journal.js";
 import { type Desired, INTRUDER_MARK, keyOf, type Manifest } from "./model.js";
 import { OperatorProcess } from "./operator.js";
@@ -156,6 +157,42 @@ export class ScheduleWorld {
     this.note(
       `delete ${desired.kind} ${desired.namespace}/${desired.name} (deletionPolicy ${desired.deletionPolicy})`,
     );
+  }
+
+  /**
+   * Waits until the API server no longer has the deleted object `old` (its finalizer done), at most
+   * `ms`; true when it is gone.
+   */
+  async gone(old: Desired, ms: number): Promise<boolean> {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+      if (!(await readObject(this.harness.clients[old.kind], old.namespace, old.name))) return true;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return false;
+  }
+
+  /**
+   * `kubectl apply` of a deleted object's manifest again. Under Orphan the Azure resource stayed,
+   * untagged, so the manifest carries the adopt annotation, as docs/api.md tells a user taking a
+   * resource back. The old entry stays in the model under a key of its own (what it was allowed to
+   * delete is still judged); access its sharing revoked may now come back.
+   */
+  async recreate(old: Desired): Promise<void> {
+    const key = keyOf(old.kind, old.namespace, old.name);
+    old.supersededAt = this.now();
+    this.model.delete(key);
+    this.model.set(`${key}#${old.deletedAt}`, old);
+    if (old.kind === "GallerySharing")
+      for (const r of this.journal.revocations) if (r.gallery === old.azureId) r.regrantedAt ??= this.now();
+    const { deletedAt: _deleted, supersededAt: _superseded, ...rest } = old;
+    const metadata = old.manifest.metadata;
+    const annotations =
+      old.deletionPolicy === "Orphan"
+        ? { ...metadata.annotations, [ADOPT_ANNOTATION]: "true" }
+        : metadata.annotations;
+    const manifest = { ...old.manifest, metadata: { ...metadata, ...(annotations ? { annotations } : {}) } };
+    await this.create({ ...rest, manifest } as Desired);
+    this.note(`recreate ${key} (deletionPolicy ${old.deletionPolicy}${annotations ? ", adopt" : ""})`);
   }
 
   /** An ARM fault for `ms`; faults overlap freely (the simulator only clears them all at once). */
