@@ -11,6 +11,8 @@ const AUTH_API = "2022-04-01";
 
 export const POLICY_TAG = { key: "CostCenter", value: "cc-4242" } as const;
 
+const succeeded = (answer: RawResponse) => answer.status >= 200 && answer.status < 300;
+
 export class Outsider {
   private readonly sim: Simulator;
   private readonly tenantId: string;
@@ -20,6 +22,11 @@ export class Outsider {
     this.tenantId = tenantId;
   }
 
+  /**
+   * One ARM call. The schedule's faults hit everyone on their paths, the outsider too: a dropped
+   * connection (the simulator drops before it acts) comes back as status 0, a write that did not
+   * happen, as for a colleague whose request failed.
+   */
   private call(method: string, path: string, body?: unknown): Promise<RawResponse> {
     const query = path.includes("roleAssignments") ? AUTH_API : API;
     return armRequest(this.sim, {
@@ -27,7 +34,7 @@ export class Outsider {
       path: `${path}?api-version=${query}`,
       identity: { tenantId: this.tenantId, objectId: OUTSIDER_OID },
       ...(body === undefined ? {} : { body }),
-    });
+    }).catch((err: unknown) => ({ status: 0, headers: {}, headerNames: [], body: String(err) }));
   }
 
   /**
@@ -48,7 +55,7 @@ export class Outsider {
       tags: { ...gallery.tags, [POLICY_TAG.key]: POLICY_TAG.value },
       properties: gallery.properties?.description ? { description: gallery.properties.description } : {},
     });
-    return written.status < 300;
+    return succeeded(written);
   }
 
   /** Removes a direct share; returns the operation id ARM started, if it accepted. */
@@ -57,12 +64,12 @@ export class Outsider {
       operationType: "Remove",
       groups: [{ type: "Subscriptions", ids: [subscription] }],
     });
-    if (answer.status >= 300) return undefined;
+    if (!succeeded(answer)) return undefined;
     return /capsOperations\/([^?]+)/i.exec(answer.headers["azure-asyncoperation"] ?? "")?.[1];
   }
 
   async delete(resourceId: string): Promise<boolean> {
-    return (await this.call("DELETE", resourceId)).status < 300;
+    return succeeded(await this.call("DELETE", resourceId));
   }
 
   /** A Reader assignment for `principal` at the gallery's scope; returns its lower-case id. */
@@ -76,6 +83,6 @@ export class Outsider {
         principalType: "User",
       },
     });
-    return answer.status < 300 ? id.toLowerCase() : undefined;
+    return succeeded(answer) ? id.toLowerCase() : undefined;
   }
 }
