@@ -27,7 +27,7 @@ export interface OperatorSettings {
   tenantId: string;
   pollIntervalMs: number;
   /**
-   * When set, the simulator's time scale, passed on (hidden --bench-arm-time-scale) so the
+   * When set, the simulator's time scale, passed on (hidden --arm-time-scale) so the
    * operator's rate-limit windows and poll budget follow its clock. Unset: Azure's real windows.
    */
   armTimeScale?: number;
@@ -129,9 +129,7 @@ export class OperatorProcess {
       "--resync-period",
       `${settings.resyncPeriodMs}ms`,
       ...(settings.rePutEachResync ? ["--bench-reput-each-resync"] : []),
-      ...(settings.armTimeScale === undefined
-        ? []
-        : ["--bench-arm-time-scale", String(settings.armTimeScale)]),
+      ...(settings.armTimeScale === undefined ? [] : ["--arm-time-scale", String(settings.armTimeScale)]),
       ...(settings.extraArgs ?? []),
     ];
     this.log = createWriteStream(settings.logFile, { flags: "a" });

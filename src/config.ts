@@ -56,10 +56,11 @@ export interface OperatorConfig {
   /** Hidden benchmark switch: write every object to ARM once per resync period (Azure Service Operator's policy). */
   benchRePutEachResync: boolean;
   /**
-   * Hidden benchmark setting: the ARM endpoint is a simulator whose clock runs this many times
-   * faster than Azure's, so rate-limit windows and read budgets are this much shorter. 1 otherwise.
+   * Hidden, for the project's simulator only (`--arm-time-scale`, docs/simulator.md "Speed"): the
+   * ARM endpoint's clock runs this many times faster than Azure's, so the operator shortens the
+   * waits that model Azure (rate-limit windows, replication budgets) as much. 1 against Azure.
    */
-  benchArmTimeScale: number;
+  armTimeScale: number;
   policy: {
     /** What namespaces no GalleryPolicy covers get: allow everything, or deny everything. */
     defaultPolicy: "allow" | "deny";
@@ -189,7 +190,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "policy-status": { type: "string" },
         "log-level": { type: "string" },
         "bench-reput-each-resync": { type: "boolean" },
-        "bench-arm-time-scale": { type: "string" },
+        "arm-time-scale": { type: "string" },
         "default-policy": { type: "string" },
         "static-token-dir": { type: "string" },
         "cluster-id": { type: "string" },
@@ -313,7 +314,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     policyStatus: bool("policy-status", "AGO_POLICY_STATUS", true),
     logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
     benchRePutEachResync: values["bench-reput-each-resync"] === true,
-    benchArmTimeScale: armTimeScale(str("bench-arm-time-scale")),
+    armTimeScale: armTimeScale(str("arm-time-scale")),
     policy: {
       defaultPolicy: oneOf(
         str("default-policy", "AGO_DEFAULT_POLICY") ?? "allow",
@@ -370,6 +371,6 @@ function armTimeScale(text: string | undefined): number {
   if (text === undefined) return 1;
   const scale = Number(text);
   if (!Number.isFinite(scale) || scale <= 0 || scale > 1)
-    throw new ConfigError(`--bench-arm-time-scale: "${text}" must be a number in (0, 1]`);
+    throw new ConfigError(`--arm-time-scale: "${text}" must be a number in (0, 1]`);
   return scale;
 }

@@ -100,7 +100,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   const factory = new ClientFactory({
     endpoint: config.arm.endpoint,
     caFile: config.arm.caFile,
-    rateLimit: { windowScale: config.benchArmTimeScale },
+    rateLimit: { windowScale: config.armTimeScale },
     onRequest: (event) => {
       countArmCall(event);
       options.onArmRequest?.(event);
@@ -191,7 +191,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       log: logger,
       pollIntervalMs: config.pollIntervalMs,
       ownResets: new OwnResets(),
-      armTimeScale: config.benchArmTimeScale,
+      armTimeScale: config.armTimeScale,
       ...(config.benchRePutEachResync ? { rePut: rePutSchedule(config.resyncPeriodMs) } : {}),
       now: () => new Date(),
       armBudget: (subscriptionId, bucket) => factory.budgets.remaining(subscriptionId, bucket),

@@ -54,7 +54,7 @@ export class OperatorProcess {
       // Short, so outside changes are seen within the convergence bound (docs/reliability.md).
       "--resync-period",
       "5s",
-      "--bench-arm-time-scale",
+      "--arm-time-scale",
       String(target.timeScale),
       "--log-level",
       "debug",

@@ -64,7 +64,7 @@ describe("GallerySharing", () => {
       ],
     });
     // The operator paces by the same (scaled) windows, as it would by Azure's.
-    operator = startSharingOperator(world, ["--bench-arm-time-scale", "0.01"]);
+    operator = startSharingOperator(world, ["--arm-time-scale", "0.01"]);
     await operatorReady(world, operator);
   });
 

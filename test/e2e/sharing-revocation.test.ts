@@ -54,7 +54,7 @@ describe("GallerySharing revokes first", () => {
     // operator paces by those windows as it would by Azure's; the 1 s resync reads each gallery
     // every second.
     world = await startWorld("e2e-revocation", { limits: { windowScale: 0.01 } });
-    operator = startSharingOperator(world, ["--bench-arm-time-scale", "0.01"]);
+    operator = startSharingOperator(world, ["--arm-time-scale", "0.01"]);
     await operatorReady(world, operator);
   });
 
@@ -343,7 +343,7 @@ describe("GallerySharing at the share quota's edge", () => {
   beforeAll(async () => {
     world = await startWorld("e2e-quota", { limits: { windowScale: WINDOW_SCALE } });
     // The operator paces by the same (scaled) windows, as it would by Azure's.
-    operator = startSharingOperator(world, ["--bench-arm-time-scale", String(WINDOW_SCALE)]);
+    operator = startSharingOperator(world, ["--arm-time-scale", String(WINDOW_SCALE)]);
     await operatorReady(world, operator);
   });
 

@@ -38,8 +38,8 @@ const IDENTITY = { oid: "dev-operator", appid: "azure-gallery-operator-dev" };
  * Starts the operator against the dev cluster and simulator, logging JSON to `logFile`.
  *
  * Guarantees: configured through the same parser as `run` (so a flag `run` rejects, dev rejects
- * too); no leader election (one replica); no HTTP server; polls and resyncs scaled with the time
- * scale so a sped-up Azure is watched as closely as the real one is at scale 1.
+ * too); no leader election (one replica); no HTTP server; polls, resyncs and rate-limit windows
+ * scaled with the time scale so a sped-up Azure is watched and paced as the real one is at scale 1.
  */
 export function startDevOperator(options: DevOperatorOptions): DevOperator {
   const tokenFor = (tid: string) => new Secret(mintToken({ tid, ...IDENTITY }, 24 * 3600));
@@ -50,6 +50,10 @@ export function startDevOperator(options: DevOperatorOptions): DevOperator {
       `${pollIntervalMs(options.timeScale)}ms`,
       "--resync-period",
       `${resyncPeriodMs(options.timeScale)}ms`,
+      // The simulator's rate windows and durations are scaled: the operator paces by them, as it
+      // would by Azure's (the flag takes no slower clock than Azure's; above 1 it keeps Azure's).
+      "--arm-time-scale",
+      String(Math.min(1, options.timeScale)),
       "--log-level",
       options.logLevel,
       // The examples' namespaces are covered by no GalleryPolicy; dev is one person's sandbox, so
