@@ -42,30 +42,39 @@ export type ResumePlan<T> = (
   source: LroSource;
 } & PollLroOptions<T>;
 
+/** Where `resumeOn` polls: the resource's clients and id, and the signal that ends the poll. */
+export interface ResumeTarget {
+  clients: ArmClients;
+  resourceId: string;
+  signal?: AbortSignal;
+}
+
 /**
- * Polls once an operation that must belong to the resource `resourceId`.
+ * Polls once an operation that must belong to the resource `on.resourceId`.
  *
- * Guarantees: the token's request was made on `resourceId` itself or on one of its actions
- * (`{id}/share`); the client is the one for the subscription in the token.
+ * Guarantees: the token's request was made on the resource itself or on one of its actions
+ * (`{id}/share`); the client is the one for the subscription in the token; `on.signal` ends the
+ * poll request, on the wire or waiting to go.
  * Errors: InvalidResumeTokenError when the token is unreadable or belongs to another resource;
  * ArmError as `pollLro`.
  */
 export async function resumeOn<T>(
-  clients: ArmClients,
-  resourceId: string,
+  on: ResumeTarget,
   resumeToken: string,
   plan: ResumePlan<T>,
 ): Promise<LroProgress<T>> {
   const info = describeResumeToken(resumeToken);
   const path = normalizeArmId(decodeURIComponent(new URL(info.requestUrl).pathname));
-  const id = normalizeArmId(resourceId);
+  const id = normalizeArmId(on.resourceId);
   const onResource = path.endsWith(id) || path.endsWith(`${id}/share`);
   if (!onResource) {
-    throw new InvalidResumeTokenError(`resume token belongs to ${info.method} ${path}, not to ${resourceId}`);
+    throw new InvalidResumeTokenError(
+      `resume token belongs to ${info.method} ${path}, not to ${on.resourceId}`,
+    );
   }
-  const subscriptionId = parseArmId(resourceId).subscriptionId;
-  if (!subscriptionId) throw new InvalidResumeTokenError(`${resourceId} names no subscription`);
-  const client = clients.compute(subscriptionId);
+  const subscriptionId = parseArmId(on.resourceId).subscriptionId;
+  if (!subscriptionId) throw new InvalidResumeTokenError(`${on.resourceId} names no subscription`);
+  const client = on.clients.compute(subscriptionId);
   const { source, ...options } = plan(client, info);
-  return pollLro(client, resumeToken, source, options);
+  return pollLro(client, resumeToken, source, { ...options, abortSignal: on.signal });
 }

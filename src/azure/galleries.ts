@@ -19,6 +19,8 @@ export class GalleryApi {
   constructor(
     private readonly clients: ArmClients,
     private readonly reads: ChildReads = { listed: false },
+    /** Ends every request of this facade, on the wire or waiting to go (docs/runtime.md, "No writes after leadership is lost"). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -31,6 +33,7 @@ export class GalleryApi {
       armGet(() =>
         this.client(ref).galleries.get(ref.resourceGroup, ref.gallery, {
           ...(options.withPermissions ? { select: "Permissions" } : {}),
+          abortSignal: this.signal,
         }),
       );
     const reads = options.withPermissions ? { ...this.reads, listed: false } : this.reads;
@@ -38,7 +41,7 @@ export class GalleryApi {
     return readChild(
       reads,
       child,
-      () => this.client(ref).galleries.listByResourceGroup(ref.resourceGroup),
+      () => this.client(ref).galleries.listByResourceGroup(ref.resourceGroup, { abortSignal: this.signal }),
       get,
     );
   }
@@ -48,12 +51,18 @@ export class GalleryApi {
    * Errors: ArmError when ARM rejects the PUT itself.
    */
   put(ref: GalleryRef, gallery: Gallery): Promise<LroProgress<Gallery>> {
-    return startLro(() => this.client(ref).galleries.createOrUpdate(ref.resourceGroup, ref.gallery, gallery));
+    return startLro(() =>
+      this.client(ref).galleries.createOrUpdate(ref.resourceGroup, ref.gallery, gallery, {
+        abortSignal: this.signal,
+      }),
+    );
   }
 
   /** Sends one DELETE and returns without waiting. Errors: ArmError (a 409 while children exist is Conflict). */
   delete(ref: GalleryRef): Promise<LroProgress<undefined>> {
-    return startLroWithoutResult(() => this.client(ref).galleries.delete(ref.resourceGroup, ref.gallery));
+    return startLroWithoutResult(() =>
+      this.client(ref).galleries.delete(ref.resourceGroup, ref.gallery, { abortSignal: this.signal }),
+    );
   }
 
   /**
@@ -62,7 +71,9 @@ export class GalleryApi {
    */
   share(ref: GalleryRef, update: SharingUpdate): Promise<LroProgress<undefined>> {
     return startLroWithoutResult(() =>
-      this.client(ref).gallerySharingProfile.update(ref.resourceGroup, ref.gallery, update),
+      this.client(ref).gallerySharingProfile.update(ref.resourceGroup, ref.gallery, update, {
+        abortSignal: this.signal,
+      }),
     );
   }
 
@@ -72,7 +83,8 @@ export class GalleryApi {
    * Errors: InvalidResumeTokenError (not this gallery's operation); ArmError.
    */
   resume(ref: GalleryRef, resumeToken: string): Promise<LroProgress<Gallery | undefined>> {
-    return resumeOn<Gallery | undefined>(this.clients, galleryId(ref), resumeToken, (client, token) => {
+    const on = { clients: this.clients, resourceId: galleryId(ref), signal: this.signal };
+    return resumeOn<Gallery | undefined>(on, resumeToken, (client, token) => {
       switch (token.method) {
         case "PUT":
           return { source: client.galleries.createOrUpdate };

@@ -11,6 +11,8 @@ export class ImageDefinitionApi {
   constructor(
     private readonly clients: ArmClients,
     private readonly reads: ChildReads = { listed: false },
+    /** Ends every request of this facade (see GalleryApi). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -21,22 +23,34 @@ export class ImageDefinitionApi {
     return readChild(
       this.reads,
       { parent: galleryId(ref), name: ref.image, id: imageId(ref) },
-      () => this.client(ref).galleryImages.listByGallery(ref.resourceGroup, ref.gallery),
-      () => armGet(() => this.client(ref).galleryImages.get(ref.resourceGroup, ref.gallery, ref.image)),
+      () =>
+        this.client(ref).galleryImages.listByGallery(ref.resourceGroup, ref.gallery, {
+          abortSignal: this.signal,
+        }),
+      () =>
+        armGet(() =>
+          this.client(ref).galleryImages.get(ref.resourceGroup, ref.gallery, ref.image, {
+            abortSignal: this.signal,
+          }),
+        ),
     );
   }
 
   /** Sends one PUT and returns without waiting. Errors: ArmError when ARM rejects the PUT itself. */
   put(ref: ImageRef, image: GalleryImage): Promise<LroProgress<GalleryImage>> {
     return startLro(() =>
-      this.client(ref).galleryImages.createOrUpdate(ref.resourceGroup, ref.gallery, ref.image, image),
+      this.client(ref).galleryImages.createOrUpdate(ref.resourceGroup, ref.gallery, ref.image, image, {
+        abortSignal: this.signal,
+      }),
     );
   }
 
   /** Sends one DELETE and returns without waiting. Errors: ArmError (Conflict while versions exist). */
   delete(ref: ImageRef): Promise<LroProgress<undefined>> {
     return startLroWithoutResult(() =>
-      this.client(ref).galleryImages.delete(ref.resourceGroup, ref.gallery, ref.image),
+      this.client(ref).galleryImages.delete(ref.resourceGroup, ref.gallery, ref.image, {
+        abortSignal: this.signal,
+      }),
     );
   }
 
@@ -45,7 +59,8 @@ export class ImageDefinitionApi {
    * Errors: InvalidResumeTokenError (not this definition's operation); ArmError.
    */
   resume(ref: ImageRef, resumeToken: string): Promise<LroProgress<GalleryImage | undefined>> {
-    return resumeOn<GalleryImage | undefined>(this.clients, imageId(ref), resumeToken, (client, token) => ({
+    const on = { clients: this.clients, resourceId: imageId(ref), signal: this.signal };
+    return resumeOn<GalleryImage | undefined>(on, resumeToken, (client, token) => ({
       source: token.method === "DELETE" ? client.galleryImages.delete : client.galleryImages.createOrUpdate,
     }));
   }

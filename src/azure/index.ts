@@ -37,6 +37,12 @@ export interface ArmApi {
    * object itself, never this view. Without `listMaxAgeMs` the view reads as this one does.
    */
   resync(): ArmApi;
+  /**
+   * The same facades (this view's reads) with every request carrying `signal`: once it aborts, a
+   * request on the wire is cut, one waiting (rate limit, retry backoff) never leaves, and none
+   * starts. The driver hands each reconcile this view on its own signal, which a lost lease aborts.
+   */
+  abortingOn(signal: AbortSignal): ArmApi;
 }
 
 export interface ArmApiOptions {
@@ -47,15 +53,27 @@ export interface ArmApiOptions {
 /** Example: `createArmApi(factory.clientsFor(credential)).galleries.get(ref)`. */
 export function createArmApi(clients: ArmClients, options: ArmApiOptions = {}): ArmApi {
   const snapshots = options.listMaxAgeMs ? new ListSnapshots({ maxAgeMs: options.listMaxAgeMs }) : undefined;
-  const facades = (reads: ChildReads) => ({
-    galleries: new GalleryApi(clients, reads),
-    images: new ImageDefinitionApi(clients, reads),
-    versions: new ImageVersionApi(clients, reads),
-    roleAssignments: new RoleAssignmentApi(clients),
+  const facades = (reads: ChildReads, signal: AbortSignal | undefined) => ({
+    galleries: new GalleryApi(clients, reads, signal),
+    images: new ImageDefinitionApi(clients, reads, signal),
+    versions: new ImageVersionApi(clients, reads, signal),
+    roleAssignments: new RoleAssignmentApi(clients, signal),
   });
-  const api: ArmApi = { ...facades({ snapshots, listed: false }), resync: () => resyncView };
-  const resyncView: ArmApi = snapshots
-    ? { ...facades({ snapshots, listed: true }), resync: () => resyncView }
-    : api;
-  return api;
+  // Views share the snapshots: a signal changes how requests end, not what reads answer.
+  const views = (signal: AbortSignal | undefined): ArmApi => {
+    const api: ArmApi = {
+      ...facades({ snapshots, listed: false }, signal),
+      resync: () => resyncView,
+      abortingOn: (next) => views(next),
+    };
+    const resyncView: ArmApi = snapshots
+      ? {
+          ...facades({ snapshots, listed: true }, signal),
+          resync: () => resyncView,
+          abortingOn: (next) => views(next).resync(),
+        }
+      : api;
+    return api;
+  };
+  return views(undefined);
 }

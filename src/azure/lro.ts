@@ -36,6 +36,8 @@ export interface PollLroOptions<T> {
    * the SDK's deserializer throws (docs/arm-behaviour.md#operation-status).
    */
   deserialize?: (response: LroFinalResponse) => T;
+  /** Ends the poll's requests, on the wire or waiting to go (a retry's backoff included). */
+  abortSignal?: AbortSignal;
 }
 
 /** A token that is not a serialized poller state of a Compute operation. */
@@ -109,6 +111,7 @@ export async function pollLro<T>(
   let poller: LroPoller<unknown>;
   try {
     poller = restorePoller(client, resumeToken, source, {
+      abortSignal: options.abortSignal,
       ...(deserialize
         ? { processResponseBody: async (response: LroFinalResponse) => deserialize(response) }
         : {}),
@@ -117,7 +120,7 @@ export async function pollLro<T>(
     throw new InvalidResumeTokenError(`cannot resume operation: ${(err as Error).message}`, { cause: err });
   }
   try {
-    await poller.poll();
+    await poller.poll({ abortSignal: options.abortSignal });
   } catch (err) {
     if (!operationFailed(poller, err)) throw classifyArmError(err);
   }

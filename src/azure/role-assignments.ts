@@ -28,7 +28,11 @@ export interface RoleAssignmentSpec {
 }
 
 export class RoleAssignmentApi {
-  constructor(private readonly clients: ArmClients) {}
+  constructor(
+    private readonly clients: ArmClients,
+    /** Ends every request of this facade (see GalleryApi). */
+    private readonly signal?: AbortSignal,
+  ) {}
 
   /**
    * The assignments made exactly at `scope` (not inherited from above).
@@ -40,6 +44,7 @@ export class RoleAssignmentApi {
       const found: RoleAssignment[] = [];
       const assignments = this.client(scope).roleAssignments.listForScope(sdkScope(scope), {
         filter: "atScope()",
+        abortSignal: this.signal,
       });
       for await (const a of assignments) {
         if (a.scope && sameArmId(a.scope, scope)) found.push(a);
@@ -61,18 +66,23 @@ export class RoleAssignmentApi {
     const role = resolveRoleDefinitionId(subscriptionId, spec.role);
     const name = roleAssignmentName(scope, spec.principalId, role);
     return armCall(() =>
-      this.client(scope).roleAssignments.create(sdkScope(scope), name, {
-        roleDefinitionId: role,
-        principalId: spec.principalId,
-        ...(spec.principalType ? { principalType: spec.principalType } : {}),
-      }),
+      this.client(scope).roleAssignments.create(
+        sdkScope(scope),
+        name,
+        {
+          roleDefinitionId: role,
+          principalId: spec.principalId,
+          ...(spec.principalType ? { principalType: spec.principalType } : {}),
+        },
+        { abortSignal: this.signal },
+      ),
     );
   }
 
   /** Removes one assignment by name. Guarantees: an assignment already gone is not an error. Errors: ArmError. */
   async delete(scope: string, name: string): Promise<void> {
     try {
-      await this.client(scope).roleAssignments.delete(sdkScope(scope), name);
+      await this.client(scope).roleAssignments.delete(sdkScope(scope), name, { abortSignal: this.signal });
     } catch (err) {
       const classified = classifyArmError(err);
       if (classified.kind !== "NotFound") throw classified;

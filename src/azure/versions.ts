@@ -19,6 +19,8 @@ export class ImageVersionApi {
   constructor(
     private readonly clients: ArmClients,
     private readonly reads: ChildReads = { listed: false },
+    /** Ends every request of this facade (see GalleryApi). */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -30,19 +32,18 @@ export class ImageVersionApi {
     const withStatus = options.replicationStatus !== false;
     const get = () =>
       armGet(() =>
-        this.client(ref).galleryImageVersions.get(
-          ref.resourceGroup,
-          ref.gallery,
-          ref.image,
-          ref.version,
-          withStatus ? { expand: "ReplicationStatus" } : {},
-        ),
+        this.client(ref).galleryImageVersions.get(ref.resourceGroup, ref.gallery, ref.image, ref.version, {
+          ...(withStatus ? { expand: "ReplicationStatus" } : {}),
+          abortSignal: this.signal,
+        }),
       );
     return readChild(
       withStatus ? { ...this.reads, listed: false } : this.reads,
       { parent: imageId(ref), name: ref.version, id: versionId(ref) },
       () =>
-        this.client(ref).galleryImageVersions.listByGalleryImage(ref.resourceGroup, ref.gallery, ref.image),
+        this.client(ref).galleryImageVersions.listByGalleryImage(ref.resourceGroup, ref.gallery, ref.image, {
+          abortSignal: this.signal,
+        }),
       get,
     );
   }
@@ -56,6 +57,7 @@ export class ImageVersionApi {
         ref.image,
         ref.version,
         version,
+        { abortSignal: this.signal },
       ),
     );
   }
@@ -63,7 +65,9 @@ export class ImageVersionApi {
   /** Sends one DELETE and returns without waiting. Errors: ArmError. */
   delete(ref: VersionRef): Promise<LroProgress<undefined>> {
     return startLroWithoutResult(() =>
-      this.client(ref).galleryImageVersions.delete(ref.resourceGroup, ref.gallery, ref.image, ref.version),
+      this.client(ref).galleryImageVersions.delete(ref.resourceGroup, ref.gallery, ref.image, ref.version, {
+        abortSignal: this.signal,
+      }),
     );
   }
 
@@ -73,8 +77,7 @@ export class ImageVersionApi {
    */
   resume(ref: VersionRef, resumeToken: string): Promise<LroProgress<GalleryImageVersion | undefined>> {
     return resumeOn<GalleryImageVersion | undefined>(
-      this.clients,
-      versionId(ref),
+      { clients: this.clients, resourceId: versionId(ref), signal: this.signal },
       resumeToken,
       (client, token) => ({
         source:

@@ -90,22 +90,27 @@ export function armReconciler<T extends ArmObject, Target, Actual>(
   ctx: ReconcilerContext,
 ): ReconcileFn<T> {
   // Every line names the kind: a Gallery and a GallerySharing may share a namespace and name.
-  const loop = new DriverLoop(kind, { ...ctx, log: ctx.log.child({ kind: kind.kind }) });
+  const base: ReconcilerContext = { ...ctx, log: ctx.log.child({ kind: kind.kind }) };
+  const memory = new WriteMemory();
   return async ({ object, signal, lane }) => {
     if (!object) return undefined;
+    // Every ARM request of this reconcile (reads, writes, polls) ends with its signal, which a
+    // lost lease aborts at once: a request on the wire is cut, none leaves afterwards.
+    const arm = (namespace: string) => base.arm(namespace).abortingOn(signal);
+    const loop = new DriverLoop(kind, { ...base, arm }, memory);
     return reconcileWithFinalizer(kind.client, FINALIZER, object, {
-      apply: (obj) => loop.guard(obj, () => loop.apply(obj, signal, lane)),
-      cleanup: (obj) => loop.guard(obj, () => loop.cleanup(obj, signal)),
+      apply: (obj) => loop.guard(obj, signal, () => loop.apply(obj, signal, lane)),
+      cleanup: (obj) => loop.guard(obj, signal, () => loop.cleanup(obj, signal)),
     });
   };
 }
 
+/** One reconcile of one object; `memory` is the kind's, shared by all its reconciles. */
 class DriverLoop<T extends ArmObject, Target, Actual> {
-  private readonly memory = new WriteMemory();
-
   constructor(
     private readonly kind: ArmKind<T, Target, Actual>,
     private readonly ctx: ReconcilerContext,
+    private readonly memory: WriteMemory,
   ) {}
 
   async apply(obj: T, signal: AbortSignal, lane: Lane = "change"): Promise<ReconcileResult> {
@@ -357,11 +362,16 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     };
   }
 
-  /** Runs one step; failures that wait on the user or on Azure become status, others back off. */
-  async guard(obj: T, step: () => Promise<ReconcileResult>): Promise<ReconcileResult> {
+  /**
+   * Runs one step; failures that wait on the user or on Azure become status, others back off. A
+   * step stopped by `signal` (leadership lost, or shutdown gave up waiting) reports nothing: the
+   * next leader reads Azure and the object afresh.
+   */
+  async guard(obj: T, signal: AbortSignal, step: () => Promise<ReconcileResult>): Promise<ReconcileResult> {
     try {
       return await step();
     } catch (err) {
+      if (signal.aborted) throw err;
       // After an intent was saved, the failure is written over the status that save left.
       if (err instanceof FailedAfterIntent) return this.failed(err.latest as T, err.error);
       return this.failed(obj, err);
