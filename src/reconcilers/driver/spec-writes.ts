@@ -1,0 +1,56 @@
+// The PUT and DELETE writes of kinds whose Azure resource is one ARM object (image definitions,
+// image versions, galleries): the same actions, events and notes, each kind naming what it writes.
+import type { LroProgress } from "../../azure/index.js";
+import type { ArmWrite } from "./arm-kind.js";
+
+export interface PutSpec {
+  /** Prefixes the event reasons: `ImageDefinition` → `ImageDefinitionCreating`, `…Created`, `…Updating`, `…Updated`. */
+  events: string;
+  /** What is written, for notes: `image definition img1`. */
+  what: string;
+  /** Set for an update: the fields it corrects (empty: the whole spec again, a resync). */
+  diffs?: string[];
+  /** Notes of a create: when it is sent, and once Azure finished it. */
+  creating: string;
+  created: string;
+  start(): Promise<LroProgress<unknown>>;
+}
+
+/** The PUT of a spec, as a create or (with `diffs`) an update naming the fields it corrects. */
+export function putWrite(put: PutSpec): ArmWrite {
+  const { events, what, diffs, start } = put;
+  if (!diffs) {
+    return {
+      action: "CreateOrUpdate",
+      eventReason: `${events}Creating`,
+      note: put.creating,
+      onSuccess: { reason: `${events}Created`, note: put.created },
+      start,
+    };
+  }
+  const fields = diffs.join(", ") || "resync";
+  return {
+    action: "CreateOrUpdate",
+    eventReason: `${events}Updating`,
+    note: `updating ${what}: ${fields}`,
+    fields: diffs.map((field) => ({ field })),
+    onSuccess: { reason: `${events}Updated`, note: `${what} updated: ${fields}` },
+    start,
+  };
+}
+
+/** The DELETE of a resource: `deleting` when sent, `deleted` once Azure finished it. */
+export function deleteWrite(
+  events: string,
+  deleting: string,
+  deleted: string,
+  start: () => Promise<LroProgress<unknown>>,
+): ArmWrite {
+  return {
+    action: "Delete",
+    eventReason: `${events}Deleting`,
+    note: deleting,
+    onSuccess: { reason: `${events}Deleted`, note: deleted },
+    start,
+  };
+}

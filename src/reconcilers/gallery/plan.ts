@@ -1,0 +1,82 @@
+// What a Gallery writes next: to make Azure match its spec, and to undo it on deletion.
+//
+// The sharing mode (Private, Groups, Community) is the Gallery's; who the gallery is shared with
+// is its GallerySharing's (docs/api.md, "Who owns what"). ARM runs one share operation per
+// gallery at a time, so the Gallery's own Reset waits while its GallerySharing runs one.
+import type { Gallery as ArmGallery } from "@azure/arm-compute";
+import type { Gallery } from "../../api/index.js";
+import type { GalleryRef } from "../../azure/index.js";
+import { type ArmWrite, type Blocked, blocked } from "../driver/arm-kind.js";
+import type { ReconcilerContext } from "../driver/context.js";
+import { deletingInAzure } from "../driver/provisioning.js";
+import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "../driver/refs.js";
+import { galleryDifferences, needsReset, permissionsOf } from "./body.js";
+import { deleteGallery, managedKeysOf, putGallery, resetGallerySharing } from "./writes.js";
+
+/** A Gallery's Reset waits for a share operation its GallerySharing runs (ARM runs one at a time). */
+export const SHARE_IN_PROGRESS = "ShareInProgress";
+
+export function planGallery(
+  obj: Gallery,
+  ref: GalleryRef,
+  actual: ArmGallery | undefined,
+  ctx: ReconcilerContext,
+): ArmWrite | Blocked | undefined {
+  if (!actual) {
+    const fields = galleryDifferences(obj.spec, { location: obj.spec.location }, managedKeysOf(obj));
+    return putGallery(obj, ref, ctx, undefined, fields);
+  }
+  if (needsReset(obj.spec, actual)) {
+    const why = `sharing.permissions is ${obj.spec.sharing.permissions}, Azure has ${permissionsOf(actual)}`;
+    return sharingInFlight(obj, ctx) ?? resetGallerySharing(obj, ref, ctx, why);
+  }
+  const diffs = galleryDifferences(obj.spec, actual, managedKeysOf(obj));
+  return diffs.length > 0 ? putGallery(obj, ref, ctx, actual, diffs) : undefined;
+}
+
+export function rewriteGallery(
+  obj: Gallery,
+  ref: GalleryRef,
+  actual: ArmGallery,
+  ctx: ReconcilerContext,
+): ArmWrite {
+  return putGallery(obj, ref, ctx, actual, []);
+}
+
+export function cleanupGallery(
+  obj: Gallery,
+  ref: GalleryRef,
+  actual: ArmGallery | undefined,
+  ctx: ReconcilerContext,
+): ArmWrite | Blocked | undefined {
+  // Its GallerySharings go first: each undoes its own shares (or leaves them, Orphan) while
+  // the gallery exists, and no Reset of ours runs beside theirs.
+  const waiting =
+    blockedByChildren(ctx.caches.imageDefinitions, obj, (d) => d.spec.galleryRef.name, "ImageDefinition") ??
+    blockedByChildren(ctx.caches.gallerySharings, obj, (s) => s.spec.galleryRef.name, "GallerySharing");
+  if (waiting) return waiting;
+  if (!actual) return undefined;
+  const deleting = deletingInAzure(actual.provisioningState, `gallery ${ref.gallery}`, ctx.pollIntervalMs);
+  if (deleting) return deleting;
+  // A shared gallery is reset before deletion (ARM: reset a community gallery before deleting it).
+  if (permissionsOf(actual) !== "Private")
+    return resetGallerySharing(obj, ref, ctx, "the gallery is being deleted");
+  return deleteGallery(obj, ref, ctx);
+}
+
+/**
+ * Why the Gallery's Reset must wait: a GallerySharing of this gallery has a share operation
+ * running (saved in its status), and ARM runs one per gallery at a time. Undefined when none does.
+ */
+function sharingInFlight(obj: Gallery, ctx: ReconcilerContext): Blocked | undefined {
+  const namespace = obj.metadata.namespace ?? "";
+  const running = childrenOf(
+    ctx.caches.gallerySharings,
+    namespace,
+    (s) => s.spec.galleryRef.name,
+    obj.metadata.name,
+  ).filter((name) => ctx.caches.gallerySharings.get(`${namespace}/${name}`)?.status?.operation);
+  if (running.length === 0) return undefined;
+  const message = `GallerySharing ${namesList(running)} is changing the gallery's sharing in Azure; the sharing mode changes once that is done`;
+  return blocked(SHARE_IN_PROGRESS, message, PARENT_RETRY_MS);
+}

@@ -1,0 +1,62 @@
+// What an ImageDefinition's status shows once Azure matches its spec, and what it exports to
+// ConfigMaps (its id, and the version a VM asking for "latest" gets).
+import type { GalleryImage } from "@azure/arm-compute";
+import {
+  CONDITION_TYPES,
+  compareVersions,
+  type ImageDefinition,
+  type ImageDefinitionStatus,
+  type ImageVersion,
+  type ImageVersionNumber,
+  parseVersion,
+} from "../../api/index.js";
+import { imageId } from "../../azure/index.js";
+import type { Observation } from "../driver/arm-kind.js";
+import type { ReconcilerContext } from "../driver/context.js";
+import { provisioningReady } from "../driver/provisioning.js";
+import type { DefinitionTarget } from "./target.js";
+
+export function observeDefinition(
+  _obj: ImageDefinition,
+  target: DefinitionTarget,
+  actual: GalleryImage,
+  ctx: ReconcilerContext,
+): Observation<ImageDefinitionStatus> {
+  const state = actual.provisioningState ?? "Succeeded";
+  const status = {
+    azureName: target.ref.image,
+    id: actual.id ?? imageId(target.ref),
+    provisioningState: state,
+  };
+  return { status, ...provisioningReady(state, `image definition ${target.ref.image}`, ctx.pollIntervalMs) };
+}
+
+export function definitionExports(
+  obj: ImageDefinition,
+  status: ImageDefinitionStatus,
+  ctx: ReconcilerContext,
+): Record<string, string | undefined> {
+  const latest = latestVersion(obj, ctx.caches.imageVersions.list());
+  return { id: status.id, latestVersion: latest?.spec.version, latestVersionId: latest?.status?.id };
+}
+
+/**
+ * The version a VM asking for "latest" of this definition gets, as far as the cluster knows: the
+ * highest ImageVersion of it that Azure holds replicated (Replicated=True: unlike Ready, this does
+ * not flicker while a parent updates), not excluded from latest and not being deleted.
+ */
+export function latestVersion(
+  definition: ImageDefinition,
+  versions: readonly ImageVersion[],
+): ImageVersion | undefined {
+  let best: { version: ImageVersion; number: ImageVersionNumber } | undefined;
+  for (const v of versions) {
+    if (v.metadata.namespace !== definition.metadata.namespace) continue;
+    if (v.spec.imageDefinitionRef.name !== definition.metadata.name) continue;
+    if (v.spec.excludeFromLatest || v.metadata.deletionTimestamp || !v.status?.id) continue;
+    if (v.status.conditions?.find((c) => c.type === CONDITION_TYPES.Replicated)?.status !== "True") continue;
+    const number = parseVersion(v.spec.version);
+    if (number && (!best || compareVersions(number, best.number) > 0)) best = { version: v, number };
+  }
+  return best?.version;
+}
