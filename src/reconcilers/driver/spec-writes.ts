@@ -2,6 +2,7 @@
 // image versions, galleries): the same actions, events and notes, each kind naming what it writes.
 import type { LroProgress } from "../../azure/index.js";
 import type { ArmWrite } from "./arm-kind.js";
+import type { ReconcilerContext } from "./context.js";
 
 export interface PutSpec {
   /** Prefixes the event reasons: `ImageDefinition` → `ImageDefinitionCreating`, `…Created`, `…Updating`, `…Updated`. */
@@ -53,4 +54,27 @@ export function deleteWrite(
     onSuccess: { reason: `${events}Deleted`, note: deleted },
     start,
   };
+}
+
+/** Builds the PUT of `obj`'s spec into `location`: a create, or (with `update`) an update of the fields in `diffs`. */
+export type PutFn<T, Target, Actual> = (
+  obj: T,
+  target: Target,
+  location: string,
+  ctx: ReconcilerContext,
+  update?: { actual: Actual; diffs: string[] },
+) => ArmWrite;
+
+/**
+ * Where a PUT goes: the parent's region the target carries, else the region Azure has the
+ * resource in. Errors: neither is known (a cleanup target, which never plans a PUT).
+ */
+export function putLocation(
+  target: { location?: string },
+  actual: { location?: string } | undefined,
+  what: string,
+): string {
+  const location = target.location ?? actual?.location;
+  if (location === undefined) throw new Error(`an ${what} target without a location (cleanup only)`);
+  return location;
 }

@@ -1,27 +1,16 @@
-// What a Gallery writes next: to make Azure match its spec, and to undo it on deletion.
-//
-// The sharing mode (Private, Groups, Community) is the Gallery's; who the gallery is shared with
-// is its GallerySharing's (docs/api.md, "Who owns what"). ARM runs one share operation per
-// gallery at a time, so the Gallery's own Reset waits while its GallerySharing runs one.
-import type { Gallery as ArmGallery } from "@azure/arm-compute";
 import type { Gallery } from "../../api/index.js";
-import type { GalleryRef } from "../../azure/index.js";
-import { type ArmWrite, type Blocked, blocked } from "../driver/arm-kind.js";
+import { type Blocked, blocked } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { deletingInAzure } from "../driver/provisioning.js";
 import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "../driver/refs.js";
 import { galleryDifferences, needsReset, permissionsOf } from "./body.js";
+import type { GalleryKind } from "./target.js";
 import { deleteGallery, managedKeysOf, putGallery, resetGallerySharing } from "./writes.js";
 
 /** A Gallery's Reset waits for a share operation its GallerySharing runs (ARM runs one at a time). */
 export const SHARE_IN_PROGRESS = "ShareInProgress";
 
-export function planGallery(
-  obj: Gallery,
-  ref: GalleryRef,
-  actual: ArmGallery | undefined,
-  ctx: ReconcilerContext,
-): ArmWrite | Blocked | undefined {
+export const planGallery: GalleryKind["plan"] = (obj, ref, actual, ctx) => {
   if (!actual) {
     const fields = galleryDifferences(obj.spec, { location: obj.spec.location }, managedKeysOf(obj));
     return putGallery(obj, ref, ctx, undefined, fields);
@@ -32,23 +21,13 @@ export function planGallery(
   }
   const diffs = galleryDifferences(obj.spec, actual, managedKeysOf(obj));
   return diffs.length > 0 ? putGallery(obj, ref, ctx, actual, diffs) : undefined;
-}
+};
 
-export function rewriteGallery(
-  obj: Gallery,
-  ref: GalleryRef,
-  actual: ArmGallery,
-  ctx: ReconcilerContext,
-): ArmWrite {
+export const rewriteGallery: GalleryKind["rewrite"] = (obj, ref, actual, ctx) => {
   return putGallery(obj, ref, ctx, actual, []);
-}
+};
 
-export function cleanupGallery(
-  obj: Gallery,
-  ref: GalleryRef,
-  actual: ArmGallery | undefined,
-  ctx: ReconcilerContext,
-): ArmWrite | Blocked | undefined {
+export const cleanupGallery: GalleryKind["cleanup"] = (obj, ref, actual, ctx) => {
   // Its GallerySharings go first: each undoes its own shares (or leaves them, Orphan) while
   // the gallery exists, and no Reset of ours runs beside theirs.
   const waiting =
@@ -62,7 +41,7 @@ export function cleanupGallery(
   if (permissionsOf(actual) !== "Private")
     return resetGallerySharing(obj, ref, ctx, "the gallery is being deleted");
   return deleteGallery(obj, ref, ctx);
-}
+};
 
 /**
  * Why the Gallery's Reset must wait: a GallerySharing of this gallery has a share operation

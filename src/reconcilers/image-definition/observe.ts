@@ -1,6 +1,3 @@
-// What an ImageDefinition's status shows once Azure matches its spec, and what it exports to
-// ConfigMaps (its id, and the version a VM asking for "latest" gets).
-import type { GalleryImage } from "@azure/arm-compute";
 import {
   CONDITION_TYPES,
   compareVersions,
@@ -11,17 +8,11 @@ import {
   parseVersion,
 } from "../../api/index.js";
 import { imageId } from "../../azure/index.js";
-import type { Observation } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { provisioningReady } from "../driver/provisioning.js";
-import type { DefinitionTarget } from "./target.js";
+import type { DefinitionKind } from "./target.js";
 
-export function observeDefinition(
-  _obj: ImageDefinition,
-  target: DefinitionTarget,
-  actual: GalleryImage,
-  ctx: ReconcilerContext,
-): Observation<ImageDefinitionStatus> {
+export const observeDefinition: DefinitionKind["observe"] = (_obj, target, actual, ctx) => {
   const state = actual.provisioningState ?? "Succeeded";
   const status = {
     azureName: target.ref.image,
@@ -29,7 +20,7 @@ export function observeDefinition(
     provisioningState: state,
   };
   return { status, ...provisioningReady(state, `image definition ${target.ref.image}`, ctx.pollIntervalMs) };
-}
+};
 
 export function definitionExports(
   obj: ImageDefinition,

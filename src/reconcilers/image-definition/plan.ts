@@ -1,23 +1,15 @@
-// What an ImageDefinition writes next: to make Azure match its spec, and to undo it on deletion.
-import type { GalleryImage } from "@azure/arm-compute";
-import { type ImageDefinition, REASONS } from "../../api/index.js";
-import { type ArmWrite, type Blocked, blocked } from "../driver/arm-kind.js";
-import type { ReconcilerContext } from "../driver/context.js";
+import { REASONS } from "../../api/index.js";
+import { blocked } from "../driver/arm-kind.js";
 import { USER_RETRY_MS } from "../driver/failures.js";
 import { deletingInAzure } from "../driver/provisioning.js";
 import { blockedByChildren } from "../driver/refs.js";
+import { putLocation } from "../driver/spec-writes.js";
 import { imageDifferences, immutableImageDifferences } from "./body.js";
-import type { DefinitionTarget } from "./target.js";
+import type { DefinitionKind } from "./target.js";
 import { deleteDefinition, putDefinition } from "./writes.js";
 
-export function planDefinition(
-  obj: ImageDefinition,
-  target: DefinitionTarget,
-  actual: GalleryImage | undefined,
-  ctx: ReconcilerContext,
-): ArmWrite | Blocked | undefined {
-  const location = target.location ?? actual?.location;
-  if (location === undefined) throw new Error("an image definition target without a location (cleanup only)");
+export const planDefinition: DefinitionKind["plan"] = (obj, target, actual, ctx) => {
+  const location = putLocation(target, actual, "image definition");
   if (!actual) return putDefinition(obj, target, location, ctx);
   // A definition that differs from Azure in what cannot change waits for the user; edits wake it.
   const frozen = immutableImageDifferences(obj.spec, actual);
@@ -27,24 +19,14 @@ export function planDefinition(
   }
   const diffs = imageDifferences(obj.spec, actual);
   return diffs.length > 0 ? putDefinition(obj, target, location, ctx, { actual, diffs }) : undefined;
-}
+};
 
-export function rewriteDefinition(
-  obj: ImageDefinition,
-  target: DefinitionTarget,
-  actual: GalleryImage,
-  ctx: ReconcilerContext,
-): ArmWrite {
+export const rewriteDefinition: DefinitionKind["rewrite"] = (obj, target, actual, ctx) => {
   return putDefinition(obj, target, target.location ?? actual.location, ctx, { actual, diffs: [] });
-}
+};
 
 /** Never while image versions in the cluster still live in it. */
-export function cleanupDefinition(
-  obj: ImageDefinition,
-  target: DefinitionTarget,
-  actual: GalleryImage | undefined,
-  ctx: ReconcilerContext,
-): ArmWrite | Blocked | undefined {
+export const cleanupDefinition: DefinitionKind["cleanup"] = (obj, target, actual, ctx) => {
   const waiting = blockedByChildren(
     ctx.caches.imageVersions,
     obj,
@@ -58,4 +40,4 @@ export function cleanupDefinition(
     deletingInAzure(actual.provisioningState, what, ctx.pollIntervalMs) ??
     deleteDefinition(obj, target.ref, ctx)
   );
-}
+};

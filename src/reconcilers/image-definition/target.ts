@@ -1,11 +1,16 @@
 // Where an ImageDefinition lives in Azure: under its Gallery (read from the cache), or where
 // status recorded it; and the other definitions in the cluster naming the same Azure resource.
+
+import type { GalleryImage } from "@azure/arm-compute";
 import { azureNameOf, type ImageDefinition, LABELS } from "../../api/index.js";
 import { type ImageRef, parseGalleryId, parseImageId } from "../../azure/index.js";
-import { type Blocked, isBlocked } from "../driver/arm-kind.js";
+import { type ArmKind, type Blocked, isBlocked } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { namingSame } from "../driver/ownership.js";
 import { readyParent } from "../driver/refs.js";
+
+/** The kind's ArmKind, whose method types its modules' functions take. */
+export type DefinitionKind = ArmKind<ImageDefinition, DefinitionTarget, GalleryImage>;
 
 export interface DefinitionTarget {
   ref: ImageRef;

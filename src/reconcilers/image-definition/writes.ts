@@ -6,7 +6,7 @@ import type { ImageRef } from "../../azure/index.js";
 import type { ArmWrite } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { ownedTags, untagWrite } from "../driver/ownership.js";
-import { deleteWrite, putWrite } from "../driver/spec-writes.js";
+import { deleteWrite, type PutFn, putWrite } from "../driver/spec-writes.js";
 import { desiredImageBody } from "./body.js";
 import type { DefinitionTarget } from "./target.js";
 
@@ -15,14 +15,10 @@ function imagesApi(obj: ImageDefinition, ctx: ReconcilerContext) {
   return ctx.arm(obj.metadata.namespace ?? "").images;
 }
 
+type Put = PutFn<ImageDefinition, DefinitionTarget, GalleryImage>;
+
 /** The PUT of the spec into `location`: a create, or (with `update`) an update of the fields in `diffs`. */
-export function putDefinition(
-  obj: ImageDefinition,
-  target: DefinitionTarget,
-  location: string,
-  ctx: ReconcilerContext,
-  update?: { actual: GalleryImage; diffs: string[] },
-): ArmWrite {
+export const putDefinition: Put = (obj, target, location, ctx, update) => {
   const { image, gallery } = target.ref;
   return putWrite({
     events: "ImageDefinition",
@@ -38,7 +34,7 @@ export function putDefinition(
       });
     },
   });
-}
+};
 
 export function deleteDefinition(obj: ImageDefinition, ref: ImageRef, ctx: ReconcilerContext): ArmWrite {
   return deleteWrite(

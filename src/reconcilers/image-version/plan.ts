@@ -5,22 +5,17 @@ import { CONDITION_TYPES, type ImageVersion, REASONS } from "../../api/index.js"
 import { type ArmWrite, type Blocked, blocked } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { deletingInAzure } from "../driver/provisioning.js";
+import { putLocation } from "../driver/spec-writes.js";
 import { versionDifferences } from "./body.js";
 import { forgetVersionProgress } from "./observe.js";
 import { MAX_SLOWDOWN, type ProgressPacer } from "./polling.js";
 import { summarizeReplication } from "./replication.js";
 import { SOURCE_BUSY, sourceHolder } from "./rules.js";
-import type { VersionTarget } from "./target.js";
+import type { VersionKind, VersionTarget } from "./target.js";
 import { deleteVersion, putVersion } from "./writes.js";
 
-export function planVersion(
-  obj: ImageVersion,
-  target: VersionTarget,
-  actual: GalleryImageVersion | undefined,
-  ctx: ReconcilerContext,
-): ArmWrite | Blocked | undefined {
-  const location = target.location ?? actual?.location;
-  if (location === undefined) throw new Error("an image version target without a location (cleanup only)");
+export const planVersion: VersionKind["plan"] = (obj, target, actual, ctx) => {
+  const location = putLocation(target, actual, "image version");
   if (!actual) {
     const holder = sourceHolder(obj, ctx.caches.imageVersions.list());
     if (!holder) return putVersion(obj, target, location, ctx);
@@ -32,17 +27,12 @@ export function planVersion(
   if (summarizeReplication(actual).phase === "Failed" && !failureReported(obj))
     diffs.push("retrying failed regions");
   return diffs.length > 0 ? putVersion(obj, target, location, ctx, { actual, diffs }) : undefined;
-}
+};
 
-export function rewriteVersion(
-  obj: ImageVersion,
-  target: VersionTarget,
-  actual: GalleryImageVersion,
-  ctx: ReconcilerContext,
-): ArmWrite | undefined {
+export const rewriteVersion: VersionKind["rewrite"] = (obj, target, actual, ctx) => {
   if (operationRunning(actual)) return undefined;
   return putVersion(obj, target, target.location ?? actual.location, ctx, { actual, diffs: [] });
-}
+};
 
 export function cleanupVersion(
   pacer: ProgressPacer,

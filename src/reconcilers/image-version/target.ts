@@ -1,14 +1,19 @@
 // Where an ImageVersion lives in Azure: under its ImageDefinition (read from the cache), once the
 // definition and its Gallery are Ready and the spec keeps the gallery's rules; or where status
 // recorded it. And the other versions in the cluster naming the same Azure resource.
+
+import type { GalleryImageVersion } from "@azure/arm-compute";
 import { type ImageVersion, LABELS } from "../../api/index.js";
 import { parseImageId, parseVersionId, type VersionRef } from "../../azure/index.js";
-import { type Blocked, blocked, isBlocked, readyDescribesSpec } from "../driver/arm-kind.js";
+import { type ArmKind, type Blocked, blocked, isBlocked, readyDescribesSpec } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { USER_RETRY_MS } from "../driver/failures.js";
 import { namingSame } from "../driver/ownership.js";
 import { PARENT_RETRY_MS, readyParent } from "../driver/refs.js";
 import { galleryRuleViolation } from "./rules.js";
+
+/** The kind's ArmKind, whose method types its modules' functions take. */
+export type VersionKind = ArmKind<ImageVersion, VersionTarget, GalleryImageVersion>;
 
 export interface VersionTarget {
   ref: VersionRef;

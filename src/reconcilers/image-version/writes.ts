@@ -6,7 +6,7 @@ import type { VersionRef } from "../../azure/index.js";
 import type { ArmWrite } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { ownedTags, untagWrite } from "../driver/ownership.js";
-import { deleteWrite, putWrite } from "../driver/spec-writes.js";
+import { deleteWrite, type PutFn, putWrite } from "../driver/spec-writes.js";
 import { desiredVersionBody, sourceIdOf } from "./body.js";
 import { withLinkedAuthorizationHint } from "./errors.js";
 import type { VersionTarget } from "./target.js";
@@ -16,17 +16,13 @@ export function versionsApi(obj: ImageVersion, ctx: ReconcilerContext) {
   return ctx.arm(obj.metadata.namespace ?? "").versions;
 }
 
+type Put = PutFn<ImageVersion, VersionTarget, GalleryImageVersion>;
+
 /**
  * The PUT of the spec into `location`: a create, or (with `update`) an update of the fields in
  * `diffs`. The operation ends once every target region holds the version.
  */
-export function putVersion(
-  obj: ImageVersion,
-  target: VersionTarget,
-  location: string,
-  ctx: ReconcilerContext,
-  update?: { actual: GalleryImageVersion; diffs: string[] },
-): ArmWrite {
+export const putVersion: Put = (obj, target, location, ctx, update) => {
   const { version, image } = target.ref;
   const regions = obj.spec.targetRegions;
   return putWrite({
@@ -45,7 +41,7 @@ export function putVersion(
       }
     },
   });
-}
+};
 
 export function deleteVersion(obj: ImageVersion, ref: VersionRef, ctx: ReconcilerContext): ArmWrite {
   return deleteWrite(
