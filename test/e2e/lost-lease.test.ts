@@ -1,0 +1,169 @@
+// A leader that loses its Lease stops talking to ARM at once (docs/runtime.md, "No writes after
+// leadership is lost"): the ARM request it has on the wire is cut, and it sends no other, well
+// within the lease (15 s), after which another replica may lead. The lease is taken away the way
+// another replica would take it, by writing another holder into the Lease object; the judge is the
+// simulator's request log. The simulator holds the request on the wire with a delay fault
+// (far longer than the bound), and its clock is manual, so a started operation keeps running and
+// would be polled again and again by a leader that went on.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isConflict, type KubeObject, KubeTransport, ResourceClient } from "../../src/kube/index.js";
+import { formatMicroTime } from "../../src/kube/time.js";
+import type { RequestRecord } from "../../tools/sim/index.js";
+import {
+  galleryManifest,
+  lastRequestSeq,
+  type OperatorProcess,
+  startOperatorProcess,
+} from "../support/operator.js";
+import { control } from "../support/sim.js";
+import { waitFor } from "../support/wait.js";
+import { startWorld, type World } from "../support/world.js";
+
+// The elector's timing (src/kube/leader.ts): a lease lasts 15 s; the leader renews every 2 s.
+const LEASE_DURATION_MS = 15_000;
+const RETRY_PERIOD_MS = 2_000;
+/** How long the simulator holds the request on the wire: past the lease, so only a cut ends it sooner. */
+const HELD_MS = 20_000;
+
+interface Lease extends KubeObject {
+  spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
+}
+
+let world: World;
+let leases: ResourceClient<Lease>;
+let leader: OperatorProcess | undefined;
+
+beforeAll(async () => {
+  world = await startWorld("e2e-lost-lease", { clock: "manual" });
+  leases = new ResourceClient<Lease>(new KubeTransport(world.cluster.kubeConfig), {
+    group: "coordination.k8s.io",
+    version: "v1",
+    plural: "leases",
+    kind: "Lease",
+    namespaced: true,
+  });
+}, 120_000);
+
+afterEach(async () => {
+  await leader?.kill();
+  leader = undefined;
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+/** An operator leading on its own Lease in a namespace of its own; resolves once it reconciles. */
+async function startLeader(namespace: string): Promise<OperatorProcess> {
+  const replica = startOperatorProcess({
+    kubeconfigPath: world.cluster.kubeconfigPath,
+    sim: world.sim,
+    tenantId: world.tenantId,
+    args: ["--namespaces", namespace, "--leader-elect", "true", "--lease-namespace", namespace],
+  });
+  leader = replica;
+  await replica.waitForLine((l) => l.msg === "became leader", 60_000);
+  await replica.waitForLine(
+    (l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${namespace}`,
+  );
+  return replica;
+}
+
+/** Writes another holder into the namespace's Lease, as a replica taking it over would. */
+async function takeLease(namespace: string): Promise<void> {
+  await waitFor(
+    "the Lease to change hands",
+    async () => {
+      const [lease] = (await leases.list({ namespace })).items;
+      if (!lease) return undefined;
+      const now = formatMicroTime(new Date());
+      try {
+        await leases.replace({
+          ...lease,
+          spec: { ...lease.spec, holderIdentity: "another-replica", acquireTime: now, renewTime: now },
+        });
+        return true;
+      } catch (err) {
+        // The leader renewed in between: read it again.
+        if (isConflict(err)) return undefined;
+        throw err;
+      }
+    },
+    { intervalMs: 50 },
+  );
+}
+
+/** Holds the next `method` on a path matching `path` in the simulator; resolves once it arrived. */
+async function holdOnTheWire(method: string, path: string, act: () => Promise<unknown>): Promise<void> {
+  const { id } = world.sim.fault({ kind: "delay", method, path, delayMs: HELD_MS });
+  await act();
+  await waitFor(
+    `the ${method} to reach the simulator`,
+    async () => {
+      const faults = await control<{ id: string; remaining: number }[]>(world.sim, "GET", "faults");
+      return faults.body.some((f) => f.id === id && f.remaining !== 0) ? undefined : true;
+    },
+    { timeoutMs: 60_000, intervalMs: 20 },
+  );
+}
+
+/**
+ * Takes the lease from `replica` while its request is held, and returns what the simulator got
+ * from then on, once the held request is answered, and how soon the replica stopped.
+ */
+async function loseLeaseWhileHeld(
+  namespace: string,
+  replica: OperatorProcess,
+): Promise<{ after: RequestRecord[]; stoppedWithinMs: number; code: number | null }> {
+  const seq = lastRequestSeq(world.sim);
+  const lostAt = Date.now();
+  await takeLease(namespace);
+  const exit = await replica.exited;
+  const stoppedWithinMs = Date.now() - lostAt;
+  // The held request is logged when the simulator answers it, cut or not.
+  await waitFor(
+    "the held request to be answered",
+    () => world.sim.requests(seq).some((r) => r.fault === "delay"),
+    {
+      timeoutMs: HELD_MS + 30_000,
+      intervalMs: 200,
+    },
+  );
+  return { after: world.sim.requests(seq), stoppedWithinMs, code: exit.code };
+}
+
+describe("a leader that loses its lease", () => {
+  it("cuts the PUT it has on the wire and sends nothing more", { timeout: 120_000 }, async () => {
+    const namespace = await world.cluster.newNamespace("lost-put");
+    const replica = await startLeader(namespace);
+    const gallery = galleryManifest({ ...world, namespace }, "gal.lost.put");
+    await holdOnTheWire("PUT", "/galleries/gal\\.lost\\.put$", () => world.galleries.create(gallery));
+
+    const { after, stoppedWithinMs, code } = await loseLeaseWhileHeld(namespace, replica);
+    // Lost leadership exits non-zero (the pod restarts), at its next renewal: long before the lease
+    // would let another replica lead, and long before the held PUT was answered.
+    expect(code).toBe(1);
+    expect(stoppedWithinMs).toBeLessThan(RETRY_PERIOD_MS + 3_000);
+    expect(stoppedWithinMs).toBeLessThan(LEASE_DURATION_MS);
+    expect(after.map((r) => `${r.method} ${r.fault ?? ""}`)).toEqual(["PUT delay"]);
+  });
+
+  it("cuts the operation poll it has on the wire and polls no more", { timeout: 120_000 }, async () => {
+    const namespace = await world.cluster.newNamespace("lost-poll");
+    const replica = await startLeader(namespace);
+    await world.galleries.create(galleryManifest({ ...world, namespace }, "gal.lost.poll"));
+    // The clock stands still: the PUT's operation runs until the test moves it, and is polled
+    // every 200 ms (the test operator's --poll-interval) meanwhile.
+    await waitFor("the PUT's operation to be saved", async () => {
+      const obj = await world.galleries.get({ namespace, name: "gal.lost.poll" });
+      return obj.status?.operation?.acceptedAt ? obj : undefined;
+    });
+    await holdOnTheWire("GET", "/capsOperations/", async () => {});
+
+    const { after, stoppedWithinMs, code } = await loseLeaseWhileHeld(namespace, replica);
+    expect(code).toBe(1);
+    expect(stoppedWithinMs).toBeLessThan(RETRY_PERIOD_MS + 3_000);
+    expect(after.map((r) => `${r.method} ${r.fault ?? ""}`)).toEqual(["GET delay"]);
+    expect(after[0]?.path).toMatch(/\/capsOperations\//);
+  });
+});
