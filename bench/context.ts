@@ -51,7 +51,7 @@ export class RunContext {
   }
 
   /** Starts the operator (stopping the one running) and waits until all its controllers synced. */
-  async startOperator(label: string, rePutEachResync = false): Promise<OperatorProcess> {
+  async startOperator(label: string): Promise<OperatorProcess> {
     await this.stopOperator();
     const operator = new OperatorProcess({
       kubeconfigPath: this.stack.plane.kubeconfigPath,
@@ -63,7 +63,6 @@ export class RunContext {
       resyncPeriodMs: this.resyncPeriodMs,
       concurrency: this.options.concurrency,
       logFile: join(this.workDir, `operator-${label}.log`),
-      rePutEachResync,
       nodeOptions: this.options.operatorNodeOptions,
     });
     this.operator = operator;

@@ -34,8 +34,6 @@ export interface OperatorSettings {
   resyncPeriodMs: number;
   concurrency: number;
   logFile: string;
-  /** The hidden baseline switch: re-PUT every object each resync. */
-  rePutEachResync?: boolean;
   /** NODE_OPTIONS for the operator (heap limits, say); unset = Node's defaults, as users run it. */
   nodeOptions?: string;
   /** More flags after these (the soak's `--static-token-dir`, `--lease-namespace`). */
@@ -128,7 +126,6 @@ export class OperatorProcess {
       `${settings.pollIntervalMs}ms`,
       "--resync-period",
       `${settings.resyncPeriodMs}ms`,
-      ...(settings.rePutEachResync ? ["--bench-reput-each-resync"] : []),
       ...(settings.armTimeScale === undefined ? [] : ["--arm-time-scale", String(settings.armTimeScale)]),
       ...(settings.extraArgs ?? []),
     ];

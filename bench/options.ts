@@ -21,7 +21,8 @@ export interface WorkloadShape {
 }
 
 /**
- * "restarts": the restarted operator as it is, then with the re-PUT-each-resync baseline;
+ * "restarts": the restarted operator, then the re-PUT baseline (Azure Service Operator's policy,
+ * run by bench/aso-baseline.ts in the operator's place);
  * "subscriptions": the workload again, spread over five subscriptions (phases/subscriptions.ts).
  */
 export const PHASES = ["steady", "reaction", "restarts", "subscriptions", "footprint"] as const;
@@ -101,8 +102,8 @@ export const USAGE = `usage: npm run bench -- [--quick] [flags]
   --cached N           blocked ImageVersions added for the footprint (default 10000; quick 500)
   --concurrency N      the operator's --concurrency (default 4, the operator's default)
   --phases A,B|none    phases after convergence (default all: steady,reaction,restarts,subscriptions,
-                       footprint; restarts = the restarted operator, then the re-PUT-each-resync
-                       baseline; subscriptions = the workload again over 5 subscriptions at once)
+                       footprint; restarts = the restarted operator, then the re-PUT baseline
+                       (Azure Service Operator's policy); subscriptions = the workload again over 5 subscriptions at once)
   --no-baseline        all phases but restarts
   --unscaled-operator-pacing
                        the operator paces by Azure's real windows and replication-poll budget

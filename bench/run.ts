@@ -3,7 +3,8 @@
 //
 // Flow: 1. a local control plane with our CRDs, and the ARM simulator (real rate-limit buckets,
 // time-scaled) in this process; 2. the operator as a process of its own; 3. the phases:
-// convergence, steady state, reaction latency, restart, the re-PUT baseline, footprint at scale;
+// convergence, steady state, reaction latency, restart, the re-PUT baseline (bench/aso-baseline.ts),
+// footprint at scale;
 // 4. the report. Targets are reported, never enforced: the exit code says only whether it ran.
 
 import { mkdtemp } from "node:fs/promises";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { nowMs } from "./clock.js";
 import { RunContext } from "./context.js";
 import { parseBenchOptions } from "./options.js";
+import { runAsoBaseline } from "./phases/baseline.js";
 import { runConvergence } from "./phases/convergence.js";
 import { runFootprint } from "./phases/footprint.js";
 import { runReaction } from "./phases/reaction.js";
@@ -79,8 +81,8 @@ async function main(): Promise<void> {
     const phases = options.phases;
     const steadyState = phases.has("steady") ? await runSteadyState(run) : undefined;
     const reaction = phases.has("reaction") ? await runReaction(run) : undefined;
-    const restart = phases.has("restarts") ? await runRestartWindow(run, false) : undefined;
-    const rePutBaseline = phases.has("restarts") ? await runRestartWindow(run, true) : undefined;
+    const restart = phases.has("restarts") ? await runRestartWindow(run) : undefined;
+    const rePutBaseline = phases.has("restarts") ? await runAsoBaseline(run) : undefined;
     const subscriptions = phases.has("subscriptions")
       ? await runSubscriptions(run, SUBSCRIPTIONS_NAMESPACE)
       : undefined;

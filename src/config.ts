@@ -53,8 +53,6 @@ export interface OperatorConfig {
   /** Keep GalleryPolicies' status current (one operator per cluster should: src/policy/status.ts). */
   policyStatus: boolean;
   logLevel: LogLevel;
-  /** Hidden benchmark switch: write every object to ARM once per resync period (Azure Service Operator's policy). */
-  benchRePutEachResync: boolean;
   /**
    * Hidden, for the project's simulator only (`--arm-time-scale`, docs/simulator.md "Speed"): the
    * ARM endpoint's clock runs this many times faster than Azure's, so the operator shortens the
@@ -189,7 +187,6 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         "apply-crds": { type: "string" },
         "policy-status": { type: "string" },
         "log-level": { type: "string" },
-        "bench-reput-each-resync": { type: "boolean" },
         "arm-time-scale": { type: "string" },
         "default-policy": { type: "string" },
         "static-token-dir": { type: "string" },
@@ -313,7 +310,6 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     applyCrds: bool("apply-crds", "AGO_APPLY_CRDS", false),
     policyStatus: bool("policy-status", "AGO_POLICY_STATUS", true),
     logLevel: oneOf(str("log-level", "AGO_LOG_LEVEL") ?? "info", LOG_LEVELS, "--log-level"),
-    benchRePutEachResync: values["bench-reput-each-resync"] === true,
     armTimeScale: armTimeScale(str("arm-time-scale")),
     policy: {
       defaultPolicy: oneOf(

@@ -31,7 +31,6 @@ import { startPolicyRuntime } from "./policy/runtime.js";
 import { PolicyStatusWriter } from "./policy/status.js";
 import type { ArmObject } from "./reconcilers/driver/arm-kind.js";
 import { OwnResets } from "./reconcilers/driver/own-resets.js";
-import { rePutSchedule } from "./reconcilers/driver/re-put-schedule.js";
 import {
   armReconciler,
   type Caches,
@@ -192,7 +191,6 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
       pollIntervalMs: config.pollIntervalMs,
       ownResets: new OwnResets(),
       armTimeScale: config.armTimeScale,
-      ...(config.benchRePutEachResync ? { rePut: rePutSchedule(config.resyncPeriodMs) } : {}),
       now: () => new Date(),
       armBudget: (subscriptionId, bucket) => factory.budgets.remaining(subscriptionId, bucket),
       ...(options.metrics ? { metrics: options.metrics } : {}),

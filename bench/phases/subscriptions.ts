@@ -34,7 +34,7 @@ export async function runSubscriptions(run: RunContext, namespace: string): Prom
     deletionPolicy: "Orphan",
   });
   run.stack.sim.seed(workload.fixtures);
-  // The operator as users run it (the phase before may have left the re-PUT baseline running).
+  // A fresh start, so its log and figures hold this phase only.
   await run.startOperator("subscriptions");
   const tracker = new ReadyTracker(run.stack.transport, namespace, KINDS);
   await tracker.start();

@@ -1,6 +1,7 @@
-// One observation window over a running operator: the ARM calls that arrived, the reconciles it
-// logged, and its CPU and memory, from `from` for `durationMs`. Steady state, the restart and the
-// re-PUT baseline are all measured this way, so their figures compare.
+// One observation window: the ARM calls that arrived from `from` for `durationMs` and, over a
+// running operator, the reconciles it logged and its CPU and memory. Steady state, the restart and
+// the re-PUT baseline (bench/aso-baseline.ts, the operator stopped) are all counted this way, so
+// their figures compare.
 import { type CallCounts, countCalls } from "../arm-log.js";
 import { nowMs, sleep } from "../clock.js";
 import type { RunContext } from "../context.js";
@@ -8,7 +9,8 @@ import type { ReconcileCounts, ReconcileTotals } from "../operator-process.js";
 import { sampleProcess } from "../proc-stats.js";
 import { round } from "../stats.js";
 
-export interface WindowResult {
+/** What the simulator counted in a window, whoever called. */
+export interface CallWindow {
   seconds: number;
   /** The window in resync periods (1.1: one period plus its jitter, so every object resynced). */
   resyncPeriods: number;
@@ -22,6 +24,9 @@ export interface WindowResult {
    */
   readsPerObjectPerResync: number;
   writesPerObject: number;
+}
+
+export interface WindowResult extends CallWindow {
   reconciles: ReconcileCounts;
   /**
    * Average ARM reads of one reconcile, from the operator's own counts: in steady state every
@@ -46,19 +51,10 @@ export async function observeWindow(
   run.sampler?.takeMaxRssMb();
   const heapUsedMb = await operator.lowestHeapUsedMb(from + durationMs - nowMs());
   await sleep(Math.max(0, from + durationMs - nowMs()));
-  const to = from + durationMs;
   const sample = sampleProcess(operator.pid);
-  const calls = countCalls(run.armLog.between(from, to));
-  const reconciles = operator.counts(from, to);
-  const objects = run.workload.items.length;
+  const reconciles = operator.counts(from, from + durationMs);
   return {
-    seconds: round(durationMs / 1000, 1) ?? 0,
-    resyncPeriods: round(durationMs / run.resyncPeriodMs, 2) ?? 0,
-    objects,
-    calls,
-    readsPerObject: round(calls.reads / objects, 3) ?? 0,
-    readsPerObjectPerResync: round(calls.reads / objects / (durationMs / run.resyncPeriodMs), 3) ?? 0,
-    writesPerObject: round((calls.writes + calls.deletes) / objects, 3) ?? 0,
+    ...countWindow(run, from, durationMs),
     reconciles,
     readsPerReconcile: perReconcile(reconciles),
     readsPerReconcileByKind: Object.fromEntries(
@@ -73,4 +69,19 @@ export async function observeWindow(
 
 function perReconcile(totals: ReconcileTotals): number | undefined {
   return totals.reconciles > 0 ? round(totals.armReads / totals.reconciles, 3) : undefined;
+}
+
+/** The ARM calls of a window that has ended, per object and per resync period. */
+export function countWindow(run: RunContext, from: number, durationMs: number): CallWindow {
+  const calls = countCalls(run.armLog.between(from, from + durationMs));
+  const objects = run.workload.items.length;
+  return {
+    seconds: round(durationMs / 1000, 1) ?? 0,
+    resyncPeriods: round(durationMs / run.resyncPeriodMs, 2) ?? 0,
+    objects,
+    calls,
+    readsPerObject: round(calls.reads / objects, 3) ?? 0,
+    readsPerObjectPerResync: round(calls.reads / objects / (durationMs / run.resyncPeriodMs), 3) ?? 0,
+    writesPerObject: round((calls.writes + calls.deletes) / objects, 3) ?? 0,
+  };
 }

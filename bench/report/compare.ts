@@ -74,7 +74,7 @@ const FIGURES: [string, (r: PastReport) => number | string | undefined][] = [
   ["reaction max, ms", (r) => r.reaction?.maxMs],
   ["restart window: ARM reads", (r) => r.restart?.calls.reads],
   ["restart window: 429s", (r) => r.restart?.calls.throttled],
-  ["re-PUT baseline: ARM writes in the restart window", (r) => r.rePutBaseline?.calls.writes],
+  ["re-PUT baseline: ARM writes in its window", (r) => r.rePutBaseline?.calls.writes],
   ["subscriptions at once / slowest subscription's bound", (r) => r.subscriptions?.ratio],
   ["429s with subscriptions at once", (r) => r.subscriptions?.calls.throttled],
   ["cached objects in the footprint", (r) => r.footprint?.cachedObjects],

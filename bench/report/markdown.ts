@@ -68,7 +68,11 @@ function headline(report: BenchReport): string {
       `${f.rssMb} MB (peak ${f.peakRssMb} MB) / ${n(f.heapUsedMb, " MB")}`,
     ]);
   }
-  if (rePut) rows.push(["re-PUT-each-resync switch: ARM writes in a restart window", rePut.calls.writes]);
+  if (rePut)
+    rows.push([
+      "re-PUT baseline (Azure Service Operator's policy): ARM writes in its window",
+      rePut.calls.writes,
+    ]);
   const m = report.subscriptions;
   if (m)
     rows.push([

@@ -102,7 +102,7 @@ export function bucketsTable(report: BenchReport): string {
     ["convergence", report.convergence.calls.byBucket],
     ["steady state", report.steadyState?.calls.byBucket],
     ["restart", report.restart?.calls.byBucket],
-    ["restart, re-PUT switch", report.rePutBaseline?.calls.byBucket],
+    ["re-PUT baseline", report.rePutBaseline?.calls.byBucket],
     [`${report.subscriptions?.subscriptions ?? ""} subscriptions`, report.subscriptions?.calls.byBucket],
   ];
   const present = windows.filter((w): w is [string, Record<string, number>] => w[1] !== undefined);

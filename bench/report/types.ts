@@ -5,7 +5,7 @@ import type { ConvergenceResult } from "../phases/convergence.js";
 import type { FootprintResult } from "../phases/footprint.js";
 import type { ReactionResult } from "../phases/reaction.js";
 import type { SubscriptionsResult } from "../phases/subscriptions.js";
-import type { WindowResult } from "../phases/window.js";
+import type { CallWindow, WindowResult } from "../phases/window.js";
 import type { MachineInfo, Versions } from "./machine.js";
 
 export interface BenchSettings {
@@ -48,9 +48,13 @@ export interface BenchReport {
   convergence: ConvergenceResult;
   steadyState?: WindowResult;
   reaction?: ReactionResult;
-  /** The restarted operator over one resync period, as it is and with the re-PUT policy. */
+  /** The restarted operator over its start-up pass and one resync period. */
   restart?: WindowResult;
-  rePutBaseline?: WindowResult;
+  /**
+   * Azure Service Operator's re-PUT policy over as long a window, run by bench/aso-baseline.ts in
+   * place of the operator (reports before that measured the operator with a switch, since gone).
+   */
+  rePutBaseline?: CallWindow;
   /** The workload again over several subscriptions at once. */
   subscriptions?: SubscriptionsResult;
   footprint?: FootprintResult;

@@ -8,7 +8,7 @@ import type { BenchReport } from "./types.js";
 const SERIES = [
   { name: "convergence", color: "#1f6feb" },
   { name: "steady state", color: "#2da44e" },
-  { name: "re-PUT switch (restart window)", color: "#cf222e" },
+  { name: "re-PUT baseline (Azure Service Operator's policy)", color: "#cf222e" },
 ];
 
 /**

@@ -49,6 +49,10 @@ describe("operator config", () => {
     }
   });
 
+  it("takes no benchmark switch: the re-PUT baseline runs in the benchmark (bench/aso-baseline.ts)", () => {
+    expect(() => parseOperatorConfig(["--bench-reput-each-resync"], {})).toThrow(ConfigError);
+  });
+
   it("never puts the client secret into an error message", () => {
     try {
       parseOperatorConfig(["--credential", "clientSecret"], { AZURE_CLIENT_SECRET: "s3cr3t-value" });

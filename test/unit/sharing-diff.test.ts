@@ -9,7 +9,6 @@ import {
   ownedSharing,
   planShare,
   planUnshare,
-  reapplyShare,
   type SharingSet,
 } from "../../src/reconcilers/gallery-sharing/diff.js";
 
@@ -268,22 +267,5 @@ describe("planUnshare (deleting the GallerySharing)", () => {
     expect(ownedSharing({ ...spec, subscriptions: [] }, { community: { enabled: true } }).community).toBe(
       true,
     );
-  });
-});
-
-describe("reapplyShare (the benchmark's re-PUT baseline)", () => {
-  it("adds every wanted id again in one call", () => {
-    expect(reapplyShare(want({ subscriptions: [S1, S2], tenants: [T1] }))?.update).toEqual({
-      operationType: "Add",
-      groups: [
-        { type: "Subscriptions", ids: [S1, S2] },
-        { type: "AADTenants", ids: [T1] },
-      ],
-    });
-  });
-
-  it("enables community sharing again, and re-applies nothing when nothing is shared", () => {
-    expect(reapplyShare(want({ community: true }))?.update.operationType).toBe("EnableCommunity");
-    expect(reapplyShare(want())).toBeUndefined();
   });
 });

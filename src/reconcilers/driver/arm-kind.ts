@@ -181,11 +181,11 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
     ctx: ReconcilerContext,
   ): ArmWrite | Blocked | undefined;
   /**
-   * The write that applies the whole spec again though Azure already matches it; only the
-   * benchmark's re-PUT baseline (`ReconcilerContext.rePut`) asks for it. Undefined: nothing to
-   * re-apply now (e.g. an operation someone else started is running).
+   * Optional, with `tagsOf`: the write that applies the whole spec again though Azure already
+   * matches it, so that the resource gains the ownership tag. Undefined: nothing to re-apply now
+   * (e.g. an operation someone else started is running).
    */
-  rewrite(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): ArmWrite | undefined;
+  rewrite?(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): ArmWrite | undefined;
   /**
    * Optional: the values this kind can export to ConfigMaps (`spec.operatorSpec.configMaps`), by
    * the names its schema gives them, read from the status about to be written; undefined when

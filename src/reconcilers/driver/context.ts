@@ -6,7 +6,6 @@ import type { ArmApi } from "../../azure/index.js";
 import type { EventRecorder, ReadonlyStore, ResourceClient } from "../../kube/index.js";
 import type { ConfigMap } from "./exports.js";
 import type { OwnResets } from "./own-resets.js";
-import type { RePutSchedule } from "./re-put-schedule.js";
 
 export interface Caches {
   galleries: ReadonlyStore<Gallery>;
@@ -66,13 +65,8 @@ export interface ReconcilerContext {
   pollIntervalMs: number;
   /** Galleries a GallerySharing reset, until their Gallery puts the sharing mode back (not drift). */
   ownResets: OwnResets;
-  /** How much faster than Azure's the ARM endpoint's clock runs: 1, or a benchmark's time scale. */
+  /** How much faster than Azure's the ARM endpoint's clock runs: 1, or the simulator's time scale. */
   armTimeScale?: number;
-  /**
-   * Hidden benchmark switch (`--bench-reput-each-resync`): when set, an object Azure already
-   * matches is PUT again once per resync period, as Azure Service Operator does. Unset: never.
-   */
-  rePut?: RePutSchedule;
   now(): Date;
   /**
    * What ARM last reported left in a rate-limit bucket of a subscription (all its clients

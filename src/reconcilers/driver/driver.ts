@@ -136,8 +136,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (rival) return stop(rival);
     const { actual, step, verdict } = await this.readAndPlan(acting, target, lane);
     if (isBlocked(step)) return stop(step);
-    const rewrite = step ? undefined : this.rewrite(acting, target, actual);
-    if (rewrite) return this.start(obj, rewrite, "apply", signal);
     if (step) {
       const write = this.memory.plan(obj, target, step);
       const fight = this.memory.fight(write, this.nowMs());
@@ -164,7 +162,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     }
     // Azure matches the spec, but the resource does not carry our tag yet: the next PUT adds it.
     const mark =
-      verdict === "mark" ? this.kind.rewrite(acting, target, actual as Actual, this.ctx) : undefined;
+      verdict === "mark" ? this.kind.rewrite?.(acting, target, actual as Actual, this.ctx) : undefined;
     if (mark) {
       const note = `marking the Azure resource as managed by this object (tag ${OWNERSHIP_TAG})`;
       return this.start(obj, { ...mark, note }, "apply", signal);
@@ -321,15 +319,8 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     };
     if (lane !== "resync") return readWith(this.ctx);
     const listed = await readWith({ ...this.ctx, arm: (namespace) => this.ctx.arm(namespace).resync() });
-    const quiet =
-      listed.step === undefined && listed.verdict === "owned" && !this.rewrite(obj, target, listed.actual);
+    const quiet = listed.step === undefined && listed.verdict === "owned";
     return quiet ? listed : readWith(this.ctx);
-  }
-
-  /** The benchmark baseline's re-PUT of an object Azure matches, when one is due. */
-  private rewrite(obj: T, target: Target, actual: Actual | undefined): ArmWrite | undefined {
-    if (actual === undefined || !this.ctx.rePut?.due(obj)) return undefined;
-    return this.kind.rewrite(obj, target, actual, this.ctx);
   }
 
   /**
@@ -567,7 +558,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       return this.operationFailed(current, step.action, progress.error, view);
     }
     if (write) this.memory.accepted(write, this.nowMs());
-    if (phase === "apply") this.ctx.rePut?.wrote(obj);
     this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
     // Running: saved with its resume token. Done at once: nothing to resume.
     let operation: PendingOperation | null = null;

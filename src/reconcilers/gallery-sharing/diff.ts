@@ -144,23 +144,6 @@ export function planShare(desired: SharingSet, actual: ActualSharing): SharePlan
 }
 
 /**
- * The share action that states all of `desired` again though ARM holds it already (what a
- * "PUT everything each sync" policy does with a POST-only action): `EnableCommunity` for
- * community sharing, else one `Add` of every id; undefined when nothing is shared.
- */
-export function reapplyShare(desired: SharingSet): ShareAction | undefined {
-  if (desired.community) {
-    return {
-      action: "ShareEnableCommunity",
-      update: { operationType: "EnableCommunity", groups: [] },
-      ids: none(),
-      note: "share the community gallery with every Azure user again (EnableCommunity)",
-    };
-  }
-  return isEmpty(desired) ? undefined : groupAction("Add", desired);
-}
-
-/**
  * The next share action that undoes what a deleted GallerySharing shared; undefined when none
  * of it is left.
  *

@@ -40,7 +40,6 @@ import {
   ownedSharing,
   planShare,
   planUnshare,
-  reapplyShare,
   type ShareAction,
 } from "./diff.js";
 import {
@@ -249,13 +248,6 @@ export function gallerySharingKind(
       return next?.work
         ? stepWrite(obj, target, actual, ctx, { ...next, work: next.work }, pending)
         : undefined;
-    },
-
-    // One write per object and period, as for the other kinds: the share, which a PUT-everything
-    // policy repeats; role assignments (objects of their own in Azure Service Operator) are not.
-    rewrite(obj, target, _actual, ctx) {
-      const action = reapplyShare(desiredSharing(obj.spec));
-      return action ? shareWrite(obj, target, ctx, action) : undefined;
     },
 
     // No step can run now: Azure matches the spec, or what is left waits (parked after a
