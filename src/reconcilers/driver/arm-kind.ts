@@ -77,6 +77,12 @@ export interface ArmWrite {
    * change only when its operation ends (`SHARE_SHOWS_WITHIN_MS`, intent.ts).
    */
   showsWithinMs?: number;
+  /**
+   * Optional: how long Azure usually takes to finish this write's operation (Azure's time, from
+   * docs/arm-behaviour.md#durations). The first poll comes then instead of after the poll interval
+   * (poll-schedule.ts); unset for operations that take longer than the interval anyway.
+   */
+  expectedMs?: number;
   /** Optional: status fields recorded with the operation this write starts. */
   status?: object;
   /**

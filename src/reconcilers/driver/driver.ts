@@ -48,9 +48,10 @@ import {
 } from "./intent.js";
 import { savedToken, saveToken } from "./operation-token.js";
 import { OWNERSHIP_TAG, ownerOf, rivalClaim, type TagVerdict, tagVerdict } from "./ownership.js";
+import { firstPollMs, nextPollMs, PollTimes } from "./poll-schedule.js";
 import { isStalled, progressConditions } from "./progress.js";
 import { keptInAzure, pausedReady, reconcilePolicyOf, wasPaused } from "./reconcile-policy.js";
-import { type PlannedWrite, WriteMemory } from "./write-memory.js";
+import { type PlannedWrite, uidOf, WriteMemory } from "./write-memory.js";
 
 type Phase = OperationPoll["phase"];
 
@@ -92,12 +93,13 @@ export function armReconciler<T extends ArmObject, Target, Actual>(
   // Every line names the kind: a Gallery and a GallerySharing may share a namespace and name.
   const base: ReconcilerContext = { ...ctx, log: ctx.log.child({ kind: kind.kind }) };
   const memory = new WriteMemory();
+  const polls = new PollTimes();
   return async ({ object, signal, lane }) => {
     if (!object) return undefined;
     // Every ARM request of this reconcile (reads, writes, polls) ends with its signal, which a
     // lost lease aborts at once: a request on the wire is cut, none leaves afterwards.
     const arm = (namespace: string) => base.arm(namespace).abortingOn(signal);
-    const loop = new DriverLoop(kind, { ...base, arm }, memory);
+    const loop = new DriverLoop(kind, { ...base, arm }, memory, polls);
     return reconcileWithFinalizer(kind.client, FINALIZER, object, {
       apply: (obj) => loop.guard(obj, signal, () => loop.apply(obj, signal, lane)),
       cleanup: (obj) => loop.guard(obj, signal, () => loop.cleanup(obj, signal)),
@@ -105,12 +107,13 @@ export function armReconciler<T extends ArmObject, Target, Actual>(
   };
 }
 
-/** One reconcile of one object; `memory` is the kind's, shared by all its reconciles. */
+/** One reconcile of one object; `memory` and `polls` are the kind's, shared by all its reconciles. */
 class DriverLoop<T extends ArmObject, Target, Actual> {
   constructor(
     private readonly kind: ArmKind<T, Target, Actual>,
     private readonly ctx: ReconcilerContext,
     private readonly memory: WriteMemory,
+    private readonly polls: PollTimes,
   ) {}
 
   async apply(obj: T, signal: AbortSignal, lane: Lane = "change"): Promise<ReconcileResult> {
@@ -176,7 +179,10 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
 
   async cleanup(obj: T, signal: AbortSignal): Promise<ReconcileResult> {
     const result = await this.cleanupStep(obj, signal);
-    if (result === undefined) this.memory.forget(obj);
+    if (result === undefined) {
+      this.memory.forget(obj);
+      this.polls.forget(uidOf(obj));
+    }
     return result;
   }
 
@@ -420,6 +426,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     // An intent ARM's answer never completed has nothing to poll: the read that follows decides.
     // (A cast: `unconfirmed` would narrow `saved` itself to never on its false branch.)
     if (!saved || unconfirmed(saved as PendingOperation | undefined)) return undefined;
+    // Woken before the operation's next poll is due (its own status writes wake it): wait for it.
+    const due = this.polls.wait(uidOf(obj), this.nowMs());
+    if (due > 0) return { requeueAfter: due };
     let progress: LroProgress<unknown>;
     try {
       // A token lost between two writes fails as unreadable below, and the read decides.
@@ -443,8 +452,13 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         view?.ready ?? this.working(phase, saved.action, saved.startedAt),
         view?.conditions,
       );
-      return { requeueAfter: view?.requeueAfterMs ?? this.ctx.pollIntervalMs };
+      const age = this.nowMs() - Date.parse(operation.acceptedAt ?? "");
+      return this.pollAgain(
+        obj,
+        view?.requeueAfterMs ?? nextPollMs(age, this.ctx.pollIntervalMs, this.ctx.armTimeScale),
+      );
     }
+    this.polls.forget(uidOf(obj));
     if (progress.status === "failed") {
       const view = await this.viewOperation(obj, target, {
         action: saved.action,
@@ -573,7 +587,12 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       action: step.action,
       note: step.note,
     });
-    if (progress.status === "running") return { requeueAfter: this.ctx.pollIntervalMs };
+    if (progress.status === "running") {
+      return this.pollAgain(
+        current,
+        firstPollMs(step.expectedMs, this.ctx.pollIntervalMs, this.ctx.armTimeScale),
+      );
+    }
     await this.succeeded(current, step.action, step.onSuccess);
     // Finished at once: read Azure again right away rather than trusting the answer's shape.
     return { requeueAfter: 1 };
@@ -621,6 +640,12 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       note: message,
     });
     return undefined;
+  }
+
+  /** Looks at `obj`'s running operation again in `afterMs`, and not before (PollTimes). */
+  private pollAgain(obj: T, afterMs: number): ReconcileResult {
+    this.polls.set(uidOf(obj), this.nowMs() + afterMs);
+    return { requeueAfter: afterMs };
   }
 
   private nowMs(): number {

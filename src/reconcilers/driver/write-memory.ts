@@ -102,6 +102,7 @@ function fieldsOf(step: ArmWrite): FieldDifference[] {
   return step.fields ?? [{ field: `${step.action} (${step.note})` }];
 }
 
-function uidOf(obj: ArmObject): string {
+/** The key the driver's memories keep an object under: its uid (a recreated object starts afresh). */
+export function uidOf(obj: ArmObject): string {
   return obj.metadata.uid ?? `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
 }

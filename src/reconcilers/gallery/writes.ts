@@ -11,6 +11,12 @@ import { deleteWrite } from "../driver/spec-writes.js";
 import { managedTagKeys } from "../driver/tags.js";
 import { desiredGalleryBody } from "./body.js";
 
+// How long Azure takes to create, update and delete a gallery (docs/arm-behaviour.md#durations:
+// 0.1-1.7 s, 0.05-3.2 s, 0.1 s): the first poll of each comes then (driver/poll-schedule.ts).
+const GALLERY_CREATE_MS = 1_000;
+const GALLERY_UPDATE_MS = 500;
+const GALLERY_DELETE_MS = 100;
+
 /** The galleries API for the object's namespace (under the identity chosen for it). */
 function galleriesApi(obj: Gallery, ctx: ReconcilerContext) {
   return ctx.arm(obj.metadata.namespace ?? "").galleries;
@@ -50,6 +56,7 @@ export function putGallery(
     // After its GallerySharing's Reset (the only way to end community sharing) the gallery is
     // Private; putting the spec's mode back is the operator's own doing, not drift.
     followsOwnChange: actual !== undefined && ctx.ownResets.has(galleryId(ref)),
+    expectedMs: actual ? GALLERY_UPDATE_MS : GALLERY_CREATE_MS,
     fields,
     status: { managedTagKeys: managedTagKeys(obj.spec.tags, managedKeysOf(obj)) },
     start: () => {
@@ -77,7 +84,7 @@ export function resetGallerySharing(
 }
 
 export function deleteGallery(obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext): ArmWrite {
-  return deleteWrite(
+  const write = deleteWrite(
     "Gallery",
     `deleting gallery ${ref.gallery}`,
     `gallery ${ref.gallery} deleted in Azure`,
@@ -86,6 +93,7 @@ export function deleteGallery(obj: Gallery, ref: GalleryRef, ctx: ReconcilerCont
       return galleriesApi(obj, ctx).delete(ref);
     },
   );
+  return { ...write, expectedMs: GALLERY_DELETE_MS };
 }
 
 /** The PUT that takes the ownership tag off and leaves the gallery in Azure (deletionPolicy Orphan). */

@@ -10,6 +10,11 @@ import { deleteWrite, type PutFn, putWrite } from "../driver/spec-writes.js";
 import { desiredImageBody } from "./body.js";
 import type { DefinitionTarget } from "./target.js";
 
+// How long Azure takes to write and to delete an image definition (docs/arm-behaviour.md#durations:
+// 0.1-0.3 s): the first poll of each comes then (driver/poll-schedule.ts).
+const DEFINITION_PUT_MS = 200;
+const DEFINITION_DELETE_MS = 300;
+
 /** The image definitions API for the object's namespace (under the identity chosen for it). */
 function imagesApi(obj: ImageDefinition, ctx: ReconcilerContext) {
   return ctx.arm(obj.metadata.namespace ?? "").images;
@@ -20,7 +25,7 @@ type Put = PutFn<ImageDefinition, DefinitionTarget, GalleryImage>;
 /** The PUT of the spec into `location`: a create, or (with `update`) an update of the fields in `diffs`. */
 export const putDefinition: Put = (obj, target, location, ctx, update) => {
   const { image, gallery } = target.ref;
-  return putWrite({
+  const write = putWrite({
     events: "ImageDefinition",
     what: `image definition ${image}`,
     ...(update ? { diffs: update.diffs } : {}),
@@ -34,15 +39,17 @@ export const putDefinition: Put = (obj, target, location, ctx, update) => {
       });
     },
   });
+  return { ...write, expectedMs: DEFINITION_PUT_MS };
 };
 
 export function deleteDefinition(obj: ImageDefinition, ref: ImageRef, ctx: ReconcilerContext): ArmWrite {
-  return deleteWrite(
+  const write = deleteWrite(
     "ImageDefinition",
     `deleting image definition ${ref.image} from gallery ${ref.gallery}`,
     `image definition ${ref.image} deleted from gallery ${ref.gallery}`,
     () => imagesApi(obj, ctx).delete(ref),
   );
+  return { ...write, expectedMs: DEFINITION_DELETE_MS };
 }
 
 /** The PUT that takes the ownership tag off and leaves the definition in Azure (deletionPolicy Orphan). */
