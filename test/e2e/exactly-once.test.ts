@@ -1,7 +1,7 @@
 // Exactly one ARM write per decision, across a crash in the worst window: ARM has taken the write
 // and the API server does not answer, so the operator cannot record ARM's answer; then it dies
 // (SIGKILL) and a new process takes over. For each kind of write (gallery PUT, image version PUT,
-// DELETE, share POST, role assignment PUT) the simulator's request log must show it once.
+// DELETE, share POST, role assignment PUT and DELETE) the simulator's request log must show it once.
 //
 // How the window is hit without racing: a delay fault holds the write in the simulator for a
 // moment after it arrived (the fault is used up on arrival); the test then stops the API server
@@ -176,6 +176,38 @@ function advanceUntilReady<T extends Conditioned & { status?: { operation?: unkn
   );
 }
 
+/** The path under which ARM keeps the role assignments made at `scope`. */
+function roleAssignmentsOf(scope: string): string {
+  return `${scope}/providers/Microsoft.Authorization/roleAssignments`;
+}
+
+/** The principals (sorted) of the role assignments the simulator holds at exactly `scope`. */
+function principalsAt(scope: string): string[] {
+  return sim
+    .state()
+    .roleAssignments.filter((a) => a.scope.toLowerCase() === scope.toLowerCase())
+    .map((a) => a.principalId)
+    .sort();
+}
+
+/** A GallerySharing granting Reader on `gallery` to each of `principals`. */
+function roleSharing(name: string, gallery: string, principals: string[]): GallerySharing {
+  return {
+    apiVersion: "gallery.azure.dev/v1alpha1",
+    kind: "GallerySharing",
+    metadata: { name, namespace },
+    spec: {
+      galleryRef: { name: gallery },
+      deletionPolicy: "Delete",
+      roleAssignments: principals.map((principalId) => ({
+        principalId,
+        principalType: "User",
+        role: "Reader",
+      })),
+    },
+  };
+}
+
 async function readyGallery(name: string, spec: Partial<Gallery["spec"]> = {}): Promise<void> {
   await galleries.create(galleryManifest(azure, name, spec));
   await advanceUntilReady(galleries, name);
@@ -276,5 +308,49 @@ describe("one ARM write across a crash before its answer is recorded", () => {
     const done = await advanceUntilReady(sharings, "role-once");
     expect(done.status?.roleAssignmentCount).toBe(1);
     expect(writes("PUT", scope, before, true)).toEqual(["PUT 201"]);
+  });
+
+  // A role assignment DELETE is synchronous and a second one would only answer 404, which the
+  // operator takes as "already gone": the request log is the only place a repeat shows.
+  it("role assignment DELETE (assignment dropped from the spec)", { timeout: 240_000 }, async () => {
+    await startOperator();
+    await readyGallery("gal.once.unrole");
+    const scope = galleryPath("gal.once.unrole");
+    const [kept, dropped] = [randomUUID(), randomUUID()];
+    await sharings.create(roleSharing("unrole-once", "gal.once.unrole", [kept, dropped]));
+    await advanceUntilReady(sharings, "unrole-once");
+    expect(principalsAt(scope)).toEqual([kept, dropped].sort());
+    const before = await crashAfterArmTakes(
+      "DELETE",
+      roleAssignmentsOf(scope),
+      async () => {
+        const current = await sharings.get({ namespace, name: "unrole-once" });
+        const roleAssignments = current.spec.roleAssignments?.filter((r) => r.principalId === kept);
+        await sharings.replace({ ...current, spec: { ...current.spec, roleAssignments } });
+      },
+      true,
+    );
+    const done = await advanceUntilReady(sharings, "unrole-once");
+    expect(done.status?.roleAssignmentCount).toBe(1);
+    expect(principalsAt(scope)).toEqual([kept]);
+    expect(writes("DELETE", roleAssignmentsOf(scope), before, true)).toEqual(["DELETE 200"]);
+  });
+
+  it("role assignment DELETE (GallerySharing deleted)", { timeout: 240_000 }, async () => {
+    await startOperator();
+    await readyGallery("gal.once.unshare");
+    const scope = galleryPath("gal.once.unshare");
+    await sharings.create(roleSharing("unshare-once", "gal.once.unshare", [randomUUID()]));
+    await advanceUntilReady(sharings, "unshare-once");
+    expect(principalsAt(scope)).toHaveLength(1);
+    const before = await crashAfterArmTakes(
+      "DELETE",
+      roleAssignmentsOf(scope),
+      () => sharings.delete({ namespace, name: "unshare-once" }),
+      true,
+    );
+    await waitForGone(sharings, namespace, "unshare-once");
+    expect(principalsAt(scope)).toEqual([]);
+    expect(writes("DELETE", roleAssignmentsOf(scope), before, true)).toEqual(["DELETE 200"]);
   });
 });
