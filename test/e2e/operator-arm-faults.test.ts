@@ -105,9 +105,12 @@ describe("ARM faults", () => {
     // once the create finished: 10. A little slack; a hot loop would send hundreds in these seconds.
     expect(seen.length).toBeLessThanOrEqual(14);
 
-    // Settled: no more requests for it (the resync period is the default 10 minutes).
+    // Settled: no more requests for it (the resync period is the default 10 minutes). Another
+    // gallery's whole round trip through the same operator, after this one was Ready, is the time
+    // a hot loop would have had to show itself.
     const settled = lastRequestSeq(world.sim);
-    await new Promise((r) => setTimeout(r, 3_000));
+    await world.galleries.create(galleryManifest(world, "gal.after"));
+    await waitForCondition(world.galleries, world.namespace, "gal.after", { status: "True" });
     expect(galleryRequests(world, name, { after: settled })).toEqual([]);
   });
 
@@ -129,19 +132,28 @@ describe("ARM faults", () => {
         reason: "AzureError",
       });
       expect(down.status?.conditions?.find((c) => c.type === "Ready")?.message).toMatch(/ServiceUnavailable/);
-      await new Promise((r) => setTimeout(r, 12_000));
-      const failures = reconcileLines(operator, name).filter(
-        (l) => l.msg === "reconcile failed; backing off",
+      // The simulator's log, not the operator's: wait for the reads of at least five failed
+      // reconciles (each is the first GET and the SDK's two retries), then look at their spacing.
+      const reads = await waitFor(
+        "five failed reconciles' reads",
+        () => {
+          const seen = galleryRequests(world, name, { after: before });
+          return seen.length >= 15 ? seen : undefined;
+        },
+        { timeoutMs: 45_000, intervalMs: 100 },
       );
-      // Each reconcile spends 0.75-1.5 s in the SDK's two retries; the queue then waits 0.5 s,
-      // doubling. That is 4-5 failed reconciles in these ~13 s; without the growing backoff there
-      // would be 9 or more.
-      expect(failures.length).toBeGreaterThanOrEqual(3);
-      expect(failures.length).toBeLessThanOrEqual(6);
-      expect(failures.map((l) => l.failures)).toEqual(failures.map((_, i) => i + 1));
-      const reads = galleryRequests(world, name, { after: before });
-      expect(reads.length).toBeLessThanOrEqual(3 * failures.length + 3);
-      expect(reads.every((r) => r.method === "GET")).toBe(true);
+      expect(reads.every((r) => r.method === "GET" && r.status === 503)).toBe(true);
+      const gaps = reads.slice(1).map((r, i) => Date.parse(r.time) - Date.parse(reads[i]?.time ?? ""));
+      // The queue waits 0.5 s after the first failure and doubles (less up to 20% jitter): 0.5 + 1
+      // + 2 + 4 s before the fifth reconcile, while the SDK's retries wait at most 1 s. A hot loop,
+      // or a backoff that does not grow, sends these 15 reads in a few seconds and never pauses 3 s.
+      expect(Date.parse(reads[14]?.time ?? "") - Date.parse(reads[0]?.time ?? "")).toBeGreaterThanOrEqual(
+        6_000,
+      );
+      const longest = Math.max(...gaps.slice(0, 14));
+      expect(longest).toBeGreaterThanOrEqual(3_000);
+      // The pauses grow: the longest one comes late, not among the first reconciles.
+      expect(gaps.indexOf(longest)).toBeGreaterThanOrEqual(8);
     } finally {
       world.sim.clearFaults();
     }

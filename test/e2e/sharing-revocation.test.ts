@@ -111,11 +111,18 @@ describe("GallerySharing revokes first", () => {
         message: expect.stringContaining("does not exist in the directory"),
       }),
     ]);
-    // Retried with backoff (5 s, then 10 s...), not in a loop: few PUTs over 8 s.
-    const mark = h.lastSeq();
-    await new Promise((r) => setTimeout(r, 8_000));
-    const puts = h.roleWrites("held", mark).filter((m) => m === "PUT").length;
-    expect(puts).toBeLessThanOrEqual(2);
+    // Retried with backoff (5 s, then 10 s...), not in a loop: the simulator sees the first retry
+    // no sooner than 5 s after the failure, and the share is not posted again meanwhile.
+    const prefix = h.roleAssignmentsPath("held");
+    const [failedPut, retriedPut] = await waitFor("the role assignment's first retry", () => {
+      const puts = world.sim
+        .requests(seq)
+        .filter((r) => r.method === "PUT" && r.path.toLowerCase().startsWith(prefix));
+      return puts.length >= 2 ? puts : undefined;
+    });
+    expect(Date.parse(retriedPut?.time ?? "") - Date.parse(failedPut?.time ?? "")).toBeGreaterThanOrEqual(
+      4_900,
+    );
     expect(h.sharePosts("held", seq)).toHaveLength(1);
 
     // The principal appears: the next retry creates the assignment and the object settles.
