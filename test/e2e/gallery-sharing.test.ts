@@ -80,38 +80,45 @@ describe("GallerySharing", () => {
       "rbac-reader-sharing",
       "cross-tenant-app-registration",
     ];
-    const loaded = new Map<string, { gallery: Gallery; sharing: GallerySharing }>();
+    type Example = { gallery: Gallery; sharing: GallerySharing };
 
-    function load(folder: string) {
+    function load(folder: string, tag: string): Example {
       const dir = join(EXAMPLES, folder);
       const docs = readdirSync(dir)
         .filter((f) => f.endsWith(".yaml"))
         .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), "utf8")).map((d) => d.toJS()));
       const gallery = docs.find((d) => d.kind === "Gallery") as Gallery;
       const sharing = docs.find((d) => d.kind === "GallerySharing") as GallerySharing;
-      // Adapted to the world: its subscription and resource group, and a gallery name of its own
-      // (three examples call theirs myGallery, and names are unique per subscription).
+      // Adapted to the world: its subscription and resource group, and names of their own per test
+      // (three examples call their gallery myGallery, and names are unique per subscription).
       gallery.metadata.namespace = world.namespace;
       sharing.metadata.namespace = world.namespace;
+      gallery.metadata.name = `${gallery.metadata.name}-${tag}`;
+      sharing.metadata.name = `${sharing.metadata.name}-${tag}`;
+      sharing.spec.galleryRef.name = gallery.metadata.name;
       gallery.spec.subscriptionId = world.subscriptionId;
       gallery.spec.resourceGroup = world.resourceGroup;
-      gallery.spec.azureName = `${gallery.spec.azureName}_${folder.replace(/-/g, "_")}`;
+      gallery.spec.azureName = `${gallery.spec.azureName}_${folder.replace(/-/g, "_")}_${tag}`;
       return { gallery, sharing };
     }
 
-    it("reach Ready, each sharing exactly as asked", async () => {
-      for (const folder of folders) {
-        const example = load(folder);
-        loaded.set(folder, example);
-        await world.galleries.create(example.gallery);
-        await world.gallerySharings.create(example.sharing);
+    /** Applies every example with names tagged `tag` and waits until each is Ready and settled. */
+    async function applyExamples(tag: string): Promise<Map<string, Example>> {
+      const loaded = new Map(folders.map((folder) => [folder, load(folder, tag)]));
+      for (const { gallery, sharing } of loaded.values()) {
+        await world.galleries.create(gallery);
+        await world.gallerySharings.create(sharing);
       }
       for (const { gallery, sharing } of loaded.values()) {
         await waitForCondition(world.galleries, world.namespace, gallery.metadata.name, { status: "True" });
         await h.settled(sharing.metadata.name);
       }
+      return loaded;
+    }
 
-      const direct = await h.settled("direct-shared-gallery");
+    it("reach Ready, each sharing exactly as asked", async () => {
+      const loaded = await applyExamples("ready");
+      const direct = await h.settled("direct-shared-gallery-ready");
       expect(direct.status?.sharedWith).toEqual({
         subscriptions: ["11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"],
         tenants: ["33333333-3333-3333-3333-333333333333"],
@@ -121,13 +128,13 @@ describe("GallerySharing", () => {
       const directName = loaded.get("direct-shared-gallery")?.gallery.spec.azureName as string;
       expect(h.shareChanges(directName).map((c) => c.operationType)).toEqual(["Add"]);
 
-      const community = await h.settled("contoso-gallery");
+      const community = await h.settled("contoso-gallery-ready");
       expect(community.status?.community?.enabled).toBe(true);
       expect(community.status?.community?.publicNames?.[0]).toMatch(/^ContosoImages-[0-9a-f-]{36}$/);
       const communityName = loaded.get("community-gallery")?.gallery.spec.azureName as string;
       expect(h.armGallery(communityName)?.sharing?.community?.enabled).toBe(true);
 
-      const rbac = await h.settled("rbac-shared-gallery");
+      const rbac = await h.settled("rbac-shared-gallery-ready");
       expect(rbac.status?.roleAssignmentCount).toBe(2);
       const rbacName = loaded.get("rbac-reader-sharing")?.gallery.spec.azureName as string;
       expect(sorted(h.assignmentsAt(rbacName).map((a) => `${a.principalId} ${a.principalType}`))).toEqual([
@@ -135,7 +142,7 @@ describe("GallerySharing", () => {
         "55555555-5555-5555-5555-555555555555 Group",
       ]);
 
-      const crossTenant = await h.settled("cross-tenant-gallery");
+      const crossTenant = await h.settled("cross-tenant-gallery-ready");
       const crossName = loaded.get("cross-tenant-app-registration")?.gallery.spec.azureName as string;
       const [app] = h.assignmentsAt(crossName);
       expect(h.assignmentsAt(crossName)).toHaveLength(1);
@@ -155,25 +162,14 @@ describe("GallerySharing", () => {
     }, 120_000);
 
     it("cost no ARM write and no share POST across several resyncs once converged", async () => {
-      for (const name of [
-        "direct-shared-gallery",
-        "contoso-gallery",
-        "rbac-shared-gallery",
-        "cross-tenant-gallery",
-      ]) {
-        await h.settled(name);
-      }
+      const loaded = await applyExamples("quiet");
       const before = world.sim.stats();
       const seq = h.lastSeq();
-      await new Promise((r) => setTimeout(r, 4_000));
+      // Several resyncs (each reads its gallery with $select=Permissions): three such reads of
+      // every example's gallery are at least two whole resyncs of each.
+      for (const { gallery } of loaded.values()) await h.resyncsOf(gallery.spec.azureName as string, seq);
       const after = world.sim.stats();
       const requests = world.sim.requests(seq);
-      // Resyncs did happen (each reads its gallery with $select=Permissions)...
-      expect(
-        requests.filter(
-          (r) => r.method === "GET" && /\$select=permissions/i.test(decodeURIComponent(r.query)),
-        ).length,
-      ).toBeGreaterThanOrEqual(8);
       // Role assignments are read only where the spec has some: a sharing without roles costs
       // one read per resync (the gallery), one with roles two.
       const roleReads = (folder: string) => {
@@ -192,6 +188,7 @@ describe("GallerySharing", () => {
     });
 
     it("undo what they shared when deleted: Remove of their ids, Reset of community sharing, their own role assignments", async () => {
+      const loaded = await applyExamples("undo");
       const seen = new Map(
         [...loaded].map(([folder, e]) => [folder, h.shareOperationIds(e.gallery.spec.azureName as string)]),
       );
@@ -301,7 +298,7 @@ describe("GallerySharing", () => {
       expect(now.status?.sharedWith).toEqual({ subscriptionCount: 0, tenantCount: 0 });
       expect(await consumersSeeing(world, uniqueName)).toEqual({ subscriptions: [], tenants: [] });
       // Several resyncs later: no gallery write of any kind, and no DriftCorrected warning.
-      await new Promise((r) => setTimeout(r, 3_000));
+      await h.resyncsOf("direct", h.lastSeq());
       expect(h.writesOn("direct", seq).filter((w) => !w.endsWith("/share"))).toEqual([]);
       expect(h.armGallery("direct")?.sharing?.permissions).toBe("Groups");
       expect(await h.warnings("Gallery", "direct")).toEqual([]);
@@ -388,7 +385,7 @@ describe("GallerySharing", () => {
 
       // Idempotent: resyncs read, never write.
       let mark = h.lastSeq();
-      await new Promise((r) => setTimeout(r, 3_000));
+      await h.resyncsOf("rbac", mark);
       expect(h.roleWrites("rbac", mark)).toEqual([]);
       expect(h.writesOn("rbac", mark)).toEqual([]);
 
@@ -446,8 +443,8 @@ describe("GallerySharing", () => {
         reason: "Conflict",
       });
       expect(conditionOf(conflict)?.message).toMatch(/GallerySharing contested-first already manages/);
-      // The second never touched the gallery.
-      await new Promise((r) => setTimeout(r, 1_500));
+      // The second never touched the gallery, resyncs later either.
+      await h.resyncsOf("contested", h.lastSeq());
       expect(h.armGallery("contested")?.sharing?.groups).toEqual([{ type: "Subscriptions", ids: [C1] }]);
 
       await world.gallerySharings.delete(h.ref("contested-first"));

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Gallery } from "../../src/api/index.js";
 import { OWNERSHIP_TAG } from "../../src/reconcilers/driver/ownership.js";
+import { waitForReadsOn } from "../support/images.js";
 import {
   galleryManifest,
   galleryRequests,
@@ -53,33 +54,26 @@ describe("Gallery", () => {
   });
 
   it("sends exactly one PUT for a description change, and none while nothing changes", async () => {
-    await waitForCondition(world.galleries, world.namespace, "gal.create", { status: "True" });
+    await world.galleries.create(gallery("gal.edit", { description: "first" }));
+    await waitForCondition(world.galleries, world.namespace, "gal.edit", { status: "True" });
     const before = lastSeq();
     await world.galleries.mergePatch(
-      { namespace: world.namespace, name: "gal.create" },
+      { namespace: world.namespace, name: "gal.edit" },
       { spec: { description: "second" } },
     );
     await waitFor("description in Azure", () =>
-      world.sim.state().galleries?.find((g) => g.name === "gal.create" && g.description === "second"),
+      world.sim.state().galleries?.find((g) => g.name === "gal.edit" && g.description === "second"),
     );
-    await waitForCondition(world.galleries, world.namespace, "gal.create", { status: "True" });
-    expect(requestsFor("gal.create", { writes: true, after: before }).map((r) => r.method)).toEqual(["PUT"]);
+    await waitForCondition(world.galleries, world.namespace, "gal.edit", { status: "True" });
+    expect(requestsFor("gal.edit", { writes: true, after: before }).map((r) => r.method)).toEqual(["PUT"]);
 
     // Several resyncs (the period is 1 s): reads only, the resource group's list of
     // galleries among them (resync-reads.test.ts counts what a resync reads).
+    // Three reads of the list are at least two whole resyncs.
     const settled = lastSeq();
-    await new Promise((r) => setTimeout(r, 4000));
-    expect(requestsFor("gal.create", { after: settled }).filter((r) => r.method !== "GET")).toEqual([]);
-    const lists = world.sim
-      .requests(settled)
-      .filter(
-        (r) =>
-          r.method === "GET" &&
-          r.path
-            .toLowerCase()
-            .endsWith(`/resourcegroups/${world.resourceGroup}/providers/microsoft.compute/galleries`),
-      );
-    expect(lists.length).toBeGreaterThanOrEqual(2);
+    const list = `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries`;
+    await waitForReadsOn(world.sim, list, settled, 3);
+    expect(requestsFor("gal.edit", { after: settled }).filter((r) => r.method !== "GET")).toEqual([]);
   });
 
   it("moves sharing Private → Groups → Community → Private, going through Reset as ARM does", async () => {

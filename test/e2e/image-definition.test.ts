@@ -7,6 +7,7 @@ import {
   requestsOn,
   startImageOperator,
   versionManifest,
+  waitForReadsOn,
 } from "../support/images.js";
 import { galleryManifest, lastRequestSeq, type OperatorProcess } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
@@ -69,20 +70,21 @@ describe("ImageDefinition", () => {
 
     // Several resyncs (the period is 1 s): reads only, the gallery's list of
     // definitions among them (resync-reads.test.ts counts what a resync reads).
+    // Three reads of the list are at least two whole resyncs.
     const settled = lastRequestSeq(world.sim);
-    await new Promise((r) => setTimeout(r, 3500));
+    const list = definitionId("ubuntu").replace(/\/ubuntu$/, "");
+    await waitForReadsOn(world.sim, list, settled, 3);
     expect(requestsOn(world.sim, definitionId("ubuntu"), { after: settled, writes: true })).toEqual([]);
-    const lists = requestsOn(world.sim, `${definitionId("ubuntu").replace(/\/ubuntu$/, "")}`, {
-      after: settled,
-    });
-    expect(lists.length).toBeGreaterThanOrEqual(2);
-    expect(lists.filter((r) => r.method !== "GET")).toEqual([]);
+    expect(requestsOn(world.sim, list, { after: settled, writes: true })).toEqual([]);
   });
 
   it("sends exactly one PUT for a change of the fields Azure lets change", async () => {
-    await waitForCondition(world.imageDefinitions, world.namespace, "ubuntu", { status: "True" });
+    await world.imageDefinitions.create(
+      definitionManifest(world, "editable", GALLERY, { description: "first" }),
+    );
+    await waitForCondition(world.imageDefinitions, world.namespace, "editable", { status: "True" });
     const before = lastRequestSeq(world.sim);
-    await world.imageDefinitions.mergePatch(ref("ubuntu"), {
+    await world.imageDefinitions.mergePatch(ref("editable"), {
       spec: {
         description: "second",
         eula: "https://example.com/eula",
@@ -90,18 +92,20 @@ describe("ImageDefinition", () => {
         features: [{ name: "IsAcceleratedNetworkSupported", value: "True" }],
       },
     });
-    await waitFor("the change in Azure", () => azureImage("ubuntu")?.properties.description === "second");
-    await waitForCondition(world.imageDefinitions, world.namespace, "ubuntu", { status: "True" });
-    expect(azureImage("ubuntu")?.properties).toMatchObject({
+    await waitFor("the change in Azure", () => azureImage("editable")?.properties.description === "second");
+    await waitForCondition(world.imageDefinitions, world.namespace, "editable", { status: "True" });
+    expect(azureImage("editable")?.properties).toMatchObject({
       eula: "https://example.com/eula",
       features: [{ name: "IsAcceleratedNetworkSupported", value: "True" }],
     });
-    expect(Date.parse(azureImage("ubuntu")?.properties.endOfLifeDate ?? "")).toBe(
+    expect(Date.parse(azureImage("editable")?.properties.endOfLifeDate ?? "")).toBe(
       Date.parse("2030-01-01T00:00:00Z"),
     );
-    await new Promise((r) => setTimeout(r, 2500));
+    // Two resyncs after Ready (each reads the gallery's list of definitions): no further PUT.
+    const settled = lastRequestSeq(world.sim);
+    await waitForReadsOn(world.sim, definitionId("editable").replace(/\/editable$/, ""), settled, 3);
     expect(
-      requestsOn(world.sim, definitionId("ubuntu"), { writes: true, after: before }).map((r) => r.method),
+      requestsOn(world.sim, definitionId("editable"), { writes: true, after: before }).map((r) => r.method),
     ).toEqual(["PUT"]);
   });
 

@@ -13,6 +13,7 @@ import {
   requestsOn,
   startImageOperator,
   versionManifest,
+  waitForReadsOn,
 } from "../support/images.js";
 import { lastRequestSeq, type OperatorProcess } from "../support/operator.js";
 import { waitFor } from "../support/wait.js";
@@ -81,8 +82,11 @@ async function restartOperator(extra: { args?: string[]; env?: Record<string, st
   operator = await startImageOperator(world, extra);
 }
 
-/** Applies examples/private-gallery as a user would, with the world's subscription for the placeholder. */
-async function applyExample(): Promise<void> {
+/**
+ * Applies examples/private-gallery's objects of the given kinds as a user would, with the world's
+ * subscription for the placeholder.
+ */
+async function applyExample(kinds: readonly string[]): Promise<void> {
   const files = readdirSync(EXAMPLE).filter((f) => f.endsWith(".yaml"));
   for (const file of files) {
     const text = readFileSync(join(EXAMPLE, file), "utf8").replaceAll(
@@ -91,6 +95,7 @@ async function applyExample(): Promise<void> {
     );
     for (const doc of parseAllDocuments(text)) {
       const obj = doc.toJS() as Gallery | ImageDefinition | ImageVersion;
+      if (!kinds.includes(obj.kind)) continue;
       obj.metadata.namespace = world.namespace;
       if (obj.kind === "Gallery") await world.galleries.create(obj);
       else if (obj.kind === "ImageDefinition") await world.imageDefinitions.create(obj);
@@ -103,13 +108,31 @@ beforeAll(async () => {
   world = await startWorld("e2e-imgver", { timeScale: 0.012 });
   world.sim.seed({
     resourceGroups: [{ subscriptionId: world.subscriptionId, name: RG, location: REGION }],
-    sources: ["myManagedImage", "image-kill", "image-busy", "image-fail", "image-misc"].map((n) => ({
+    sources: [
+      "myManagedImage",
+      "image-quiet",
+      "image-regions",
+      "image-kill",
+      "image-delete",
+      "image-busy",
+      "image-fail",
+      "image-misc",
+    ].map((n) => ({
       id: imageId(n),
       location: REGION,
     })),
   });
   operator = await startImageOperator(world);
+  // The example's gallery and definition are every test's parents; each test makes its own versions.
+  await applyExample(["Gallery", "ImageDefinition"]);
+  await waitForCondition(world.imageDefinitions, world.namespace, DEFINITION, { status: "True" }, 60_000);
 });
+
+/** Creates a version of the example's definition from its own source and waits until it is Ready. */
+async function readyVersion(name: string, number: string, source: string): Promise<ImageVersion> {
+  await world.imageVersions.create(version(name, number, imageId(source)));
+  return waitForCondition(world.imageVersions, world.namespace, name, { status: "True" }, 60_000);
+}
 
 afterAll(async () => {
   await operator?.stop();
@@ -120,7 +143,7 @@ describe("ImageVersion", () => {
   it("brings the private-gallery example to Ready, showing replication progress on the way", {
     timeout: 90_000,
   }, async () => {
-    await applyExample();
+    await applyExample(["ImageVersion"]);
     const seen: number[] = [];
     const reasons = new Set<string>();
     const ready = await waitFor(
@@ -159,31 +182,29 @@ describe("ImageVersion", () => {
   });
 
   it("makes no ARM write for the definition or the version over several resyncs", async () => {
-    await waitForCondition(world.imageVersions, world.namespace, FIRST, { status: "True" });
+    await readyVersion("v-quiet", "1.2.0", "image-quiet");
     const settled = lastRequestSeq(world.sim);
-    await new Promise((r) => setTimeout(r, 3500));
-    // Resyncs read the parents' lists (resync-reads.test.ts counts what a resync reads); no writes.
-    const definition = versionArmId("1.0.0").replace(/\/versions\/.*$/, "");
-    for (const id of [definition, versionArmId("1.0.0")]) {
+    // Resyncs read the parents' lists (resync-reads.test.ts counts what a resync reads): three
+    // reads of each list are at least two whole resyncs; then no writes.
+    const definition = versionArmId("1.2.0").replace(/\/versions\/.*$/, "");
+    for (const list of [definition.replace(/\/[^/]+$/, ""), `${definition}/versions`]) {
+      await waitForReadsOn(world.sim, list, settled, 3);
+      expect(requestsOn(world.sim, list, { after: settled, writes: true }), list).toEqual([]);
+    }
+    for (const id of [definition, versionArmId("1.2.0")]) {
       expect(requestsOn(world.sim, id, { after: settled, writes: true }), id).toEqual([]);
     }
-    for (const list of [definition.replace(/\/[^/]+$/, ""), `${definition}/versions`]) {
-      const after = requestsOn(world.sim, list, { after: settled });
-      expect(after.length, list).toBeGreaterThanOrEqual(2);
-      expect(
-        after.filter((r) => r.method !== "GET"),
-        list,
-      ).toEqual([]);
-    }
+    await deleteVersions("v-quiet");
   });
 
   it("adds a region with exactly one PUT, replicating only that region; excludeFromLatest is one more PUT", {
     timeout: 90_000,
   }, async () => {
+    await readyVersion("v-regions", "1.3.0", "image-regions");
     const before = lastRequestSeq(world.sim);
-    const startedBefore = new Map(azureVersion("1.0.0")?.replication.map((r) => [r.region, r.startAt]));
-    const current = await world.imageVersions.get(ref(FIRST));
-    await world.imageVersions.mergePatch(ref(FIRST), {
+    const startedBefore = new Map(azureVersion("1.3.0")?.replication.map((r) => [r.region, r.startAt]));
+    const current = await world.imageVersions.get(ref("v-regions"));
+    await world.imageVersions.mergePatch(ref("v-regions"), {
       spec: {
         targetRegions: [
           ...current.spec.targetRegions,
@@ -193,30 +214,33 @@ describe("ImageVersion", () => {
     });
     // While the new region copies, the old ones stay at 100%.
     const midway = await waitFor("westus2 replicating", async () => {
-      const v = await world.imageVersions.get(ref(FIRST));
+      const v = await world.imageVersions.get(ref("v-regions"));
       const added = v.status?.replication?.regions?.find((r) => r.region === "westus2");
       return added && (added.progress ?? 0) < 100 ? v : undefined;
     });
     expect(conditionOf(midway)?.reason).toBe("Replicating");
     expect(
       midway.status?.replication?.regions?.filter((r) => r.region !== "westus2").map((r) => r.progress),
-    ).toEqual([100, 100, 100]);
-    await waitForCondition(world.imageVersions, world.namespace, FIRST, { status: "True" }, 60_000);
-    const after = azureVersion("1.0.0")?.replication ?? [];
+    ).toEqual([100]);
+    await waitForCondition(world.imageVersions, world.namespace, "v-regions", { status: "True" }, 60_000);
+    const after = azureVersion("1.3.0")?.replication ?? [];
     for (const [region, startAt] of startedBefore)
       expect(after.find((r) => r.region === region)?.startAt).toBe(startAt);
     expect(after.map((r) => r.region)).toContain("westus2");
-    expect(putsOn(versionArmId("1.0.0"), before)).toEqual(["PUT 200"]);
+    expect(putsOn(versionArmId("1.3.0"), before)).toEqual(["PUT 200"]);
 
     const second = lastRequestSeq(world.sim);
-    await world.imageVersions.mergePatch(ref(FIRST), { spec: { excludeFromLatest: true } });
+    await world.imageVersions.mergePatch(ref("v-regions"), { spec: { excludeFromLatest: true } });
     await waitFor(
       "excludeFromLatest in Azure",
-      () => azureVersion("1.0.0")?.publishing.excludeFromLatest === true,
+      () => azureVersion("1.3.0")?.publishing.excludeFromLatest === true,
     );
-    await waitForCondition(world.imageVersions, world.namespace, FIRST, { status: "True" });
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(putsOn(versionArmId("1.0.0"), second)).toEqual(["PUT 200"]);
+    await waitForCondition(world.imageVersions, world.namespace, "v-regions", { status: "True" });
+    // Two resyncs after Ready (each reads the definition's list of versions): no further PUT.
+    const settled = lastRequestSeq(world.sim);
+    await waitForReadsOn(world.sim, versionArmId("1.3.0").replace(/\/[^/]+$/, ""), settled, 3);
+    expect(putsOn(versionArmId("1.3.0"), second)).toEqual(["PUT 200"]);
+    await deleteVersions("v-regions");
   });
 
   it("resumes a replication after the operator is killed: one PUT in all", { timeout: 120_000 }, async () => {
@@ -244,20 +268,22 @@ describe("ImageVersion", () => {
     );
     expect(ready.status?.operation).toBeUndefined();
     expect(putsOn(versionArmId("1.1.0"))).toEqual(["PUT 201"]);
+    await deleteVersions("v-kill");
   });
 
   it("deletes a version with one DELETE, also when the operator is killed meanwhile", {
     timeout: 90_000,
   }, async () => {
-    await world.imageVersions.delete(ref("v-kill"));
+    await readyVersion("v-delete", "1.4.0", "image-delete");
+    await world.imageVersions.delete(ref("v-delete"));
     await waitFor("the delete saved in status", async () => {
-      const v = await world.imageVersions.get(ref("v-kill"));
+      const v = await world.imageVersions.get(ref("v-delete"));
       return v.status?.operation?.action === "Delete" ? v : undefined;
     });
     await restartOperator({}, true);
-    await waitForGone(world.imageVersions, world.namespace, "v-kill");
-    expect(azureVersion("1.1.0")).toBeUndefined();
-    expect(requestsOn(world.sim, versionArmId("1.1.0"), { writes: true }).map((r) => r.method)).toEqual([
+    await waitForGone(world.imageVersions, world.namespace, "v-delete");
+    expect(azureVersion("1.4.0")).toBeUndefined();
+    expect(requestsOn(world.sim, versionArmId("1.4.0"), { writes: true }).map((r) => r.method)).toEqual([
       "PUT",
       "DELETE",
     ]);
@@ -315,7 +341,9 @@ describe("ImageVersion", () => {
       async () => !(await world.imageVersions.get(ref("v-fail"))).status?.operation,
     );
     const settled = lastRequestSeq(world.sim);
-    await new Promise((r) => setTimeout(r, 2500));
+    // Two resyncs later (each reads the version with its replication status: it is not settled),
+    // still no PUT.
+    await waitForReadsOn(world.sim, versionArmId("3.0.0"), settled, 3);
     expect(putsOn(versionArmId("3.0.0"), settled)).toEqual([]);
     const stillFailed = await world.imageVersions.get(ref("v-fail"));
     expect(conditionOf(stillFailed)?.reason).toBe("ReplicationFailed");
@@ -423,5 +451,8 @@ describe("ImageVersion", () => {
     await waitForCondition(world.imageVersions, world.namespace, "v-tenant", { status: "True" }, 60_000);
     const puts = requestsOn(world.sim, versionArmId("6.0.0"), { writes: true });
     expect(puts.at(-1)).toMatchObject({ method: "PUT", status: 201, auxiliaryTenants: [otherTenant] });
+    await deleteVersions("v-tenant");
+    // The tests that follow in a shuffled order expect the operator as beforeAll started it.
+    await restartOperator();
   });
 });

@@ -35,6 +35,8 @@ let operator: OperatorProcess;
 let tokenDir: string;
 let nsB: string;
 let nsDefault: string;
+/** Unlabelled until the test that moves it under policy B. */
+let nsMoving: string;
 let operatorNamespace: string;
 let subscriptionB: string;
 
@@ -68,6 +70,7 @@ beforeAll(async () => {
   const cluster = world.cluster;
   nsB = await cluster.newNamespace("policy-id-b");
   nsDefault = await cluster.newNamespace("policy-id-none");
+  nsMoving = await cluster.newNamespace("policy-id-moving");
   operatorNamespace = await cluster.newNamespace("policy-id-operator");
   subscriptionB = randomUUID();
   world.sim.seed({
@@ -124,7 +127,7 @@ beforeAll(async () => {
     tenantId: world.tenantId,
     args: [
       "--namespaces",
-      [world.namespace, nsB, nsDefault].join(","),
+      [world.namespace, nsB, nsDefault, nsMoving].join(","),
       "--leader-elect",
       "false",
       "--lease-namespace",
@@ -201,17 +204,28 @@ describe("two namespaces under different policies and identities", () => {
     expect(conditionOf(blocked)?.message).toContain(
       `GalleryPolicy ${POLICY_A} (galleries.allowedSubscriptions): subscription not allowed: ${subscriptionB}`,
     );
-    await new Promise((r) => setTimeout(r, 2000));
+    // An edit is judged again (Ready follows the new generation), and still makes no ARM call.
+    const edited = await world.galleries.mergePatch(
+      { namespace: world.namespace, name: "elsewhere" },
+      { spec: { description: "still elsewhere" } },
+    );
+    await waitFor("the edit judged", async () => {
+      const g = await world.galleries.get({ namespace: world.namespace, name: "elsewhere" });
+      const ready = conditionOf(g);
+      return ready?.reason === "PolicyViolation" && ready.observedGeneration === edited.metadata.generation;
+    });
     expect(requestsOn(subscriptionB, "elsewhere")).toEqual([]);
   });
 
   it("moving a namespace under the other policy moves its objects to that identity", async () => {
-    await labelNamespace(world.cluster, nsDefault, { [label]: "b" });
+    await world.galleries.create(gallery(nsMoving, "moving", world.subscriptionId));
+    await waitForCondition(world.galleries, nsMoving, "moving", { status: "True" });
+    await labelNamespace(world.cluster, nsMoving, { [label]: "b" });
     // Policy B allows only its own subscription: the gallery, in world's, is now forbidden. A
     // reconcile that was judged just before the label changed may first report B's identity with
     // its old verdict; the reconcile the change wakes settles both.
-    const moved = await waitFor("nopolicy to show team B's identity and its PolicyViolation", async () => {
-      const g = await world.galleries.get({ namespace: nsDefault, name: "nopolicy" });
+    const moved = await waitFor("moving to show team B's identity and its PolicyViolation", async () => {
+      const g = await world.galleries.get({ namespace: nsMoving, name: "moving" });
       return g.status?.identity?.clientId === CLIENT_B && conditionOf(g)?.reason === "PolicyViolation"
         ? g
         : undefined;
@@ -219,7 +233,12 @@ describe("two namespaces under different policies and identities", () => {
     expect(conditionOf(moved)).toMatchObject({ status: "False", reason: "PolicyViolation" });
   });
 
-  it("never logs the credential Secret's value", () => {
+  it("never logs the credential Secret's value", async () => {
+    // The Secret's credential in use: a gallery under policy B made with it.
+    await world.galleries.create(gallery(nsB, "teamblogs", subscriptionB));
+    const ready = await waitForCondition(world.galleries, nsB, "teamblogs", { status: "True" });
+    expect(ready.status?.identity?.mode).toBe("clientSecret");
+    expect(requestsOn(subscriptionB, "teamblogs").map((r) => r.identity?.appId)).toContain(CLIENT_B);
     expect(operator.output()).not.toContain(SECRET_VALUE);
   });
 });

@@ -3,6 +3,7 @@
 import type { ImageDefinition, ImageVersion } from "../../src/api/index.js";
 import type { RequestRecord, Simulator } from "../../tools/sim/index.js";
 import { type OperatorProcess, type OperatorProcessOptions, startOperatorProcess } from "./operator.js";
+import { waitFor } from "./wait.js";
 import type { World } from "./world.js";
 
 export function definitionManifest(
@@ -64,6 +65,28 @@ export function requestsOn(
     .requests(opts.after)
     .filter((r) => r.path.toLowerCase() === path)
     .filter((r) => !opts.writes || r.method !== "GET");
+}
+
+/**
+ * Waits until the simulator has seen at least `count` GETs on exactly `id` after request `after`
+ * (a parent's list, read once per resync) and returns them: "several resyncs went by" as a
+ * condition, so a test that then asserts nothing was written knows the operator had its chances.
+ */
+export function waitForReadsOn(
+  sim: Pick<Simulator, "requests">,
+  id: string,
+  after: number,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<RequestRecord[]> {
+  return waitFor(
+    `${count} reads of ${id}`,
+    () => {
+      const reads = requestsOn(sim, id, { after }).filter((r) => r.method === "GET");
+      return reads.length >= count ? reads : undefined;
+    },
+    { timeoutMs },
+  );
 }
 
 /**

@@ -31,6 +31,18 @@ export function helpersFor(world: () => World) {
     `/subscriptions/${world().subscriptionId}/resourceGroups/${world().resourceGroup}/providers/Microsoft.Compute/galleries/${azureName}`;
   const roleAssignmentsPath = (azureName: string) =>
     `${galleryId(azureName)}/providers/Microsoft.Authorization/roleAssignments`.toLowerCase();
+  /** GETs of the gallery with `$select=Permissions` (one per resync of its Gallery or GallerySharing) after `after`. */
+  const permissionReads = (azureName: string, after = 0) => {
+    const id = galleryId(azureName).toLowerCase();
+    return world()
+      .sim.requests(after)
+      .filter(
+        (r) =>
+          r.method === "GET" &&
+          r.path.toLowerCase() === id &&
+          /\$select=permissions/i.test(decodeURIComponent(r.query)),
+      );
+  };
 
   return {
     galleryId,
@@ -121,6 +133,17 @@ export function helpersFor(world: () => World) {
       return world()
         .sim.state()
         .galleries.find((g) => g.name === azureName);
+    },
+    permissionReads,
+    /**
+     * Waits until the gallery has been read for resyncs at least `count` times after `after`:
+     * "several resyncs went by" as a condition, before asserting that nothing was written.
+     */
+    resyncsOf(azureName: string, after: number, count = 3) {
+      return waitFor(`${count} resync reads of gallery ${azureName}`, () => {
+        const reads = permissionReads(azureName, after);
+        return reads.length >= count ? reads : undefined;
+      });
     },
     /** Ready=True for the current generation, with no operation left running. */
     settled(name: string, timeoutMs = 60_000): Promise<GallerySharing> {

@@ -36,7 +36,9 @@ interface Harness {
 
 describe("Controller", () => {
   let cluster: TestCluster;
+  /** The running test's namespace: each test makes its own (`freshNamespace`). */
   let namespace: string;
+  const namespaces: string[] = [];
   let transport: KubeTransport;
   let widgets: ResourceClient<Widget>;
   let gizmos: ResourceClient<Gizmo>;
@@ -52,8 +54,14 @@ describe("Controller", () => {
 
   afterAll(async () => {
     await Promise.all(stopAll.map((stop) => stop()));
-    await cluster?.kubectl(["delete", "namespace", namespace, "--wait=false"]);
+    for (const ns of namespaces) await cluster?.kubectl(["delete", "namespace", ns, "--wait=false"]);
   });
+
+  async function freshNamespace(prefix: string): Promise<string> {
+    namespace = await cluster.newNamespace(prefix);
+    namespaces.push(namespace);
+    return namespace;
+  }
 
   /** A widget controller: finalizer, then status Ready with the spec's size and the gizmo count. */
   function widgetController(ns: string, overrides: Partial<ControllerOptions<Widget>> = {}): Harness {
@@ -121,7 +129,7 @@ describe("Controller", () => {
   const statusOf = async (name: string) => (await widgets.get({ namespace, name })).status;
 
   it("reconciles objects to Ready, and settles: its own status writes do not wake it again", async () => {
-    namespace = await cluster.newNamespace("kube-controller");
+    await freshNamespace("kube-controller");
     const h = widgetController(namespace);
     await widgets.create(widget(namespace, "pre", { size: 1 }));
     await h.controller.start();
@@ -137,10 +145,12 @@ describe("Controller", () => {
         conditions: [{ type: "Ready", status: "True" }],
       });
     }
-    // Settled: a quiet second passes with no further reconcile.
+    // Settled: a widget made after both were Ready is reconciled, and its events come after every
+    // event of the status writes before it; had those woken "pre" or "new", that was before now.
     const count = h.reconciles.length;
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(h.reconciles.length).toBe(count);
+    await widgets.create(widget(namespace, "later"));
+    await eventually("later Ready", async () => (await statusOf("later"))?.phase === "Ready");
+    expect(h.reconciles.slice(count).filter((r) => r.key !== `${namespace}/later`)).toEqual([]);
     expect(h.reconciles.filter((r) => r.key === `${namespace}/new`).length).toBeLessThanOrEqual(3);
 
     // A spec change is reconciled and observed.
@@ -151,8 +161,11 @@ describe("Controller", () => {
   });
 
   it("wakes an object when a related object pointing at it changes", async () => {
+    await freshNamespace("kube-related");
+    await widgets.create(widget(namespace, "pre", { size: 1 }));
     const h = widgetController(namespace, { name: "related" });
     await h.controller.start();
+    await eventually("pre Ready", async () => (await statusOf("pre"))?.phase === "Ready");
     await gizmos.create({
       apiVersion: "test.azure.dev/v1",
       kind: "Gizmo",
@@ -166,6 +179,7 @@ describe("Controller", () => {
   });
 
   it("backs a failing object off exponentially and then reconciles it", async () => {
+    await freshNamespace("kube-backoff");
     const h = widgetController(namespace, { name: "backoff" });
     await h.controller.start();
     await widgets.create(widget(namespace, "flaky", { size: 3, color: "flaky-3" }));
@@ -182,6 +196,7 @@ describe("Controller", () => {
   });
 
   it("runs cleanup on deletion, removes the finalizer, and sees the object go", async () => {
+    await freshNamespace("kube-deletion");
     const h = widgetController(namespace, { name: "deletion" });
     await h.controller.start();
     await widgets.create(widget(namespace, "doomed"));
@@ -198,7 +213,7 @@ describe("Controller", () => {
   });
 
   it("under the manager, only the leader reconciles, and a stopped leader hands over", async () => {
-    const ns = await cluster.newNamespace("kube-manager");
+    const ns = await freshNamespace("kube-manager");
     await widgets.create(widget(ns, "shared"));
     const replicas = ["replica-1", "replica-2"].map((identity) => {
       const h = widgetController(ns, { name: identity });
@@ -224,13 +239,29 @@ describe("Controller", () => {
         stop.abort();
         await done;
       });
-      return { h, stop, done };
+      return { identity, h, stop, done };
     });
     const leader = await eventually("one replica reconciled", () =>
       replicas.find((r) => r.h.reconciles.length > 0),
     );
     const follower = replicas.find((r) => r !== leader);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The leader renews every retry period, and the follower tries as often: three renewals seen
+    // in the Lease are three chances the follower had, and lost, to take over.
+    const renewals = new Set<string>();
+    await eventually("three renewals by the leader", async () => {
+      const lease = await cluster.kubectl([
+        "get",
+        "lease",
+        "widget-controller",
+        "-n",
+        ns,
+        "-o",
+        "jsonpath={.spec.holderIdentity} {.spec.renewTime}",
+      ]);
+      const [holder, renewTime] = lease.stdout.split(" ");
+      if (holder === leader.identity && renewTime) renewals.add(renewTime);
+      return renewals.size > 3;
+    });
     expect(follower?.h.reconciles).toEqual([]);
 
     leader.stop.abort();
