@@ -2,10 +2,12 @@
 // the build of a source tree (this one, or `--operator-root` for another checkout such as the code
 // before a fix; see `buildOperator`). Its output goes to a file for a human to read; the campaign
 // never judges from it.
+
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { simulatorFlags } from "../../src/config.js";
+import { endOnExit, forgetOnExit } from "../../tools/control-plane/exit-hooks.js";
 import { mintToken } from "../../tools/sim/index.js";
 
 /** The object id in the operator's token: the simulator's log tells its requests apart by it. */
@@ -75,7 +77,16 @@ export class OperatorProcess {
     } finally {
       closeSync(log);
     }
-    this.exited = new Promise((resolve) => this.child.once("exit", () => resolve()));
+    // Ended with the campaign too (Ctrl-C, a crash of its own): a leftover operator would go on
+    // writing to a simulator nobody judges, and hold its port and files.
+    const pid = this.child.pid;
+    if (pid !== undefined) endOnExit(pid);
+    this.exited = new Promise((resolve) =>
+      this.child.once("exit", () => {
+        if (pid !== undefined) forgetOnExit(pid);
+        resolve();
+      }),
+    );
   }
 
   get running(): boolean {
