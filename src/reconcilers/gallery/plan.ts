@@ -23,7 +23,7 @@ export const planGallery: GalleryKind["plan"] = (obj, ref, actual, ctx) => {
   return diffs.length > 0 ? putGallery(obj, ref, ctx, actual, diffs) : undefined;
 };
 
-export const rewriteGallery: GalleryKind["rewrite"] = (obj, ref, actual, ctx) => {
+export const rewriteGallery: NonNullable<GalleryKind["rewrite"]> = (obj, ref, actual, ctx) => {
   return putGallery(obj, ref, ctx, actual, []);
 };
 

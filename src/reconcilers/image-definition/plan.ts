@@ -21,7 +21,7 @@ export const planDefinition: DefinitionKind["plan"] = (obj, target, actual, ctx)
   return diffs.length > 0 ? putDefinition(obj, target, location, ctx, { actual, diffs }) : undefined;
 };
 
-export const rewriteDefinition: DefinitionKind["rewrite"] = (obj, target, actual, ctx) => {
+export const rewriteDefinition: NonNullable<DefinitionKind["rewrite"]> = (obj, target, actual, ctx) => {
   return putDefinition(obj, target, target.location ?? actual.location, ctx, { actual, diffs: [] });
 };
 

@@ -29,7 +29,7 @@ export const planVersion: VersionKind["plan"] = (obj, target, actual, ctx) => {
   return diffs.length > 0 ? putVersion(obj, target, location, ctx, { actual, diffs }) : undefined;
 };
 
-export const rewriteVersion: VersionKind["rewrite"] = (obj, target, actual, ctx) => {
+export const rewriteVersion: NonNullable<VersionKind["rewrite"]> = (obj, target, actual, ctx) => {
   if (operationRunning(actual)) return undefined;
   return putVersion(obj, target, target.location ?? actual.location, ctx, { actual, diffs: [] });
 };
