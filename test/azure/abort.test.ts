@@ -12,7 +12,7 @@ import { type ArmApi, createArmApi } from "../../src/azure/index.js";
 import type { LroProgress } from "../../src/azure/lro.js";
 import type { Simulator } from "../../tools/sim/index.js";
 import { lastRequestSeq } from "../support/operator.js";
-import { control, startTestSimulator } from "../support/sim.js";
+import { faultUsedUp, startTestSimulator } from "../support/sim.js";
 import { waitFor } from "../support/wait.js";
 import { appIdentity, SUB_A, simFactory, TENANT_A } from "./helpers.js";
 
@@ -33,17 +33,7 @@ describe("ARM requests on an aborted signal", () => {
   /** Holds the next `method` on `path` in the simulator; resolves once it arrived there. */
   function hold(method: string, path: string): { arrived: () => Promise<void> } {
     const { id } = sim.fault({ kind: "delay", method, path, delayMs: HELD_MS });
-    return {
-      arrived: () =>
-        waitFor(
-          `the ${method} to reach the simulator`,
-          async () => {
-            const faults = await control<{ id: string; remaining: number }[]>(sim, "GET", "faults");
-            return faults.body.some((f) => f.id === id && f.remaining !== 0) ? undefined : true;
-          },
-          { intervalMs: 20 },
-        ).then(() => undefined),
-    };
+    return { arrived: () => faultUsedUp(sim, id, `the ${method} to reach the simulator`) };
   }
 
   /** How the call ended and how long after the abort. */

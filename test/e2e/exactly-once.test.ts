@@ -25,7 +25,7 @@ import {
   type OperatorProcess,
   startOperatorProcess,
 } from "../support/operator.js";
-import { control, startTestSimulator } from "../support/sim.js";
+import { faultUsedUp, startTestSimulator } from "../support/sim.js";
 import { waitFor } from "../support/wait.js";
 import { conditionOf, waitForGone } from "../support/world.js";
 
@@ -131,14 +131,7 @@ async function crashAfterArmTakes(
   const before = lastRequestSeq(sim);
   const { id } = sim.fault({ kind: "delay", method, path: pattern(path, under), delayMs: 1_500 });
   await act();
-  await waitFor(
-    `the ${method} to reach ARM`,
-    async () => {
-      const faults = await control<{ id: string; remaining: number }[]>(sim, "GET", "faults");
-      return faults.body.some((f) => f.id === id && f.remaining !== 0) ? undefined : true;
-    },
-    { timeoutMs: 60_000, intervalMs: 20 },
-  );
+  await faultUsedUp(sim, id, `the ${method} to reach ARM`);
   process.kill(apiserverPid(), "SIGSTOP");
   try {
     await waitFor(`ARM to answer the ${method}`, () => writes(method, path, before, under).length > 0, {

@@ -15,7 +15,7 @@ import {
   type OperatorProcess,
   startOperatorProcess,
 } from "../support/operator.js";
-import { control } from "../support/sim.js";
+import { faultUsedUp } from "../support/sim.js";
 import { waitFor } from "../support/wait.js";
 import { startWorld, type World } from "../support/world.js";
 
@@ -97,14 +97,7 @@ async function takeLease(namespace: string): Promise<void> {
 async function holdOnTheWire(method: string, path: string, act: () => Promise<unknown>): Promise<void> {
   const { id } = world.sim.fault({ kind: "delay", method, path, delayMs: HELD_MS });
   await act();
-  await waitFor(
-    `the ${method} to reach the simulator`,
-    async () => {
-      const faults = await control<{ id: string; remaining: number }[]>(world.sim, "GET", "faults");
-      return faults.body.some((f) => f.id === id && f.remaining !== 0) ? undefined : true;
-    },
-    { timeoutMs: 60_000, intervalMs: 20 },
-  );
+  await faultUsedUp(world.sim, id, `the ${method} to reach the simulator`);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   simClientOptions,
   startSimulator,
 } from "../../tools/sim/index.js";
+import { waitFor } from "./wait.js";
 
 export { simClientOptions };
 
@@ -138,6 +139,26 @@ export async function control<T = unknown>(
 ): Promise<{ status: number; body: T }> {
   const answer = await armRequest(sim, { method, path: `/_sim/${name}`, body });
   return { status: answer.status, body: JSON.parse(answer.body) as T };
+}
+
+/**
+ * Waits until the simulator has used up fault `id` (for a delay fault: the request it holds has
+ * arrived), read from the control API rather than guessed from timing.
+ */
+export async function faultUsedUp(
+  sim: Simulator,
+  id: string,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      const faults = await control<{ id: string; remaining: number }[]>(sim, "GET", "faults");
+      return faults.body.some((f) => f.id === id && f.remaining !== 0) ? undefined : true;
+    },
+    { timeoutMs, intervalMs: 20 },
+  );
 }
 
 /**
