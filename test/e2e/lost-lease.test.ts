@@ -11,13 +11,14 @@ import { formatMicroTime } from "../../src/kube/time.js";
 import type { RequestRecord } from "../../tools/sim/index.js";
 import {
   galleryManifest,
+  galleryRequests,
   lastRequestSeq,
   type OperatorProcess,
   startOperatorProcess,
 } from "../support/operator.js";
 import { faultUsedUp } from "../support/sim.js";
 import { waitFor } from "../support/wait.js";
-import { startWorld, type World } from "../support/world.js";
+import { conditionOf, startWorld, type World } from "../support/world.js";
 
 // The elector's timing (src/kube/leader.ts): a lease lasts 15 s; the leader renews every 2 s.
 const LEASE_DURATION_MS = 15_000;
@@ -69,8 +70,11 @@ async function startLeader(namespace: string): Promise<OperatorProcess> {
   return replica;
 }
 
-/** Writes another holder into the namespace's Lease, as a replica taking it over would. */
-async function takeLease(namespace: string): Promise<void> {
+/**
+ * Writes `holder` into the namespace's Lease: another replica's name, as a replica taking it over
+ * would, or "" as a leader releasing it would.
+ */
+async function handLease(namespace: string, holder: string): Promise<void> {
   await waitFor(
     "the Lease to change hands",
     async () => {
@@ -80,7 +84,7 @@ async function takeLease(namespace: string): Promise<void> {
       try {
         await leases.replace({
           ...lease,
-          spec: { ...lease.spec, holderIdentity: "another-replica", acquireTime: now, renewTime: now },
+          spec: { ...lease.spec, holderIdentity: holder, acquireTime: now, renewTime: now },
         });
         return true;
       } catch (err) {
@@ -110,7 +114,7 @@ async function loseLeaseWhileHeld(
 ): Promise<{ after: RequestRecord[]; stoppedWithinMs: number; code: number | null }> {
   const seq = lastRequestSeq(world.sim);
   const lostAt = Date.now();
-  await takeLease(namespace);
+  await handLease(namespace, "another-replica");
   const exit = await replica.exited;
   const stoppedWithinMs = Date.now() - lostAt;
   // The held request is logged when the simulator answers it, cut or not.
@@ -139,6 +143,28 @@ describe("a leader that loses its lease", () => {
     expect(stoppedWithinMs).toBeLessThan(RETRY_PERIOD_MS + 3_000);
     expect(stoppedWithinMs).toBeLessThan(LEASE_DURATION_MS);
     expect(after.map((r) => `${r.method} ${r.fault ?? ""}`)).toEqual(["PUT delay"]);
+
+    // The cut PUT may have reached ARM (here it did): its intent stays in status, unanswered, and
+    // the old leader wrote nothing after the loss (Ready still says Provisioning).
+    const left = await world.galleries.get({ namespace, name: "gal.lost.put" });
+    expect(left.status?.operation).toMatchObject({ action: "CreateOrUpdate" });
+    expect(left.status?.operation?.acceptedAt).toBeUndefined();
+    expect(conditionOf(left)?.reason).toBe("Provisioning");
+    // The next leader decides from Azure: it finds the gallery the cut PUT made and sends no other.
+    await handLease(namespace, "");
+    await startLeader(namespace);
+    await waitFor(
+      "the Gallery to be Ready under the next leader",
+      async () => {
+        world.sim.advance(10_000);
+        const obj = await world.galleries.get({ namespace, name: "gal.lost.put" });
+        return conditionOf(obj)?.status === "True" && !obj.status?.operation ? obj : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    expect(galleryRequests({ ...world }, "gal.lost.put", { writes: true }).map((r) => r.method)).toEqual([
+      "PUT",
+    ]);
   });
 
   it("cuts the operation poll it has on the wire and polls no more", { timeout: 120_000 }, async () => {
