@@ -382,14 +382,19 @@ export interface ChartWorld {
 }
 
 /**
- * The chart applied to the shared cluster in a new release namespace, set up for a simulator: every
+ * The chart applied to the shared cluster (or `on`, with `moreValues`) in a new release namespace,
+ * set up for a simulator: every
  * example loaded (each in a namespace of its own, not applied yet) and the simulator seeded for
  * them; the chart watches exactly those namespaces (on a shared cluster other files' leftovers are
  * not this operator's business), takes the simulator's CA from a ConfigMap, and serves HTTP on a
  * free port (host networking: 8080 may be taken).
  */
-export async function startChartWorld(prefix: string): Promise<ChartWorld> {
-  const cluster = await testCluster();
+export async function startChartWorld(
+  prefix: string,
+  on?: TestCluster,
+  moreValues: object = {},
+): Promise<ChartWorld> {
+  const cluster = on ?? (await testCluster());
   const sim = await startTestSimulator();
   let chart: AppliedChart | undefined;
   const close = async () => {
@@ -432,6 +437,7 @@ export async function startChartWorld(prefix: string): Promise<ChartWorld> {
         },
         { name: "AZURE_TENANT_ID", value: examples.tenantId },
       ],
+      ...moreValues,
     };
     const release = `${prefix}-${randomBytes(3).toString("hex")}`;
     chart = await applyChart(cluster, values, { release, namespace });

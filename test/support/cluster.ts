@@ -64,7 +64,14 @@ export async function testCluster(): Promise<TestCluster> {
 }
 
 async function connect(): Promise<TestCluster> {
-  const shared = await ensureSharedCluster(plan());
+  return clusterAt(await ensureSharedCluster(plan()));
+}
+
+/**
+ * A cluster a test file started for itself (`startControlPlane` from tools/control-plane), with the
+ * same helpers as the shared one.
+ */
+export function clusterAt(shared: SharedCluster): TestCluster {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(shared.kubeconfigPath);
   const core = kubeConfig.makeApiClient(CoreV1Api);

@@ -3,6 +3,7 @@
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type AuditLog, auditFlags, prepareAuditLog } from "./audit.js";
 import { resolveBinDir } from "./binaries.js";
 import { endOnExit, forgetOnExit } from "./exit-hooks.js";
 import { apiserverFlags, controllerManagerFlags, etcdFlags } from "./flags.js";
@@ -44,6 +45,11 @@ export interface ControlPlaneOptions {
    * expects to: stop them with `stopControlPlaneAt(dataDir)`. Default: this process.
    */
   owner?: ProcessOwner;
+  /**
+   * Have kube-apiserver write an audit log of service accounts' requests (metadata only) to
+   * `auditLogPath`: what a workload really calls, for deriving its RBAC. Default false.
+   */
+  auditLog?: boolean;
 }
 
 export interface ControlPlane {
@@ -54,6 +60,8 @@ export interface ControlPlane {
   caFile: string;
   binDir: string;
   dataDir: string;
+  /** With `auditLog`: the audit log, JSON lines (see tools/control-plane/audit.ts). */
+  auditLogPath?: string;
   /** Milliseconds from the call to `/readyz` answering 200. */
   startupMs: number;
   /** The processes it runs (each leads its own process group). */
@@ -126,6 +134,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   };
 
   let prepared: PreparedControlPlane | undefined;
+  let audit: AuditLog | undefined;
   try {
     prepared = await prepareControlPlane(dataDir);
     const { layout, pki, ports, server } = prepared;
@@ -136,7 +145,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     };
     await launch("etcd", etcdFlags(layout.etcd, ports), layout.logs);
     await waitForEtcd(`http://127.0.0.1:${ports.etcdClient}`, timeoutMs, failed);
-    await launch("kube-apiserver", apiserverFlags(pki, layout.apiserverCerts, ports), layout.logs);
+    audit = options.auditLog ? await prepareAuditLog(dataDir, layout.logs) : undefined;
+    const apiserverArgs = [
+      ...apiserverFlags(pki, layout.apiserverCerts, ports),
+      ...(audit ? auditFlags(audit) : []),
+    ];
+    await launch("kube-apiserver", apiserverArgs, layout.logs);
     await waitForReadyz(server, pki, timeoutMs, failed);
     if (options.controllerManager) {
       await launch("kube-controller-manager", controllerManagerFlags(pki, layout.kubeconfig), layout.logs);
@@ -158,6 +172,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     caFile: pki.caCert,
     binDir,
     dataDir,
+    ...(audit ? { auditLogPath: audit.logPath } : {}),
     startupMs: Date.now() - began,
     processes: running.map(({ name, pid }) => ({ name, pid })),
     kubectl: (args, opts) => runKubectl(binDir, layout.kubeconfig, args, opts),
