@@ -1,54 +1,24 @@
-// The chart's RBAC is least privilege: exactly the verbs the operator uses, cluster-wide only
-// where it must be, and Secrets readable only in the release namespace and only when asked.
+// The chart's RBAC as rendered: cluster-wide only where it must be, Secrets readable only in the
+// release namespace and only when asked, and the verbs below, which operator-rbac.test.ts shows are
+// exactly what the operator calls (from the API server's audit log of a real run).
 import { describe, expect, it } from "vitest";
+import { permissions } from "./grants.js";
 import { field, type K8sObject, NAMESPACE, type Rendered, render } from "./support.js";
-
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-  resourceNames?: string[];
-}
-
-/** "group/resource" → sorted verbs (and names, when limited) over every rule of the given roles. */
-function permissions(roles: K8sObject[]): Record<string, string> {
-  const out: Record<string, Set<string>> = {};
-  for (const role of roles) {
-    for (const rule of (role.rules as Rule[] | undefined) ?? []) {
-      for (const group of rule.apiGroups) {
-        for (const resource of rule.resources) {
-          const names = rule.resourceNames ? `[${rule.resourceNames.join(",")}]` : "";
-          const key = `${group}/${resource}`;
-          const verbs = out[key] ?? new Set<string>();
-          for (const verb of rule.verbs) verbs.add(`${verb}${names}`);
-          out[key] = verbs;
-        }
-      }
-    }
-  }
-  return Object.fromEntries(
-    Object.entries(out)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => [k, [...v].sort().join(" ")]),
-  );
-}
 
 const KINDS = ["galleries", "imagedefinitions", "imageversions", "gallerysharings"];
 const G = "gallery.azure.dev";
 
 const CLUSTER_PERMISSIONS: Record<string, string> = {
   "/configmaps": "create get patch",
-  "/events": "create patch",
   "/namespaces": "get list watch",
   "events.k8s.io/events": "create patch",
-  [`${G}/gallerypolicies`]: "get list watch",
+  [`${G}/gallerypolicies`]: "list watch",
   // The operator reports each policy's reach in its status; the spec stays the admins'.
-  [`${G}/gallerypolicies/status`]: "get patch",
+  [`${G}/gallerypolicies/status`]: "patch",
 };
 for (const kind of KINDS) {
-  CLUSTER_PERMISSIONS[`${G}/${kind}`] = "get list patch update watch";
-  CLUSTER_PERMISSIONS[`${G}/${kind}/status`] = "get patch update";
-  CLUSTER_PERMISSIONS[`${G}/${kind}/finalizers`] = "update";
+  CLUSTER_PERMISSIONS[`${G}/${kind}`] = "list patch watch";
+  CLUSTER_PERMISSIONS[`${G}/${kind}/status`] = "patch";
 }
 
 function sorted(obj: Record<string, string>): Record<string, string> {
