@@ -4,7 +4,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "pino";
-import type { Gallery, GalleryPolicy, GallerySharing, ImageDefinition, ImageVersion } from "./api/index.js";
+import type { GalleryPolicy } from "./api/index.js";
 import type { ArmRequestEvent, CredentialConfig } from "./azure/index.js";
 import { ClientFactory, credentialConfigFromSettings } from "./azure/index.js";
 import type { OperatorConfig } from "./config.js";
@@ -33,10 +33,12 @@ import type { ArmObject } from "./reconcilers/driver/arm-kind.js";
 import { OwnResets } from "./reconcilers/driver/own-resets.js";
 import {
   armReconciler,
+  BY_NAMESPACE,
   type Caches,
   CONFIGMAPS,
   type ConfigMap,
   descriptorOf,
+  indexedCaches,
   KIND_WIRINGS,
   type KindWiring,
   type ReconcilerContext,
@@ -170,12 +172,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   const controllers = namespaces.flatMap((namespace) => {
     // One watch and one cache per kind, shared by the controllers and read by every reconciler.
     const informers = new InformerSet(transport, { namespace, logger });
-    const caches: Caches = {
-      galleries: informers.informer<Gallery>(descriptorOf("Gallery")).store,
-      imageDefinitions: informers.informer<ImageDefinition>(descriptorOf("ImageDefinition")).store,
-      imageVersions: informers.informer<ImageVersion>(descriptorOf("ImageVersion")).store,
-      gallerySharings: informers.informer<GallerySharing>(descriptorOf("GallerySharing")).store,
-    };
+    const caches = indexedCaches(informers);
     everywhere.push(caches);
     allCaches.push(caches);
     const ctx: ReconcilerContext = {
@@ -294,9 +291,7 @@ async function untilRead<T>(read: () => Promise<T>, logger: Logger, signal?: Abo
 /** Objects of a kind in a namespace, for the policies' counting rules. */
 function peersIn(caches: Caches): Peers {
   return (kind, namespace) =>
-    (kind === "Gallery" ? caches.galleries : caches.imageVersions)
-      .list()
-      .filter((o) => o.metadata.namespace === namespace);
+    (kind === "Gallery" ? caches.galleries : caches.imageVersions).byIndex(BY_NAMESPACE, namespace);
 }
 
 interface ControllerSettings {

@@ -98,7 +98,7 @@ export {
   type WithStatus,
   writeStatus,
 } from "./status.js";
-export { type ReadonlyStore, Store } from "./store.js";
+export { type IndexFn, type ReadonlyStore, Store } from "./store.js";
 export { formatMicroTime, formatTime } from "./time.js";
 export {
   type ApiRequest,

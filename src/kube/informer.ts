@@ -6,7 +6,7 @@
 import type { Logger } from "pino";
 import type { KubeObject, ResourceDescriptor } from "./resource.js";
 import { ResourceClient } from "./resource-client.js";
-import { type ReadonlyStore, Store } from "./store.js";
+import { type IndexFn, type ReadonlyStore, Store } from "./store.js";
 import type { KubeTransport } from "./transport.js";
 import { type RestartReason, Watcher, type WatcherEvent, type WatcherOptions } from "./watcher.js";
 
@@ -69,6 +69,11 @@ export class Informer<T extends KubeObject> {
   /** The cache; empty until the first list. */
   get store(): ReadonlyStore<T> {
     return this.cache;
+  }
+
+  /** Adds an index to the cache (`Store.addIndex`): every reader of the shared cache can use it. */
+  addIndex(name: string, valuesOf: IndexFn<T>): void {
+    this.cache.addIndex(name, valuesOf);
   }
 
   subscribe(subscriber: InformerSubscriber<T>): Subscription {

@@ -1,26 +1,18 @@
 // Every kind the operator reconciles: its API descriptor, its ArmKind, and which changes of other
 // kinds wake its objects (parents wake children so they stop waiting; children wake parents so a
 // blocked delete goes on). The operator wires one controller per entry.
-import {
-  type Gallery,
-  type GallerySharing,
-  GROUP,
-  type ImageDefinition,
-  type ImageVersion,
-  KINDS,
-  type KindName,
-  LABELS,
-  VERSION,
-} from "../api/index.js";
-import type { KubeObject, ReadonlyStore, ResourceClient, ResourceDescriptor } from "../kube/index.js";
+import type { Gallery, GallerySharing, ImageDefinition, ImageVersion, KindName } from "../api/index.js";
+import type { KubeObject, ReadonlyStore, ResourceClient } from "../kube/index.js";
 import type { ArmKind, ArmObject } from "./driver/arm-kind.js";
+import { BY_DEFINITION, BY_GALLERY } from "./driver/indexes.js";
 import { childrenOf } from "./driver/refs.js";
 import { galleryKind } from "./gallery/kind.js";
 import { gallerySharingKind } from "./gallery-sharing/kind.js";
 import { imageDefinitionKind } from "./image-definition/kind.js";
 import { imageVersionKind } from "./image-version/kind.js";
-import { sourceWaiters } from "./image-version/rules.js";
+import { sameSource, sourceWaiters } from "./image-version/rules.js";
 
+export { descriptorOf, indexedCaches } from "./caches.js";
 export type {
   Caches,
   IdentityInfo,
@@ -30,19 +22,16 @@ export type {
 } from "./driver/context.js";
 export { armReconciler } from "./driver/driver.js";
 export { CONFIGMAPS, type ConfigMap } from "./driver/exports.js";
+export { BY_NAMESPACE } from "./driver/indexes.js";
 
-export function descriptorOf(kind: KindName): ResourceDescriptor {
-  return { group: GROUP, version: VERSION, plural: KINDS[kind].plural, kind, namespaced: true };
-}
-
-/** Keys `namespace/name` of the objects in `store` that name `parent` through `refOf`. */
-export function keysReferring<T extends KubeObject>(
+/** Keys `namespace/name` of the objects in `store` that name `parent`, by the reference index `index`. */
+function keysReferring<T extends KubeObject>(
   store: ReadonlyStore<T>,
+  index: string,
   parent: KubeObject,
-  refOf: (obj: T) => string | undefined,
 ): string[] {
   const ns = parent.metadata.namespace ?? "";
-  return childrenOf(store, ns, refOf, parent.metadata.name).map((name) => `${ns}/${name}`);
+  return childrenOf(store, index, parent).map((name) => `${ns}/${name}`);
 }
 
 /** Maps a child to the key of the parent it names in `spec.<ref>.name`. */
@@ -114,7 +103,7 @@ const imageDefinitionWiring: KindWiring<ImageDefinition> = {
     {
       // A gallery that becomes Ready lets its definitions go on.
       from: "Gallery",
-      keys: (gallery, own) => keysReferring(own, gallery, (d) => d.spec.galleryRef.name),
+      keys: (gallery, own) => keysReferring(own, BY_GALLERY, gallery),
       when: parentMoved,
     },
     {
@@ -141,20 +130,20 @@ const imageVersionWiring: KindWiring<ImageVersion> = {
     {
       // A definition that becomes Ready lets its versions go on.
       from: "ImageDefinition",
-      keys: (definition, own) => keysReferring(own, definition, (v) => v.spec.imageDefinitionRef.name),
+      keys: (definition, own) => keysReferring(own, BY_DEFINITION, definition),
       when: parentMoved,
     },
     {
       // The gallery's region and sharing decide what a version may be; versions carry its name as a label.
       from: "Gallery",
-      keys: (gallery, own) => keysReferring(own, gallery, (v) => v.metadata.labels?.[LABELS.gallery]),
+      keys: (gallery, own) => keysReferring(own, BY_GALLERY, gallery),
       when: parentMoved,
     },
     {
       // A version done with its managed image lets the next one waiting for it (SourceBusy) go on.
       from: "ImageVersion",
       keys: (changed, own) =>
-        sourceWaiters(changed as ImageVersion, own.list()).map(
+        sourceWaiters(changed as ImageVersion, sameSource(own, changed as ImageVersion)).map(
           (v) => `${v.metadata.namespace}/${v.metadata.name}`,
         ),
     },
@@ -168,7 +157,7 @@ const gallerySharingWiring: KindWiring<GallerySharing> = {
     {
       // A gallery that becomes Ready (or changes its permissions) lets its sharing go on.
       from: "Gallery",
-      keys: (gallery, own) => keysReferring(own, gallery, (s) => s.spec.galleryRef.name),
+      keys: (gallery, own) => keysReferring(own, BY_GALLERY, gallery),
     },
     {
       // The owner of a gallery's sharing going away hands it to the next GallerySharing in line;
@@ -179,7 +168,7 @@ const gallerySharingWiring: KindWiring<GallerySharing> = {
         if (!changed.metadata.deletionTimestamp || !ref) return [];
         const gallery = { metadata: { name: ref, namespace: changed.metadata.namespace } };
         const self = `${changed.metadata.namespace}/${changed.metadata.name}`;
-        return keysReferring(own, gallery, (s) => s.spec.galleryRef.name).filter((k) => k !== self);
+        return keysReferring(own, BY_GALLERY, gallery).filter((k) => k !== self);
       },
     },
   ],

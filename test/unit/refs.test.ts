@@ -2,7 +2,7 @@
 // for a transient reason still serves its children for a grace period, and a child that must wait
 // says why, with the parent's own reason and message.
 import { describe, expect, it } from "vitest";
-import type { KubeObject, ReadonlyStore } from "../../src/kube/index.js";
+import { type KubeObject, type ReadonlyStore, Store } from "../../src/kube/index.js";
 import { isBlocked } from "../../src/reconcilers/driver/arm-kind.js";
 import { PARENT_GRACE_MS, readyParent } from "../../src/reconcilers/driver/refs.js";
 
@@ -25,11 +25,9 @@ function gallery(
 }
 
 function storeOf<T extends KubeObject>(...objects: T[]): ReadonlyStore<T> {
-  return {
-    get: (key) => objects.find((o) => `${o.metadata.namespace}/${o.metadata.name}` === key),
-    list: () => objects,
-    size: objects.length,
-  };
+  const store = new Store<T>();
+  store.replace(objects);
+  return store;
 }
 
 const outage = { status: "False", reason: "AzureError", message: "ServiceUnavailable: try later" };

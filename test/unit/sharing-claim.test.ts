@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { GallerySharing } from "../../src/api/index.js";
 import { Store } from "../../src/kube/index.js";
+import { CACHE_INDEXES } from "../../src/reconcilers/driver/indexes.js";
 import { sharingOwner } from "../../src/reconcilers/gallery-sharing/claim.js";
 
 function sharing(name: string, gallery: string, created: string, namespace = "ns"): GallerySharing {
@@ -16,6 +17,8 @@ function sharing(name: string, gallery: string, created: string, namespace = "ns
 
 function storeOf(...objects: GallerySharing[]): Store<GallerySharing> {
   const store = new Store<GallerySharing>();
+  for (const [name, valuesOf] of Object.entries(CACHE_INDEXES.gallerySharings))
+    store.addIndex(name, valuesOf);
   store.replace(objects);
   return store;
 }

@@ -4,7 +4,9 @@
 // created of the objects naming one resource. Pure decisions; the driver acts on them.
 import { createHash } from "node:crypto";
 import type { LroProgress } from "../../azure/index.js";
+import type { ReadonlyStore } from "../../kube/index.js";
 import { type ArmObject, type ArmWrite, type Blocked, blocked } from "./arm-kind.js";
+import { azureNameKey, BY_AZURE_NAME } from "./indexes.js";
 
 /**
  * The tag key. Azure tag names may not hold `< > % & \ ? /`, so no `gallery.azure.dev/...` here;
@@ -173,6 +175,24 @@ export function namingSame<T extends ArmObject>(
   const id = idOf(obj)?.toLowerCase();
   if (id === undefined) return [];
   return all.filter((o) => o.metadata.uid !== obj.metadata.uid && idOf(o)?.toLowerCase() === id);
+}
+
+/**
+ * The objects of `stores` other than `obj` naming `obj`'s Azure resource (by `idOf`): those
+ * indexed under the same resource name (BY_AZURE_NAME), then compared by whole id.
+ */
+export function rivalsIn<T extends ArmObject>(
+  stores: readonly ReadonlyStore<T>[],
+  obj: T,
+  idOf: (o: T) => string | undefined,
+): T[] {
+  const name = idOf(obj)?.split("/").filter(Boolean).pop();
+  if (name === undefined) return [];
+  return namingSame(
+    stores.flatMap((s) => s.byIndex(BY_AZURE_NAME, azureNameKey(name))),
+    obj,
+    idOf,
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { ReadonlyStore } from "../../kube/index.js";
 import { type Blocked, blocked } from "./arm-kind.js";
 import { TRANSIENT_REASONS } from "./failures.js";
+import { refKey } from "./indexes.js";
 
 interface ReadyCondition {
   type: string;
@@ -11,6 +12,10 @@ interface ReadyCondition {
   reason?: string;
   message?: string;
   lastTransitionTime?: string;
+}
+
+interface Named {
+  metadata: { name: string; namespace?: string };
 }
 
 interface Linked {
@@ -77,16 +82,14 @@ function rootCause(ready: ReadyCondition | undefined): string {
   return message ? `${ready.reason}: ${message}` : ready.reason;
 }
 
-/** Names of the objects in `store` of `namespace` that point at `parentName`, sorted. */
+/** Names of the objects in `store` that point at `parent`, found by the reference index `index` (indexes.ts), sorted. */
 export function childrenOf<C extends Linked>(
   store: ReadonlyStore<C>,
-  namespace: string,
-  refersTo: (child: C) => string | undefined,
-  parentName: string,
+  index: string,
+  parent: Named,
 ): string[] {
   return store
-    .list()
-    .filter((c) => c.metadata.namespace === namespace && refersTo(c) === parentName)
+    .byIndex(index, refKey(parent.metadata.namespace, parent.metadata.name))
     .map((c) => c.metadata.name)
     .sort();
 }
@@ -102,15 +105,15 @@ const CHILDREN_RETRY_MS = 60_000;
 
 /**
  * Why a parent being deleted must wait: the children of kind `childKind` in `store` that still
- * point at it (reason `DeletionBlocked`, naming them). Undefined when none are left.
+ * point at it, found by the reference index `index` (reason `DeletionBlocked`, naming them). Undefined when none are left.
  */
 export function blockedByChildren<C extends Linked>(
   store: ReadonlyStore<C>,
-  parent: { metadata: { name: string; namespace?: string } },
-  refersTo: (child: C) => string | undefined,
+  index: string,
+  parent: Named,
   childKind: string,
 ): Blocked | undefined {
-  const children = childrenOf(store, parent.metadata.namespace ?? "", refersTo, parent.metadata.name);
+  const children = childrenOf(store, index, parent);
   if (children.length === 0) return undefined;
   const message = `waiting for ${children.length} ${childKind}(s) to be deleted first: ${namesList(children)}; to leave this resource in Azure and let the object go now, set spec.deletionPolicy: Orphan`;
   return blocked("DeletionBlocked", message, CHILDREN_RETRY_MS);

@@ -3,20 +3,17 @@
 // owns the gallery's sharing; any other reports a conflict and never calls ARM.
 import type { GallerySharing } from "../../api/index.js";
 import type { ReadonlyStore } from "../../kube/index.js";
+import { BY_GALLERY, refKey } from "../driver/indexes.js";
 
 /**
  * The GallerySharing that owns the sharing of `obj`'s gallery: the earliest created of those in
- * `obj`'s namespace naming the same Gallery, ties broken by name.
+ * `obj`'s namespace naming the same Gallery (`store` indexed BY_GALLERY), ties broken by name.
  * Guarantees: the same answer for every object of the gallery; an object being deleted keeps its
  * claim until it is gone (its cleanup is still undoing its shares); a later object can never
  * take the claim from an earlier one, so an object that does not own it now never did.
  */
 export function sharingOwner(store: ReadonlyStore<GallerySharing>, obj: GallerySharing): GallerySharing {
-  const namespace = obj.metadata.namespace;
-  const gallery = obj.spec.galleryRef.name;
-  const claimants = store
-    .list()
-    .filter((s) => s.metadata.namespace === namespace && s.spec.galleryRef.name === gallery);
+  const claimants = store.byIndex(BY_GALLERY, refKey(obj.metadata.namespace, obj.spec.galleryRef.name));
   if (!claimants.some((s) => s.metadata.name === obj.metadata.name)) claimants.push(obj);
   return claimants.reduce((first, s) => (precedes(s, first) ? s : first));
 }

@@ -1,8 +1,9 @@
 import type { Gallery } from "../../api/index.js";
 import { type Blocked, blocked } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
+import { BY_GALLERY, refKey } from "../driver/indexes.js";
 import { deletingInAzure } from "../driver/provisioning.js";
-import { blockedByChildren, childrenOf, namesList, PARENT_RETRY_MS } from "../driver/refs.js";
+import { blockedByChildren, namesList, PARENT_RETRY_MS } from "../driver/refs.js";
 import { galleryDifferences, needsReset, permissionsOf } from "./body.js";
 import type { GalleryKind } from "./target.js";
 import { deleteGallery, managedKeysOf, putGallery, resetGallerySharing } from "./writes.js";
@@ -31,8 +32,8 @@ export const cleanupGallery: GalleryKind["cleanup"] = (obj, ref, actual, ctx) =>
   // Its GallerySharings go first: each undoes its own shares (or leaves them, Orphan) while
   // the gallery exists, and no Reset of ours runs beside theirs.
   const waiting =
-    blockedByChildren(ctx.caches.imageDefinitions, obj, (d) => d.spec.galleryRef.name, "ImageDefinition") ??
-    blockedByChildren(ctx.caches.gallerySharings, obj, (s) => s.spec.galleryRef.name, "GallerySharing");
+    blockedByChildren(ctx.caches.imageDefinitions, BY_GALLERY, obj, "ImageDefinition") ??
+    blockedByChildren(ctx.caches.gallerySharings, BY_GALLERY, obj, "GallerySharing");
   if (waiting) return waiting;
   if (!actual) return undefined;
   const deleting = deletingInAzure(actual.provisioningState, `gallery ${ref.gallery}`, ctx.pollIntervalMs);
@@ -48,13 +49,11 @@ export const cleanupGallery: GalleryKind["cleanup"] = (obj, ref, actual, ctx) =>
  * running (saved in its status), and ARM runs one per gallery at a time. Undefined when none does.
  */
 function sharingInFlight(obj: Gallery, ctx: ReconcilerContext): Blocked | undefined {
-  const namespace = obj.metadata.namespace ?? "";
-  const running = childrenOf(
-    ctx.caches.gallerySharings,
-    namespace,
-    (s) => s.spec.galleryRef.name,
-    obj.metadata.name,
-  ).filter((name) => ctx.caches.gallerySharings.get(`${namespace}/${name}`)?.status?.operation);
+  const running = ctx.caches.gallerySharings
+    .byIndex(BY_GALLERY, refKey(obj.metadata.namespace, obj.metadata.name))
+    .filter((s) => s.status?.operation)
+    .map((s) => s.metadata.name)
+    .sort();
   if (running.length === 0) return undefined;
   const message = `GallerySharing ${namesList(running)} is changing the gallery's sharing in Azure; the sharing mode changes once that is done`;
   return blocked(SHARE_IN_PROGRESS, message, PARENT_RETRY_MS);

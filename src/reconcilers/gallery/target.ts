@@ -4,7 +4,7 @@ import { azureNameOf, type Gallery } from "../../api/index.js";
 import { type GalleryRef, galleryId } from "../../azure/index.js";
 import type { ArmKind } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
-import { namingSame } from "../driver/ownership.js";
+import { rivalsIn } from "../driver/ownership.js";
 
 /** The kind's ArmKind, whose method types its modules' functions take. */
 export type GalleryKind = ArmKind<Gallery, GalleryRef, ArmGallery>;
@@ -23,6 +23,6 @@ export function galleryRefOf(obj: Gallery): GalleryRef {
 
 /** Galleries of every watched namespace naming the same Azure gallery: one Azure gallery, one Gallery object. */
 export function galleryRivals(obj: Gallery, ctx: ReconcilerContext): Gallery[] {
-  const all = (ctx.everywhere ?? [ctx.caches]).flatMap((c) => c.galleries.list());
-  return namingSame(all, obj, (g) => galleryId(galleryRefOf(g)));
+  const stores = (ctx.everywhere ?? [ctx.caches]).map((c) => c.galleries);
+  return rivalsIn(stores, obj, (g) => galleryId(galleryRefOf(g)));
 }

@@ -9,6 +9,7 @@ import {
 } from "../../api/index.js";
 import { imageId } from "../../azure/index.js";
 import type { ReconcilerContext } from "../driver/context.js";
+import { BY_DEFINITION, refKey } from "../driver/indexes.js";
 import { provisioningReady } from "../driver/provisioning.js";
 import type { DefinitionKind } from "./target.js";
 
@@ -27,7 +28,11 @@ export function definitionExports(
   status: ImageDefinitionStatus,
   ctx: ReconcilerContext,
 ): Record<string, string | undefined> {
-  const latest = latestVersion(obj, ctx.caches.imageVersions.list());
+  const versions = ctx.caches.imageVersions.byIndex(
+    BY_DEFINITION,
+    refKey(obj.metadata.namespace, obj.metadata.name),
+  );
+  const latest = latestVersion(obj, versions);
   return { id: status.id, latestVersion: latest?.spec.version, latestVersionId: latest?.status?.id };
 }
 

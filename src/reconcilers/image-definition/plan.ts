@@ -1,6 +1,7 @@
 import { REASONS } from "../../api/index.js";
 import { blocked } from "../driver/arm-kind.js";
 import { USER_RETRY_MS } from "../driver/failures.js";
+import { BY_DEFINITION } from "../driver/indexes.js";
 import { deletingInAzure } from "../driver/provisioning.js";
 import { blockedByChildren } from "../driver/refs.js";
 import { putLocation } from "../driver/spec-writes.js";
@@ -27,12 +28,7 @@ export const rewriteDefinition: NonNullable<DefinitionKind["rewrite"]> = (obj, t
 
 /** Never while image versions in the cluster still live in it. */
 export const cleanupDefinition: DefinitionKind["cleanup"] = (obj, target, actual, ctx) => {
-  const waiting = blockedByChildren(
-    ctx.caches.imageVersions,
-    obj,
-    (v) => v.spec.imageDefinitionRef.name,
-    "ImageVersion",
-  );
+  const waiting = blockedByChildren(ctx.caches.imageVersions, BY_DEFINITION, obj, "ImageVersion");
   if (waiting) return waiting;
   if (!actual) return undefined;
   const what = `image definition ${target.ref.image}`;

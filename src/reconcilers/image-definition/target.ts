@@ -6,7 +6,7 @@ import { azureNameOf, type ImageDefinition, LABELS } from "../../api/index.js";
 import { type ImageRef, parseGalleryId, parseImageId } from "../../azure/index.js";
 import { type ArmKind, type Blocked, isBlocked } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
-import { namingSame } from "../driver/ownership.js";
+import { rivalsIn } from "../driver/ownership.js";
 import { readyParent } from "../driver/refs.js";
 
 /** The kind's ArmKind, whose method types its modules' functions take. */
@@ -29,7 +29,7 @@ function armIdOf(obj: ImageDefinition, ctx: ReconcilerContext): string | undefin
 }
 
 export function definitionRivals(obj: ImageDefinition, ctx: ReconcilerContext): ImageDefinition[] {
-  return namingSame(ctx.caches.imageDefinitions.list(), obj, (d) => armIdOf(d, ctx));
+  return rivalsIn([ctx.caches.imageDefinitions], obj, (d) => armIdOf(d, ctx));
 }
 
 /** Users (and the examples) need not set it; added once so `kubectl get -l` finds a gallery's contents. */

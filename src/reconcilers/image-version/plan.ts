@@ -10,14 +10,14 @@ import { versionDifferences } from "./body.js";
 import { forgetVersionProgress } from "./observe.js";
 import { MAX_SLOWDOWN, type ProgressPacer } from "./polling.js";
 import { summarizeReplication } from "./replication.js";
-import { SOURCE_BUSY, sourceHolder } from "./rules.js";
+import { SOURCE_BUSY, sameSource, sourceHolder } from "./rules.js";
 import type { VersionKind, VersionTarget } from "./target.js";
 import { deleteVersion, putVersion } from "./writes.js";
 
 export const planVersion: VersionKind["plan"] = (obj, target, actual, ctx) => {
   const location = putLocation(target, actual, "image version");
   if (!actual) {
-    const holder = sourceHolder(obj, ctx.caches.imageVersions.list());
+    const holder = sourceHolder(obj, sameSource(ctx.caches.imageVersions, obj));
     if (!holder) return putVersion(obj, target, location, ctx);
     const message = `managed image ${obj.spec.source.managedImageId} is feeding ImageVersion ${holder.metadata.namespace}/${holder.metadata.name} until it has replicated (Azure lets a managed image feed one version at a time); waiting for it`;
     return blocked(SOURCE_BUSY, message, ctx.pollIntervalMs * MAX_SLOWDOWN);

@@ -3,7 +3,9 @@
 // Checked before any write, so the user gets a clear reason instead of ARM's 400 or 409.
 import { CONDITION_TYPES, type Gallery, type ImageVersion, REASONS } from "../../api/index.js";
 import { sameArmId } from "../../azure/index.js";
+import type { ReadonlyStore } from "../../kube/index.js";
 import { regionKey } from "../driver/image-compare.js";
+import { BY_SOURCE, sourceKey } from "../driver/indexes.js";
 
 export interface RuleViolation {
   reason: string;
@@ -79,6 +81,12 @@ function earlier(a: Dated, b: Dated): boolean {
   const bt = b.creationTimestamp ?? "";
   if (at !== bt) return at < bt;
   return `${a.namespace ?? ""}/${a.name}` < `${b.namespace ?? ""}/${b.name}`;
+}
+
+/** The versions in `store` made from `version`'s managed image (BY_SOURCE); none without one. */
+export function sameSource(store: ReadonlyStore<ImageVersion>, version: ImageVersion): ImageVersion[] {
+  const source = version.spec?.source?.managedImageId;
+  return source ? store.byIndex(BY_SOURCE, sourceKey(source)) : [];
 }
 
 /**

@@ -8,7 +8,7 @@ import { parseImageId, parseVersionId, type VersionRef } from "../../azure/index
 import { type ArmKind, type Blocked, blocked, isBlocked, readyDescribesSpec } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { USER_RETRY_MS } from "../driver/failures.js";
-import { namingSame } from "../driver/ownership.js";
+import { rivalsIn } from "../driver/ownership.js";
 import { PARENT_RETRY_MS, readyParent } from "../driver/refs.js";
 import { galleryRuleViolation } from "./rules.js";
 
@@ -34,7 +34,7 @@ function armIdOf(obj: ImageVersion, ctx: ReconcilerContext): string | undefined 
 }
 
 export function versionRivals(obj: ImageVersion, ctx: ReconcilerContext): ImageVersion[] {
-  return namingSame(ctx.caches.imageVersions.list(), obj, (v) => armIdOf(v, ctx));
+  return rivalsIn([ctx.caches.imageVersions], obj, (v) => armIdOf(v, ctx));
 }
 
 /**

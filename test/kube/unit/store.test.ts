@@ -58,4 +58,37 @@ describe("Store", () => {
     expect(store.list().map(keyOf).sort()).toEqual(["ns/b", "ns/c"]);
     expect(store.get("ns/b")?.metadata.resourceVersion).toBe("9");
   });
+
+  it("finds objects by an index that follows every apply, delete and relist", () => {
+    const parentOf = (o: KubeObject) => (o.metadata.labels?.parent ? [o.metadata.labels.parent] : []);
+    const child = (name: string, parent?: string): KubeObject => ({
+      metadata: { namespace: "ns", name, ...(parent ? { labels: { parent } } : {}) },
+    });
+    const store = new Store<KubeObject>();
+    store.apply(child("a", "p1"));
+    // An index added to a filled store covers what it already holds.
+    store.addIndex("parent", parentOf);
+    store.apply(child("b", "p1"));
+    store.apply(child("c", "p2"));
+    const names = (value: string) =>
+      store
+        .byIndex("parent", value)
+        .map((o) => o.metadata.name)
+        .sort();
+    expect(names("p1")).toEqual(["a", "b"]);
+    store.apply(child("b", "p2")); // moved to another parent
+    expect(names("p1")).toEqual(["a"]);
+    expect(names("p2")).toEqual(["b", "c"]);
+    store.apply(child("c")); // no parent any more
+    store.delete(child("a"));
+    expect(names("p1")).toEqual([]);
+    expect(names("p2")).toEqual(["b"]);
+    store.replace([child("d", "p1"), child("b", "p1")]);
+    expect(names("p1")).toEqual(["b", "d"]);
+    expect(names("p2")).toEqual([]);
+  });
+
+  it("refuses a lookup by an index it was never given", () => {
+    expect(() => new Store<KubeObject>().byIndex("parent", "p1")).toThrow(/no index parent/);
+  });
 });
