@@ -31,6 +31,10 @@ export function intentOf(obj: ArmObject, step: ArmWrite, now: Date): PendingOper
     intentId: randomUUID(),
     request: step.note,
     startedAt: now.toISOString(),
+    // Read by people, not by the operator (which decides from Azure): `kubectl get -o yaml` shows
+    // whether the running write carries the latest edit. The CRDs require it, and `helm upgrade`
+    // leaves installed CRDs as they are, so an operator that stopped writing it would have every
+    // intent refused by clusters that keep an older CRD.
     generation: obj.metadata.generation ?? 0,
     ...(step.onSuccess ? { onSuccess: step.onSuccess } : {}),
   };

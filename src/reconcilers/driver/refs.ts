@@ -82,7 +82,10 @@ function rootCause(ready: ReadyCondition | undefined): string {
   return message ? `${ready.reason}: ${message}` : ready.reason;
 }
 
-/** Names of the objects in `store` that point at `parent`, found by the reference index `index` (indexes.ts), sorted. */
+/**
+ * Names of the objects in `store` that point at `parent`, sorted: found by the reference index
+ * `index` (indexes.ts), not by a scan of the cache.
+ */
 export function childrenOf<C extends Linked>(
   store: ReadonlyStore<C>,
   index: string,
@@ -105,7 +108,8 @@ const CHILDREN_RETRY_MS = 60_000;
 
 /**
  * Why a parent being deleted must wait: the children of kind `childKind` in `store` that still
- * point at it, found by the reference index `index` (reason `DeletionBlocked`, naming them). Undefined when none are left.
+ * point at it, found by the reference index `index` (reason `DeletionBlocked`, naming them).
+ * Undefined when none are left.
  */
 export function blockedByChildren<C extends Linked>(
   store: ReadonlyStore<C>,
