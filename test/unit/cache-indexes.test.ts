@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import type { ImageDefinition } from "../../src/api/index.js";
+import { Store } from "../../src/kube/index.js";
+import { BY_GALLERY, CACHE_INDEXES, refKey } from "../../src/reconcilers/driver/indexes.js";
+import { rivalsIn } from "../../src/reconcilers/driver/ownership.js";
+
+const GALLERY = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g";
+
+function definition(name: string, gallery: string, extra: { azureName?: string; id?: string } = {}) {
+  return {
+    apiVersion: "gallery.azure.dev/v1alpha1",
+    kind: "ImageDefinition",
+    metadata: { namespace: "ns", name, uid: `uid-${name}` },
+    spec: { galleryRef: { name: gallery }, ...(extra.azureName ? { azureName: extra.azureName } : {}) },
+    ...(extra.id ? { status: { id: extra.id } } : {}),
+  } as unknown as ImageDefinition;
+}
+
+function indexed(...objects: ImageDefinition[]): Store<ImageDefinition> {
+  const store = new Store<ImageDefinition>();
+  for (const [name, valuesOf] of Object.entries(CACHE_INDEXES.imageDefinitions))
+    store.addIndex(name, valuesOf);
+  store.replace(objects);
+  return store;
+}
+
+/** The Azure id a definition names as the kind computes it: status first, else under the gallery. */
+const idOf = (d: ImageDefinition) =>
+  d.status?.id ?? `${GALLERY}/images/${d.spec.azureName ?? d.metadata.name}`;
+
+describe("cache indexes", () => {
+  it("find a gallery's definitions by the gallery they name, in their namespace only", () => {
+    const store = indexed(definition("a", "g"), definition("b", "g"), definition("c", "other"));
+    const names = store.byIndex(BY_GALLERY, refKey("ns", "g")).map((d) => d.metadata.name);
+    expect(names.sort()).toEqual(["a", "b"]);
+    expect(store.byIndex(BY_GALLERY, refKey("elsewhere", "g"))).toEqual([]);
+  });
+
+  it("find every object naming the same Azure resource: by azureName in any case, or by the id status recorded", () => {
+    const first = definition("first", "g", { azureName: "Ubuntu" });
+    const sameName = definition("same-name", "g", { azureName: "ubuntu" });
+    // Its spec names another resource, but status says it made this one.
+    const recorded = definition("recorded", "g", { azureName: "renamed", id: `${GALLERY}/images/UBUNTU` });
+    const unrelated = definition("unrelated", "g", { azureName: "debian" });
+    const store = indexed(first, sameName, recorded, unrelated);
+    const rivals = rivalsIn([store], first, idOf).map((d) => d.metadata.name);
+    expect(rivals.sort()).toEqual(["recorded", "same-name"]);
+    expect(rivalsIn([store], unrelated, idOf)).toEqual([]);
+  });
+});
