@@ -38,6 +38,11 @@ export class Store<T extends KubeObject> implements ReadonlyStore<T> {
   private readonly objects = new Map<string, T>();
   private readonly indexes = new Map<string, Index<T>>();
 
+  /** `indexes`: the indexes to keep from the start, by name (more can be added: `addIndex`). */
+  constructor(indexes: Readonly<Record<string, IndexFn<T>>> = {}) {
+    for (const [name, valuesOf] of Object.entries(indexes)) this.addIndex(name, valuesOf);
+  }
+
   get(ref: ObjectRef | string): T | undefined {
     return this.objects.get(typeof ref === "string" ? ref : objectKey(ref));
   }

@@ -17,9 +17,7 @@ function definition(name: string, gallery: string, extra: { azureName?: string; 
 }
 
 function indexed(...objects: ImageDefinition[]): Store<ImageDefinition> {
-  const store = new Store<ImageDefinition>();
-  for (const [name, valuesOf] of Object.entries(CACHE_INDEXES.imageDefinitions))
-    store.addIndex(name, valuesOf);
+  const store = new Store<ImageDefinition>(CACHE_INDEXES.imageDefinitions);
   store.replace(objects);
   return store;
 }

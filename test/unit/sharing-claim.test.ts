@@ -16,9 +16,7 @@ function sharing(name: string, gallery: string, created: string, namespace = "ns
 }
 
 function storeOf(...objects: GallerySharing[]): Store<GallerySharing> {
-  const store = new Store<GallerySharing>();
-  for (const [name, valuesOf] of Object.entries(CACHE_INDEXES.gallerySharings))
-    store.addIndex(name, valuesOf);
+  const store = new Store<GallerySharing>(CACHE_INDEXES.gallerySharings);
   store.replace(objects);
   return store;
 }

@@ -3,16 +3,10 @@
 // objects naming one Azure resource) is then a map lookup (`ReadonlyStore.byIndex`), not a scan
 // of every cached object in each reconcile: on a relist every object is reconciled, and scans
 // would make that quadratic.
-import {
-  azureNameOf,
-  type Gallery,
-  type GallerySharing,
-  type ImageDefinition,
-  type ImageVersion,
-  LABELS,
-} from "../../api/index.js";
+import { azureNameOf, LABELS } from "../../api/index.js";
 import { normalizeArmId } from "../../azure/index.js";
-import type { IndexFn, KubeObject } from "../../kube/index.js";
+import type { IndexFn, KubeObject, ReadonlyStore } from "../../kube/index.js";
+import type { Caches } from "./context.js";
 
 /** By the `namespace/name` of the Gallery an object names (a version: by its gallery label). */
 export const BY_GALLERY = "gallery";
@@ -40,13 +34,10 @@ export function azureNameKey(name: string): string {
   return name.toLowerCase();
 }
 
-/** The indexes each kind's cache carries. */
-export interface CacheIndexes {
-  galleries: Record<string, IndexFn<Gallery>>;
-  imageDefinitions: Record<string, IndexFn<ImageDefinition>>;
-  imageVersions: Record<string, IndexFn<ImageVersion>>;
-  gallerySharings: Record<string, IndexFn<GallerySharing>>;
-}
+/** The indexes each kind's cache carries, by index name. */
+export type CacheIndexes = {
+  [K in keyof Caches]: Caches[K] extends ReadonlyStore<infer T> ? Record<string, IndexFn<T>> : never;
+};
 
 export const CACHE_INDEXES: CacheIndexes = {
   galleries: {
