@@ -23,6 +23,7 @@ export type {
 export { armReconciler } from "./driver/driver.js";
 export { CONFIGMAPS, type ConfigMap } from "./driver/exports.js";
 export { BY_NAMESPACE } from "./driver/indexes.js";
+export { subscriptionOf } from "./subscription.js";
 
 /** Keys `namespace/name` of the objects in `store` that name `parent`, by the reference index `index`. */
 function keysReferring<T extends KubeObject>(
@@ -88,8 +89,13 @@ const galleryWiring: KindWiring<Gallery> = {
   name: "Gallery",
   kind: galleryKind,
   wakes: [
-    // A deleting gallery waits for its image definitions; each one that goes wakes it.
-    { from: "ImageDefinition", keys: parentKey("galleryRef") },
+    // A deleting gallery waits for its image definitions; each one that goes wakes it. Other
+    // galleries have no use for their definitions' changes (each woken gallery read Azure again).
+    {
+      from: "ImageDefinition",
+      keys: (definition, own) =>
+        parentKey("galleryRef")(definition).filter((key) => own.get(key)?.metadata.deletionTimestamp),
+    },
     // A deleting gallery waits for its GallerySharings, and its Reset for their share
     // operations; each change of one wakes it.
     { from: "GallerySharing", keys: parentKey("galleryRef") },
