@@ -126,7 +126,7 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
   --namespaces a,b           namespaces to watch (env AGO_NAMESPACES; default all)
   --cluster-id ID            this cluster in the ownership tag on Azure resources (env AGO_CLUSTER_ID;
                              default the uid of the kube-system namespace)
-  --concurrency N            reconciles running at once (env AGO_CONCURRENCY; default 4)
+  --concurrency N            reconciles running at once per Azure subscription (env AGO_CONCURRENCY; default 4)
   --resync-period D          look at settled objects again after D, jittered (env AGO_RESYNC_PERIOD; default 10m)
   --poll-interval D          poll running Azure operations every D (env AGO_POLL_INTERVAL; default 10s)
   --arm-endpoint URL         ARM base URL (env AGO_ARM_ENDPOINT; default public Azure)

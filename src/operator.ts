@@ -42,6 +42,7 @@ import {
   KIND_WIRINGS,
   type KindWiring,
   type ReconcilerContext,
+  subscriptionOf,
 } from "./reconcilers/index.js";
 
 export interface OperatorOptions {
@@ -329,6 +330,8 @@ function buildController<T extends ArmObject>(wiring: KindWiring<T>, s: Controll
     informers: s.informers,
     logger: s.logger,
     concurrency: s.config.concurrency,
+    // `--concurrency` workers per Azure subscription: ARM's limits are per subscription.
+    groupOf: (obj) => subscriptionOf(obj, s.ctx.caches),
     resyncPeriodMs: s.config.resyncPeriodMs,
     reconcile: withArmCallCount(armReconciler(wiring.kind(client), s.ctx)),
     hooks: s.hooks,

@@ -78,8 +78,14 @@ export interface ControllerOptions<T extends KubeObject> {
    * `informers.informer(resource).store`). Unset: the controller makes a set of its own.
    */
   informers?: InformerSet;
-  /** Keys reconciled at the same time. */
+  /** Keys reconciled at the same time, per group when `groupOf` is set. */
   concurrency?: number;
+  /**
+   * Optional: the group an object's reconciles count against (the operator's: its Azure
+   * subscription); each group gets `concurrency` workers of its own (WorkQueue's `groupOf`).
+   * Keys whose object is not cached, or that name none, share one group.
+   */
+  groupOf?(object: T): string | undefined;
   /** Backoff of failing keys. */
   backoff?: BackoffPolicy;
   /**
@@ -130,8 +136,17 @@ export class Controller<T extends KubeObject> {
   constructor(private readonly options: ControllerOptions<T>) {
     this.name = options.name ?? options.resource.kind;
     this.log = options.logger.child({ controller: this.name });
+    const groupOf = options.groupOf;
     this.queue = new WorkQueue({
       concurrency: options.concurrency,
+      ...(groupOf
+        ? {
+            groupOf: (key: string) => {
+              const object = this.primary.store.get(key);
+              return (object && groupOf(object)) ?? "";
+            },
+          }
+        : {}),
       backoff: options.backoff,
       hooks: options.hooks?.queue?.(this.name, { workers: workerCount(options.concurrency) }),
     });

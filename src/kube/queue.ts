@@ -39,14 +39,26 @@ export interface QueueHooks {
   finished?(key: string, workedMs: number): void;
 }
 
+/** With groups, at most this many workers in all (a cluster naming a hundred subscriptions must not get 400). */
+export const MAX_WORKERS = 64;
+
 /** How many workers a queue runs for a `concurrency` option: at least one, whole. */
 export function workerCount(concurrency: number | undefined): number {
   return Math.max(1, Math.floor(concurrency ?? 1));
 }
 
 export interface WorkQueueOptions {
-  /** How many keys run at the same time (different keys only). */
+  /** How many keys run at the same time (different keys only), per group when `groupOf` is set. */
   concurrency?: number;
+  /**
+   * Optional: the group a key belongs to (the operator's: the key's Azure subscription). Each group
+   * runs up to `concurrency` keys at once, and workers are added as groups appear (up to
+   * `maxWorkers`): ARM's limits are per subscription, so one subscription's many keys, or keys
+   * waiting for its budget, must not hold the workers another subscription's keys could use.
+   */
+  groupOf?: (key: string) => string;
+  /** With `groupOf`: the most workers all groups together get (default MAX_WORKERS). */
+  maxWorkers?: number;
   /** Delay between runs of a key that keeps failing. */
   backoff?: BackoffPolicy;
   hooks?: QueueHooks;
@@ -98,10 +110,15 @@ export class WorkQueue {
   /** The lane each waiting key is in: the one truth about which keys wait. */
   private readonly queued = new Map<string, Lane>();
   private readonly running = new Set<string>();
-  /** Keys taken from the resync lane that run now. */
-  private runningResyncs = 0;
-  /** Workers resync keys may hold at once: all but one, so a change always finds one free. */
+  /** Per group: the keys of it that run now, and how many of those came from the resync lane. */
+  private readonly groups = new Map<string, { running: number; resyncs: number }>();
+  /** The group each running key was taken in (its group may change while it runs). */
+  private readonly runningIn = new Map<string, string>();
+  /** Workers a group's resync keys may hold at once: all but one, so a change always finds one free. */
   private readonly resyncWorkers: number;
+  private readonly groupOf: ((key: string) => string) | undefined;
+  private readonly maxWorkers: number;
+  private worker: Worker | undefined;
   /** Keys added while they ran, with the lane they go back to. */
   private readonly dirty = new Map<string, Lane>();
   private readonly enqueuedAt = new Map<string, number>();
@@ -119,6 +136,8 @@ export class WorkQueue {
   constructor(options: WorkQueueOptions = {}) {
     this.concurrency = workerCount(options.concurrency);
     this.resyncWorkers = Math.max(1, this.concurrency - 1);
+    this.groupOf = options.groupOf;
+    this.maxWorkers = Math.max(this.concurrency, workerCount(options.maxWorkers ?? MAX_WORKERS));
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.hooks = options.hooks ?? {};
     this.random = options.random ?? Math.random;
@@ -201,11 +220,20 @@ export class WorkQueue {
    * Errors: throws if called twice or after `shutdown()`.
    */
   start(worker: Worker): void {
-    if (this.workers.length > 0 || this.stopping) throw new Error("work queue already started or shut down");
-    // With more than one worker, the first serves resyncs first: a steady stream of changes and
-    // timers (10,000 blocked objects looking again every 30 s) must not starve a start-up pass.
-    for (let i = 0; i < this.concurrency; i++) {
-      const order = i === 0 && this.concurrency > 1 ? RESYNC_FIRST : LANES;
+    if (this.worker || this.stopping) throw new Error("work queue already started or shut down");
+    this.worker = worker;
+    this.grow();
+  }
+
+  /** Starts the workers the groups seen so far need: `concurrency` per group, up to `maxWorkers`. */
+  private grow(): void {
+    const worker = this.worker;
+    if (!worker || this.stopping) return;
+    const wanted = Math.min(this.maxWorkers, this.concurrency * Math.max(1, this.groups.size));
+    while (this.workers.length < wanted) {
+      // With more than one worker, the first serves resyncs first: a steady stream of changes and
+      // timers (10,000 blocked objects looking again every 30 s) must not starve a start-up pass.
+      const order = this.workers.length === 0 && this.concurrency > 1 ? RESYNC_FIRST : LANES;
       this.workers.push(this.workLoop(worker, order));
     }
   }
@@ -227,7 +255,7 @@ export class WorkQueue {
     this.dirty.clear();
     this.hooks.depth?.(0);
     for (const wake of this.sleepers.splice(0)) wake();
-    const finished = Promise.all(this.workers).then(() => "finished" as const);
+    const finished = Promise.all([...this.workers]).then(() => "finished" as const);
     if (options.deadlineMs === undefined) {
       await finished;
       return { abandoned: [] };
@@ -252,6 +280,11 @@ export class WorkQueue {
     }
     const current = this.queued.get(key);
     if (current !== undefined && rank(current) <= rank(lane)) return;
+    const group = this.groupOf?.(key) ?? "";
+    if (!this.groups.has(group)) {
+      this.groups.set(group, { running: 0, resyncs: 0 });
+      this.grow();
+    }
     // New, or moving up to a lane served sooner: its old entry goes stale.
     this.queued.set(key, lane);
     this.lanes[lane].push(key);
@@ -272,11 +305,8 @@ export class WorkQueue {
     for (;;) {
       if (this.stopping) return undefined;
       for (const lane of order) {
-        if (lane === "resync" && this.runningResyncs >= this.resyncWorkers) continue;
         const key = this.take(lane);
         if (key === undefined) continue;
-        // Counted as it is taken: workers take keys before any of them starts running one.
-        if (lane === "resync") this.runningResyncs++;
         this.hooks.depth?.(this.queued.size);
         return { key, lane };
       }
@@ -284,15 +314,41 @@ export class WorkQueue {
     }
   }
 
-  /** The oldest key that still waits in `lane`, removed from the waiting set; stale entries are dropped. */
+  /**
+   * The oldest key that still waits in `lane` and whose group has a worker for it, removed from the
+   * waiting set and counted in its group; stale entries are dropped on the way.
+   */
   private take(lane: Lane): string | undefined {
     const line = this.lanes[lane];
-    for (let key = line.shift(); key !== undefined; key = line.shift()) {
-      if (this.queued.get(key) !== lane) continue;
+    // Every group busy (10,000 resync keys waiting for a slot): no need to look through them.
+    if (![...this.groups.values()].some((g) => !this.full(g, lane))) return undefined;
+    for (let i = 0; i < line.length; ) {
+      const key = line[i] as string;
+      if (this.queued.get(key) !== lane) {
+        line.splice(i, 1);
+        continue;
+      }
+      const name = this.groupOf?.(key) ?? "";
+      const group = this.groups.get(name) ?? { running: 0, resyncs: 0 };
+      if (this.full(group, lane)) {
+        i++;
+        continue;
+      }
+      line.splice(i, 1);
       this.queued.delete(key);
+      // Counted as it is taken: workers take keys before any of them starts running one.
+      group.running++;
+      if (lane === "resync") group.resyncs++;
+      this.groups.set(name, group);
+      this.runningIn.set(key, name);
       return key;
     }
     return undefined;
+  }
+
+  /** Whether `group` runs as many keys as it may, of any lane or (for `lane` resync) of resyncs. */
+  private full(group: { running: number; resyncs: number }, lane: Lane): boolean {
+    return group.running >= this.concurrency || (lane === "resync" && group.resyncs >= this.resyncWorkers);
   }
 
   private async run(key: string, lane: Lane, worker: Worker): Promise<void> {
@@ -313,11 +369,14 @@ export class WorkQueue {
       this.addRateLimited(key, error);
     } finally {
       this.running.delete(key);
-      if (lane === "resync") {
-        this.runningResyncs--;
-        // A worker may be asleep with resync keys waiting for this slot.
-        if (this.lanes.resync.length > 0) this.sleepers.shift()?.();
+      const group = this.groups.get(this.runningIn.get(key) ?? "");
+      this.runningIn.delete(key);
+      if (group) {
+        group.running--;
+        if (lane === "resync") group.resyncs--;
       }
+      // A worker may be asleep with keys waiting for this slot of their group.
+      if (this.queued.size > 0) this.sleepers.shift()?.();
       this.hooks.finished?.(key, Date.now() - startedAt);
       const again = this.dirty.get(key);
       this.dirty.delete(key);

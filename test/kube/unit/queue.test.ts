@@ -294,6 +294,48 @@ describe("WorkQueue", () => {
     await q.shutdown();
   });
 
+  it("runs `concurrency` keys per group: one group's keys waiting on ARM leave the others their workers", async () => {
+    // Keys `a:*` belong to subscription a, `b:*` to b: a's keys all wait (its ARM budget is spent).
+    const q = new WorkQueue({ concurrency: 2, groupOf: (key) => key.split(":")[0] ?? "" });
+    const held = gate();
+    const started: string[] = [];
+    const done: string[] = [];
+    q.start(async (key) => {
+      started.push(key);
+      if (key.startsWith("a:")) await held.promise;
+      done.push(key);
+      return undefined;
+    });
+    for (let i = 0; i < 6; i++) q.add(`a:${i}`);
+    for (let i = 0; i < 6; i++) q.add(`b:${i}`);
+    await vi.advanceTimersByTimeAsync(0);
+    // Two of a's keys hold its two workers; every b key ran on b's own, none of a's waited for them.
+    expect(started.filter((k) => k.startsWith("a:"))).toEqual(["a:0", "a:1"]);
+    expect(done).toEqual(["b:0", "b:1", "b:2", "b:3", "b:4", "b:5"]);
+    held.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(done).toHaveLength(12);
+    await q.shutdown();
+  });
+
+  it("never runs more than `maxWorkers` keys at once, however many groups", async () => {
+    const q = new WorkQueue({ concurrency: 2, maxWorkers: 5, groupOf: (key) => key.split(":")[0] ?? "" });
+    let running = 0;
+    let maxRunning = 0;
+    q.start(async () => {
+      running++;
+      maxRunning = Math.max(maxRunning, running);
+      await new Promise((r) => setTimeout(r, 10));
+      running--;
+      return undefined;
+    });
+    for (let g = 0; g < 10; g++) for (let i = 0; i < 3; i++) q.add(`${g}:${i}`);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(maxRunning).toBe(5);
+    expect(q.depth).toBe(0);
+    await q.shutdown();
+  });
+
   it("keeps one worker free for changes while resync keys wait for ARM", async () => {
     const q = new WorkQueue({ concurrency: 3 });
     const held = gate();
