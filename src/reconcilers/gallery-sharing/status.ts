@@ -1,7 +1,6 @@
 // What a GallerySharing's status shows: who the gallery is shared with now, the wanted role
 // assignments in place, and the steps left (parked after a failure, or waiting for the user).
-import type { GallerySharing, GallerySharingStatus } from "../../api/index.js";
-import { REASONS } from "../../api/index.js";
+import { type GallerySharing, type GallerySharingStatus, REASONS } from "../../api/index.js";
 import type { ArmError } from "../../azure/index.js";
 import type { Observation } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
