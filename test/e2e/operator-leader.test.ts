@@ -3,6 +3,7 @@
 // releases the lease so the standby takes over at once instead of waiting for the expiry.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { heldThrough } from "../support/lease.js";
 import {
   galleryManifest,
   type OperatorProcess,
@@ -16,40 +17,54 @@ const LEASE_DURATION_MS = 15_000;
 const RETRY_PERIOD_MS = 2_000;
 
 let world: World;
-const leaseName = `ago-e2e-${randomBytes(4).toString("hex")}`;
 const replicas: OperatorProcess[] = [];
 
-function startReplica(): OperatorProcess {
+/** One test's election: a namespace its replicas watch and hold their Lease in, and the Lease's name. */
+interface Election {
+  namespace: string;
+  lease: string;
+}
+
+async function newElection(prefix: string): Promise<Election> {
+  return {
+    namespace: await world.cluster.newNamespace(prefix),
+    lease: `ago-e2e-${randomBytes(4).toString("hex")}`,
+  };
+}
+
+function startReplica({ namespace, lease }: Election): OperatorProcess {
   const replica = startOperatorProcess({
     kubeconfigPath: world.cluster.kubeconfigPath,
     sim: world.sim,
     tenantId: world.tenantId,
     args: [
       "--namespaces",
-      world.namespace,
+      namespace,
       "--leader-elect",
       "true",
       "--lease-namespace",
-      world.namespace,
+      namespace,
       "--lease-name",
-      leaseName,
+      lease,
     ],
   });
   replicas.push(replica);
   return replica;
 }
 
-const becameLeader = (l: { msg?: string; lease?: unknown }) =>
-  l.msg === "became leader" && l.lease === leaseName;
+const becameLeader =
+  ({ lease }: Election) =>
+  (l: { msg?: string; lease?: unknown }) =>
+    l.msg === "became leader" && l.lease === lease;
 
 /** Reconcile work a replica did at all: syncing caches or reconciling any object. */
 function reconcileWork(replica: OperatorProcess) {
   return replica.lines.filter((l) => l.msg === "caches synced; reconciling" || l.msg === "reconciled");
 }
 
-async function createReady(name: string) {
-  await world.galleries.create(galleryManifest(world, name));
-  return waitForCondition(world.galleries, world.namespace, name, { status: "True" });
+async function createReady({ namespace }: Election, name: string) {
+  await world.galleries.create(galleryManifest({ ...world, namespace }, name));
+  return waitForCondition(world.galleries, namespace, name, { status: "True" });
 }
 
 beforeAll(async () => {
@@ -65,52 +80,55 @@ describe("leader election", () => {
   it("lets only the leader reconcile; a killed leader is replaced after the lease expires", {
     timeout: 120_000,
   }, async () => {
-    const first = startReplica();
-    await first.waitForLine(becameLeader);
+    const election = await newElection("e2e-leader-kill");
+    const first = startReplica(election);
+    await first.waitForLine(becameLeader(election));
     await first.waitForLine((l) => l.msg === "caches synced; reconciling");
-    const second = startReplica();
+    const second = startReplica(election);
     await second.waitForLine((l) => l.msg === "operator starting");
 
-    await createReady("gal.leader1");
-    // Give the standby time to (wrongly) do anything: several of its acquire attempts.
-    await new Promise((r) => setTimeout(r, 2 * RETRY_PERIOD_MS));
+    await createReady(election, "gal.leader1");
+    // Give the standby time to (wrongly) do anything: the Lease renewed by the leader over two of
+    // the standby's acquire attempts.
+    await heldThrough(world.cluster, election.namespace, election.lease, 2 * RETRY_PERIOD_MS);
     expect(reconcileLines(first, "gal.leader1").length).toBeGreaterThan(0);
-    expect(second.lines.filter(becameLeader)).toEqual([]);
+    expect(second.lines.filter(becameLeader(election))).toEqual([]);
     expect(reconcileWork(second)).toEqual([]);
 
     const killedAt = Date.now();
     await first.kill();
-    await second.waitForLine(becameLeader, LEASE_DURATION_MS + 15_000);
+    await second.waitForLine(becameLeader(election), LEASE_DURATION_MS + 15_000);
     const takeoverMs = Date.now() - killedAt;
     // Not before the lease could have expired (the last renewal was at most one retry period
     // before the kill), and not much after.
     expect(takeoverMs).toBeGreaterThanOrEqual(LEASE_DURATION_MS - 2 * RETRY_PERIOD_MS);
     expect(takeoverMs).toBeLessThanOrEqual(LEASE_DURATION_MS + 3 * RETRY_PERIOD_MS + 3_000);
 
-    const ready = await createReady("gal.leader2");
+    const ready = await createReady(election, "gal.leader2");
     expect(ready.status?.id).toMatch(/\/galleries\/gal\.leader2$/i);
     expect(reconcileLines(second, "gal.leader2").length).toBeGreaterThan(0);
   });
 
   it("hands over at once when the leader is stopped with SIGTERM", { timeout: 90_000 }, async () => {
-    const leader = replicas.find((r) => r.child.exitCode === null && r.child.signalCode === null);
-    if (!leader) throw new Error("the previous test left no leader running");
-    const standby = startReplica();
+    const election = await newElection("e2e-leader-term");
+    const leader = startReplica(election);
+    await leader.waitForLine(becameLeader(election));
+    const standby = startReplica(election);
     await standby.waitForLine((l) => l.msg === "operator starting");
     // Long enough for the standby to have seen the lease held (it then waits for expiry, 15 s,
-    // unless the holder releases it).
-    await new Promise((r) => setTimeout(r, 2 * RETRY_PERIOD_MS));
+    // unless the holder releases it): renewed by the leader over two of its acquire attempts.
+    await heldThrough(world.cluster, election.namespace, election.lease, 2 * RETRY_PERIOD_MS);
     expect(reconcileWork(standby)).toEqual([]);
 
     const stoppedAt = Date.now();
     const exit = await leader.stop();
     expect(exit.code).toBe(0);
     expect(leader.lines.some((l) => l.msg === "released leadership")).toBe(true);
-    await standby.waitForLine(becameLeader, LEASE_DURATION_MS);
+    await standby.waitForLine(becameLeader(election), LEASE_DURATION_MS);
     // A retry period or two, well short of the lease's expiry.
     expect(Date.now() - stoppedAt).toBeLessThan(LEASE_DURATION_MS - 5_000);
 
-    await createReady("gal.leader3");
+    await createReady(election, "gal.leader3");
     expect(reconcileLines(standby, "gal.leader3").length).toBeGreaterThan(0);
   });
 });

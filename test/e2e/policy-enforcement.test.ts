@@ -68,7 +68,24 @@ function shareChanges(name: string) {
     .map((o) => ({ operationType: o.share?.operationType, groups: o.share?.groups }));
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 3000));
+/** A gallery no policy here forbids: its resync reads (1 s period) are the operator's clock. */
+const SENTINEL = "sentinel";
+
+/**
+ * Waits until the operator has gone through three more resyncs (reads of the sentinel gallery, or
+ * of the resource group's list of galleries a resync answers from): every object, those blocked by
+ * a policy included, had as many chances to (wrongly) write.
+ */
+async function settle(): Promise<void> {
+  const after = lastSeq();
+  const list = galleryPath(SENTINEL).replace(/\/[^/]+$/, "");
+  await waitFor("three resyncs", () => {
+    const reads = world.sim
+      .requests(after)
+      .filter((r) => r.method === "GET" && [list, galleryPath(SENTINEL)].includes(r.path.toLowerCase()));
+    return reads.length >= 3;
+  });
+}
 
 async function setPolicy(name: string, spec: Partial<GalleryPolicySpec>) {
   await applyPolicy(world.cluster, name, spec);
@@ -102,6 +119,8 @@ beforeAll(async () => {
   await operator.waitForLine(
     (l) => l.msg === "caches synced; reconciling" && l.controller === `GallerySharing@${world.namespace}`,
   );
+  await world.galleries.create(gallery(world.namespace, SENTINEL, "Private"));
+  await waitForCondition(world.galleries, world.namespace, SENTINEL, { status: "True" });
 });
 
 afterAll(async () => {

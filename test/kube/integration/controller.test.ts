@@ -13,6 +13,7 @@ import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { writeStatus } from "../../../src/kube/status.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
+import { heldThrough } from "../../support/lease.js";
 import {
   ensureTestCrds,
   eventually,
@@ -245,23 +246,9 @@ describe("Controller", () => {
       replicas.find((r) => r.h.reconciles.length > 0),
     );
     const follower = replicas.find((r) => r !== leader);
-    // The leader renews every retry period, and the follower tries as often: three renewals seen
-    // in the Lease are three chances the follower had, and lost, to take over.
-    const renewals = new Set<string>();
-    await eventually("three renewals by the leader", async () => {
-      const lease = await cluster.kubectl([
-        "get",
-        "lease",
-        "widget-controller",
-        "-n",
-        ns,
-        "-o",
-        "jsonpath={.spec.holderIdentity} {.spec.renewTime}",
-      ]);
-      const [holder, renewTime] = lease.stdout.split(" ");
-      if (holder === leader.identity && renewTime) renewals.add(renewTime);
-      return renewals.size > 3;
-    });
+    // The follower tries every retry period (300 ms): the leader holding on through three of them
+    // is three chances the follower had, and lost.
+    await heldThrough(cluster, ns, "widget-controller", 900, leader.identity);
     expect(follower?.h.reconciles).toEqual([]);
 
     leader.stop.abort();

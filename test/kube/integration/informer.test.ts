@@ -89,8 +89,22 @@ describe("InformerSet", () => {
     await b.unsubscribe();
     expect(informer.store.size).toBe(0);
     const streamsAfterStop = transport.streams;
+    // A witness watching the same namespace hears the new object by its watch: an informer still
+    // watching would have heard it too.
+    const witness = new InformerSet(new KubeTransport(cluster.kubeConfig), {
+      namespace,
+      logger,
+    }).informer<Widget>(WIDGETS);
+    const witnessed: string[] = [];
+    const watching = witness.subscribe({
+      onEvent: (e) => {
+        if (e.type === "Applied") witnessed.push(e.object.metadata.name);
+      },
+    });
+    await watching.synced;
     await admin.create(widget(namespace, "w-unwatched"));
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually("the witness to hear of w-unwatched", () => witnessed.includes("w-unwatched"));
+    await watching.unsubscribe();
     expect(transport.streams).toBe(streamsAfterStop);
     expect(first.some((e) => e.type === "Applied" && e.object.metadata.name === "w-unwatched")).toBe(false);
 

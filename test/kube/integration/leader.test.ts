@@ -11,6 +11,7 @@ import { runManager } from "../../../src/kube/manager.js";
 import { ResourceClient } from "../../../src/kube/resource-client.js";
 import { KubeTransport } from "../../../src/kube/transport.js";
 import { type TestCluster, testCluster } from "../../support/cluster.js";
+import { heldThrough } from "../../support/lease.js";
 import { ensureTestCrds, eventually, WIDGETS, type Widget, widget } from "../support/widgets.js";
 
 const LEASE_MS = 3_000;
@@ -18,6 +19,7 @@ const RENEW_DEADLINE_MS = 2_000;
 const RETRY_MS = 300;
 
 interface Candidate {
+  identity: string;
   stop: AbortController;
   done: Promise<void>;
   leadingSince?: number;
@@ -47,7 +49,7 @@ describe("LeaderElector", () => {
   });
 
   function candidate(lease: string, identity: string): Candidate {
-    const c: Candidate = { stop: new AbortController(), done: Promise.resolve() };
+    const c: Candidate = { identity, stop: new AbortController(), done: Promise.resolve() };
     const elector = new LeaderElector({
       transport,
       namespace,
@@ -76,7 +78,7 @@ describe("LeaderElector", () => {
     const b = candidate("released", "replica-b");
     const first = await eventually("a leader", () => [a, b].find((c) => c.leadingSince));
     const other = first === a ? b : a;
-    await new Promise((r) => setTimeout(r, 2 * LEASE_MS));
+    await heldThrough(cluster, namespace, "released", 2 * LEASE_MS, first.identity);
     expect(other.leadingSince).toBeUndefined();
     expect(maxLeaders.get("released")).toBe(1);
 
@@ -161,7 +163,7 @@ describe("LeaderElector", () => {
   it("a leader stopped with SIGTERM steps down and releases: another replica takes over at once", async () => {
     const child = await leaderInChildProcess("sigterm", "replica-e");
     const survivor = candidate("sigterm", "replica-f");
-    await new Promise((r) => setTimeout(r, 1_000));
+    await heldThrough(cluster, namespace, "sigterm", 3 * RETRY_MS, "replica-e");
     expect(survivor.leadingSince).toBeUndefined();
 
     child.kill("SIGTERM");
@@ -176,7 +178,7 @@ describe("LeaderElector", () => {
     const child = await leaderInChildProcess("sigkill", "replica-g");
     const survivor = candidate("sigkill", "replica-h");
     // Let the survivor watch a few renewals, as a long-running replica would have.
-    await new Promise((r) => setTimeout(r, 1_500));
+    await heldThrough(cluster, namespace, "sigkill", 5 * RETRY_MS, "replica-g");
     expect(survivor.leadingSince).toBeUndefined();
 
     child.kill("SIGKILL");
