@@ -44,8 +44,9 @@ export interface RateLimitPolicyOptions {
   /** Refill time assumed for ARM's subscription buckets. Default per kind (reads 10 s, writes and deletes 20 s). */
   subscriptionWindowMs?: number;
   /**
-   * Multiplies every bucket's window. 1 (the default) against Azure; the benchmark's ARM simulator
-   * runs Azure's clock faster and shrinks its windows by its time scale, and so must the pacing.
+   * Multiplies every bucket's window. 1 (the default) against Azure; the project's ARM simulator
+   * runs Azure's clock faster and shrinks its windows by its time scale, and so must the pacing
+   * (`--arm-time-scale`, docs/simulator.md).
    */
   windowScale?: number;
   /** Retry-After assumed for a 429 that carries none. Default 10 s. */

@@ -49,7 +49,7 @@ export function unconfirmed(operation: PendingOperation | undefined): operation 
  * How much longer to wait before sending `step` again, when an unconfirmed `intent` of an earlier
  * attempt (maybe another process) asked for the very same write: it may have reached ARM and not
  * show yet. Undefined: send now (another write, or the wait is over and it did not show).
- * `timeScale` shortens the wait against a faster ARM (the benchmark simulator).
+ * `timeScale` shortens the wait against a faster ARM (the project's simulator, `--arm-time-scale`).
  */
 export function waitForEarlierWrite(
   intent: PendingOperation | undefined,
