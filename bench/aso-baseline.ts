@@ -43,7 +43,7 @@ interface ArmPlace {
 const PATH =
   /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.compute\/galleries\/([^/]+)(?:\/images\/([^/]+)(?:\/versions\/([^/]+))?)?$/;
 
-export function placeOf(armPath: string): ArmPlace {
+function placeOf(armPath: string): ArmPlace {
   const match = PATH.exec(armPath);
   if (!match?.[1] || !match[2] || !match[3]) throw new Error(`not a gallery resource path: ${armPath}`);
   return {
