@@ -27,7 +27,8 @@ describe("ARM requests on an aborted signal", () => {
   function api(options: ClientFactoryOptions = { retry: { maxRetries: 0 } }): ArmApi {
     const factory = simFactory(sim, options);
     factories.push(factory);
-    return createArmApi(factory.clientsFor(appIdentity(TENANT_A)));
+    // With list snapshots, so that the resync view reads through a parent's list.
+    return createArmApi(factory.clientsFor(appIdentity(TENANT_A)), { listMaxAgeMs: 60_000 });
   }
 
   /** Holds the next `method` on `path` in the simulator; resolves once it arrived there. */
@@ -119,12 +120,18 @@ describe("ARM requests on an aborted signal", () => {
     const before = lastRequestSeq(sim);
     const calls: [string, () => Promise<unknown>][] = [
       ["gallery GET", () => view.galleries.get(ref)],
-      ["gallery GET (resync view)", () => view.resync().galleries.get(ref)],
+      ["gallery list (resync view)", () => view.resync().galleries.get(ref)],
       ["gallery PUT", () => view.galleries.put(ref, { location: "westus" })],
       ["gallery DELETE", () => view.galleries.delete(ref)],
       ["share POST", () => view.galleries.share(ref, { operationType: "Reset" })],
       ["operation poll", () => view.galleries.resume(ref, token)],
+      ["definition GET", () => view.images.get(ref)],
+      ["definition list (resync view)", () => view.resync().images.get(ref)],
       ["definition PUT", () => view.images.put(ref, { location: "westus" })],
+      ["definition DELETE", () => view.images.delete(ref)],
+      ["version GET", () => view.versions.get(ref)],
+      ["version list (resync view)", () => view.resync().versions.get(ref, { replicationStatus: false })],
+      ["version PUT", () => view.versions.put(ref, { location: "westus" })],
       ["version DELETE", () => view.versions.delete(ref)],
       ["role assignment list", () => view.roleAssignments.listAtScope(scope)],
       [
