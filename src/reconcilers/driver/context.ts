@@ -42,7 +42,10 @@ export interface PolicyViolation {
 }
 
 export interface ReconcilerContext {
-  /** The ARM facades for objects in `namespace`, under the identity chosen for it. */
+  /**
+   * The ARM facades for objects in `namespace`, under the identity chosen for it. Inside a
+   * reconcile, the driver's view whose every request ends with the reconcile's signal.
+   */
   arm(namespace: string): ArmApi;
   identity(namespace: string): IdentityInfo;
   caches: Caches;
