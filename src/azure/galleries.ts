@@ -19,7 +19,10 @@ export class GalleryApi {
   constructor(
     private readonly clients: ArmClients,
     private readonly reads: ChildReads = { listed: false },
-    /** Ends every request of this facade, on the wire or waiting to go (docs/runtime.md, "No writes after leadership is lost"). */
+    /**
+     * Ends every request of this facade, on the wire or waiting to go (docs/runtime.md, "No ARM
+     * request after leadership is lost").
+     */
     private readonly signal?: AbortSignal,
   ) {}
 

@@ -1,5 +1,5 @@
 // The facades' view on a signal (`ArmApi.abortingOn`), which the driver gives every reconcile and
-// a lost lease aborts (docs/runtime.md, "No writes after leadership is lost"): real SDK clients
+// a lost lease aborts (docs/runtime.md, "No ARM request after leadership is lost"): real SDK clients
 // over HTTPS against the simulator. A write or a poll held on the wire is cut as soon as the
 // signal aborts; a request waiting for a retry never leaves; after the abort no facade call sends
 // anything. The simulator holds a request with a delay fault, so "on the wire" is a fact the test

@@ -1,5 +1,5 @@
-// A leader that loses its Lease stops talking to ARM at once (docs/runtime.md, "No writes after
-// leadership is lost"): the ARM request it has on the wire is cut, and it sends no other, well
+// A leader that loses its Lease stops talking to ARM at once (docs/runtime.md, "No ARM request
+// after leadership is lost"): the ARM request it has on the wire is cut, and it sends no other, well
 // within the lease (15 s), after which another replica may lead. The lease is taken away the way
 // another replica would take it, by writing another holder into the Lease object; the judge is the
 // simulator's request log. The simulator holds the request on the wire with a delay fault
