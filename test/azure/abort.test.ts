@@ -4,6 +4,7 @@
 // signal aborts; a request waiting for a retry never leaves; after the abort no facade call sends
 // anything. The simulator holds a request with a delay fault, so "on the wire" is a fact the test
 // reads from the simulator (the fault used up), not a guess about timing.
+import { getEventListeners } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ClientFactory, ClientFactoryOptions } from "../../src/azure/clients.js";
 import { ArmError } from "../../src/azure/errors.js";
@@ -108,6 +109,25 @@ describe("ARM requests on an aborted signal", () => {
     expect((error as ArmError).code).toBe("Aborted");
     expect(ms).toBeLessThan(1_000);
     expect(sim.requests(before).map((r) => `${r.method} ${r.status}`)).toEqual(["GET 503"]);
+  });
+
+  // The driver's signal is the work queue's, alive as long as the process: a request that left a
+  // listener on it behind would hold memory (and its closure) for ever.
+  it("leaves no listener on a signal that outlives its requests", async () => {
+    const ref = { ...rg, gallery: "long_lived" };
+    const abort = new AbortController();
+    const view = api().abortingOn(abort.signal);
+    let token = running(await view.galleries.put(ref, { location: "westus" }));
+    for (let i = 0; i < 20; i++) {
+      const progress = await view.galleries.resume(ref, token);
+      if (!progress.done) token = progress.resumeToken;
+      await view.galleries.get(ref);
+      await view.resync().galleries.get(ref);
+      await view.roleAssignments.listAtScope(galleryId(ref));
+    }
+    sim.advance(60_000);
+    expect((await view.galleries.resume(ref, token)).status).toBe("succeeded");
+    expect(getEventListeners(abort.signal, "abort")).toEqual([]);
   });
 
   it("sends nothing at all from any facade once the signal has aborted", async () => {
