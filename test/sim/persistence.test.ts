@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, expect, it } from "vitest";
+import { afterEach, expect, it, vi } from "vitest";
 import { StatePersistence } from "../../tools/sim/state/persistence.js";
 import type { StateSnapshot } from "../../tools/sim/state/store.js";
 
@@ -57,8 +57,14 @@ it("keeps the final snapshot when close overtakes a background write in flight",
   expect(persistence.load()).toEqual(snapshot(2));
   expect(await readdir(dir)).toEqual(["state.json"]); // the stale write's temporary file is gone
 
-  persistence.markDirty(); // after close nothing is written any more
-  await new Promise((resolve) => setTimeout(resolve, 60));
+  // After close nothing is written any more: not even a coalesced write is scheduled.
+  vi.useFakeTimers({ toFake: ["setTimeout"] });
+  try {
+    persistence.markDirty();
+    expect(vi.getTimerCount()).toBe(0);
+  } finally {
+    vi.useRealTimers();
+  }
   await persistence.settled();
   expect(taken).toBe(2);
 });
