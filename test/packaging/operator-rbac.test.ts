@@ -114,7 +114,6 @@ async function livedThrough(): Promise<void> {
     for (const m of example.manifests) {
       const spec = edits[m.kind] ?? (sharesWithTenants(m) ? { tenants: [] } : undefined);
       if (spec === undefined) continue;
-      const patch = { spec };
       await admin([
         "patch",
         m.kind.toLowerCase(),
@@ -123,7 +122,7 @@ async function livedThrough(): Promise<void> {
         example.namespace,
         "--type=merge",
         "-p",
-        JSON.stringify(patch),
+        JSON.stringify({ spec }),
       ]);
       edited.push({ kind: m.kind, namespace: example.namespace, name: m.metadata.name });
     }
