@@ -30,6 +30,8 @@ const RETRY_PERIOD_MS = 2_000;
 const STOPS_WITHIN_MS = RETRY_PERIOD_MS + 6_000;
 /** How long the simulator holds the request on the wire: past the lease, so only a cut ends it sooner. */
 const HELD_MS = LEASE_DURATION_MS + 5_000;
+/** How long a SIGTERM waits for running reconciles (src/kube/manager.ts). */
+const DRAIN_MS = 10_000;
 
 interface Lease extends KubeObject {
   spec?: { holderIdentity?: string; leaseDurationSeconds?: number; acquireTime?: string; renewTime?: string };
@@ -110,18 +112,18 @@ async function holdOnTheWire(method: string, path: string, act: () => Promise<un
 }
 
 /**
- * Takes the lease from `replica` while its request is held, and returns what the simulator got
- * from then on, once the held request is answered, and how soon the replica stopped.
+ * Ends `replica`'s leadership with `end` while its request is held, and returns what the simulator
+ * got from then on, once the held request is answered, and how soon the replica stopped.
  */
-async function loseLeaseWhileHeld(
-  namespace: string,
+async function endWhileHeld(
   replica: OperatorProcess,
+  end: () => Promise<unknown>,
 ): Promise<{ after: RequestRecord[]; stoppedWithinMs: number; code: number | null }> {
   const seq = lastRequestSeq(world.sim);
-  const lostAt = Date.now();
-  await handLease(namespace, "another-replica");
+  const endedAt = Date.now();
+  await end();
   const exit = await replica.exited;
-  const stoppedWithinMs = Date.now() - lostAt;
+  const stoppedWithinMs = Date.now() - endedAt;
   // The held request is logged when the simulator answers it, cut or not.
   await waitFor(
     "the held request to be answered",
@@ -134,14 +136,18 @@ async function loseLeaseWhileHeld(
   return { after: world.sim.requests(seq), stoppedWithinMs, code: exit.code };
 }
 
-describe("a leader that loses its lease", () => {
-  it("cuts the PUT it has on the wire and sends nothing more", { timeout: 120_000 }, async () => {
+describe("a leader whose term ends", () => {
+  it("on a lost lease, cuts the PUT it has on the wire and sends nothing more", {
+    timeout: 120_000,
+  }, async () => {
     const namespace = await world.cluster.newNamespace("lost-put");
     const replica = await startLeader(namespace);
     const gallery = galleryManifest({ ...world, namespace }, "gal.lost.put");
     await holdOnTheWire("PUT", "/galleries/gal\\.lost\\.put$", () => world.galleries.create(gallery));
 
-    const { after, stoppedWithinMs, code } = await loseLeaseWhileHeld(namespace, replica);
+    const { after, stoppedWithinMs, code } = await endWhileHeld(replica, () =>
+      handLease(namespace, "another-replica"),
+    );
     // Lost leadership exits non-zero (the pod restarts), at its next renewal: long before the lease
     // would let another replica lead, and long before the held PUT was answered.
     expect(code).toBe(1);
@@ -171,7 +177,9 @@ describe("a leader that loses its lease", () => {
     ]);
   });
 
-  it("cuts the operation poll it has on the wire and polls no more", { timeout: 120_000 }, async () => {
+  it("on a lost lease, cuts the operation poll it has on the wire and polls no more", {
+    timeout: 120_000,
+  }, async () => {
     const namespace = await world.cluster.newNamespace("lost-poll");
     const replica = await startLeader(namespace);
     await world.galleries.create(galleryManifest({ ...world, namespace }, "gal.lost.poll"));
@@ -183,10 +191,32 @@ describe("a leader that loses its lease", () => {
     });
     await holdOnTheWire("GET", "/capsOperations/", async () => {});
 
-    const { after, stoppedWithinMs, code } = await loseLeaseWhileHeld(namespace, replica);
+    const { after, stoppedWithinMs, code } = await endWhileHeld(replica, () =>
+      handLease(namespace, "another-replica"),
+    );
     expect(code).toBe(1);
     expect(stoppedWithinMs).toBeLessThan(STOPS_WITHIN_MS);
     expect(after.map((r) => `${r.method} ${r.fault ?? ""}`)).toEqual(["GET delay"]);
     expect(after[0]?.path).toMatch(/\/capsOperations\//);
+  });
+
+  it("on SIGTERM, cuts the PUT still on the wire when the drain ends, then releases the lease", {
+    timeout: 120_000,
+  }, async () => {
+    const namespace = await world.cluster.newNamespace("stop-put");
+    const replica = await startLeader(namespace);
+    const gallery = galleryManifest({ ...world, namespace }, "gal.stop.put");
+    await holdOnTheWire("PUT", "/galleries/gal\\.stop\\.put$", () => world.galleries.create(gallery));
+
+    const { after, stoppedWithinMs, code } = await endWhileHeld(replica, async () =>
+      replica.child.kill("SIGTERM"),
+    );
+    // The drain waits for the running reconcile, then cuts its PUT: the lease is released before
+    // it could have expired, and long before the held PUT was answered.
+    expect(code).toBe(0);
+    expect(stoppedWithinMs).toBeLessThan(DRAIN_MS + 4_000);
+    expect(after.map((r) => `${r.method} ${r.fault ?? ""}`)).toEqual(["PUT delay"]);
+    const [lease] = (await leases.list({ namespace })).items;
+    expect(lease?.spec?.holderIdentity).toBe("");
   });
 });
