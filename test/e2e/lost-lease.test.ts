@@ -4,7 +4,8 @@
 // another replica would take it, by writing another holder into the Lease object; the judge is the
 // simulator's request log. The simulator holds the request on the wire with a delay fault
 // (far longer than the bound), and its clock is manual, so a started operation keeps running and
-// would be polled again and again by a leader that went on.
+// would be polled again and again by a leader that went on. A SIGTERM ends the term too, after a
+// drain shorter than the lease: what still runs then is cut the same way before the release.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isConflict, type KubeObject, KubeTransport, ResourceClient } from "../../src/kube/index.js";
 import { formatMicroTime } from "../../src/kube/time.js";
