@@ -16,6 +16,14 @@ const LANES = ["change", "related", "resync"] as const satisfies readonly Lane[]
 const rank = (lane: Lane) => LANES.indexOf(lane);
 const RESYNC_FIRST = ["resync", "change", "related"] as const satisfies readonly Lane[];
 
+/** A group's keys: the FIFO line of each lane (with stale entries of keys that moved or ran, skipped by `queued`), and how many run now. */
+interface Group {
+  lines: Record<Lane, string[]>;
+  running: number;
+  /** Of the running keys, those taken from the resync lane. */
+  resyncs: number;
+}
+
 /** What a worker returns: nothing (done until something changes) or when to look again. */
 export type WorkResult = undefined | { requeueAfter?: number };
 
@@ -105,14 +113,15 @@ interface Delayed {
  * Caveats: state lives in memory only; a restarted process relies on the initial list to re-add keys.
  */
 export class WorkQueue {
-  /** FIFO per lane; may hold stale entries of keys that moved lanes or ran, skipped by `queued`. */
-  private readonly lanes: Record<Lane, string[]> = { change: [], related: [], resync: [] };
-  /** The lane each waiting key is in: the one truth about which keys wait. */
-  private readonly queued = new Map<string, Lane>();
+  /** Per group: its FIFO lines, and how many of its keys run now (of those, taken from the resync lane). */
+  private readonly groups = new Map<string, Group>();
+  /** The groups in the order workers look at them; each take starts after the group served last. */
+  private readonly order: string[] = [];
+  private nextGroup = 0;
+  /** The lane and group each waiting key is in: the one truth about which keys wait. */
+  private readonly queued = new Map<string, { lane: Lane; group: string }>();
   private readonly running = new Set<string>();
-  /** Per group: the keys of it that run now, and how many of those came from the resync lane. */
-  private readonly groups = new Map<string, { running: number; resyncs: number }>();
-  /** The group each running key was taken in (its group may change while it runs). */
+  /** The group each running key was taken from (its group may change while it runs). */
   private readonly runningIn = new Map<string, string>();
   /** Workers a group's resync keys may hold at once: all but one, so a change always finds one free. */
   private readonly resyncWorkers: number;
@@ -249,8 +258,7 @@ export class WorkQueue {
     this.stopping = true;
     for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
-    this.lanes.change.length = 0;
-    this.lanes.resync.length = 0;
+    for (const group of this.groups.values()) for (const lane of LANES) group.lines[lane].length = 0;
     this.queued.clear();
     this.dirty.clear();
     this.hooks.depth?.(0);
@@ -279,15 +287,11 @@ export class WorkQueue {
       return;
     }
     const current = this.queued.get(key);
-    if (current !== undefined && rank(current) <= rank(lane)) return;
-    const group = this.groupOf?.(key) ?? "";
-    if (!this.groups.has(group)) {
-      this.groups.set(group, { running: 0, resyncs: 0 });
-      this.grow();
-    }
+    if (current !== undefined && rank(current.lane) <= rank(lane)) return;
+    const name = current?.group ?? this.groupOf?.(key) ?? "";
     // New, or moving up to a lane served sooner: its old entry goes stale.
-    this.queued.set(key, lane);
-    this.lanes[lane].push(key);
+    this.queued.set(key, { lane, group: name });
+    this.group(name).lines[lane].push(key);
     if (current === undefined) this.enqueuedAt.set(key, Date.now());
     this.hooks.depth?.(this.queued.size);
     this.sleepers.shift()?.();
@@ -315,39 +319,45 @@ export class WorkQueue {
   }
 
   /**
-   * The oldest key that still waits in `lane` and whose group has a worker for it, removed from the
-   * waiting set and counted in its group; stale entries are dropped on the way.
+   * The oldest key waiting in `lane` of the next group (round robin) that has a worker for it,
+   * removed from the waiting set and counted in its group; stale entries are dropped on the way.
+   * Costs one look per group, not per waiting key.
    */
   private take(lane: Lane): string | undefined {
-    const line = this.lanes[lane];
-    // Every group busy (10,000 resync keys waiting for a slot): no need to look through them.
-    if (![...this.groups.values()].some((g) => !this.full(g, lane))) return undefined;
-    for (let i = 0; i < line.length; ) {
-      const key = line[i] as string;
-      if (this.queued.get(key) !== lane) {
-        line.splice(i, 1);
-        continue;
+    for (let i = 0; i < this.order.length; i++) {
+      const name = this.order[(this.nextGroup + i) % this.order.length] as string;
+      const group = this.group(name);
+      if (this.full(group, lane)) continue;
+      const line = group.lines[lane];
+      for (let key = line.shift(); key !== undefined; key = line.shift()) {
+        const waiting = this.queued.get(key);
+        if (waiting?.lane !== lane || waiting.group !== name) continue;
+        this.queued.delete(key);
+        // Counted as it is taken: workers take keys before any of them starts running one.
+        group.running++;
+        if (lane === "resync") group.resyncs++;
+        this.runningIn.set(key, name);
+        this.nextGroup = (this.nextGroup + i + 1) % this.order.length;
+        return key;
       }
-      const name = this.groupOf?.(key) ?? "";
-      const group = this.groups.get(name) ?? { running: 0, resyncs: 0 };
-      if (this.full(group, lane)) {
-        i++;
-        continue;
-      }
-      line.splice(i, 1);
-      this.queued.delete(key);
-      // Counted as it is taken: workers take keys before any of them starts running one.
-      group.running++;
-      if (lane === "resync") group.resyncs++;
-      this.groups.set(name, group);
-      this.runningIn.set(key, name);
-      return key;
     }
     return undefined;
   }
 
+  /** The state of group `name`, made (and its workers started) on first use. */
+  private group(name: string): Group {
+    let group = this.groups.get(name);
+    if (!group) {
+      group = { running: 0, resyncs: 0, lines: { change: [], related: [], resync: [] } };
+      this.groups.set(name, group);
+      this.order.push(name);
+      this.grow();
+    }
+    return group;
+  }
+
   /** Whether `group` runs as many keys as it may, of any lane or (for `lane` resync) of resyncs. */
-  private full(group: { running: number; resyncs: number }, lane: Lane): boolean {
+  private full(group: Group, lane: Lane): boolean {
     return group.running >= this.concurrency || (lane === "resync" && group.resyncs >= this.resyncWorkers);
   }
 
