@@ -318,6 +318,34 @@ describe("WorkQueue", () => {
     await q.shutdown();
   });
 
+  it("asks a key's group once per add, however many keys of a busy group wait", async () => {
+    let asked = 0;
+    const q = new WorkQueue({
+      concurrency: 1,
+      groupOf: (key) => {
+        asked++;
+        return key.startsWith("busy") ? "busy" : "free";
+      },
+    });
+    const held = gate();
+    const runs: string[] = [];
+    q.start(async (key) => {
+      runs.push(key);
+      if (key === "busy0") await held.promise;
+      return undefined;
+    });
+    for (let i = 0; i < 5000; i++) q.add(`busy${i}`);
+    for (let i = 0; i < 50; i++) q.add(`free${i}`);
+    await vi.advanceTimersByTimeAsync(0);
+    // The free group's keys all ran past the 4,999 waiting behind busy0, without looking at them.
+    expect(runs.filter((k) => k.startsWith("free"))).toHaveLength(50);
+    expect(asked).toBe(5050);
+    held.open();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(runs).toHaveLength(5050);
+    await q.shutdown();
+  });
+
   it("never runs more than `maxWorkers` keys at once, however many groups", async () => {
     const q = new WorkQueue({ concurrency: 2, maxWorkers: 5, groupOf: (key) => key.split(":")[0] ?? "" });
     let running = 0;
