@@ -30,7 +30,11 @@ FROM node:24-bookworm-slim
 # dependencies out of what runs in the cluster (and out of image scans).
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
       /opt/yarn* /usr/local/bin/yarn /usr/local/bin/yarnpkg
-ENV NODE_ENV=production
+# glibc's malloc gives threads that allocate arenas of their own, up to eight per core (glibc
+# manual, "Memory Allocation Tunables", glibc.malloc.arena_max); two keep Node's helper threads
+# from holding memory the operator no longer uses: 7 MB less RSS at 12,240 cached objects
+# (docs/benchmarks.md, "Third round").
+ENV NODE_ENV=production MALLOC_ARENA_MAX=2
 WORKDIR /app
 # Everything stays owned by root and is only readable by the operator's user: the process cannot
 # modify its own code, even where the root filesystem is not mounted read-only.

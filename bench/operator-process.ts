@@ -139,6 +139,8 @@ export class OperatorProcess {
         ),
         AZURE_TENANT_ID: settings.tenantId,
         NODE_OPTIONS: settings.nodeOptions ?? "",
+        // As the image sets it (Dockerfile): the operator's memory as users run it.
+        MALLOC_ARENA_MAX: "2",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
