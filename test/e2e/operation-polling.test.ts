@@ -15,8 +15,6 @@ import { waitFor } from "../support/wait.js";
 import { startWorld, type World, waitForCondition } from "../support/world.js";
 
 const POLL_INTERVAL_MS = 10_000;
-const GALLERY = "gal.polled";
-const DEFINITION = "def-polled";
 
 let world: World;
 let operator: OperatorProcess;
@@ -38,12 +36,12 @@ afterAll(async () => {
 });
 
 const isPoll = (path: string) => path.toLowerCase().includes("/capsoperations/");
-const galleryPath = () =>
-  `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries/${GALLERY}`.toLowerCase();
-const definitionPath = () => `${galleryPath()}/images/${DEFINITION}`;
+const galleryPath = (gallery: string) =>
+  `/subscriptions/${world.subscriptionId}/resourceGroups/${world.resourceGroup}/providers/Microsoft.Compute/galleries/${gallery}`.toLowerCase();
 
 describe("operation polling", () => {
   it("makes a gallery and its definition Ready in about Azure's time, not after the poll interval", async () => {
+    const [GALLERY, DEFINITION] = ["gal.polled", "def-polled"];
     const before = lastRequestSeq(world.sim);
     const started = Date.now();
     await world.galleries.create(galleryManifest(world, GALLERY, { description: "first" }));
@@ -58,6 +56,10 @@ describe("operation polling", () => {
   });
 
   it("sends a child's change to ARM as soon as its parent's update ends", async () => {
+    const [GALLERY, DEFINITION] = ["gal.parent", "def-child"];
+    await world.galleries.create(galleryManifest(world, GALLERY, { description: "first" }));
+    await world.imageDefinitions.create(definitionManifest(world, DEFINITION, GALLERY));
+    await waitForCondition(world.imageDefinitions, world.namespace, DEFINITION, { status: "True" }, 60_000);
     const before = lastRequestSeq(world.sim);
     await world.galleries.mergePatch(
       { namespace: world.namespace, name: GALLERY },
@@ -67,7 +69,9 @@ describe("operation polling", () => {
     const put = await waitFor(
       "the gallery's PUT",
       () =>
-        world.sim.requests(before).find((r) => r.method === "PUT" && r.path.toLowerCase() === galleryPath()),
+        world.sim
+          .requests(before)
+          .find((r) => r.method === "PUT" && r.path.toLowerCase() === galleryPath(GALLERY)),
       { intervalMs: 5 },
     );
     await world.imageDefinitions.mergePatch(
@@ -77,7 +81,10 @@ describe("operation polling", () => {
     const edited = Date.now();
     const first = await waitFor(
       "the definition's first ARM request",
-      () => world.sim.requests(put.seq).find((r) => r.path.toLowerCase() === definitionPath()),
+      () =>
+        world.sim
+          .requests(put.seq)
+          .find((r) => r.path.toLowerCase() === `${galleryPath(GALLERY)}/images/${DEFINITION}`),
       { timeoutMs: 30_000 },
     );
     // The gallery's update takes 0.5 s in Azure; the old schedule polled it after 10 s.
