@@ -83,10 +83,7 @@ beforeAll(async () => {
   ns = await cluster.newNamespace("ago-crd-up");
   dir = mkdtempSync(join(tmpdir(), "ago-crd-up-"));
   const prev = previousChart();
-  // What the previous chart's first install left: its CRDs (Helm skips CRDs that exist already, and
-  // this cluster is shared, so they are put in place as that install would have).
-  const replaced = await cluster.kubectl(["replace", "-f", join(prev, "crds", "gallery.yaml")]);
-  if (replaced.code !== 0) throw new Error(`replacing the Gallery CRD failed: ${replaced.stderr}`);
+  await previousGalleryCrd(prev);
   const installed = await helmOn(["install", release, prev, "--skip-crds", ...releaseArgs()]);
   if (installed.code !== 0) throw new Error(`helm install of the previous chart failed: ${installed.stderr}`);
 });
@@ -99,21 +96,36 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/**
+ * What the previous chart's first install left: its Gallery CRD (Helm skips CRDs that exist
+ * already, and this cluster is shared, so it is put in place as that install would have).
+ */
+async function previousGalleryCrd(prev = previousChart()): Promise<void> {
+  const replaced = await cluster.kubectl(["replace", "-f", join(prev, "crds", "gallery.yaml")]);
+  if (replaced.code !== 0) throw new Error(`replacing the Gallery CRD failed: ${replaced.stderr}`);
+}
+
+/** `helm upgrade` of the release to this chart with crds.applyOnStart (again, if done before). */
+async function upgrade(): Promise<void> {
+  const upgraded = await helmOn([
+    "upgrade",
+    release,
+    CHART,
+    ...releaseArgs(),
+    "--set",
+    "crds.applyOnStart=true",
+  ]);
+  expect(upgraded.stderr).toBe("");
+  expect(upgraded.code).toBe(0);
+}
+
 describe("helm upgrade with crds.applyOnStart", () => {
   it("brings the cluster's CRDs to this version when the upgraded operator starts", {
     timeout: 180_000,
   }, async () => {
+    await previousGalleryCrd();
     expect(columns(await galleryCrd())).not.toContain("Azure ID");
-    const upgraded = await helmOn([
-      "upgrade",
-      release,
-      CHART,
-      ...releaseArgs(),
-      "--set",
-      "crds.applyOnStart=true",
-    ]);
-    expect(upgraded.stderr).toBe("");
-    expect(upgraded.code).toBe(0);
+    await upgrade();
     // Helm itself left the CRD alone.
     expect(columns(await galleryCrd())).not.toContain("Azure ID");
 
@@ -158,6 +170,7 @@ describe("helm upgrade with crds.applyOnStart", () => {
   });
 
   it("the ServiceAccount may patch only the operator's own CRDs", async () => {
+    await upgrade();
     const as = `system:serviceaccount:${ns}:${fullname}`;
     const can = async (verb: string, what: string) =>
       (await cluster.kubectl(["auth", "can-i", verb, what, "--as", as])).stdout.trim();
