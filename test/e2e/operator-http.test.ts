@@ -22,9 +22,60 @@ import { startWorld, type World, waitForCondition } from "../support/world.js";
 
 let world: World;
 let dir: string;
-let proxy: TcpProxy;
-let operator: OperatorProcess;
-let base: string;
+/** The operator the metrics tests read: it started with the API server out of reach, as below. */
+let main: BehindProxy;
+const started: BehindProxy[] = [];
+
+/** An operator whose API server is reached through a proxy that leads nowhere until `connect`. */
+interface BehindProxy {
+  proxy: TcpProxy;
+  operator: OperatorProcess;
+  /** `http://127.0.0.1:<port>` of its /healthz, /readyz and /metrics. */
+  base: string;
+}
+
+async function startBehindProxy(name: string): Promise<BehindProxy> {
+  const proxy = await startTcpProxy("127.0.0.1", await deadPort());
+  const kubeconfigPath = await writeKubeconfigVia(
+    world.cluster.kubeconfigPath,
+    proxy.url,
+    join(dir, `${name}-kubeconfig`),
+  );
+  const operator = startOperatorProcess({
+    kubeconfigPath,
+    sim: world.sim,
+    tenantId: world.tenantId,
+    // Port 0: the OS picks a free one, and the operator logs which.
+    args: ["--namespaces", world.namespace, "--leader-elect", "false", "--http-address", "127.0.0.1:0"],
+  });
+  const behind: BehindProxy = { proxy, operator, base: "" };
+  started.push(behind);
+  const serving = await operator.waitForLine((l) => l.msg === "serving /metrics, /healthz and /readyz");
+  behind.base = `http://127.0.0.1:${String(serving.port)}`;
+  return behind;
+}
+
+/** Waits until /readyz says the caches are not synced. */
+function notReady({ base }: BehindProxy) {
+  return waitFor("/readyz to say what it waits for", async () => {
+    const r = await httpGet(`${base}/readyz`);
+    return r.body.includes("caches not synced") ? r : undefined;
+  });
+}
+
+/** Points the proxy at the API server and waits for /readyz 200. */
+function connect({ proxy, base }: BehindProxy) {
+  const server = new URL(world.cluster.kubeConfig.getCurrentCluster()?.server ?? "");
+  proxy.setUpstream(server.hostname, Number(server.port));
+  return waitFor(
+    "/readyz 200",
+    async () => {
+      const r = await httpGet(`${base}/readyz`);
+      return r.status === 200 ? r : undefined;
+    },
+    { timeoutMs: 45_000, intervalMs: 250 },
+  );
+}
 
 /** Sum of the samples of `name` whose labels include every one of `labels` (Prometheus text format). */
 function metric(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -43,64 +94,52 @@ function metric(text: string, name: string, labels: Record<string, string> = {})
 beforeAll(async () => {
   world = await startWorld("e2e-op-http");
   dir = await mkdtemp(join(tmpdir(), "e2e-op-http-"));
-  proxy = await startTcpProxy("127.0.0.1", await deadPort());
-  const kubeconfigPath = await writeKubeconfigVia(
-    world.cluster.kubeconfigPath,
-    proxy.url,
-    join(dir, "kubeconfig"),
-  );
-  operator = startOperatorProcess({
-    kubeconfigPath,
-    sim: world.sim,
-    tenantId: world.tenantId,
-    // Port 0: the OS picks a free one, and the operator logs which.
-    args: ["--namespaces", world.namespace, "--leader-elect", "false", "--http-address", "127.0.0.1:0"],
+  main = await startBehindProxy("main");
+  // Refused while the proxy leads nowhere, as the metrics test expects to see counted.
+  await waitFor("a refused API server request counted", async () => {
+    const text = (await httpGet(`${main.base}/metrics`)).body;
+    return metric(text, "rest_client_requests_total", { code: "<error>" }) > 0;
   });
-  const serving = await operator.waitForLine((l) => l.msg === "serving /metrics, /healthz and /readyz");
-  base = `http://127.0.0.1:${String(serving.port)}`;
+  await connect(main);
 });
 
 afterAll(async () => {
-  await operator?.stop();
-  await proxy?.close();
+  for (const { operator, proxy } of started) {
+    await operator.stop();
+    await proxy.close();
+  }
   await world?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 describe("operator HTTP endpoints", () => {
   it("is live at once, and ready only after its caches synced", { timeout: 60_000 }, async () => {
-    expect(await httpGet(`${base}/healthz`)).toEqual({ status: 200, body: "ok" });
-    // The API server is out of reach: the watches keep failing, the caches stay empty.
-    const notReady = await waitFor("/readyz to say what it waits for", async () => {
-      const r = await httpGet(`${base}/readyz`);
-      return r.body.includes("caches not synced") ? r : undefined;
-    });
-    expect(notReady.status).toBe(503);
-    expect(notReady.body).toContain(`Gallery@${world.namespace}`);
-    expect(operator.lines.some((l) => l.msg === "caches synced; reconciling")).toBe(false);
-
-    const server = new URL(world.cluster.kubeConfig.getCurrentCluster()?.server ?? "");
-    proxy.setUpstream(server.hostname, Number(server.port));
-    const ready = await waitFor(
-      "/readyz 200",
-      async () => {
-        const r = await httpGet(`${base}/readyz`);
-        return r.status === 200 ? r : undefined;
-      },
-      { timeoutMs: 45_000, intervalMs: 250 },
-    );
-    expect(ready.body).toMatch(/caches synced/);
-    expect(operator.lines.some((l) => l.msg === "caches synced; reconciling")).toBe(true);
-    expect((await httpGet(`${base}/healthz`)).status).toBe(200);
+    const own = await startBehindProxy("readiness");
+    const { base, operator } = own;
+    try {
+      expect(await httpGet(`${base}/healthz`)).toEqual({ status: 200, body: "ok" });
+      // The API server is out of reach: the watches keep failing, the caches stay empty.
+      const waiting = await notReady(own);
+      expect(waiting.status).toBe(503);
+      expect(waiting.body).toContain(`Gallery@${world.namespace}`);
+      expect(operator.lines.some((l) => l.msg === "caches synced; reconciling")).toBe(false);
+      const ready = await connect(own);
+      expect(ready.body).toMatch(/caches synced/);
+      expect(operator.lines.some((l) => l.msg === "caches synced; reconciling")).toBe(true);
+      expect((await httpGet(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      // Alone in the namespace again: the metrics tests count what one operator did.
+      await operator.stop();
+    }
   });
 
   it("counts reconciles and ARM requests by bucket on /metrics", { timeout: 60_000 }, async () => {
     const controller = `Gallery@${world.namespace}`;
-    const before = (await httpGet(`${base}/metrics`)).body;
+    const before = (await httpGet(`${main.base}/metrics`)).body;
     await world.galleries.create(galleryManifest(world, "gal.metrics"));
     await waitForCondition(world.galleries, world.namespace, "gal.metrics", { status: "True" });
 
-    const scrape = await httpGet(`${base}/metrics`);
+    const scrape = await httpGet(`${main.base}/metrics`);
     expect(scrape.status).toBe(200);
     const text = scrape.body;
     const reconciles = (t: string) => metric(t, "controller_runtime_reconcile_total", { controller });
@@ -125,7 +164,7 @@ describe("operator HTTP endpoints", () => {
 
     // controller-runtime's names: API server requests (refused ones too, while the proxy led
     // nowhere), the work the queue did, and its workers.
-    const host = new URL(proxy.url).host;
+    const host = new URL(main.proxy.url).host;
     expect(metric(text, "rest_client_requests_total", { code: "200", method: "GET", host })).toBeGreaterThan(
       0,
     );
@@ -147,7 +186,7 @@ describe("operator HTTP endpoints", () => {
       }),
     );
     await waitForCondition(world.gallerySharings, world.namespace, "roles", { status: "True" });
-    const text = (await httpGet(`${base}/metrics`)).body;
+    const text = (await httpGet(`${main.base}/metrics`)).body;
     const bucket = "microsoft.authorization/roleassignments";
     const puts = world.sim
       .requests()
