@@ -27,6 +27,10 @@ describe("KubeConfigFile", () => {
     ca = current?.caData ?? "";
     cert = user?.certData ?? "";
     key = user?.keyData ?? "";
+    // The files the kubeconfigs written here name: the CA, and the admin's certificate and key.
+    await writeFile(join(dir, "ca.crt"), Buffer.from(ca, "base64"));
+    await writeFile(join(dir, "admin.crt"), Buffer.from(cert, "base64"));
+    await writeFile(join(dir, "admin.key"), Buffer.from(key, "base64"));
   });
 
   const whoAmI = async (config: KubeConfigFile) => {
@@ -57,9 +61,6 @@ describe("KubeConfigFile", () => {
   };
 
   it("reads the CA and a client certificate from files next to the kubeconfig", async () => {
-    await writeFile(join(dir, "ca.crt"), Buffer.from(ca, "base64"));
-    await writeFile(join(dir, "admin.crt"), Buffer.from(cert, "base64"));
-    await writeFile(join(dir, "admin.key"), Buffer.from(key, "base64"));
     const config = await write("files", { "client-certificate": "admin.crt", "client-key": "admin.key" });
     expect(await whoAmI(config)).toBeTruthy();
   });
