@@ -67,14 +67,20 @@ describe("role assignments", () => {
 
   it("reports an assignment made elsewhere under another name as a Conflict", async () => {
     const client = factory.authorization(appIdentity(TENANT_A), SUB_A);
-    await client.roleAssignments.create(scope.slice(1), "0f0f0f0f-0000-4000-8000-000000000001", {
+    const elsewhere = "0f0f0f0f-0000-4000-8000-000000000001";
+    await client.roleAssignments.create(scope.slice(1), elsewhere, {
       principalId: PRINCIPAL,
       roleDefinitionId: `/subscriptions/${SUB_A}/providers/Microsoft.Authorization/roleDefinitions/${BUILTIN_ROLES.Reader}`,
     });
-    const error = await arm.roleAssignments
-      .create(scope, { principalId: PRINCIPAL, role: "Reader" })
-      .catch((e) => e);
-    expect(error).toMatchObject({ kind: "Conflict", status: 409, code: "RoleAssignmentExists" });
+    try {
+      const error = await arm.roleAssignments
+        .create(scope, { principalId: PRINCIPAL, role: "Reader" })
+        .catch((e) => e);
+      expect(error).toMatchObject({ kind: "Conflict", status: 409, code: "RoleAssignmentExists" });
+    } finally {
+      // The other tests here assign the same principal the same role at this scope.
+      await client.roleAssignments.delete(scope.slice(1), elsewhere);
+    }
   });
 
   it("reads a bad role as a UserError", async () => {
