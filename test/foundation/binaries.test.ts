@@ -41,12 +41,19 @@ it("builds nothing when the cache holds every binary, and says so (no Go needed 
 // asks for Go, so `npm run dev` runs on a machine without it.
 describe("with AGO_CONTROL_PLANE_BIN_DIR", () => {
   const script = "tools/control-plane/build.sh";
-  const dir = mkdtempSync(join(tmpdir(), "ago-bins-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // A PATH that holds bash and coreutils but no Go.
-  const env = { PATH: "/usr/bin:/bin", HOME: tmpdir(), AGO_CONTROL_PLANE_BIN_DIR: dir };
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+  /** A directory of this test's own, and an env naming it, with a PATH that holds bash and coreutils but no Go. */
+  const binDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), "ago-bins-"));
+    dirs.push(dir);
+    return { dir, env: { PATH: "/usr/bin:/bin", HOME: tmpdir(), AGO_CONTROL_PLANE_BIN_DIR: dir } };
+  };
 
   it("names the binaries that are missing there", async () => {
+    const { dir, env } = binDir();
     writeFileSync(join(dir, "etcd"), "#!/bin/sh\n", { mode: 0o755 });
     const result = await run("bash", [script, "--print-dir"], { env }).then(
       () => ({ code: 0, stderr: "" }),
@@ -58,6 +65,7 @@ describe("with AGO_CONTROL_PLANE_BIN_DIR", () => {
   });
 
   it("prints that directory and builds nothing when all five are there", async () => {
+    const { dir, env } = binDir();
     for (const name of ["etcd", "kube-apiserver", "kube-controller-manager", "kubectl", "helm"]) {
       writeFileSync(join(dir, name), "#!/bin/sh\n", { mode: 0o755 });
     }
