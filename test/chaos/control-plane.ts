@@ -2,7 +2,6 @@
 // the whole run, which the campaign can freeze (SIGSTOP/SIGCONT), kill and restart process by
 // process on the same data directory and ports, so clients that stay up reconnect to it.
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { endOnExit, forgetOnExit } from "../../tools/control-plane/exit-hooks.js";
 import {
   apiserverFlags,
@@ -16,7 +15,9 @@ import {
   waitForEtcd,
   waitForReadyz,
 } from "../../tools/control-plane/index.js";
+import { loopbackPortsFree } from "../../tools/control-plane/ports.js";
 import { pidAlive, signalGroup, sleep, startProcess } from "../../tools/control-plane/process-group.js";
+import { waitFor } from "../support/wait.js";
 import type { Restartable } from "./plan.js";
 
 const BINARY: Record<Restartable, string> = { apiserver: "kube-apiserver", etcd: "etcd" };
@@ -104,23 +105,15 @@ function portsOf(what: Restartable, ports: Ports): number[] {
   return what === "etcd" ? [ports.etcdClient, ports.etcdPeer] : [ports.apiserver];
 }
 
-/** Waits until each port can be listened on again on loopback. */
+/** Waits until the ports can be listened on again on loopback. */
 async function waitForFreePorts(list: number[]): Promise<void> {
-  const deadline = Date.now() + PORT_FREE_TIMEOUT_MS;
-  for (const port of list)
-    while (!(await canListen(port))) {
-      if (Date.now() > deadline)
-        throw new Error(`port ${port} is still taken ${PORT_FREE_TIMEOUT_MS} ms after its process ended`);
-      await sleep(100);
-    }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once("error", () => resolve(false));
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
-  });
+  await waitFor(
+    `ports ${list.join(", ")} to be free after their process ended`,
+    () => loopbackPortsFree(list),
+    {
+      timeoutMs: PORT_FREE_TIMEOUT_MS,
+    },
+  );
 }
 
 function pidOf(plane: ControlPlane, name: string): number {

@@ -17,6 +17,14 @@ export async function freeLoopbackPorts(count: number, preferred: number[] = [])
   return holdPorts(Array.from({ length: count }, () => 0));
 }
 
+/** Whether every one of `ports` can be listened on right now on 127.0.0.1 (they are released again). */
+export function loopbackPortsFree(ports: number[]): Promise<boolean> {
+  return holdPorts(ports).then(
+    () => true,
+    () => false,
+  );
+}
+
 // Listens on each port (0: any) at once, then releases them all.
 async function holdPorts(ports: number[]): Promise<number[]> {
   const servers: Server[] = [];
