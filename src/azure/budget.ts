@@ -1,16 +1,22 @@
 // What is left of each ARM rate-limit bucket, per subscription, and how long the next request
 // should wait so the operator slows down before ARM answers 429.
 //
-// Model: each bucket is treated as a token bucket that refills at limit/window, re-anchored on
-// every response's `x-ms-ratelimit-remaining-*` value and debited locally for each request sent
-// since. Below the reserve, requests queue one refill interval apart, which spreads what is left
-// over the window instead of spending it in a burst. The Compute RP's windows slide (a slot frees
-// only when a call leaves the window, docs/arm-behaviour.md §10), so after a burst the token
-// model is optimistic (10 shares at once, then one every 18 s, would meet 429s on a 10-per-3-minute
-// bucket); for those buckets the tracker also remembers when it sent and, once ARM's last answer
-// (less what was sent since) leaves no room above the reserve, admits a call only when its own
-// calls in the window leave room for it. A 429's Retry-After blocks the bucket whatever the model
+// Model: every bucket is re-anchored on each response's `x-ms-ratelimit-remaining-*` value and
+// debited locally for each request sent since. ARM's own subscription buckets are token buckets
+// that refill at limit/window: below the reserve, requests queue one refill interval apart. The
+// Compute RP's windows slide instead (a slot frees only when a call leaves the window,
+// docs/arm-behaviour.md §10): a token model is optimistic after a burst (10 shares at once, then
+// one every 18 s, would meet 429s on a 10-per-3-minute bucket) and pessimistic once the burst
+// leaves the window (it frees slots as fast as the burst took them, not at limit/window). For
+// those buckets the tracker remembers when it sent, and counts a slot free when one of its own
+// calls leaves the window; the other clients' calls ARM counted are assumed to stay until the
+// window has passed since ARM's answer. A 429's Retry-After blocks the bucket whatever the model
 // says.
+//
+// A request held back (its wait is longer than the caller will sleep) is given a turn: the time
+// the next slot frees after every turn already given, which it keeps until it comes back. Without
+// turns every held-back caller is told the same moment, all come back at once, one gets the slot
+// and the rest read Azure and are held back again: a herd that spends reads and workers.
 import { type RemainingBudget, subscriptionBucketsFor } from "./ratelimit-headers.js";
 
 export interface ReserveOptions {
@@ -45,6 +51,8 @@ export interface Admission {
 interface BucketState {
   /** False for a bucket known only from a 429: it is blocked, never paced. */
   observed: boolean;
+  /** A Compute RP bucket: its window slides (else one of ARM's token buckets). */
+  sliding: boolean;
   remaining: number;
   maxSeen: number;
   windowMs: number;
@@ -53,6 +61,8 @@ interface BucketState {
   blockedUntil: number;
   /** When this process sent through a sliding-window bucket, oldest first, within its window. */
   sent: number[];
+  /** The turns given to held-back requests (when each should come back), oldest first. */
+  turns: number[];
 }
 
 export class BudgetTracker {
@@ -68,6 +78,11 @@ export class BudgetTracker {
   ) {
     this.fraction = reserve.fraction ?? 0.1;
     this.minReserve = reserve.min ?? 1;
+  }
+
+  /** The tracker's clock (what `observe` takes a request's send time in). */
+  time(): number {
+    return this.now();
   }
 
   /**
@@ -88,7 +103,8 @@ export class BudgetTracker {
    * How long a request that spends `buckets` should wait, without reserving anything.
    *
    * Guarantees: 0 for buckets never observed; otherwise the longest wait among the buckets,
-   * counting a 429 block.
+   * counting a 429 block. Turns given to held-back requests do not count: a request that finds
+   * room goes (its holder, when it comes back, is given a later turn if it finds none).
    */
   peek(subscriptionId: string, buckets: readonly string[]): Admission {
     const states = this.subscriptions.get(key(subscriptionId));
@@ -115,26 +131,71 @@ export class BudgetTracker {
       const state = states?.get(bucket);
       if (!state) continue;
       state.spent += 1;
-      if (!isArmBucket(bucket)) state.sent.push(now);
+      if (state.sliding) state.sent.push(now);
+      // A turn that has come is taken by whoever sends first: turns order the comebacks, they
+      // do not reserve a slot against a request that finds room.
+      dropTurns(state, now);
+      if ((state.turns[0] ?? Number.POSITIVE_INFINITY) <= now) state.turns.shift();
     }
   }
 
-  /** Records what one response said is left; the newest report replaces the estimate. */
-  observe(subscriptionId: string, budgets: readonly RemainingBudget[]): void {
+  /**
+   * Gives a request that is not sent now (its `peek` wait was too long to sleep) its turn: how
+   * long until it should come back, after every turn given before, and remembers that turn.
+   *
+   * Guarantees: successive calls for the same buckets answer ever later times, spaced by how
+   * fast the buckets free (a sliding window: as its oldest calls leave; a token bucket: at its
+   * refill rate), never sooner than `peek`; a turn not taken within a twentieth of its bucket's
+   * window is forgotten.
+   */
+  holdBack(subscriptionId: string, buckets: readonly string[]): number {
+    const states = this.subscriptions.get(key(subscriptionId));
+    const now = this.now();
+    let delayMs = 0;
+    const held: BucketState[] = [];
+    for (const bucket of buckets) {
+      const state = states?.get(bucket);
+      if (!state) continue;
+      dropTurns(state, now);
+      held.push(state);
+      delayMs = Math.max(delayMs, this.waitFor(state, now, state.turns.length), state.blockedUntil - now);
+    }
+    const turn = now + Math.ceil(delayMs);
+    for (const state of held) insertSorted(state.turns, turn);
+    return Math.ceil(delayMs);
+  }
+
+  /**
+   * Records what one response said is left; the newest report replaces the estimate. `request`:
+   * when the answered request was sent and the buckets it was paced by; a sliding bucket it was
+   * not paced by (its class's buckets were not known yet) remembers the send all the same, so
+   * that the slot it holds frees when it really leaves the window.
+   */
+  observe(
+    subscriptionId: string,
+    budgets: readonly RemainingBudget[],
+    request?: { sentAt: number; paced: readonly string[] },
+  ): void {
     if (budgets.length === 0) return;
     const states = this.statesOf(subscriptionId);
     const now = this.now();
     for (const b of budgets) {
       const previous = states.get(b.bucket);
+      const sent = previous?.sent ?? [];
+      if (request && !isArmBucket(b.bucket) && !request.paced.includes(b.bucket)) {
+        insertSorted(sent, request.sentAt);
+      }
       states.set(b.bucket, {
         observed: true,
+        sliding: !isArmBucket(b.bucket),
         remaining: b.remaining,
         maxSeen: Math.max(previous?.maxSeen ?? 0, b.remaining),
         windowMs: b.windowMs,
         observedAt: now,
         spent: 0,
         blockedUntil: previous?.blockedUntil ?? 0,
-        sent: previous?.sent ?? [],
+        sent,
+        turns: previous?.turns ?? [],
       });
     }
   }
@@ -146,6 +207,7 @@ export class BudgetTracker {
     for (const bucket of buckets) {
       const state = states.get(bucket) ?? {
         observed: false,
+        sliding: !isArmBucket(bucket),
         remaining: 0,
         maxSeen: 0,
         windowMs: 1,
@@ -153,6 +215,7 @@ export class BudgetTracker {
         spent: 0,
         blockedUntil: 0,
         sent: [],
+        turns: [],
       };
       state.blockedUntil = Math.max(state.blockedUntil, now + retryAfterMs);
       states.set(bucket, state);
@@ -203,25 +266,48 @@ export class BudgetTracker {
     return Math.min(limit, s.remaining + refilled) - s.spent;
   }
 
-  // Wait until one unit can be spent with the reserve still intact.
-  private waitFor(s: BucketState, now: number): number {
+  // Wait until one unit can be spent with the reserve still intact, after `ahead` turns given to
+  // held-back requests (each will spend one unit first).
+  private waitFor(s: BucketState, now: number, ahead = 0): number {
     if (!s.observed) return 0;
     const limit = limitOf(s);
     const reserve = this.reserveOf(limit);
     // ARM's last word, less what was sent since: room left without counting on any refill.
-    if (s.remaining - s.spent > reserve) return 0;
-    const needed = reserve + 1 - this.available(s, now);
-    const refill = needed <= 0 ? 0 : (needed * s.windowMs) / limit;
-    return Math.max(refill, this.slideWait(s, limit, now));
+    const short = reserve + 1 + ahead - (s.remaining - s.spent);
+    if (short <= 0) return 0;
+    if (s.sliding) return this.slideWait(s, limit, short, now);
+    const needed = reserve + 1 + ahead - this.available(s, now);
+    return needed <= 0 ? 0 : (needed * s.windowMs) / limit;
   }
 
-  // A sliding window holds at most `limit − reserve` of our calls: the next waits for the call
-  // that many back to leave it. (Empty for ARM's own token buckets, which do refill steadily.)
-  private slideWait(s: BucketState, limit: number, now: number): number {
-    while (s.sent.length > 0 && (s.sent[0] ?? 0) <= now - s.windowMs) s.sent.shift();
-    const room = limit - this.reserveOf(limit);
-    const blocking = s.sent[s.sent.length - room];
-    return room <= 0 || blocking === undefined ? 0 : blocking + s.windowMs - now;
+  // When `short` more slots of a sliding window will have freed: each of our calls frees one as
+  // it leaves the window; the other clients' calls ARM counted (their times unknown) free theirs
+  // one refill interval (window/limit) apart from ARM's answer on, as a token bucket would.
+  private slideWait(s: BucketState, limit: number, short: number, now: number): number {
+    // Calls that had left when ARM answered are out of its count already.
+    while (s.sent.length > 0 && (s.sent[0] ?? 0) <= s.observedAt - s.windowMs) s.sent.shift();
+    const ours = s.sent.filter((t) => t <= s.observedAt).length;
+    let others = Math.max(0, limit - s.remaining - ours);
+    const interval = s.windowMs / limit;
+    let nextOther = s.observedAt + interval;
+    let freed = 0;
+    let at = s.observedAt;
+    for (const sentAt of s.sent) {
+      const leaves = sentAt + s.windowMs;
+      while (others > 0 && nextOther <= leaves && freed < short) {
+        at = nextOther;
+        freed += 1;
+        others -= 1;
+        nextOther += interval;
+      }
+      if (freed >= short) break;
+      at = leaves;
+      freed += 1;
+      if (freed >= short) break;
+    }
+    // Beyond our calls, only the others' (and, past them, slots a window's refill would give).
+    if (freed < short) at = Math.max(at, nextOther - interval) + (short - freed) * interval;
+    return Math.max(0, at - now);
   }
 
   private statesOf(subscriptionId: string): Map<string, BucketState> {
@@ -233,6 +319,18 @@ export class BudgetTracker {
     }
     return states;
   }
+}
+
+/** Forgets turns their requests did not take within a twentieth of the bucket's window. */
+function dropTurns(s: BucketState, now: number): void {
+  const grace = s.windowMs / 20;
+  while (s.turns.length > 0 && (s.turns[0] ?? 0) < now - grace) s.turns.shift();
+}
+
+function insertSorted(list: number[], value: number): void {
+  let i = list.length;
+  while (i > 0 && (list[i - 1] ?? 0) > value) i--;
+  list.splice(i, 0, value);
 }
 
 function isArmBucket(bucket: string): boolean {

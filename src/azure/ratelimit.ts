@@ -94,18 +94,14 @@ export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy
 
       const admission = tracker.peek(subscriptionId, buckets);
       if (admission.delayMs > maxWaitMs) {
-        report({
-          ...event,
-          durationMs: 0,
-          delayedMs: 0,
-          outcome: "heldBack",
-          retryAfterMs: admission.delayMs,
-        });
+        // Its turn, not the first free slot: held-back requests come back one slot apart.
+        const retryAfterMs = tracker.holdBack(subscriptionId, buckets);
+        report({ ...event, durationMs: 0, delayedMs: 0, outcome: "heldBack", retryAfterMs });
         throw new ArmError({
           kind: "Throttled",
           code: "RateLimitReserve",
-          message: `Held back: rate-limit bucket ${admission.bucket} is at its reserve; retry in ${admission.delayMs} ms`,
-          retryAfterMs: admission.delayMs,
+          message: `Held back: rate-limit bucket ${admission.bucket} is at its reserve; retry in ${retryAfterMs} ms`,
+          retryAfterMs,
           target: admission.bucket,
         });
       }
@@ -113,6 +109,7 @@ export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy
       if (admission.delayMs > 0) await sleep(admission.delayMs, request.abortSignal);
 
       const started = performance.now();
+      const sentAt = tracker.time();
       let response: PipelineResponse;
       try {
         response = await next(request);
@@ -131,7 +128,7 @@ export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy
       const budgets = parseRateLimitHeaders(response.headers, windowMs).map((b) =>
         windowScale === 1 ? b : { ...b, windowMs: b.windowMs * windowScale },
       );
-      tracker.observe(subscriptionId, budgets);
+      tracker.observe(subscriptionId, budgets, { sentAt, paced: buckets });
       tracker.learn(requestClass, budgets);
       const learned = { ...event, buckets: resourceBuckets(tracker.bucketsOf(method, requestClass)) };
 

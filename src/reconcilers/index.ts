@@ -78,6 +78,11 @@ export function parentMoved(previous: KubeObject, current: KubeObject): boolean 
   );
 }
 
+/** Wakes the children that name a parent of kind `from` (by the reference index `index`) when it moved. */
+function childrenOfMovedParent<T extends KubeObject>(from: KindName, index: string): Wake<T> {
+  return { from, keys: (parent, own) => keysReferring(own, index, parent), when: parentMoved };
+}
+
 export interface KindWiring<T extends ArmObject> {
   name: KindName;
   // Each kind has its own Target and Actual; whoever wires it only hands them to the driver.
@@ -106,12 +111,8 @@ const imageDefinitionWiring: KindWiring<ImageDefinition> = {
   name: "ImageDefinition",
   kind: imageDefinitionKind,
   wakes: [
-    {
-      // A gallery that becomes Ready lets its definitions go on.
-      from: "Gallery",
-      keys: (gallery, own) => keysReferring(own, BY_GALLERY, gallery),
-      when: parentMoved,
-    },
+    // A gallery that becomes Ready lets its definitions go on.
+    childrenOfMovedParent("Gallery", BY_GALLERY),
     {
       // A deleting definition waits for its versions; each change of one (its deletion above all)
       // wakes it. So does one that exports its latest version (exports.ts). Other definitions
@@ -133,12 +134,8 @@ const imageVersionWiring: KindWiring<ImageVersion> = {
   name: "ImageVersion",
   kind: imageVersionKind,
   wakes: [
-    {
-      // A definition that becomes Ready lets its versions go on.
-      from: "ImageDefinition",
-      keys: (definition, own) => keysReferring(own, BY_DEFINITION, definition),
-      when: parentMoved,
-    },
+    // A definition that becomes Ready lets its versions go on.
+    childrenOfMovedParent("ImageDefinition", BY_DEFINITION),
     {
       // The gallery's region and sharing decide what a version may be; versions carry its name as a label.
       from: "Gallery",

@@ -137,6 +137,9 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (isBlocked(target)) return stop(target);
     const rival = this.rival(obj);
     if (rival) return stop(rival);
+    // Held back by the rate budget: status says so already; wait for the write's turn.
+    const held = this.memory.heldFor(obj, this.nowMs());
+    if (held > 0) return { requeueAfter: held };
     const { actual, step, verdict } = await this.readAndPlan(acting, target, lane);
     if (isBlocked(step)) return stop(step);
     if (step) {

@@ -1,7 +1,8 @@
 // What the driver remembers about its own ARM writes, per object, so that it does not repeat them
 // blindly (docs/runtime.md, "Living with Azure"): fields something outside keeps setting back
-// (drift-fight.ts), writes ARM refused for a user error (refusals.ts), and how often in a row a
-// write had to wait for the cache. One instance per kind; everything is dropped on deletion.
+// (drift-fight.ts), writes ARM refused for a user error (refusals.ts), writes the rate budget held
+// back until their turn, and how often in a row a write had to wait for the cache. One instance
+// per kind; everything is dropped on deletion.
 import { ArmError } from "../../azure/index.js";
 import { type ArmObject, type ArmWrite, type Blocked, blocked, type FieldDifference } from "./arm-kind.js";
 import { type Fight, FightTracker } from "./drift-fight.js";
@@ -27,6 +28,7 @@ export class WriteMemory {
   private readonly fights = new FightTracker();
   private readonly refusals = new RefusalMemory();
   private readonly stale = new Map<string, number>();
+  private readonly held = new Map<string, { generation: number; until: number }>();
 
   /** What the memory needs of a write `obj` is about to make on `target`. */
   plan(obj: ArmObject, target: unknown, step: ArmWrite): PlannedWrite {
@@ -54,9 +56,21 @@ export class WriteMemory {
     return blocked(refused.reason, message, refused.retryAt - now);
   }
 
+  /**
+   * How long `obj` still waits for its turn at the rate budget (0: go on). Until then a wake (a
+   * parent's status, a resync) reads nothing and writes nothing: the write would be held back
+   * again, and each try costs a read of Azure and status writes. A new spec goes at once.
+   */
+  heldFor(obj: ArmObject, now: number): number {
+    const held = this.held.get(uidOf(obj));
+    if (!held || held.generation !== (obj.metadata.generation ?? 0) || held.until <= now) return 0;
+    return held.until - now;
+  }
+
   /** ARM accepted the write (its operation may still fail: `operationFailed`). */
   accepted(write: PlannedWrite, now: number): void {
     this.stale.delete(write.uid);
+    this.held.delete(write.uid);
     if (write.refusal !== undefined) this.refusals.started(write.uid, write.refusal);
     this.fights.wrote(write.uid, write.generation, write.fields, now);
   }
@@ -64,6 +78,10 @@ export class WriteMemory {
   /** ARM refused the write at once. */
   refusedNow(write: PlannedWrite, error: unknown, now: number): void {
     this.stale.delete(write.uid);
+    // Held back by the operator's own rate budget, which named the write's turn.
+    if (error instanceof ArmError && error.code === "RateLimitReserve" && error.retryAfterMs) {
+      this.held.set(write.uid, { generation: write.generation, until: now + error.retryAfterMs });
+    }
     if (write.refusal !== undefined) this.rememberRefusal(write.uid, write.refusal, error, now);
   }
 
@@ -85,6 +103,7 @@ export class WriteMemory {
     this.fights.forget(uidOf(obj));
     this.refusals.forget(uidOf(obj));
     this.stale.delete(uidOf(obj));
+    this.held.delete(uidOf(obj));
   }
 
   private rememberRefusal(uid: string, key: string | undefined, error: unknown, now: number): void {

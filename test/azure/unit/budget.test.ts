@@ -71,6 +71,66 @@ describe("BudgetTracker", () => {
     expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
   });
 
+  it("frees a sliding window's slots as fast as its own burst leaves it, not at limit/window", () => {
+    const { clock, budgets } = tracker();
+    const bucket = "Microsoft.Compute/CreateUpdateGalleryImageVersion30Min";
+    const windowMs = 180_000; // 30 minutes at time scale 0.1
+    const first = clock.now;
+    budgets.observe(SUB, [{ bucket, remaining: 1199, windowMs }]);
+    // 1,080 writes 10 ms apart leave ARM's reserve (120 of 1,200).
+    for (let i = 0; i < 1080; i++) {
+      budgets.spend(SUB, [bucket]);
+      clock.now += 10;
+    }
+    budgets.observe(SUB, [{ bucket, remaining: 119, windowMs }]);
+    clock.now = first + windowMs + 10; // the first two calls have left the window
+    expect(budgets.peek(SUB, [bucket]).delayMs).toBe(0);
+    budgets.spend(SUB, [bucket]);
+    expect(budgets.peek(SUB, [bucket]).delayMs).toBe(0);
+    budgets.spend(SUB, [bucket]);
+    // The next slot frees when the third call leaves: 10 ms on, where a token bucket would say
+    // window/limit = 150 ms per slot.
+    expect(budgets.peek(SUB, [bucket]).delayMs).toBe(10);
+  });
+
+  it("gives held-back requests successive turns, one freeing slot apart", () => {
+    const { clock, budgets } = tracker();
+    const windowMs = 18_000;
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9, windowMs }]);
+    const first = clock.now;
+    for (let i = 0; i < 9; i++) {
+      budgets.spend(SUB, [SHARE3]);
+      clock.now += 1_000;
+    }
+    budgets.observe(SUB, [{ bucket: SHARE3, remaining: 0, windowMs }]);
+    // Reserve 1 of 10: two slots must free. The one call ARM counted before ours frees its slot
+    // by the refill interval; ours leave the window 1 s apart, the first at `first + window`.
+    const peeked = budgets.peek(SUB, [SHARE3]).delayMs;
+    expect(peeked).toBe(first + windowMs - clock.now);
+    const turns = [0, 1, 2].map(() => budgets.holdBack(SUB, [SHARE3]));
+    expect(turns).toEqual([peeked, peeked + 1_000, peeked + 2_000]);
+    // The first holder comes back at its turn and finds room; its turn is taken, the others stay.
+    clock.now += peeked;
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(0);
+    budgets.spend(SUB, [SHARE3]);
+    expect(budgets.holdBack(SUB, [SHARE3])).toBe(3_000);
+  });
+
+  it("remembers sends made before it knew their buckets, and frees their slots when they leave", () => {
+    const { clock, budgets } = tracker();
+    const windowMs = 18_000;
+    const first = clock.now;
+    // Nine shares in flight at once: none was paced by the share bucket, unknown until answered.
+    const sent = Array.from({ length: 9 }, (_, i) => first + i * 10);
+    clock.now = first + 500;
+    sent.forEach((sentAt, i) => {
+      budgets.observe(SUB, [{ bucket: SHARE3, remaining: 9 - i - 1 + 1, windowMs }], { sentAt, paced: [] });
+    });
+    // 1 left (the reserve): the next slot frees when the first share leaves the window, not one
+    // refill interval (1.8 s) after ARM's answer.
+    expect(budgets.peek(SUB, [SHARE3]).delayMs).toBe(first + windowMs - clock.now);
+  });
+
   it("trusts ARM's word that there is room, however many calls it remembers", () => {
     const { clock, budgets } = tracker();
     for (let i = 0; i < 30; i++) {
