@@ -2,6 +2,7 @@
 // into one typed, validated object before anything starts. Bad config is a ConfigError, which
 // the CLI turns into exit code 2 with the message, so a typo never becomes a half-running operator.
 import { parseArgs } from "node:util";
+import { DEFAULT_RESERVE_FRACTION } from "./azure/budget.js";
 
 export type CredentialMode = "default" | "clientSecret" | "workloadIdentity" | "managedIdentity" | "static";
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -14,6 +15,11 @@ export interface OperatorConfig {
   /** This cluster in the ownership tag; undefined = the uid of the kube-system namespace. */
   clusterId?: string;
   concurrency: number;
+  /**
+   * Share of each ARM rate-limit bucket the operator leaves to other clients of the subscription
+   * (pipelines, people, other operators): it paces itself to stay above it (src/azure/budget.ts).
+   */
+  rateLimitReserve: number;
   resyncPeriodMs: number;
   /** How often a running Azure operation (and replication) is polled; slower ones back off to 6x. */
   pollIntervalMs: number;
@@ -127,6 +133,8 @@ export const USAGE = `usage: azure-gallery-operator run [flags]
   --cluster-id ID            this cluster in the ownership tag on Azure resources (env AGO_CLUSTER_ID;
                              default the uid of the kube-system namespace)
   --concurrency N            reconciles running at once per Azure subscription (env AGO_CONCURRENCY; default 4)
+  --rate-limit-reserve F     share of each ARM rate-limit bucket left to other clients of a subscription,
+                             0 to 0.5 (env AGO_RATE_LIMIT_RESERVE; default 0.05)
   --resync-period D          look at settled objects again after D, jittered (env AGO_RESYNC_PERIOD; default 10m)
   --poll-interval D          poll running Azure operations every D (env AGO_POLL_INTERVAL; default 10s)
   --arm-endpoint URL         ARM base URL (env AGO_ARM_ENDPOINT; default public Azure)
@@ -172,6 +180,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
         kubeconfig: { type: "string" },
         namespaces: { type: "string" },
         concurrency: { type: "string" },
+        "rate-limit-reserve": { type: "string" },
         "resync-period": { type: "string" },
         "poll-interval": { type: "string" },
         "arm-endpoint": { type: "string" },
@@ -206,6 +215,18 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
   const concurrency = Number(concurrencyText);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new ConfigError(`--concurrency: "${concurrencyText}" must be an integer from 1 to 256`);
+  }
+  const reserveText = str("rate-limit-reserve", "AGO_RATE_LIMIT_RESERVE") ?? String(DEFAULT_RESERVE_FRACTION);
+  const rateLimitReserve = Number(reserveText);
+  if (
+    reserveText.trim() === "" ||
+    !Number.isFinite(rateLimitReserve) ||
+    rateLimitReserve < 0 ||
+    rateLimitReserve > 0.5
+  ) {
+    throw new ConfigError(
+      `--rate-limit-reserve: "${reserveText}" must be a number from 0 to 0.5 (a share of each bucket)`,
+    );
   }
   const resyncPeriodMs = parseDuration(str("resync-period", "AGO_RESYNC_PERIOD") ?? "10m", "--resync-period");
   if (resyncPeriodMs < 1000) throw new ConfigError("--resync-period: must be at least 1s");
@@ -283,6 +304,7 @@ export function parseOperatorConfig(argv: string[], env: NodeJS.ProcessEnv): Ope
     namespaces: list(str("namespaces", "AGO_NAMESPACES")),
     clusterId: clusterIdOf(str("cluster-id", "AGO_CLUSTER_ID")),
     concurrency,
+    rateLimitReserve,
     resyncPeriodMs,
     pollIntervalMs,
     arm: {

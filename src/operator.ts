@@ -102,7 +102,7 @@ export function startOperator(options: OperatorOptions, signal: AbortSignal): Op
   const factory = new ClientFactory({
     endpoint: config.arm.endpoint,
     caFile: config.arm.caFile,
-    rateLimit: { windowScale: config.armTimeScale },
+    rateLimit: { windowScale: config.armTimeScale, reserve: { fraction: config.rateLimitReserve } },
     onRequest: (event) => {
       countArmCall(event);
       options.onArmRequest?.(event);

@@ -19,8 +19,15 @@
 // and the rest read Azure and are held back again: a herd that spends reads and workers.
 import { type RemainingBudget, subscriptionBucketsFor } from "./ratelimit-headers.js";
 
+/**
+ * The share of a bucket kept back for other clients of the subscription by default: one
+ * twentieth, so that the operator converges within a few percent of what ARM allows
+ * (docs/benchmarks.md) and a pipeline sharing the subscription still finds room.
+ */
+export const DEFAULT_RESERVE_FRACTION = 0.05;
+
 export interface ReserveOptions {
-  /** Share of a bucket's limit kept back for other clients of the subscription. Default 0.1. */
+  /** Share of a bucket's limit kept back for other clients of the subscription. Default 0.05. */
   fraction?: number;
   /** Never keep back fewer than this many requests. Default 1. */
   min?: number;
@@ -76,7 +83,7 @@ export class BudgetTracker {
     reserve: ReserveOptions = {},
     private readonly now: () => number = Date.now,
   ) {
-    this.fraction = reserve.fraction ?? 0.1;
+    this.fraction = reserve.fraction ?? DEFAULT_RESERVE_FRACTION;
     this.minReserve = reserve.min ?? 1;
   }
 

@@ -170,6 +170,7 @@ describe("chart with default values", () => {
     expect(config.httpAddress).toBe(":8080");
     expect(config.namespaces).toEqual([]);
     expect(config.concurrency).toBe(4);
+    expect(config.rateLimitReserve).toBe(0.05);
     expect(config.resyncPeriodMs).toBe(600_000);
     expect(config.logLevel).toBe("info");
     expect(config.arm.endpoint).toBeUndefined();
@@ -323,11 +324,12 @@ describe("credential modes", () => {
 });
 
 describe("operator settings", () => {
-  it("passes namespaces, concurrency, resync, log level, sovereign cloud and extra flags through", async () => {
+  it("passes namespaces, concurrency, rate-limit reserve, resync, log level, sovereign cloud and extra flags through", async () => {
     const c = operatorContainer(
       await render({
         watchNamespaces: ["team-a", "team-b"],
         concurrency: 8,
+        rateLimitReserve: 0.25,
         resyncPeriod: "30m",
         logLevel: "debug",
         azure: {
@@ -342,6 +344,7 @@ describe("operator settings", () => {
     const config = configOf(c);
     expect(config.namespaces).toEqual(["team-a", "team-b"]);
     expect(config.concurrency).toBe(8);
+    expect(config.rateLimitReserve).toBe(0.25);
     expect(config.resyncPeriodMs).toBe(30 * 60_000);
     expect(config.logLevel).toBe("debug");
     expect(config.arm.endpoint).toBe("https://management.chinacloudapi.cn");

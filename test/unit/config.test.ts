@@ -6,6 +6,7 @@ describe("operator config", () => {
     const c = parseOperatorConfig([], {});
     expect(c.namespaces).toEqual([]);
     expect(c.concurrency).toBe(4);
+    expect(c.rateLimitReserve).toBe(0.05);
     expect(c.resyncPeriodMs).toBe(600_000);
     expect(c.credential.mode).toBe("default");
     expect(c.leaderElection.enabled).toBe(true);
@@ -16,9 +17,11 @@ describe("operator config", () => {
     const c = parseOperatorConfig(["--namespaces", "a,b", "--concurrency", "8"], {
       AGO_NAMESPACES: "x",
       AGO_CONCURRENCY: "2",
+      AGO_RATE_LIMIT_RESERVE: "0.2",
     });
     expect(c.namespaces).toEqual(["a", "b"]);
     expect(c.concurrency).toBe(8);
+    expect(c.rateLimitReserve).toBe(0.2);
   });
 
   it("names each namespace once, however often the flag repeats it", () => {
@@ -27,6 +30,8 @@ describe("operator config", () => {
 
   it.each([
     [["--concurrency", "0"], {}, /--concurrency/],
+    [["--rate-limit-reserve", "0.9"], {}, /--rate-limit-reserve.*from 0 to 0.5/],
+    [["--rate-limit-reserve", "5%"], {}, /--rate-limit-reserve/],
     [["--resync-period", "soon"], {}, /--resync-period.*not a duration/],
     [["--arm-endpoint", "http://127.0.0.1:1"], {}, /must be https/],
     [["--credential", "password"], {}, /--credential.*not one of/],
