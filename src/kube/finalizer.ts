@@ -41,11 +41,14 @@ export function finalizerState(obj: KubeObject, finalizer: string): FinalizerSta
 }
 
 /**
- * Adds `finalizer` to `obj` unless it has it.
+ * Adds `finalizer` to `obj` unless it has it, with `alongside` (the caller's own metadata ops, such
+ * as labels: `addLabelsOps`) in the same patch, so a new object costs one write. When `obj` has the
+ * finalizer already, nothing is sent (`alongside` included).
  *
  * Guarantees: the patch tests the finalizer list it was computed from, so a concurrent change of the
  * list (another controller adding or removing its own) makes it fail instead of overwriting that
- * change. Other finalizers are never removed.
+ * change; the patch is all or nothing, so `alongside`'s own `test` ops guard it the same way. Other
+ * finalizers are never removed.
  *
  * Errors: `FinalizerError` (step `AddFinalizer`) carrying the API error; a lost race is a 422 (`test`
  * failed). Retry from a fresh read.
@@ -54,6 +57,7 @@ export async function addFinalizer<T extends KubeObject>(
   client: ResourceClient<T>,
   obj: T,
   finalizer: string,
+  alongside: readonly JsonPatchOp[] = [],
 ): Promise<T> {
   const current = obj.metadata.finalizers ?? [];
   if (current.includes(finalizer)) return obj;
@@ -69,7 +73,7 @@ export async function addFinalizer<T extends KubeObject>(
           { op: "add", path: "/metadata/finalizers/-", value: finalizer },
         ];
   try {
-    return await client.jsonPatch(obj.metadata, ops);
+    return await client.jsonPatch(obj.metadata, [...ops, ...alongside]);
   } catch (err) {
     throw new FinalizerError("AddFinalizer", finalizer, describe(obj), err);
   }
@@ -111,22 +115,32 @@ export interface FinalizerHandlers<T> {
    * return `{ requeueAfter }` while it is still in progress (the finalizer stays), throw on failure.
    */
   cleanup(obj: T): Promise<ReconcileResult | undefined>;
+  /**
+   * Optional: JSON Patch ops for other metadata a live object must carry before `apply` runs
+   * (labels, say: `addLabelsOps`), computed from `obj`; none when it carries it already. Each op
+   * brings its own `test` guard. They go in the finalizer's patch when the finalizer is missing too.
+   */
+  metadata?(obj: T): JsonPatchOp[];
 }
 
 /**
  * Runs a reconcile under a finalizer, kube-rs style.
  *
  * Expected flow:
- * 1. New object (`Missing`): add the finalizer and return; the change wakes the object again.
- * 2. Live object (`Present`): `apply`.
+ * 1. New object (`Missing`): add the finalizer, and the caller's `metadata`, in one patch and
+ *    return; the change wakes the object again.
+ * 2. Live object (`Present`): if `metadata` is still missing, patch it alone and return (the
+ *    change wakes the object again); else `apply`.
  * 3. Deleted object (`Cleanup`): `cleanup`; when it returns without `requeueAfter`, remove the
  *    finalizer so Kubernetes can finish the deletion.
  * 4. Deleted, finalizer gone (`Released`): nothing.
  *
  * Guarantees: `apply` never runs on an object without our finalizer, so nothing outside the cluster is
- * created that a deletion could leak; the finalizer is removed only after a complete cleanup.
+ * created that a deletion could leak; `apply` sees the caller's `metadata` in place; one metadata
+ * write per reconcile at most; the finalizer is removed only after a complete cleanup.
  *
- * Errors: what `apply`/`cleanup` throw, unchanged; `FinalizerError` for the patches.
+ * Errors: what `apply`/`cleanup` throw, unchanged; `FinalizerError` for the finalizer patches; the
+ * API error of a `metadata`-only patch (a lost race is a 422: retry from a fresh read).
  */
 export async function reconcileWithFinalizer<T extends KubeObject>(
   client: ResourceClient<T>,
@@ -137,10 +151,14 @@ export async function reconcileWithFinalizer<T extends KubeObject>(
   const state = finalizerState(obj, finalizer);
   switch (state.phase) {
     case "Missing":
-      await addFinalizer(client, obj, finalizer);
+      await addFinalizer(client, obj, finalizer, handlers.metadata?.(obj));
       return undefined;
-    case "Present":
-      return handlers.apply(obj);
+    case "Present": {
+      const missing = handlers.metadata?.(obj) ?? [];
+      if (missing.length === 0) return handlers.apply(obj);
+      await client.jsonPatch(obj.metadata, missing);
+      return undefined;
+    }
     case "Cleanup": {
       const result = await handlers.cleanup(obj);
       if (result?.requeueAfter !== undefined) return result;

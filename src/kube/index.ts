@@ -60,6 +60,7 @@ export {
   type Subscription,
 } from "./informer.js";
 export { KubeConfigFile, type KubeCredentials } from "./kubeconfig.js";
+export { addLabelsOps } from "./labels.js";
 export { type LeaderElectionOptions, LeaderElector, type StepDownReason, TermEnded } from "./leader.js";
 export { abortOnSignals, type ManagerOptions, type Runnable, runManager } from "./manager.js";
 export {

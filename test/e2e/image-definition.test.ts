@@ -1,6 +1,7 @@
 // ImageDefinition end to end: the operator as a real process, a real API server, the ARM simulator.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LABELS } from "../../src/api/index.js";
+import { FINALIZER, LABELS } from "../../src/api/index.js";
+import { beforeFirstStatus, recordHistory } from "../support/history.js";
 import {
   definitionManifest,
   managedImageId,
@@ -76,6 +77,54 @@ describe("ImageDefinition", () => {
     await waitForReadsOn(world.sim, list, settled, 3);
     expect(requestsOn(world.sim, definitionId("ubuntu"), { after: settled, writes: true })).toEqual([]);
     expect(requestsOn(world.sim, list, { after: settled, writes: true })).toEqual([]);
+  });
+
+  it("gives a new gallery, definition and version their finalizer and labels in one metadata write", async () => {
+    const [gallery, definition, version] = ["gal.meta", "meta", "meta-1.0.0"];
+    const galleryHistory = await recordHistory(world.galleries, world.namespace, gallery);
+    const definitionHistory = await recordHistory(world.imageDefinitions, world.namespace, definition);
+    const versionHistory = await recordHistory(world.imageVersions, world.namespace, version);
+    const histories = [galleryHistory, definitionHistory, versionHistory];
+    try {
+      await world.galleries.create(galleryManifest(world, gallery));
+      // A label of the user's own: the operator adds its labels beside it.
+      const labelled = definitionManifest(world, definition, gallery);
+      await world.imageDefinitions.create({
+        ...labelled,
+        metadata: { ...labelled.metadata, labels: { team: "images" } },
+      });
+      // The version's gallery label comes from its definition: wait until the operator has seen it.
+      await waitFor("the definition's finalizer", async () =>
+        (await world.imageDefinitions.get(ref(definition))).metadata.finalizers?.includes(FINALIZER),
+      );
+      await world.imageVersions.create(
+        versionManifest(world, version, definition, {
+          version: "1.0.0",
+          source: { managedImageId: managedImageId(world.subscriptionId, world.resourceGroup, "base-a") },
+          targetRegions: [{ name: world.location, storageAccountType: "Standard_LRS" }],
+          replicationMode: "Shallow",
+        }),
+      );
+      for (const history of histories) {
+        await waitFor("a first status", () => history.versions.some((v) => v.status !== undefined));
+      }
+    } finally {
+      await Promise.all(histories.map((h) => h.stop()));
+    }
+
+    // Before its first status each object was written twice: created (by the test), then one patch.
+    const written = histories.map((h) => beforeFirstStatus(h.versions));
+    for (const writes of written) {
+      expect(writes).toHaveLength(2);
+      expect(writes[0]?.metadata.finalizers).toBeUndefined();
+      expect(writes[1]?.metadata.finalizers).toEqual([FINALIZER]);
+    }
+    const labels = written.map((writes) => writes[1]?.metadata.labels);
+    expect(labels).toEqual([
+      undefined,
+      { team: "images", [LABELS.gallery]: gallery },
+      { [LABELS.imageDefinition]: definition, [LABELS.gallery]: gallery },
+    ]);
   });
 
   it("sends exactly one PUT for a change of the fields Azure lets change", async () => {

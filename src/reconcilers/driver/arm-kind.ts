@@ -149,8 +149,8 @@ export interface ArmKind<T extends ArmObject, Target, Actual> {
   untag?(obj: T, target: Target, actual: Actual, ctx: ReconcilerContext): ArmWrite;
   /**
    * Optional: labels the object should carry (links to its parents, for `kubectl get -l`).
-   * The driver adds missing or different ones with one metadata patch before anything else;
-   * labels it did not name are left alone.
+   * The driver adds missing or different ones before anything else, in the same metadata patch
+   * as the finalizer when the object is new (kube/labels.ts); labels it did not name are left alone.
    */
   labels?(obj: T, ctx: ReconcilerContext): Record<string, string>;
   /**

@@ -4,11 +4,11 @@
 import { FINALIZER, type OperationEvent, type PendingOperation, REASONS } from "../../api/index.js";
 import { ArmError, InvalidResumeTokenError, type LroProgress } from "../../azure/index.js";
 import {
+  addLabelsOps,
   describeError,
   isConflict,
   isInvalid,
   isWriteRace,
-  type JsonPatchOp,
   keyOf,
   type Lane,
   READY,
@@ -68,7 +68,9 @@ const FAILED_OPERATION_RETRY_MS = 60_000;
  * Builds the reconcile function of a kind.
  *
  * Expected flow (apply; the object carries our finalizer):
- * 0. Labels the kind names (parent links) are added once, with one metadata patch.
+ * 0. A new object gets our finalizer and the labels the kind names (parent links) in one
+ *    metadata patch, and comes back with them on its watch event; labels it lacks later (a
+ *    version's gallery, known once its definition is in the cache) get a patch of their own.
  * 1. Resolve the Azure target; a missing or unready parent blocks (Ready=False, look again later).
  * 2. A saved operation in `status.operation` is polled once: still running → the kind may add
  *    what it sees meanwhile (`observeOperation`), look again after the poll interval; failed →
@@ -101,6 +103,7 @@ export function armReconciler<T extends ArmObject, Target, Actual>(
     const arm = (namespace: string) => base.arm(namespace).abortingOn(signal);
     const loop = new DriverLoop(kind, { ...base, arm }, memory, polls);
     return reconcileWithFinalizer(kind.client, FINALIZER, object, {
+      metadata: (obj) => addLabelsOps(obj, kind.labels?.(obj, base) ?? {}),
       apply: (obj) => loop.guard(obj, signal, () => loop.apply(obj, signal, lane)),
       cleanup: (obj) => loop.guard(obj, signal, () => loop.cleanup(obj, signal)),
     });
@@ -117,9 +120,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   ) {}
 
   async apply(obj: T, signal: AbortSignal, lane: Lane = "change"): Promise<ReconcileResult> {
-    // The label patch changed the object: its watch event brings it back with the labels (and a
-    // resourceVersion our status writes can go with).
-    if (await this.label(obj)) return undefined;
     const reconcilePolicy = reconcilePolicyOf(obj);
     if (isBlocked(reconcilePolicy)) return this.block(obj, reconcilePolicy);
     if (reconcilePolicy === "skip") return this.pause(obj);
@@ -490,27 +490,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   }
 
   /**
-   * Adds the labels the kind names and the object lacks (or has with another value); true when
-   * it patched. Guarantees: one patch at most, and only when something is missing; other labels
-   * stay. A patch that adds the whole map tests that there was none, so a concurrent label edit
-   * fails it (backoff, retry) instead of being overwritten.
-   */
-  private async label(obj: T): Promise<boolean> {
-    const wanted = this.kind.labels?.(obj, this.ctx) ?? {};
-    const current = obj.metadata.labels;
-    const missing = Object.entries(wanted).filter(([key, value]) => current?.[key] !== value);
-    if (missing.length === 0) return false;
-    const ops: JsonPatchOp[] = current
-      ? missing.map(([key, value]) => ({ op: "add", path: `/metadata/labels/${escapePointer(key)}`, value }))
-      : [
-          { op: "test", path: "/metadata/labels", value: null },
-          { op: "add", path: "/metadata/labels", value: Object.fromEntries(missing) },
-        ];
-    await this.kind.client.jsonPatch(obj.metadata, ops);
-    return true;
-  }
-
-  /**
    * Sends one ARM write, write-ahead: the intent is saved in status first (against the object as
    * read, so a cache behind the API server or a concurrent edit stops the write), then the write
    * is sent, then ARM's answer is saved (retried until the API server takes it), then the event.
@@ -704,11 +683,6 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
 function describeViolation(v: PolicyViolation): string {
   const source = v.policy ? `GalleryPolicy ${v.policy}` : "operator default";
   return `${source} (${v.rule}): ${v.message}`;
-}
-
-/** A JSON Pointer token (RFC 6901): label keys hold `/` (`gallery.azure.dev/gallery`). */
-function escapePointer(token: string): string {
-  return token.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
 /** `why` with the saved operation dropped from status (it finished before the kind had to wait). */
