@@ -1,8 +1,9 @@
 // GalleryPolicy status on the real API server, written by the operator as a process: which
 // namespaces a policy covers and which objects break it, kept current as objects and the policy
 // change; and `kubectl get` shows both, with GalleryPolicy in the admins' category only.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { GalleryPolicy } from "../../src/api/index.js";
+import { isNotFound } from "../../src/kube/index.js";
 import {
   applyPolicy,
   deletePolicies,
@@ -29,10 +30,6 @@ beforeAll(async () => {
   world = await startWorld("policy-status");
   await removeAdmission(world.cluster); // judged by the operator, so the object exists to be listed
   await labelNamespace(world.cluster, world.namespace, { [label]: "covered" });
-  await applyPolicy(world.cluster, policy, {
-    namespaceSelector: { matchLabels: { [label]: "covered" } },
-    galleries: { allowedResourceGroups: ["rg-platform-only"] },
-  });
   operator = startOperatorProcess({
     kubeconfigPath: world.cluster.kubeconfigPath,
     sim: world.sim,
@@ -47,13 +44,28 @@ afterAll(async () => {
   await world?.close();
 });
 
+// Each test starts from the same state, whatever ran before it: the policy allows only another
+// resource group, and the gallery "wrongrg" (in the world's) breaks it.
+beforeEach(async () => {
+  await applyPolicy(world.cluster, policy, {
+    namespaceSelector: { matchLabels: { [label]: "covered" } },
+    galleries: { allowedResourceGroups: ["rg-platform-only"] },
+  });
+  const existing = await world.galleries
+    .get({ namespace: world.namespace, name: "wrongrg" })
+    .catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+  if (!existing) await world.galleries.create(galleryManifest(world, "wrongrg"));
+  await waitForCondition(world.galleries, world.namespace, "wrongrg", {
+    status: "False",
+    reason: "PolicyViolation",
+  });
+}, 90_000);
+
 describe("GalleryPolicy status", () => {
   it("names the namespaces it covers and the objects that break it", { timeout: 90_000 }, async () => {
-    await world.galleries.create(galleryManifest(world, "wrongrg"));
-    await waitForCondition(world.galleries, world.namespace, "wrongrg", {
-      status: "False",
-      reason: "PolicyViolation",
-    });
     const written = await waitFor("the policy's status to list the gallery", async () => {
       const p = await policyObject();
       return p.status?.violationCount === 1 ? p : undefined;
