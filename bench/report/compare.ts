@@ -11,15 +11,16 @@ import type { BenchReport } from "./types.js";
 export type PastReport = Partial<BenchReport> & Pick<BenchReport, "name" | "convergence">;
 
 /**
- * The newest full report in `dir` other than `name` (quick runs are not compared), or `file`
- * when given. Undefined when there is none.
+ * The newest full report in `dir` other than `name` (quick runs and the scenarios are not
+ * compared), or `file` when given. Full reports are named by their date, with a letter for a
+ * second one that day (`2026-12-07b`). Undefined when there is none.
  */
 export function loadPrevious(dir: string, name: string, file?: string): PastReport | undefined {
   const path =
     file ??
     (existsSync(dir)
       ? readdirSync(dir)
-          .filter((f) => /^\d{4}-\d{2}-\d{2}\.json$/.test(f) && f !== `${name}.json`)
+          .filter((f) => /^\d{4}-\d{2}-\d{2}[a-z]?\.json$/.test(f) && f !== `${name}.json`)
           .sort()
           .map((f) => join(dir, f))
           .at(-1)
