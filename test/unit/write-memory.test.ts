@@ -30,6 +30,13 @@ describe("WriteMemory: a write the rate budget held back", () => {
     expect(memory.heldFor(obj(1), 3)).toBe(0);
   });
 
+  it("does not hold a kind whose writes are independent steps: its other steps go on", () => {
+    const memory = new WriteMemory();
+    const share = { ...step, failed: () => ({ status: {}, requeueAfterMs: 1_000 }) } as ArmWrite;
+    memory.refusedNow(memory.plan(obj(1), "target", share), heldBack(4_000), 0);
+    expect(memory.heldFor(obj(1), 1)).toBe(0);
+  });
+
   it("does not hold for ARM's own refusals: they are remembered as refusals", () => {
     const memory = new WriteMemory();
     const write = memory.plan(obj(1), "target", step);

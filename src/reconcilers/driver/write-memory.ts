@@ -78,11 +78,14 @@ export class WriteMemory {
   /** ARM refused the write at once. */
   refusedNow(write: PlannedWrite, error: unknown, now: number): void {
     this.stale.delete(write.uid);
-    // Held back by the operator's own rate budget, which named the write's turn.
+    // A kind whose writes are independent steps (no refusal key) answers refusals itself and goes
+    // on with its other steps: a GallerySharing's role assignment never waits for its share's turn.
+    if (write.refusal === undefined) return;
     if (error instanceof ArmError && error.code === "RateLimitReserve" && error.retryAfterMs) {
+      // Held back by the operator's own rate budget, which named the write's turn.
       this.held.set(write.uid, { generation: write.generation, until: now + error.retryAfterMs });
     }
-    if (write.refusal !== undefined) this.rememberRefusal(write.uid, write.refusal, error, now);
+    this.rememberRefusal(write.uid, write.refusal, error, now);
   }
 
   /** The operation of the last accepted write of `obj` failed: Azure never took its values. */
