@@ -9,9 +9,9 @@
 // one every 18 s, would meet 429s on a 10-per-3-minute bucket) and pessimistic once the burst
 // leaves the window (it frees slots as fast as the burst took them, not at limit/window). For
 // those buckets the tracker remembers when it sent, and counts a slot free when one of its own
-// calls leaves the window; the other clients' calls ARM counted are assumed to stay until the
-// window has passed since ARM's answer. A 429's Retry-After blocks the bucket whatever the model
-// says.
+// calls leaves the window; the other clients' calls ARM counted (their times unknown) free theirs
+// one refill interval apart from ARM's answer on. A 429's Retry-After blocks the bucket whatever
+// the model says.
 //
 // A request held back (its wait is longer than the caller will sleep) is given a turn: the time
 // the next slot frees after every turn already given, which it keeps until it comes back. Without
@@ -188,13 +188,12 @@ export class BudgetTracker {
     const now = this.now();
     for (const b of budgets) {
       const previous = states.get(b.bucket);
+      const sliding = !isArmBucket(b.bucket);
       const sent = previous?.sent ?? [];
-      if (request && !isArmBucket(b.bucket) && !request.paced.includes(b.bucket)) {
-        insertSorted(sent, request.sentAt);
-      }
+      if (request && sliding && !request.paced.includes(b.bucket)) insertSorted(sent, request.sentAt);
       states.set(b.bucket, {
         observed: true,
-        sliding: !isArmBucket(b.bucket),
+        sliding,
         remaining: b.remaining,
         maxSeen: Math.max(previous?.maxSeen ?? 0, b.remaining),
         windowMs: b.windowMs,
