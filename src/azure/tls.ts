@@ -2,7 +2,7 @@
 // without NODE_EXTRA_CA_CERTS, which only works when set before Node starts.
 import { readFileSync } from "node:fs";
 import { Agent } from "node:https";
-import { rootCertificates } from "node:tls";
+import { createSecureContext, rootCertificates } from "node:tls";
 
 export class CaFileError extends Error {
   override name = "CaFileError";
@@ -20,6 +20,10 @@ export interface TrustOptions {
  * extra CA, so public Azure keeps working next to the simulator.
  *
  * Guarantees: undefined when no extra CA is given (the SDK's default agent is then used).
+ * The trusted roots go in one TLS context built here, not as the agent's `ca` option: Node names
+ * an agent's connection pool by concatenating every TLS option into a string on each request and
+ * each freed socket, so about 150 PEMs cost a 200 KB string three times per ARM call (a third of
+ * the operator's CPU and much of its garbage at 2,000 version writes, docs/benchmarks.md).
  * Errors: CaFileError when the file cannot be read or holds no PEM certificate.
  */
 export function createTrustingAgent(options: TrustOptions): Agent | undefined {
@@ -40,5 +44,8 @@ export function createTrustingAgent(options: TrustOptions): Agent | undefined {
       throw new CaFileError(`${options.caFile ?? "caPem"} holds no PEM certificate`);
     }
   }
-  return new Agent({ keepAlive: true, ca: [...rootCertificates, ...pems] });
+  return new Agent({
+    keepAlive: true,
+    secureContext: createSecureContext({ ca: [...rootCertificates, ...pems] }),
+  });
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { ImageDefinition } from "../../src/api/index.js";
+import type { ImageDefinition, ImageVersion } from "../../src/api/index.js";
 import { Store } from "../../src/kube/index.js";
-import { BY_GALLERY, CACHE_INDEXES, refKey } from "../../src/reconcilers/driver/indexes.js";
+import {
+  BY_GALLERY,
+  BY_REPLICATING_SUBSCRIPTION,
+  CACHE_INDEXES,
+  refKey,
+  UNKNOWN_SUBSCRIPTION,
+} from "../../src/reconcilers/driver/indexes.js";
 import { rivalsIn } from "../../src/reconcilers/driver/ownership.js";
 
 const GALLERY = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/galleries/g";
@@ -44,5 +50,49 @@ describe("cache indexes", () => {
     const rivals = rivalsIn([store], first, idOf).map((d) => d.metadata.name);
     expect(rivals.sort()).toEqual(["recorded", "same-name"]);
     expect(rivalsIn([store], unrelated, idOf)).toEqual([]);
+  });
+
+  it("count the versions being copied per subscription, and those whose subscription status does not know yet", () => {
+    const version = (name: string, status: Record<string, unknown> | undefined) =>
+      ({
+        apiVersion: "gallery.azure.dev/v1alpha1",
+        kind: "ImageVersion",
+        metadata: { namespace: "ns", name, uid: `uid-${name}` },
+        spec: { imageDefinitionRef: { name: "d" }, version: name, source: {}, targetRegions: [] },
+        ...(status ? { status } : {}),
+      }) as unknown as ImageVersion;
+    const id = (sub: string, name: string) =>
+      `/subscriptions/${sub}/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/d/versions/${name}`;
+    const store = new Store<ImageVersion>(CACHE_INDEXES.imageVersions);
+    store.replace([
+      version("1.0.0", { id: id("SUB-A", "1.0.0"), operation: { action: "CreateOrUpdate" } }),
+      version("1.0.1", {
+        id: id("sub-a", "1.0.1"),
+        conditions: [{ type: "Replicated", status: "False", reason: "Replicating" }],
+      }),
+      version("1.0.2", { id: id("sub-b", "1.0.2"), operation: { action: "CreateOrUpdate" } }),
+      version("1.0.3", { operation: { action: "CreateOrUpdate" } }),
+      version("1.0.4", {
+        id: id("sub-a", "1.0.4"),
+        conditions: [{ type: "Replicated", status: "True", reason: "Succeeded" }],
+      }),
+      version("1.0.5", undefined),
+    ]);
+    const names = (value: string) =>
+      store
+        .byIndex(BY_REPLICATING_SUBSCRIPTION, value)
+        .map((v) => v.metadata.name)
+        .sort();
+    expect(names("sub-a")).toEqual(["1.0.0", "1.0.1"]);
+    expect(names("sub-b")).toEqual(["1.0.2"]);
+    expect(names(UNKNOWN_SUBSCRIPTION)).toEqual(["1.0.3"]);
+    // Copied: it leaves the index as its status changes.
+    store.apply(
+      version("1.0.0", {
+        id: id("sub-a", "1.0.0"),
+        conditions: [{ type: "Replicated", status: "True", reason: "Succeeded" }],
+      }),
+    );
+    expect(names("sub-a")).toEqual(["1.0.1"]);
   });
 });

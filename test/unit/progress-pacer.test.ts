@@ -7,8 +7,25 @@ describe("ProgressPacer", () => {
   it("keeps only the versions still in the cache", () => {
     const pacer = new ProgressPacer();
     for (let i = 0; i < 100; i++) pacer.next(`v${i}`, false, 200, 0);
-    pacer.retain(new Set(["v1", "v2", "gone-before"]));
+    const live = new Set(["v1", "v2", "gone-before"]);
+    for (let i = 0; i < 100; i++) pacer.retain(() => live);
     expect(pacer.size).toBe(2);
+  });
+
+  it("sweeps once per as many polls as it holds versions, not on every poll", () => {
+    const pacer = new ProgressPacer();
+    const live = new Set(Array.from({ length: 200 }, (_, i) => `v${i}`));
+    for (const key of live) pacer.next(key, false, 200, 0);
+    let sweeps = 0;
+    for (let i = 0; i < 1000; i++) {
+      pacer.retain(() => {
+        sweeps++;
+        return live;
+      });
+    }
+    // One sweep per 200 polls of 200 versions: a sweep per poll would have read the cache 1,000 times.
+    expect(sweeps).toBe(5);
+    expect(pacer.size).toBe(200);
   });
 });
 

@@ -3,8 +3,8 @@
 // objects naming one Azure resource) is then a map lookup (`ReadonlyStore.byIndex`), not a scan
 // of every cached object in each reconcile: on a relist every object is reconciled, and scans
 // would make that quadratic.
-import { azureNameOf, LABELS } from "../../api/index.js";
-import { normalizeArmId } from "../../azure/index.js";
+import { azureNameOf, CONDITION_TYPES, type ImageVersion, LABELS, REASONS } from "../../api/index.js";
+import { normalizeArmId, parseArmId } from "../../azure/index.js";
 import type { IndexFn, KubeObject, ReadonlyStore } from "../../kube/index.js";
 import type { Caches } from "./context.js";
 
@@ -18,6 +18,12 @@ export const BY_SOURCE = "managedImage";
 export const BY_AZURE_NAME = "azureName";
 /** By namespace (the policies' counting rules). */
 export const BY_NAMESPACE = "namespace";
+/**
+ * Versions being copied now, by their subscription (lower case), or by UNKNOWN_SUBSCRIPTION before
+ * status knows it: the replication pacer counts them on every poll (image-version/observe.ts).
+ */
+export const BY_REPLICATING_SUBSCRIPTION = "replicatingIn";
+export const UNKNOWN_SUBSCRIPTION = "";
 
 /** The key objects referring to `name` in `namespace` are indexed under. */
 export function refKey(namespace: string | undefined, name: string): string {
@@ -57,6 +63,8 @@ export const CACHE_INDEXES: CacheIndexes = {
     [BY_SOURCE]: (v) => (v.spec.source.managedImageId ? [sourceKey(v.spec.source.managedImageId)] : []),
     [BY_AZURE_NAME]: (v) => azureNames(v, v.spec.version),
     [BY_NAMESPACE]: byNamespace,
+    [BY_REPLICATING_SUBSCRIPTION]: (v) =>
+      isReplicating(v) ? [subscriptionOf(v) ?? UNKNOWN_SUBSCRIPTION] : [],
   },
   gallerySharings: {
     [BY_GALLERY]: (s) => [refKey(s.metadata.namespace, s.spec.galleryRef.name)],
@@ -76,4 +84,15 @@ function azureNames(obj: { status?: { id?: string } }, specName: string): string
 
 function byNamespace(obj: KubeObject): string[] {
   return [obj.metadata.namespace ?? ""];
+}
+
+/** Whether a version is being copied now, by what its status says. */
+function isReplicating(obj: ImageVersion): boolean {
+  const replicated = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Replicated);
+  return obj.status?.operation?.action === "CreateOrUpdate" || replicated?.reason === REASONS.Replicating;
+}
+
+/** The subscription a version lives in, once status knows; undefined before. */
+function subscriptionOf(obj: ImageVersion): string | undefined {
+  return obj.status?.id ? parseArmId(obj.status.id).subscriptionId?.toLowerCase() : undefined;
 }

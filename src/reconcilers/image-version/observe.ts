@@ -3,10 +3,11 @@
 // (polling.ts) is the kind's one piece of memory: how fast each version's progress moved.
 import type { GalleryImageVersion } from "@azure/arm-compute";
 import { CONDITION_TYPES, type ImageVersion, type ImageVersionStatus, REASONS } from "../../api/index.js";
-import { parseArmId, versionId } from "../../azure/index.js";
+import { versionId } from "../../azure/index.js";
 import { identityOf } from "../../kube/index.js";
 import type { Observation, OperationPoll, OperationView } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
+import { BY_REPLICATING_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION } from "../driver/indexes.js";
 import {
   budgetFloorMs,
   MAX_SLOWDOWN,
@@ -110,26 +111,15 @@ function paceReads(
   const moved = progress !== obj.status?.replication?.progress;
   const subscription = target.ref.subscriptionId.toLowerCase();
   // A version whose subscription status does not know yet counts too: better slow than throttled.
-  const versions = ctx.caches.imageVersions.list();
-  const replicating = versions.filter(
-    (v) => isReplicating(v) && (subscriptionOf(v) ?? subscription) === subscription,
-  ).length;
+  const versions = ctx.caches.imageVersions;
+  const replicating =
+    versions.byIndex(BY_REPLICATING_SUBSCRIPTION, subscription).length +
+    versions.byIndex(BY_REPLICATING_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION).length;
   // Versions gone from the cache by any path (Orphan, a removed finalizer) leave no pacer behind.
-  pacer.retain(new Set(versions.map(identityOf)));
+  pacer.retain(() => new Set(versions.list().map(identityOf)));
   const floor = Math.max(
     budgetFloorMs(replicating, ctx.armTimeScale),
     reportedBudgetFloorMs(replicating, ctx.armBudget?.(subscription, VERSION_READ_BUCKET)),
   );
   return pacer.next(identityOf(obj), moved, ctx.pollIntervalMs, floor);
-}
-
-/** Whether a version is being copied now, by what its status says (for the read budget). */
-function isReplicating(obj: ImageVersion): boolean {
-  const replicated = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Replicated);
-  return obj.status?.operation?.action === "CreateOrUpdate" || replicated?.reason === REASONS.Replicating;
-}
-
-/** The subscription a version lives in, once status knows; undefined before. */
-function subscriptionOf(obj: ImageVersion): string | undefined {
-  return obj.status?.id ? parseArmId(obj.status.id).subscriptionId?.toLowerCase() : undefined;
 }

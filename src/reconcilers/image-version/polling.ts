@@ -54,12 +54,16 @@ export function nextPollInterval(
   return Math.max(paced, floorMs);
 }
 
+/** A lone replicating version sweeps every this many polls, not on each (a pass over the cache). */
+const MIN_POLLS_PER_SWEEP = 64;
+
 /**
  * Remembers each version's last interval between reconciles. In memory only: after a restart
  * polling starts at the base interval again, which costs a few reads at most.
  */
 export class ProgressPacer {
   private readonly intervals = new Map<string, number>();
+  private sinceSweep = 0;
 
   /** The interval to wait before polling `key` again; see `nextPollInterval`. */
   next(key: string, moved: boolean, baseMs: number, floorMs: number): number {
@@ -73,9 +77,18 @@ export class ProgressPacer {
     this.intervals.delete(key);
   }
 
-  /** Forgets every key not in `live` (objects deleted by any path: Orphan, force, a lost finalizer). */
-  retain(live: ReadonlySet<string>): void {
-    for (const key of this.intervals.keys()) if (!live.has(key)) this.intervals.delete(key);
+  /**
+   * Forgets every key not in `live()` (objects deleted by any path: Orphan, force, a lost
+   * finalizer). Called on every poll, it sweeps only once the pacer has been asked as many times
+   * as it holds versions (at least MIN_POLLS_PER_SWEEP) since the last sweep, so `live()` (a pass over the cache) costs amortized
+   * constant time per poll: a sweep per poll made 2,000 replicating versions quadratic. Memory
+   * stays bounded by the versions replicating plus as many (or MIN_POLLS_PER_SWEEP) deleted.
+   */
+  retain(live: () => ReadonlySet<string>): void {
+    if (++this.sinceSweep < Math.max(this.intervals.size, MIN_POLLS_PER_SWEEP)) return;
+    this.sinceSweep = 0;
+    const keys = live();
+    for (const key of this.intervals.keys()) if (!keys.has(key)) this.intervals.delete(key);
   }
 
   /** Keys remembered (for tests of the memory bound). */
