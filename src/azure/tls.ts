@@ -22,8 +22,8 @@ export interface TrustOptions {
  * Guarantees: undefined when no extra CA is given (the SDK's default agent is then used).
  * The trusted roots go in one TLS context built here, not as the agent's `ca` option: Node names
  * an agent's connection pool by concatenating every TLS option into a string on each request and
- * each freed socket, so about 150 PEMs cost a 200 KB string three times per ARM call (a third of
- * the operator's CPU and much of its garbage at 2,000 version writes, docs/benchmarks.md).
+ * each freed socket, so about 120 PEMs cost a 180 KB string three times per ARM call, and each new
+ * connection parsed every root into a context of its own (docs/benchmarks.md, "Fourth round").
  * Errors: CaFileError when the file cannot be read or holds no PEM certificate.
  */
 export function createTrustingAgent(options: TrustOptions): Agent | undefined {

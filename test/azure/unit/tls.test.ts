@@ -48,7 +48,7 @@ describe("createTrustingAgent", () => {
     expect(await fetchWith(agent)).toBe("ok");
     expect(await fetchWith(agent)).toBe("ok");
     // The pool's name holds host, port and TLS options (the agent's own among them, as Node merges
-    // them for each request): not the ~150 public roots it also trusts.
+    // them for each request): not the public roots it also trusts.
     const name = agent?.getName({ ...agent.options, host: "127.0.0.1", port });
     expect(rootCertificates.length).toBeGreaterThan(50);
     expect(name?.length).toBeLessThan(200);
