@@ -14,6 +14,8 @@ export interface ReadonlyStore<T extends KubeObject> {
    * Errors: no index of that name was added (a wiring mistake, not a runtime condition).
    */
   byIndex(name: string, value: string): T[];
+  /** How many objects `byIndex(name, value)` would return, without building the list. */
+  countByIndex(name: string, value: string): number;
   readonly size: number;
 }
 
@@ -52,9 +54,11 @@ export class Store<T extends KubeObject> implements ReadonlyStore<T> {
   }
 
   byIndex(name: string, value: string): T[] {
-    const index = this.indexes.get(name);
-    if (!index) throw new Error(`the cache has no index ${name}`);
-    return [...(index.keys.get(value) ?? [])].flatMap((key) => this.objects.get(key) ?? []);
+    return [...(this.index(name).keys.get(value) ?? [])].flatMap((key) => this.objects.get(key) ?? []);
+  }
+
+  countByIndex(name: string, value: string): number {
+    return this.index(name).keys.get(value)?.size ?? 0;
   }
 
   get size(): number {
@@ -70,6 +74,12 @@ export class Store<T extends KubeObject> implements ReadonlyStore<T> {
     const index: Index<T> = { valuesOf, keys: new Map() };
     this.indexes.set(name, index);
     for (const [key, obj] of this.objects) enter(index, key, obj);
+  }
+
+  private index(name: string): Index<T> {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`the cache has no index ${name}`);
+    return index;
   }
 
   /** Inserts or updates `obj`; returns what was cached before. */

@@ -86,6 +86,18 @@ describe("cache indexes", () => {
     expect(names("sub-a")).toEqual(["1.0.0", "1.0.1"]);
     expect(names("sub-b")).toEqual(["1.0.2"]);
     expect(names(UNKNOWN_SUBSCRIPTION)).toEqual(["1.0.3"]);
+    expect(store.countByIndex(BY_REPLICATING_SUBSCRIPTION, "sub-a")).toBe(2);
+    // Its subscription known once status records the id: it moves from unknown to that one.
+    store.apply(version("1.0.3", { id: id("sub-b", "1.0.3"), operation: { action: "CreateOrUpdate" } }));
+    expect(names("sub-b")).toEqual(["1.0.2", "1.0.3"]);
+    expect(names(UNKNOWN_SUBSCRIPTION)).toEqual([]);
+    // An id that is not an ARM id (status is editable) counts as unknown, and the cache stays whole.
+    store.apply(version("1.0.6", { id: "garbage", operation: { action: "CreateOrUpdate" } }));
+    expect(names(UNKNOWN_SUBSCRIPTION)).toEqual(["1.0.6"]);
+    expect(store.size).toBe(7);
+    // Deleted: gone from the count.
+    store.delete(version("1.0.2", undefined));
+    expect(names("sub-b")).toEqual(["1.0.3"]);
     // Copied: it leaves the index as its status changes.
     store.apply(
       version("1.0.0", {

@@ -92,7 +92,16 @@ function isReplicating(obj: ImageVersion): boolean {
   return obj.status?.operation?.action === "CreateOrUpdate" || replicated?.reason === REASONS.Replicating;
 }
 
-/** The subscription a version lives in, once status knows; undefined before. */
+/**
+ * The subscription a version lives in, once status knows; undefined before, and for an id that is
+ * not an ARM id (status is the user's to edit): an index function that threw would leave the
+ * cache half updated.
+ */
 function subscriptionOf(obj: ImageVersion): string | undefined {
-  return obj.status?.id ? parseArmId(obj.status.id).subscriptionId?.toLowerCase() : undefined;
+  if (!obj.status?.id) return undefined;
+  try {
+    return parseArmId(obj.status.id).subscriptionId?.toLowerCase();
+  } catch {
+    return undefined;
+  }
 }

@@ -113,8 +113,8 @@ function paceReads(
   // A version whose subscription status does not know yet counts too: better slow than throttled.
   const versions = ctx.caches.imageVersions;
   const replicating =
-    versions.byIndex(BY_REPLICATING_SUBSCRIPTION, subscription).length +
-    versions.byIndex(BY_REPLICATING_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION).length;
+    versions.countByIndex(BY_REPLICATING_SUBSCRIPTION, subscription) +
+    versions.countByIndex(BY_REPLICATING_SUBSCRIPTION, UNKNOWN_SUBSCRIPTION);
   // Versions gone from the cache by any path (Orphan, a removed finalizer) leave no pacer behind.
   pacer.retain(() => new Set(versions.list().map(identityOf)));
   const floor = Math.max(

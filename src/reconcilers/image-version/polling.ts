@@ -64,6 +64,7 @@ const MIN_POLLS_PER_SWEEP = 64;
 export class ProgressPacer {
   private readonly intervals = new Map<string, number>();
   private sinceSweep = 0;
+  private pollsPerSweep = MIN_POLLS_PER_SWEEP;
 
   /** The interval to wait before polling `key` again; see `nextPollInterval`. */
   next(key: string, moved: boolean, baseMs: number, floorMs: number): number {
@@ -79,16 +80,18 @@ export class ProgressPacer {
 
   /**
    * Forgets every key not in `live()` (objects deleted by any path: Orphan, force, a lost
-   * finalizer). Called on every poll, it sweeps only once the pacer has been asked as many times
-   * as it holds versions (at least MIN_POLLS_PER_SWEEP) since the last sweep, so `live()` (a pass over the cache) costs amortized
-   * constant time per poll: a sweep per poll made 2,000 replicating versions quadratic. Memory
-   * stays bounded by the versions replicating plus as many (or MIN_POLLS_PER_SWEEP) deleted.
+   * finalizer). Called on every poll, it sweeps only every so many polls: as many as the pacer
+   * held at the last sweep, at least MIN_POLLS_PER_SWEEP. A sweep is one pass over the cache
+   * (`live()`), so each poll costs about cache size / max(versions replicating,
+   * MIN_POLLS_PER_SWEEP), where a sweep per poll made 2,000 replicating versions quadratic; keys
+   * of deleted versions stay at most until the next sweep.
    */
   retain(live: () => ReadonlySet<string>): void {
-    if (++this.sinceSweep < Math.max(this.intervals.size, MIN_POLLS_PER_SWEEP)) return;
+    if (++this.sinceSweep < this.pollsPerSweep) return;
     this.sinceSweep = 0;
     const keys = live();
     for (const key of this.intervals.keys()) if (!keys.has(key)) this.intervals.delete(key);
+    this.pollsPerSweep = Math.max(this.intervals.size, MIN_POLLS_PER_SWEEP);
   }
 
   /** Keys remembered (for tests of the memory bound). */
