@@ -5,7 +5,7 @@
 // would make that quadratic.
 import { azureNameOf, CONDITION_TYPES, type ImageVersion, LABELS, REASONS } from "../../api/index.js";
 import { normalizeArmId, parseArmId } from "../../azure/index.js";
-import type { IndexFn, KubeObject, ReadonlyStore } from "../../kube/index.js";
+import { findCondition, type IndexFn, type KubeObject, type ReadonlyStore } from "../../kube/index.js";
 import type { Caches } from "./context.js";
 
 /** By the `namespace/name` of the Gallery an object names (a version: by its gallery label). */
@@ -88,7 +88,7 @@ function byNamespace(obj: KubeObject): string[] {
 
 /** Whether a version is being copied now, by what its status says. */
 function isReplicating(obj: ImageVersion): boolean {
-  const replicated = obj.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Replicated);
+  const replicated = findCondition(obj.status?.conditions, CONDITION_TYPES.Replicated);
   return obj.status?.operation?.action === "CreateOrUpdate" || replicated?.reason === REASONS.Replicating;
 }
 
