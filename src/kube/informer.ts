@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { KubeObject, ResourceDescriptor } from "./resource.js";
 import { ResourceClient } from "./resource-client.js";
 import { type IndexFn, type ReadonlyStore, Store } from "./store.js";
+import { internStrings, StringPool } from "./string-pool.js";
 import type { KubeTransport } from "./transport.js";
 import { type RestartReason, Watcher, type WatcherEvent, type WatcherOptions } from "./watcher.js";
 
@@ -48,13 +49,15 @@ export type InformerOptions = Pick<
  * empties the cache (a later subscriber lists afresh).
  *
  * Guarantees: the cache applies each event before any subscriber hears of it; subscribers hear
- * events in the server's order. Objects lose `metadata.managedFields` on the way in: no reconciler
- * reads them, and they are often the largest part of a cached object.
+ * events in the server's order. Objects lose `metadata.managedFields` on the way in (no reconciler
+ * reads them, and they are often the largest part of a cached object), and their string values
+ * are shared with the informer's other objects (string-pool.ts).
  */
 export class Informer<T extends KubeObject> {
   /** `plural.group`: names the watch in logs and metrics. */
   readonly name: string;
   private readonly cache = new Store<T>();
+  private readonly strings = new StringPool();
   private readonly subscribers = new Set<InformerSubscriber<T>>();
   private watcher: Watcher<T> | undefined;
   private synced = false;
@@ -109,13 +112,13 @@ export class Informer<T extends KubeObject> {
     let change: InformerEvent<T>;
     switch (event.type) {
       case "Listed": {
-        const objects = event.objects.map(slim);
+        const objects = event.objects.map((obj) => this.cached(obj));
         change = { type: "Listed", objects, removed: this.cache.replace(objects) };
         this.synced = true;
         break;
       }
       case "Applied": {
-        const object = slim(event.object);
+        const object = this.cached(event.object);
         change = { type: "Applied", object, previous: this.cache.apply(object) };
         break;
       }
@@ -125,6 +128,11 @@ export class Informer<T extends KubeObject> {
         break;
     }
     for (const s of this.subscribers) s.onEvent(change);
+  }
+
+  /** `obj` as the cache keeps it: without managedFields, its strings pooled. */
+  private cached(obj: T): T {
+    return internStrings(slim(obj), this.strings);
   }
 }
 
