@@ -57,7 +57,7 @@ export class Informer<T extends KubeObject> {
   /** `plural.group`: names the watch in logs and metrics. */
   readonly name: string;
   private readonly cache = new Store<T>();
-  private readonly strings = new StringPool();
+  private strings = new StringPool();
   private readonly subscribers = new Set<InformerSubscriber<T>>();
   private watcher: Watcher<T> | undefined;
   private synced = false;
@@ -103,6 +103,7 @@ export class Informer<T extends KubeObject> {
         // stop() aborts at once, so no event of this watch lands in the cache a new one may fill.
         const stopped = watcher.stop();
         this.cache.replace([]);
+        this.strings = new StringPool();
         await stopped;
       },
     };
@@ -124,6 +125,7 @@ export class Informer<T extends KubeObject> {
       }
       case "Deleted":
         this.cache.delete(event.object);
+        // Not cached any more: pooling its strings would only churn the pool.
         change = { type: "Deleted", object: slim(event.object) };
         break;
     }

@@ -1,23 +1,30 @@
 // One copy of each repeated string in the cache. JSON.parse gives every object its own copy of
-// each string value: 10,000 cached ImageVersions held 10,000 copies of their apiVersion, their
-// namespace, the finalizer, "Standard_LRS", each condition's reason and message, about 10 MB of a
-// 66 MB heap in a heap snapshot of the benchmark's footprint phase (docs/benchmarks.md, "Fifth
-// round"). Keys need nothing: V8 internalizes property names itself.
+// each string value of 10 characters or more: 10,000 cached ImageVersions held 10,000 copies of
+// their apiVersion and finalizer, 21,001 of "Standard_LRS" and 17,192 of a condition's reason and
+// message, 10.3 MB of a 66.2 MB heap in a heap snapshot of the benchmark's footprint phase
+// (docs/benchmarks.md, "Fifth round"). Property names need nothing: V8 shares those itself.
 
 /** Entries per generation: two generations bound the pool at twice this many strings. */
 const DEFAULT_GENERATION_SIZE = 4096;
 
+/** V8's JSON.parse already shares shorter one-byte values (seen on Node 24): pooling them is waste. */
+const MIN_LENGTH = 10;
+
 /** Longer strings are seldom repeated verbatim (resume tokens, annotations written by tools). */
 const MAX_LENGTH = 512;
 
-/** Fields whose values are unique per object or per write: pooling them only churns the pool. */
+/**
+ * Fields whose values are unique per object or per write: pooling them only churns the pool.
+ * Matched by key at any depth, so an owner reference's `uid` is left alone too.
+ */
 const UNIQUE_FIELDS = new Set(["uid", "resourceVersion", "creationTimestamp"]);
 
 /**
  * A bounded pool of strings, kept as two generations: a string found in the older one moves to
  * the current one, and when the current one is full the older one is dropped. Strings in use by
- * every new object (apiVersion, namespace, reasons) stay pooled; one-off ones age out, so a cache
- * of any size costs the pool at most `2 × generationSize` entries.
+ * every new object (apiVersion, reasons) stay pooled; one-off ones age out, so a cache of any
+ * size costs the pool at most `2 × generationSize` strings. (A Map, not a Set: a Set cannot hand
+ * back the copy it holds.)
  */
 export class StringPool {
   private current = new Map<string, string>();
@@ -27,9 +34,10 @@ export class StringPool {
 
   /** The pooled string equal to `value` (pooled now if it was not). */
   intern(value: string): string {
-    const pooled = this.current.get(value);
-    if (pooled !== undefined) return pooled;
+    const hit = this.current.get(value);
+    if (hit !== undefined) return hit;
     const kept = this.older.get(value) ?? value;
+    this.older.delete(value);
     if (this.current.size >= this.generationSize) {
       this.older = this.current;
       this.current = new Map();
@@ -52,32 +60,31 @@ export class StringPool {
 /**
  * Replaces, in place, the string values of a freshly parsed JSON value (objects and arrays, at any
  * depth) with their pooled copies; returns `value`. Only for values nobody else holds yet: the
- * informer calls it on what the watch just decoded.
+ * informer calls it on what the watch just decoded. Walks with a stack of its own, not recursion:
+ * a kind that keeps unknown fields may nest deeper than the call stack goes.
  */
 export function internStrings<V>(value: V, pool: StringPool): V {
-  internIn(value, pool);
+  const pending: unknown[] = [value];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (Array.isArray(next)) {
+      for (let i = 0; i < next.length; i++) {
+        const item: unknown = next[i];
+        if (typeof item === "string") next[i] = pooled(item, pool);
+        else if (item !== null && typeof item === "object") pending.push(item);
+      }
+    } else if (next !== null && typeof next === "object") {
+      const record = next as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        const field = record[key];
+        if (typeof field === "string") {
+          if (!UNIQUE_FIELDS.has(key)) record[key] = pooled(field, pool);
+        } else if (field !== null && typeof field === "object") pending.push(field);
+      }
+    }
+  }
   return value;
 }
 
-function internIn(value: unknown, pool: StringPool): void {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const item: unknown = value[i];
-      if (typeof item === "string") value[i] = pooled(item, pool);
-      else internIn(item, pool);
-    }
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
-    const field = record[key];
-    if (typeof field === "string") {
-      if (!UNIQUE_FIELDS.has(key)) record[key] = pooled(field, pool);
-    } else internIn(field, pool);
-  }
-}
-
 function pooled(value: string, pool: StringPool): string {
-  return value.length > MAX_LENGTH ? value : pool.intern(value);
+  return value.length < MIN_LENGTH || value.length > MAX_LENGTH ? value : pool.intern(value);
 }

@@ -5,13 +5,14 @@ const version = (i: number) => ({
   apiVersion: "gallery.azure.dev/v1alpha1",
   kind: "ImageVersion",
   metadata: {
-    name: `v${i}`,
+    name: `version-${i}`,
     namespace: "team-a",
     uid: `uid-${i}`,
     resourceVersion: `${1000 + i}`,
     creationTimestamp: "2026-12-07T20:00:00Z",
     finalizers: ["gallery.azure.dev/finalizer"],
-    labels: { "gallery.azure.dev/image-definition": "ubuntu" },
+    labels: { "gallery.azure.dev/image-definition": "ubuntu-2404" },
+    ownerReferences: [{ kind: "ImageDefinition", name: "ubuntu-2404", uid: "owner-uid-1" }],
   },
   spec: {
     targetRegions: [{ name: "westus", storageAccountType: "Standard_LRS", replicas: 1 }],
@@ -22,45 +23,80 @@ const version = (i: number) => ({
   },
 });
 
-describe("StringPool and internStrings", () => {
-  it("leave every value as it was, at any depth", () => {
-    const pool = new StringPool();
+/** Marks what it is asked to pool, so a test sees which strings the walk handed to the pool. */
+class MarkingPool extends StringPool {
+  override intern(value: string): string {
+    return `#${value}`;
+  }
+}
+
+describe("internStrings", () => {
+  it("leaves every value as it was, at any depth", () => {
     const obj = version(1);
     const copy = structuredClone(obj);
-    expect(internStrings(obj, pool)).toBe(obj);
-    expect(obj).toEqual(copy);
+    expect(internStrings(obj, new StringPool())).toBe(obj);
+    expect(obj).toStrictEqual(copy);
   });
 
-  it("pool the values objects share, not the fields unique to each object or the long ones", () => {
-    const pool = new StringPool();
+  it("hands the pool every shared value at any depth, and stores what the pool answers", () => {
+    const obj = internStrings(version(1), new MarkingPool());
+    expect(obj.apiVersion).toBe("#gallery.azure.dev/v1alpha1");
+    expect(obj.metadata.finalizers).toStrictEqual(["#gallery.azure.dev/finalizer"]);
+    expect(obj.metadata.labels["gallery.azure.dev/image-definition"]).toBe("#ubuntu-2404");
+    expect(obj.spec.targetRegions[0]?.storageAccountType).toBe("#Standard_LRS");
+    expect(obj.status.conditions[0]?.reason).toBe("#ImageDefinitionNotFound");
+  });
+
+  it("leaves alone the fields unique to an object (by key, at any depth), short strings and long ones", () => {
     const obj = {
       ...version(7),
-      metadata: { ...version(7).metadata, annotations: { token: "x".repeat(600) } },
+      annotations: { at512: "y".repeat(512), at513: "x".repeat(513) },
     };
-    internStrings(obj, pool);
-    for (const shared of [
-      "gallery.azure.dev/v1alpha1",
-      "team-a",
-      "gallery.azure.dev/finalizer",
-      "ubuntu",
-      "Standard_LRS",
-      "ImageDefinitionNotFound",
-    ]) {
-      expect(pool.holds(shared), shared).toBe(true);
-    }
-    for (const unique of ["uid-7", "1007", "2026-12-07T20:00:00Z", "x".repeat(600)]) {
-      expect(pool.holds(unique), unique.slice(0, 20)).toBe(false);
-    }
+    internStrings(obj, new MarkingPool());
+    expect(obj.metadata.uid).toBe("uid-7");
+    expect(obj.metadata.resourceVersion).toBe("1007");
+    expect(obj.metadata.creationTimestamp).toBe("2026-12-07T20:00:00Z");
+    expect(obj.metadata.ownerReferences[0]?.uid).toBe("owner-uid-1");
+    // Under 10 characters V8's JSON.parse shares them already.
+    expect(obj.metadata.namespace).toBe("team-a");
+    expect(obj.annotations.at512).toBe(`#${"y".repeat(512)}`);
+    expect(obj.annotations.at513).toBe("x".repeat(513));
   });
 
-  it("stay bounded over any number of distinct strings, and keep the ones every object uses", () => {
+  it("walks nesting deeper than the call stack goes", () => {
+    let deep: unknown = "a value deep down";
+    for (let i = 0; i < 20_000; i++) deep = i % 2 === 0 ? { inner: deep } : [deep];
+    expect(() => internStrings(deep, new StringPool())).not.toThrow();
+  });
+});
+
+describe("StringPool", () => {
+  // Which copy a pool hands back cannot be seen from JavaScript (strings have no identity), so
+  // these tests read which strings it holds.
+  it("keeps a string found in the older generation and drops what the older one held alone", () => {
+    const pool = new StringPool(2);
+    const held: boolean[][] = [];
+    const sizes: number[] = [];
+    for (const s of ["alpha-value", "bravo-value", "charlie-value", "alpha-value", "delta-value"]) {
+      pool.intern(s);
+      sizes.push(pool.size);
+      held.push(["alpha-value", "bravo-value", "charlie-value", "delta-value"].map((v) => pool.holds(v)));
+    }
+    // After "charlie-value": alpha and bravo are the older generation, charlie the current one.
+    expect(held[2]).toStrictEqual([true, true, true, false]);
+    // "alpha-value" again: moved (not copied) from the older generation to the current one.
+    expect(held[3]).toStrictEqual([true, true, true, false]);
+    // "delta-value": the current one (charlie, alpha) was full, so it became the older one and
+    // bravo, seen once three strings ago, is gone.
+    expect(held[4]).toStrictEqual([true, false, true, true]);
+    expect(sizes).toStrictEqual([1, 2, 3, 3, 3]);
+  });
+
+  it("stays bounded over any number of distinct strings", () => {
     const pool = new StringPool(100);
     for (let i = 0; i < 10_000; i++) internStrings(version(i), pool);
     expect(pool.size).toBeLessThanOrEqual(200);
-    // Used by every object, so found in the older generation each time and moved on.
-    expect(pool.holds("gallery.azure.dev/v1alpha1")).toBe(true);
-    expect(pool.holds("Standard_LRS")).toBe(true);
-    // A name seen once, 9,000 objects ago, aged out.
-    expect(pool.holds("v1000")).toBe(false);
+    expect(pool.holds("version-1000")).toBe(false);
+    expect(pool.holds("version-9999")).toBe(true);
   });
 });
