@@ -72,8 +72,9 @@ export interface PendingOperation {
   /** What is sent, for humans and for telling one write from another (the event's note). */
   request?: string;
   /**
-   * RFC 3339: when ARM accepted the write; absent until then. The operation's resume token (the
-   * serialized poller state) is then in the annotation `gallery.azure.dev/operation-token`.
+   * RFC 3339: when ARM accepted the write; written with the operation's first poll. ARM's answer
+   * itself is saved at once in two annotations: `gallery.azure.dev/operation-accepted` (this
+   * intent's id and the time) and `gallery.azure.dev/operation-token` (the serialized poller state).
    */
   acceptedAt?: string;
   /** Where operators before the annotation kept the resume token; read only to resume such an operation. */

@@ -160,6 +160,7 @@ describe("a leader whose term ends", () => {
     const left = await world.galleries.get({ namespace, name: "gal.lost.put" });
     expect(left.status?.operation).toMatchObject({ action: "CreateOrUpdate" });
     expect(left.status?.operation?.acceptedAt).toBeUndefined();
+    expect(left.metadata.annotations?.["gallery.azure.dev/operation-accepted"]).toBeUndefined();
     expect(conditionOf(left)?.reason).toBe("Provisioning");
     // The next leader decides from Azure: it finds the gallery the cut PUT made and sends no other.
     await handLease(namespace, "");

@@ -46,11 +46,12 @@ describe("operator killed while an Azure operation runs", () => {
     const first = startOperator();
     await world.galleries.create(galleryManifest(world, name));
 
-    // The create was accepted and its poll state saved before the crash.
-    // ARM's answer is saved over the intent written before the PUT.
-    const saved = await waitFor("status.operation saved with ARM's answer", async () => {
+    // The create was accepted and its poll state saved before the crash: ARM's answer, in one
+    // write of two annotations, names the intent saved in status before the PUT.
+    const saved = await waitFor("ARM's answer saved for the intent in status", async () => {
       const g = await world.galleries.get({ namespace: world.namespace, name });
-      return g.status?.operation?.acceptedAt ? g : undefined;
+      const answer = g.metadata.annotations?.["gallery.azure.dev/operation-accepted"];
+      return answer && JSON.parse(answer).intentId === g.status?.operation?.intentId ? g : undefined;
     });
     expect(saved.status?.operation?.action).toBe("CreateOrUpdate");
     const ready = saved.status?.conditions?.find((c) => c.type === "Ready");
@@ -100,7 +101,7 @@ describe("operator killed while an Azure operation runs", () => {
     });
     await first.kill();
 
-    // What an operator before the annotation left behind: the token in status, no annotation.
+    // What an operator before the annotations left behind: the token in status, no annotation.
     const annotation = "gallery.azure.dev/operation-token";
     const token = saved.metadata.annotations?.[annotation] ?? "";
     const { acceptedAt: _new, ...earlier } = saved.status?.operation ?? {
@@ -108,7 +109,9 @@ describe("operator killed while an Azure operation runs", () => {
       startedAt: "",
       generation: 0,
     };
-    await world.galleries.mergePatch(ref, { metadata: { annotations: { [annotation]: null } } });
+    await world.galleries.mergePatch(ref, {
+      metadata: { annotations: { [annotation]: null, "gallery.azure.dev/operation-accepted": null } },
+    });
     await world.galleries.mergePatch(
       ref,
       { status: { operation: { ...earlier, acceptedAt: null, resumeToken: token } } },

@@ -84,9 +84,12 @@ export function luaValue(value: unknown): string {
 }
 
 function luaString(text: string): string {
-  // Lua 5.1 has no \u escapes; control characters, quotes and backslashes go as \ddd.
+  // Lua 5.1 has no \u escapes; control characters, quotes and backslashes go as \ddd, always three
+  // digits: Lua reads up to three, so `\34` before a digit would swallow it.
   const escaped = [...text]
-    .map((c) => (c.charCodeAt(0) < 32 || c === '"' || c === "\\" ? `\\${c.charCodeAt(0)}` : c))
+    .map((c) =>
+      c.charCodeAt(0) < 32 || c === '"' || c === "\\" ? `\\${String(c.charCodeAt(0)).padStart(3, "0")}` : c,
+    )
     .join("");
   return `"${escaped}"`;
 }

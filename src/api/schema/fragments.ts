@@ -218,7 +218,7 @@ const operationSchema = objectSchema<PendingOperation>({
     request: stringSchema({ description: "What is sent, for humans.", maxLength: 4096 }),
     acceptedAt: stringSchema({
       description:
-        "When Azure accepted the write; absent until then. Its resume token is in the annotation gallery.azure.dev/operation-token (kubectl describe shows 140 characters of it).",
+        "When Azure accepted the write, written with the operation's first poll. Azure's answer is saved at once in the annotations gallery.azure.dev/operation-accepted (this intent's id and the time) and gallery.azure.dev/operation-token (the resume token; kubectl describe shows 140 characters of it).",
       format: "date-time",
       maxLength: 64,
     }),

@@ -42,11 +42,13 @@ import {
   certainlyNotSent,
   FailedAfterIntent,
   intentOf,
+  saveAnswer,
   saveOperation,
+  saveToken,
   unconfirmed,
   waitForEarlierWrite,
 } from "./intent.js";
-import { savedToken, saveToken } from "./operation-token.js";
+import { acceptedAtOf, savedToken } from "./operation-token.js";
 import { OWNERSHIP_TAG, ownerOf, rivalClaim, type TagVerdict, tagVerdict } from "./ownership.js";
 import { firstPollMs, nextPollMs, PollTimes } from "./poll-schedule.js";
 import { isStalled, progressConditions } from "./progress.js";
@@ -412,7 +414,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
    */
   private async pollSaved(obj: T): Promise<ReconcileResult | typeof FINISHED | undefined> {
     const saved = obj.status?.operation;
-    if (!saved || unconfirmed(saved as PendingOperation | undefined)) return undefined;
+    if (!saved || unconfirmed(obj)) return undefined;
     const resolved = this.kind.target(obj, this.ctx);
     const target = isBlocked(resolved) ? this.kind.cleanupTarget(obj, this.ctx) : resolved;
     if (target === undefined) return undefined;
@@ -427,8 +429,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   private async resumeSaved(obj: T, target: Target, phase: Phase): Promise<ReconcileResult | undefined> {
     const saved = obj.status?.operation;
     // An intent ARM's answer never completed has nothing to poll: the read that follows decides.
-    // (A cast: `unconfirmed` would narrow `saved` itself to never on its false branch.)
-    if (!saved || unconfirmed(saved as PendingOperation | undefined)) return undefined;
+    if (!saved || unconfirmed(obj)) return undefined;
     // Woken before the operation's next poll is due (its own status writes wake it): wait for it.
     const due = this.polls.wait(uidOf(obj), this.nowMs());
     if (due > 0) return { requeueAfter: due };
@@ -447,7 +448,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     if (progress.status === "running") {
       const view = await this.viewOperation(obj, target, { action: saved.action, phase, state: "running" });
       const { resumeToken: _keptBefore, ...rest } = saved;
-      const operation: PendingOperation = { ...rest, acceptedAt: saved.acceptedAt ?? saved.startedAt };
+      const operation: PendingOperation = { ...rest, acceptedAt: acceptedAtOf(obj) ?? saved.startedAt };
       const current = await saveToken(this.kind.client, obj, progress.resumeToken);
       await this.report(
         current,
@@ -505,7 +506,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
   ): Promise<ReconcileResult> {
     const now = this.ctx.now();
     const earlier = obj.status?.operation;
-    const wait = waitForEarlierWrite(earlier, step, now, this.ctx.armTimeScale);
+    const wait = waitForEarlierWrite(obj, step, now, this.ctx.armTimeScale);
     if (earlier && wait !== undefined) {
       const note = `${step.note}: an earlier attempt decided to send this at ${earlier.startedAt} and did not record Azure's answer; waiting up to ${Math.ceil(wait / 1000)}s for it to show in Azure before sending it again`;
       await this.report(obj, {}, this.working(phase, step.action, earlier.startedAt, note));
@@ -555,14 +556,14 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     }
     if (write) this.memory.accepted(write, this.nowMs());
     this.ctx.log.info({ key: keyOf(obj), action: step.action, note: step.note }, "ARM write accepted");
-    // Running: saved with its resume token. Done at once: nothing to resume.
-    let operation: PendingOperation | null = null;
+    // Running: the token and the intent it answers, in one write (status.operation.acceptedAt
+    // follows with the first poll's status). Done at once: the intent goes, nothing to resume.
     if (progress.status === "running") {
-      // The token first: status that marks the operation accepted always has one to resume from.
-      current = await saveToken(this.kind.client, current, progress.resumeToken, signal);
-      operation = { ...intent, acceptedAt: this.ctx.now().toISOString() };
+      const answer = { intentId: intent.intentId, acceptedAt: this.ctx.now().toISOString() };
+      current = await saveAnswer(this.kind.client, current, answer, progress.resumeToken, signal);
+    } else {
+      current = await saveOperation(this.kind.client, current, null, signal);
     }
-    current = await saveOperation(this.kind.client, current, operation, signal);
     await this.ctx.events.record(current, {
       type: "Normal",
       reason: step.eventReason,

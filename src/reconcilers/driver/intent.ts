@@ -1,12 +1,18 @@
 // Write-ahead intents (docs/runtime.md, "Exactly one write"): before an ARM write the driver saves
 // in `status.operation` what it is about to send, and only then sends it. A process that finds an
-// intent ARM never confirmed (no resume token) cannot know whether the write left; it decides from
-// Azure, and waits out the time the write would take to show before sending it again.
+// intent ARM's answer was never saved for (operation-token.ts) cannot know whether the write left;
+// it decides from Azure, and waits out the time the write would take to show before sending it again.
 import { randomUUID } from "node:crypto";
 import type { PendingOperation } from "../../api/index.js";
 import { ArmError } from "../../azure/index.js";
 import { backoffDelay, isNotFound, type ResourceClient } from "../../kube/index.js";
 import type { ArmObject, ArmWrite } from "./arm-kind.js";
+import {
+  type AcceptedAnswer,
+  answerAnnotations,
+  answered,
+  OPERATION_TOKEN_ANNOTATION,
+} from "./operation-token.js";
 
 /**
  * How long a share may take to show in the gallery's groups: ARM changes them only when the
@@ -25,7 +31,7 @@ const DEFAULT_SHOWS_WITHIN_MS = 5_000;
 const SAVE_BACKOFF = { baseMs: 100, capMs: 5_000, jitter: 0.2 };
 
 /** The intent to send `step` for `obj`, as saved before sending. */
-export function intentOf(obj: ArmObject, step: ArmWrite, now: Date): PendingOperation {
+export function intentOf(obj: ArmObject, step: ArmWrite, now: Date): PendingOperation & { intentId: string } {
   return {
     action: step.action,
     intentId: randomUUID(),
@@ -40,24 +46,30 @@ export function intentOf(obj: ArmObject, step: ArmWrite, now: Date): PendingOper
   };
 }
 
-/** An intent saved before a write whose answer was never recorded (the process may have died in between). */
-export function unconfirmed(operation: PendingOperation | undefined): operation is PendingOperation {
-  return operation !== undefined && !operation.acceptedAt && !operation.resumeToken;
+/**
+ * The intent in `obj`'s status, when ARM's answer to it was never recorded (the process may have
+ * died between saving the intent and saving the answer).
+ */
+export function unconfirmed(obj: ArmObject): PendingOperation | undefined {
+  const operation = obj.status?.operation;
+  return operation && !answered(obj) ? operation : undefined;
 }
 
 /**
- * How much longer to wait before sending `step` again, when an unconfirmed `intent` of an earlier
- * attempt (maybe another process) asked for the very same write: it may have reached ARM and not
- * show yet. Undefined: send now (another write, or the wait is over and it did not show).
- * `timeScale` shortens the wait against a faster ARM (the project's simulator, `--arm-time-scale`).
+ * How much longer to wait before sending `step` again, when an unconfirmed intent in `obj`'s
+ * status, of an earlier attempt (maybe another process), asked for the very same write: it may
+ * have reached ARM and not show yet. Undefined: send now (another write, or the wait is over and
+ * it did not show). `timeScale` shortens the wait against a faster ARM (the project's simulator,
+ * `--arm-time-scale`).
  */
 export function waitForEarlierWrite(
-  intent: PendingOperation | undefined,
+  obj: ArmObject,
   step: ArmWrite,
   now: Date,
   timeScale = 1,
 ): number | undefined {
-  if (!unconfirmed(intent) || intent.action !== step.action || intent.request !== step.note) return undefined;
+  const intent = unconfirmed(obj);
+  if (!intent || intent.action !== step.action || intent.request !== step.note) return undefined;
   const window = (step.showsWithinMs ?? DEFAULT_SHOWS_WITHIN_MS) * timeScale;
   const left = Date.parse(intent.startedAt) + window - now.getTime();
   return left > 0 ? left : undefined;
@@ -113,6 +125,29 @@ export async function saveOperation<T extends ArmObject>(
     () => client.mergePatch(ref, { status: { operation } }, { subresource: "status" }),
     signal,
   );
+}
+
+/**
+ * Records that ARM accepted the intent `answer.intentId` and gave `token` to resume its operation
+ * from: one merge patch of two annotations (operation-token.ts), retried like `saveOperation`.
+ * A merge patch adds the keys and keeps every other annotation, whoever wrote it.
+ */
+export function saveAnswer<T extends ArmObject>(
+  client: ResourceClient<T>,
+  obj: T,
+  answer: AcceptedAnswer,
+  token: string,
+  signal?: AbortSignal,
+): Promise<T> {
+  const patch = { metadata: { annotations: answerAnnotations(answer, token) } };
+  return stubbornly(() => client.mergePatch(obj.metadata, patch), signal);
+}
+
+/** Replaces the saved resume token with the one a poll returned, when ARM moved it (see saveAnswer). */
+export function saveToken<T extends ArmObject>(client: ResourceClient<T>, obj: T, token: string): Promise<T> {
+  if (obj.metadata.annotations?.[OPERATION_TOKEN_ANNOTATION] === token) return Promise.resolve(obj);
+  const patch = { metadata: { annotations: { [OPERATION_TOKEN_ANNOTATION]: token } } };
+  return stubbornly(() => client.mergePatch(obj.metadata, patch));
 }
 
 /**
