@@ -20,7 +20,8 @@ import {
   credentialKey,
   identitySlot,
 } from "./credentials.js";
-import { type ArmRequestEvent, rateLimitPolicy } from "./ratelimit.js";
+import type { ArmError } from "./errors.js";
+import { type ArmRequestEvent, DEFAULT_MAX_WAIT_MS, heldBack, rateLimitPolicy } from "./ratelimit.js";
 import { createTrustingAgent } from "./tls.js";
 
 export const PUBLIC_ARM_ENDPOINT = "https://management.azure.com";
@@ -56,6 +57,11 @@ export interface ClientFactoryOptions {
 export interface ArmClients {
   compute(subscriptionId: string): ComputeManagementClient;
   authorization(subscriptionId: string): AuthorizationManagementClient;
+  /**
+   * Whether a `method` request to `path` would be held back by the shared rate budget now, asked
+   * before sending it: undefined, or the Throttled error it would fail with (`heldBack` in ratelimit.ts).
+   */
+  heldBack(method: string, path: string): ArmError | undefined;
 }
 
 interface Identity {
@@ -94,6 +100,14 @@ export class ClientFactory {
     return {
       compute: (subscriptionId) => this.compute(credential, subscriptionId),
       authorization: (subscriptionId) => this.authorization(credential, subscriptionId),
+      heldBack: (method, path) =>
+        heldBack(
+          this.budgets,
+          method,
+          path,
+          this.options.rateLimit?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+          this.options.onRequest,
+        ),
     };
   }
 

@@ -1,6 +1,8 @@
 // ARM plumbing for the operator: credentials, clients, error classification, rate limits,
 // long-running operations, ids, and one small facade per resource. Imports nothing from kube/.
+
 import type { ArmClients } from "./clients.js";
+import type { ArmError } from "./errors.js";
 import { GalleryApi } from "./galleries.js";
 import { ImageDefinitionApi } from "./images.js";
 import { type ChildReads, ListSnapshots } from "./list-snapshot.js";
@@ -31,6 +33,13 @@ export interface ArmApi {
   images: ImageDefinitionApi;
   versions: ImageVersionApi;
   roleAssignments: RoleAssignmentApi;
+  /**
+   * Whether a `method` write of the resource `id` would be held back by the operator's own rate
+   * budget now, asked before anything is sent: undefined (send it), or the Throttled error the
+   * write would fail with, its turn taken. A caller skips the work it would do for a write that
+   * cannot leave (the driver's intent).
+   */
+  heldBack(method: "PUT" | "DELETE", id: string): ArmError | undefined;
   /**
    * The same facades for a resync: a read may come from the parent's list made within the last
    * `listMaxAgeMs` (list-snapshot.ts); writes are the same. Reads made for a change use this
@@ -63,12 +72,14 @@ export function createArmApi(clients: ArmClients, options: ArmApiOptions = {}): 
   const views = (signal: AbortSignal | undefined): ArmApi => {
     const api: ArmApi = {
       ...facades({ snapshots, listed: false }, signal),
+      heldBack: clients.heldBack,
       resync: () => resyncView,
       abortingOn: (next) => views(next),
     };
     const resyncView: ArmApi = snapshots
       ? {
           ...facades({ snapshots, listed: true }, signal),
+          heldBack: clients.heldBack,
           resync: () => resyncView,
           abortingOn: (next) => views(next).resync(),
         }

@@ -17,6 +17,9 @@ import { retryAfterMs } from "./retry-after.js";
 
 export const rateLimitPolicyName = "armRateLimitPolicy";
 
+/** The longest a request waits for budget inside a worker unless told otherwise; longer waits hold it back. */
+export const DEFAULT_MAX_WAIT_MS = 5000;
+
 /** One HTTP attempt, as the metrics layer sees it. Retries by the SDK are separate events. */
 export interface ArmRequestEvent {
   /** Lower-case subscription id, or "" for requests outside a subscription. */
@@ -70,41 +73,20 @@ export interface RateLimitPolicyOptions {
  */
 export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy {
   const { tracker } = options;
-  const maxWaitMs = options.maxWaitMs ?? 5000;
+  const maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const windowMs = options.subscriptionWindowMs;
   const windowScale = options.windowScale ?? 1;
   const defaultRetryAfterMs = options.defaultRetryAfterMs ?? 10_000;
-  const report = (event: ArmRequestEvent): void => {
-    try {
-      options.onRequest?.(event);
-    } catch {
-      // Metrics must never break an ARM call.
-    }
-  };
+  const report = reporter(options.onRequest);
 
   return {
     name: rateLimitPolicyName,
     async sendRequest(request: PipelineRequest, next): Promise<PipelineResponse> {
       const method = request.method.toUpperCase();
       const path = new URL(request.url).pathname;
-      const subscriptionId = subscriptionOf(path);
-      const requestClass = requestClassOf(method, path);
-      const buckets = tracker.bucketsOf(method, requestClass);
-      const event = { subscriptionId, method, requestClass, buckets: resourceBuckets(buckets) };
-
-      const admission = tracker.peek(subscriptionId, buckets);
-      if (admission.delayMs > maxWaitMs) {
-        // Its turn, not the first free slot: held-back requests come back one slot apart.
-        const retryAfterMs = tracker.holdBack(subscriptionId, buckets);
-        report({ ...event, durationMs: 0, delayedMs: 0, outcome: "heldBack", retryAfterMs });
-        throw new ArmError({
-          kind: "Throttled",
-          code: "RateLimitReserve",
-          message: `Held back: rate-limit bucket ${admission.bucket} is at its reserve; retry in ${retryAfterMs} ms`,
-          retryAfterMs,
-          target: admission.bucket,
-        });
-      }
+      const { admission, buckets, event, held } = admit(tracker, method, path, maxWaitMs, report);
+      if (held) throw held;
+      const { subscriptionId, requestClass } = event;
       tracker.spend(subscriptionId, buckets);
       if (admission.delayMs > 0) await sleep(admission.delayMs, request.abortSignal);
 
@@ -157,6 +139,63 @@ export function rateLimitPolicy(options: RateLimitPolicyOptions): PipelinePolicy
       return response;
     },
   };
+}
+
+/**
+ * Asks, before anything is sent, whether a `method` request to `path` would be held back now (the
+ * policy's first step, for a caller with work to skip when it would: the driver saves no intent
+ * for a write that cannot leave). Undefined: it may go, and nothing was taken (the request spends
+ * when it is sent). Otherwise the Throttled error the request would fail with, its turn taken and
+ * reported exactly as if the policy had held it back.
+ */
+export function heldBack(
+  tracker: BudgetTracker,
+  method: string,
+  path: string,
+  maxWaitMs: number,
+  onRequest?: (event: ArmRequestEvent) => void,
+): ArmError | undefined {
+  return admit(tracker, method.toUpperCase(), path, maxWaitMs, reporter(onRequest)).held;
+}
+
+function reporter(onRequest: ((event: ArmRequestEvent) => void) | undefined) {
+  return (event: ArmRequestEvent): void => {
+    try {
+      onRequest?.(event);
+    } catch {
+      // Metrics must never break an ARM call.
+    }
+  };
+}
+
+/**
+ * The policy's first step: the buckets a request spends and its wait, or, when the wait is longer
+ * than a worker may sleep, the Throttled error that holds it back. Its turn, not the first free
+ * slot: held-back requests come back one slot apart.
+ */
+function admit(
+  tracker: BudgetTracker,
+  method: string,
+  path: string,
+  maxWaitMs: number,
+  report: (event: ArmRequestEvent) => void,
+) {
+  const subscriptionId = subscriptionOf(path);
+  const requestClass = requestClassOf(method, path);
+  const buckets = tracker.bucketsOf(method, requestClass);
+  const event = { subscriptionId, method, requestClass, buckets: resourceBuckets(buckets) };
+  const admission = tracker.peek(subscriptionId, buckets);
+  if (admission.delayMs <= maxWaitMs) return { admission, buckets, event, held: undefined };
+  const retryAfterMs = tracker.holdBack(subscriptionId, buckets);
+  report({ ...event, durationMs: 0, delayedMs: 0, outcome: "heldBack", retryAfterMs });
+  const held = new ArmError({
+    kind: "Throttled",
+    code: "RateLimitReserve",
+    message: `Held back: rate-limit bucket ${admission.bucket} is at its reserve; retry in ${retryAfterMs} ms`,
+    retryAfterMs,
+    target: admission.bucket,
+  });
+  return { admission, buckets, event, held };
 }
 
 /** The subscription a request is billed to: the segment after `/subscriptions/`, lower case. */

@@ -68,6 +68,13 @@ export interface ArmWrite {
   /** The event recorded once Azure finished the write, e.g. `GalleryCreated`; none when absent. */
   onSuccess?: OperationEvent;
   start(): Promise<LroProgress<unknown>>;
+  /**
+   * Optional: the ARM request `start` sends (method and resource id). The driver then asks the
+   * operator's rate budget before saving the intent, so a write the budget holds back costs no
+   * status writes, only the Throttled report (docs/runtime.md, "Safe writes"). Not for writes with
+   * `failed`.
+   */
+  sends?: { method: "PUT" | "DELETE"; id: string };
   /** Set when the write puts back what the operator itself changed: not drift, no DriftCorrected warning. */
   followsOwnChange?: boolean;
   /**

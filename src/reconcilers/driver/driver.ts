@@ -494,6 +494,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
    * Sends one ARM write, write-ahead: the intent is saved in status first (against the object as
    * read, so a cache behind the API server or a concurrent edit stops the write), then the write
    * is sent, then ARM's answer is saved (retried until the API server takes it), then the event.
+   * A write the rate budget would hold back fails before its intent is saved (ArmWrite.sends).
    * An unconfirmed intent of the very same write, recent enough that it may not show in Azure
    * yet, is waited out instead (see intent.ts).
    */
@@ -511,6 +512,13 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       const note = `${step.note}: an earlier attempt decided to send this at ${earlier.startedAt} and did not record Azure's answer; waiting up to ${Math.ceil(wait / 1000)}s for it to show in Azure before sending it again`;
       await this.report(obj, {}, this.working(phase, step.action, earlier.startedAt, note));
       return { requeueAfter: Math.min(wait, this.ctx.pollIntervalMs) };
+    }
+    // Held back by the operator's own rate budget: no intent to save, and none to clear again.
+    const held =
+      step.sends && this.ctx.arm(obj.metadata.namespace ?? "").heldBack(step.sends.method, step.sends.id);
+    if (held) {
+      if (write) this.memory.refusedNow(write, held, this.nowMs());
+      throw held;
     }
     const intent = intentOf(obj, step, now);
     let current: T;

@@ -14,12 +14,15 @@ export interface PutSpec {
   /** Notes of a create: when it is sent, and once Azure finished it. */
   creating: string;
   created: string;
+  /** The ARM id of the resource the PUT writes (ArmWrite.sends). */
+  id: string;
   start(): Promise<LroProgress<unknown>>;
 }
 
 /** The PUT of a spec, as a create or (with `diffs`) an update naming the fields it corrects. */
 export function putWrite(put: PutSpec): ArmWrite {
   const { events, what, diffs, start } = put;
+  const sends = { method: "PUT" as const, id: put.id };
   if (!diffs) {
     return {
       action: "CreateOrUpdate",
@@ -27,6 +30,7 @@ export function putWrite(put: PutSpec): ArmWrite {
       note: put.creating,
       onSuccess: { reason: `${events}Created`, note: put.created },
       start,
+      sends,
     };
   }
   const fields = diffs.join(", ") || "resync";
@@ -37,12 +41,14 @@ export function putWrite(put: PutSpec): ArmWrite {
     fields: diffs.map((field) => ({ field })),
     onSuccess: { reason: `${events}Updated`, note: `${what} updated: ${fields}` },
     start,
+    sends,
   };
 }
 
-/** The DELETE of a resource: `deleting` when sent, `deleted` once Azure finished it. */
+/** The DELETE of the resource `id`: `deleting` when sent, `deleted` once Azure finished it. */
 export function deleteWrite(
   events: string,
+  id: string,
   deleting: string,
   deleted: string,
   start: () => Promise<LroProgress<unknown>>,
@@ -53,6 +59,7 @@ export function deleteWrite(
     note: deleting,
     onSuccess: { reason: `${events}Deleted`, note: deleted },
     start,
+    sends: { method: "DELETE", id },
   };
 }
 

@@ -59,6 +59,7 @@ export function putGallery(
     expectedMs: actual ? GALLERY_UPDATE_MS : GALLERY_CREATE_MS,
     fields,
     status: { managedTagKeys: managedTagKeys(obj.spec.tags, managedKeysOf(obj)) },
+    sends: { method: "PUT", id: galleryId(ref) },
     start: () => {
       ctx.ownResets.forget(galleryId(ref));
       const body = desiredGalleryBody(obj.spec, actual, managedKeysOf(obj));
@@ -86,6 +87,7 @@ export function resetGallerySharing(
 export function deleteGallery(obj: Gallery, ref: GalleryRef, ctx: ReconcilerContext): ArmWrite {
   const write = deleteWrite(
     "Gallery",
+    galleryId(ref),
     `deleting gallery ${ref.gallery}`,
     `gallery ${ref.gallery} deleted in Azure`,
     () => {

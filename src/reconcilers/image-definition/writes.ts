@@ -2,7 +2,7 @@
 // takes the ownership tag off (deletionPolicy Orphan).
 import type { GalleryImage } from "@azure/arm-compute";
 import type { ImageDefinition } from "../../api/index.js";
-import type { ImageRef } from "../../azure/index.js";
+import { type ImageRef, imageId } from "../../azure/index.js";
 import type { ArmWrite } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { ownedTags, untagWrite } from "../driver/ownership.js";
@@ -31,6 +31,7 @@ export const putDefinition: Put = (obj, target, location, ctx, update) => {
     ...(update ? { diffs: update.diffs } : {}),
     creating: `creating image definition ${image} in gallery ${gallery}`,
     created: `image definition ${image} created in gallery ${gallery}`,
+    id: imageId(target.ref),
     start: () => {
       const body = desiredImageBody(obj.spec, location, update?.actual.tags);
       return imagesApi(obj, ctx).put(target.ref, {
@@ -45,6 +46,7 @@ export const putDefinition: Put = (obj, target, location, ctx, update) => {
 export function deleteDefinition(obj: ImageDefinition, ref: ImageRef, ctx: ReconcilerContext): ArmWrite {
   const write = deleteWrite(
     "ImageDefinition",
+    imageId(ref),
     `deleting image definition ${ref.image} from gallery ${ref.gallery}`,
     `image definition ${ref.image} deleted from gallery ${ref.gallery}`,
     () => imagesApi(obj, ctx).delete(ref),

@@ -2,7 +2,7 @@
 // the ownership tag off) and its reads.
 import type { GalleryImageVersion } from "@azure/arm-compute";
 import { CONDITION_TYPES, type ImageVersion } from "../../api/index.js";
-import type { VersionRef } from "../../azure/index.js";
+import { type VersionRef, versionId } from "../../azure/index.js";
 import type { ArmWrite } from "../driver/arm-kind.js";
 import type { ReconcilerContext } from "../driver/context.js";
 import { ownedTags, untagWrite } from "../driver/ownership.js";
@@ -31,6 +31,7 @@ export const putVersion: Put = (obj, target, location, ctx, update) => {
     ...(update ? { diffs: update.diffs } : {}),
     creating: `creating version ${version} of ${image}, replicating to ${regions.map((r) => r.name).join(", ")}`,
     created: `version ${version} of ${image} created and replicated to ${regions.length} region(s)`,
+    id: versionId(target.ref),
     async start() {
       try {
         const body = desiredVersionBody(obj.spec, location, update?.actual.tags);
@@ -46,6 +47,7 @@ export const putVersion: Put = (obj, target, location, ctx, update) => {
 export function deleteVersion(obj: ImageVersion, ref: VersionRef, ctx: ReconcilerContext): ArmWrite {
   return deleteWrite(
     "ImageVersion",
+    versionId(ref),
     `deleting version ${ref.version} of ${ref.image}`,
     `version ${ref.version} of ${ref.image} deleted`,
     () => versionsApi(obj, ctx).delete(ref),

@@ -11,6 +11,7 @@ import { BudgetTracker } from "../../../src/azure/budget.js";
 import { ArmError } from "../../../src/azure/errors.js";
 import {
   type ArmRequestEvent,
+  heldBack,
   rateLimitPolicy,
   requestClassOf,
   subscriptionOf,
@@ -134,6 +135,37 @@ describe("rateLimitPolicy", () => {
     });
     expect((error as ArmError).retryAfterMs).toBeGreaterThan(1000);
     expect(events.at(-1)).toMatchObject({ outcome: "heldBack" });
+  });
+
+  it("answers before sending whether a request would be held back, taking its turn only then", async () => {
+    const tracker = new BudgetTracker();
+    const events: ArmRequestEvent[] = [];
+    const policy = rateLimitPolicy({ tracker, maxWaitMs: 1000 });
+    const path = new URL(SHARE_URL).pathname;
+    const budget = (left: number) =>
+      respond(202, {
+        "x-ms-ratelimit-remaining-resource": `Microsoft.Compute/PostShareGallery3Min;${left},Microsoft.Compute/PostShareGallery30Min;50`,
+      });
+    await policy.sendRequest(createPipelineRequest({ url: SHARE_URL, method: "POST" }), budget(5));
+    // Room: nothing taken, so asking twice and then sending still finds room.
+    expect(heldBack(tracker, "post", path, 1000, (e) => events.push(e))).toBeUndefined();
+    expect(heldBack(tracker, "POST", path, 1000, (e) => events.push(e))).toBeUndefined();
+    expect(events).toEqual([]);
+    await policy.sendRequest(createPipelineRequest({ url: SHARE_URL, method: "POST" }), budget(0));
+    // At the reserve: the error the request would fail with, reported, each caller a later turn.
+    const first = heldBack(tracker, "POST", path, 1000, (e) => events.push(e));
+    const second = heldBack(tracker, "POST", path, 1000, (e) => events.push(e));
+    expect(first).toMatchObject({
+      kind: "Throttled",
+      code: "RateLimitReserve",
+      target: "Microsoft.Compute/PostShareGallery3Min",
+    });
+    expect(second?.retryAfterMs).toBeGreaterThan(first?.retryAfterMs ?? Number.POSITIVE_INFINITY);
+    expect(events.map((e) => e.outcome)).toEqual(["heldBack", "heldBack"]);
+    // Another subscription's buckets are its own.
+    expect(
+      heldBack(tracker, "POST", path.replace(SUB, "99999999-9999-9999-9999-999999999999"), 1000),
+    ).toBeUndefined();
   });
 
   it("passes a short 429 to the SDK's retry and turns a long one into Throttled", async () => {
