@@ -81,6 +81,8 @@ export class ClientFactory {
   readonly endpoint: string;
   private readonly scope: string;
   private readonly agent: Agent | undefined;
+  /** The longest a request may wait for budget inside a worker: the policy's and `heldBack`'s. */
+  private readonly maxWaitMs: number;
   /** By `identitySlot`: one entry per identity, however often its secret rotates. */
   private readonly identities = new Map<string, Identity>();
 
@@ -93,6 +95,7 @@ export class ClientFactory {
     this.scope = options.credentialScope ?? `${new URL(this.endpoint).origin}/.default`;
     this.agent = createTrustingAgent({ caFile: options.caFile, caPem: options.caPem });
     this.budgets = new BudgetTracker(options.rateLimit?.reserve);
+    this.maxWaitMs = options.rateLimit?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   }
 
   /** The clients of one identity; cheap, and the same underlying clients on every call. */
@@ -101,13 +104,7 @@ export class ClientFactory {
       compute: (subscriptionId) => this.compute(credential, subscriptionId),
       authorization: (subscriptionId) => this.authorization(credential, subscriptionId),
       heldBack: (method, path) =>
-        heldBack(
-          this.budgets,
-          method,
-          path,
-          this.options.rateLimit?.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
-          this.options.onRequest,
-        ),
+        heldBack(this.budgets, method, path, this.maxWaitMs, this.options.onRequest),
     };
   }
 
@@ -202,7 +199,7 @@ export class ClientFactory {
     pipeline.addPolicy(
       rateLimitPolicy({
         tracker: this.budgets,
-        maxWaitMs: this.options.rateLimit?.maxWaitMs,
+        maxWaitMs: this.maxWaitMs,
         subscriptionWindowMs: this.options.rateLimit?.subscriptionWindowMs,
         windowScale: this.options.rateLimit?.windowScale,
         defaultRetryAfterMs: this.options.rateLimit?.defaultRetryAfterMs,

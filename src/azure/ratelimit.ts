@@ -9,7 +9,7 @@ import {
   type PipelineResponse,
   RestError,
 } from "@azure/core-rest-pipeline";
-import type { BudgetTracker } from "./budget.js";
+import type { Admission, BudgetTracker } from "./budget.js";
 import { ArmError, classifyArmError } from "./errors.js";
 import { parseArmId } from "./ids.js";
 import { parseRateLimitHeaders } from "./ratelimit-headers.js";
@@ -20,8 +20,8 @@ export const rateLimitPolicyName = "armRateLimitPolicy";
 /** The longest a request waits for budget inside a worker unless told otherwise; longer waits hold it back. */
 export const DEFAULT_MAX_WAIT_MS = 5000;
 
-/** One HTTP attempt, as the metrics layer sees it. Retries by the SDK are separate events. */
-export interface ArmRequestEvent {
+/** What identifies a request to the rate budget and the metrics. */
+interface RequestIdentity {
   /** Lower-case subscription id, or "" for requests outside a subscription. */
   subscriptionId: string;
   method: string;
@@ -29,6 +29,10 @@ export interface ArmRequestEvent {
   requestClass: string;
   /** The resource-provider buckets this request spends (as far as known). */
   buckets: string[];
+}
+
+/** One HTTP attempt, as the metrics layer sees it. Retries by the SDK are separate events. */
+export interface ArmRequestEvent extends RequestIdentity {
   /** HTTP status; undefined when no response came (network error or held back locally). */
   status?: number;
   /** Time on the wire, without the pacing delay. */
@@ -179,7 +183,7 @@ function admit(
   path: string,
   maxWaitMs: number,
   report: (event: ArmRequestEvent) => void,
-) {
+): { admission: Admission; buckets: string[]; event: RequestIdentity; held: ArmError | undefined } {
   const subscriptionId = subscriptionOf(path);
   const requestClass = requestClassOf(method, path);
   const buckets = tracker.bucketsOf(method, requestClass);

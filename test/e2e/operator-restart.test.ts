@@ -66,6 +66,13 @@ describe("operator killed while an Azure operation runs", () => {
 
     await first.kill();
     const killedAt = lastRequestSeq(world.sim);
+    // Killed before its first poll marked the operation accepted in status, whenever the kill
+    // came: the annotations alone must tell the next process what to resume.
+    await world.galleries.mergePatch(
+      { namespace: world.namespace, name },
+      { status: { operation: { acceptedAt: null } } },
+      { subresource: "status" },
+    );
 
     const second = startOperator();
     // The new process picks the object up and polls the operation its predecessor started; the

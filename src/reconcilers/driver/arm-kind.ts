@@ -71,8 +71,8 @@ export interface ArmWrite {
   /**
    * Optional: the ARM request `start` sends (method and resource id). The driver then asks the
    * operator's rate budget before saving the intent, so a write the budget holds back costs no
-   * status writes, only the Throttled report (docs/runtime.md, "Safe writes"). Not for writes with
-   * `failed`.
+   * status writes, only the Throttled report (docs/runtime.md, "Safe writes"). Ignored for writes
+   * with `failed`, whose refusals their kind answers itself.
    */
   sends?: { method: "PUT" | "DELETE"; id: string };
   /** Set when the write puts back what the operator itself changed: not drift, no DriftCorrected warning. */

@@ -40,7 +40,7 @@ import { logStepFailure } from "./failure-log.js";
 import { failureOutcome } from "./failures.js";
 import {
   certainlyNotSent,
-  FailedAfterIntent,
+  FailedWrite,
   intentOf,
   saveAnswer,
   saveOperation,
@@ -375,7 +375,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     } catch (err) {
       if (signal.aborted) throw err;
       // After an intent was saved, the failure is written over the status that save left.
-      if (err instanceof FailedAfterIntent) return this.failed(err.latest as T, err.error);
+      if (err instanceof FailedWrite) return this.failed(err.latest as T, err.error);
       return this.failed(obj, err);
     }
   }
@@ -514,11 +514,19 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       return { requeueAfter: Math.min(wait, this.ctx.pollIntervalMs) };
     }
     // Held back by the operator's own rate budget: no intent to save, and none to clear again.
+    // Leadership lost first: a write that will not be sent takes no turn.
+    signal.throwIfAborted();
     const held =
-      step.sends && this.ctx.arm(obj.metadata.namespace ?? "").heldBack(step.sends.method, step.sends.id);
+      step.sends && !step.failed
+        ? this.ctx.arm(obj.metadata.namespace ?? "").heldBack(step.sends.method, step.sends.id)
+        : undefined;
     if (held) {
       if (write) this.memory.refusedNow(write, held, this.nowMs());
-      throw held;
+      // An operation status still names (one that finished, or an intent whose wait is over) goes
+      // with the Throttled report: a new intent used to replace it, and polling it again would
+      // repeat its success event.
+      const { operation: _replaced, ...rest } = obj.status ?? {};
+      throw new FailedWrite(held, { ...obj, status: rest });
     }
     const intent = intentOf(obj, step, now);
     let current: T;
@@ -553,7 +561,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         });
       }
       // A kind with independent steps answers a refused step itself (see ArmWrite.failed).
-      if (!step.failed || !(err instanceof ArmError)) throw new FailedAfterIntent(err, current);
+      if (!step.failed || !(err instanceof ArmError)) throw new FailedWrite(err, current);
       progress = { done: true, status: "failed", error: err };
     }
     if (progress.status === "failed") {

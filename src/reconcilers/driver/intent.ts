@@ -90,11 +90,12 @@ export function certainlyNotSent(err: unknown): boolean {
 }
 
 /**
- * An error of a write sent after its intent was saved, with the object as that save left it: what
- * reports the failure must write over that status, not the one read before.
+ * An error of a write, with the object the report of the failure must start from, not the one
+ * read before: after the intent was saved, the object as that save left it; for a write held back
+ * before its intent, the object without the operation status named until then.
  */
-export class FailedAfterIntent<T> extends Error {
-  override name = "FailedAfterIntent";
+export class FailedWrite<T> extends Error {
+  override name = "FailedWrite";
   constructor(
     readonly error: unknown,
     readonly latest: T,

@@ -3,6 +3,7 @@
 // prints status whole and cuts annotations to 140 characters (ARM's operation URLs are signed and
 // run to about 2 kB). One metadata write carries both, so accepting an operation costs a single
 // API-server write; `status.operation.acceptedAt` follows with the operation's next status write.
+// Reading only: the writes that save the answer are retried like the intent's (intent.ts).
 import { GROUP } from "../../api/index.js";
 import type { ArmObject } from "./arm-kind.js";
 
@@ -39,8 +40,8 @@ export function acceptedAnswer(obj: ArmObject): AcceptedAnswer | undefined {
     return undefined;
   }
   if (typeof parsed !== "object" || parsed === null) return undefined;
-  const { intentId: answered, acceptedAt } = parsed as Partial<Record<keyof AcceptedAnswer, unknown>>;
-  if (answered !== intentId || typeof acceptedAt !== "string") return undefined;
+  const { intentId: named, acceptedAt } = parsed as Partial<Record<keyof AcceptedAnswer, unknown>>;
+  if (named !== intentId || typeof acceptedAt !== "string") return undefined;
   return { intentId, acceptedAt };
 }
 
