@@ -3,50 +3,31 @@
 // write that cannot leave, so the API server is not written to twice for nothing (once to save
 // the intent, once to clear it). Judged from the API server's history of the object and the
 // simulator's request log.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { recordHistory } from "../support/history.js";
-import {
-  galleryManifest,
-  galleryRequests,
-  type OperatorProcess,
-  startOperatorProcess,
-} from "../support/operator.js";
+import { galleryManifest, galleryRequests } from "../support/operator.js";
+import { operatorWorldPerFile } from "../support/operator-world.js";
 import { waitFor } from "../support/wait.js";
-import { conditionOf, startWorld, type World, waitForCondition } from "../support/world.js";
+import { conditionOf, type World, waitForCondition } from "../support/world.js";
 
 // Gallery PUTs limited to 3 per window, the windows 20 times shorter (9 s): one create leaves two
 // calls, and the operator keeps the last one (its reserve) for other clients of the subscription.
 const WINDOW_SCALE = 0.05;
 
 let world: World;
-let operator: OperatorProcess;
 
-beforeAll(async () => {
-  world = await startWorld("e2e-rate-budget", {
-    limits: { windowScale: WINDOW_SCALE, buckets: { CreateUpdateGallery: { per3Min: 3, per30Min: 300 } } },
-  });
-  operator = startOperatorProcess({
-    kubeconfigPath: world.cluster.kubeconfigPath,
-    sim: world.sim,
-    tenantId: world.tenantId,
-    args: [
-      "--namespaces",
-      world.namespace,
-      "--leader-elect",
-      "false",
-      "--arm-time-scale",
-      String(WINDOW_SCALE),
-    ],
-  });
-  await operator.waitForLine(
-    (l) => l.msg === "caches synced; reconciling" && l.controller === `Gallery@${world.namespace}`,
-  );
-});
-
-afterAll(async () => {
-  await operator?.stop();
-  await world?.close();
-});
+operatorWorldPerFile(
+  "e2e-rate-budget",
+  {
+    sim: {
+      limits: { windowScale: WINDOW_SCALE, buckets: { CreateUpdateGallery: { per3Min: 3, per30Min: 300 } } },
+    },
+    args: ["--arm-time-scale", String(WINDOW_SCALE)],
+  },
+  (w) => {
+    world = w;
+  },
+);
 
 describe("a write held back by the operator's rate budget", () => {
   it("is reported Throttled, saves no intent, and goes once at its turn", { timeout: 90_000 }, async () => {
