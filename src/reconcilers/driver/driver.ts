@@ -40,7 +40,7 @@ import { logStepFailure } from "./failure-log.js";
 import { failureOutcome } from "./failures.js";
 import {
   certainlyNotSent,
-  FailedWrite,
+  FailedAfterIntent,
   intentOf,
   saveAnswer,
   saveOperation,
@@ -375,17 +375,20 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
     } catch (err) {
       if (signal.aborted) throw err;
       // After an intent was saved, the failure is written over the status that save left.
-      if (err instanceof FailedWrite) return this.failed(err.latest as T, err.error);
+      if (err instanceof FailedAfterIntent) return this.failed(err.latest as T, err.error);
       return this.failed(obj, err);
     }
   }
 
-  /** Reports a failed step in status (and an event when the user must act); rethrows transient ones. */
-  private async failed(obj: T, err: unknown): Promise<ReconcileResult> {
+  /**
+   * Reports a failed step in status, with `fields` (and an event when the user must act); rethrows
+   * transient ones.
+   */
+  private async failed(obj: T, err: unknown, fields: Partial<StatusOf<T>> = {}): Promise<ReconcileResult> {
     const outcome = failureOutcome(err);
     logStepFailure(this.ctx.log, obj, err, outcome.reason);
     try {
-      await this.report(obj, {}, { status: "False", reason: outcome.reason, message: outcome.message });
+      await this.report(obj, fields, { status: "False", reason: outcome.reason, message: outcome.message });
     } catch (statusErr) {
       // Losing a race to a concurrent change is routine: the next reconcile records it.
       const level = isWriteRace(statusErr) ? "debug" : "warn";
@@ -525,8 +528,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
       // An operation status still names (one that finished, or an intent whose wait is over) goes
       // with the Throttled report: a new intent used to replace it, and polling it again would
       // repeat its success event.
-      const { operation: _replaced, ...rest } = obj.status ?? {};
-      throw new FailedWrite(held, { ...obj, status: rest });
+      return this.failed(obj, held, { operation: undefined } as Partial<StatusOf<T>>);
     }
     const intent = intentOf(obj, step, now);
     let current: T;
@@ -561,7 +563,7 @@ class DriverLoop<T extends ArmObject, Target, Actual> {
         });
       }
       // A kind with independent steps answers a refused step itself (see ArmWrite.failed).
-      if (!step.failed || !(err instanceof ArmError)) throw new FailedWrite(err, current);
+      if (!step.failed || !(err instanceof ArmError)) throw new FailedAfterIntent(err, current);
       progress = { done: true, status: "failed", error: err };
     }
     if (progress.status === "failed") {

@@ -90,12 +90,11 @@ export function certainlyNotSent(err: unknown): boolean {
 }
 
 /**
- * An error of a write, with the object the report of the failure must start from, not the one
- * read before: after the intent was saved, the object as that save left it; for a write held back
- * before its intent, the object without the operation status named until then.
+ * An error of a write sent after its intent was saved, with the object as that save left it: what
+ * reports the failure must write over that status, not the one read before.
  */
-export class FailedWrite<T> extends Error {
-  override name = "FailedWrite";
+export class FailedAfterIntent<T> extends Error {
+  override name = "FailedAfterIntent";
   constructor(
     readonly error: unknown,
     readonly latest: T,
