@@ -1,6 +1,5 @@
 // ARM plumbing for the operator: credentials, clients, error classification, rate limits,
 // long-running operations, ids, and one small facade per resource. Imports nothing from kube/.
-
 import type { ArmClients } from "./clients.js";
 import type { ArmError } from "./errors.js";
 import { GalleryApi } from "./galleries.js";

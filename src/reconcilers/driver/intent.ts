@@ -139,15 +139,22 @@ export function saveAnswer<T extends ArmObject>(
   token: string,
   signal?: AbortSignal,
 ): Promise<T> {
-  const patch = { metadata: { annotations: answerAnnotations(answer, token) } };
-  return stubbornly(() => client.mergePatch(obj.metadata, patch), signal);
+  return saveAnnotations(client, obj, answerAnnotations(answer, token), signal);
 }
 
 /** Replaces the saved resume token with the one a poll returned, when ARM moved it (see saveAnswer). */
 export function saveToken<T extends ArmObject>(client: ResourceClient<T>, obj: T, token: string): Promise<T> {
   if (obj.metadata.annotations?.[OPERATION_TOKEN_ANNOTATION] === token) return Promise.resolve(obj);
-  const patch = { metadata: { annotations: { [OPERATION_TOKEN_ANNOTATION]: token } } };
-  return stubbornly(() => client.mergePatch(obj.metadata, patch));
+  return saveAnnotations(client, obj, { [OPERATION_TOKEN_ANNOTATION]: token });
+}
+
+function saveAnnotations<T extends ArmObject>(
+  client: ResourceClient<T>,
+  obj: T,
+  annotations: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<T> {
+  return stubbornly(() => client.mergePatch(obj.metadata, { metadata: { annotations } }), signal);
 }
 
 /**
