@@ -13,6 +13,7 @@ import type { Workload } from "./workload.js";
 /** How long a started operator gets to list everything and report its caches synced. */
 const SYNC_TIMEOUT_MS = 120_000;
 const CONTROLLERS = 4;
+const PROCESS_NAMES: Record<string, string> = { "kube-apiserver": "API server" };
 
 export class RunContext {
   operator: OperatorProcess | undefined;
@@ -82,6 +83,18 @@ export class RunContext {
     this.sampler?.stop();
     await this.operator?.stop();
     this.operator = undefined;
+  }
+
+  /**
+   * The processes whose CPU a phase reports, by the name the report gives them. The benchmark's own
+   * process runs the simulator, the readiness watches and the creates.
+   */
+  cpuProcesses(): Record<string, number> {
+    const pids: Record<string, number> = {};
+    for (const { name, pid } of this.stack.plane.processes) pids[PROCESS_NAMES[name] ?? name] = pid;
+    if (this.operator) pids.operator = this.operator.pid;
+    pids["benchmark (simulator, watches)"] = process.pid;
+    return pids;
   }
 
   requireOperator(): OperatorProcess {

@@ -1,5 +1,6 @@
 // A process's memory and CPU as Linux accounts them: VmRSS and VmHWM (peak RSS) from
-// /proc/<pid>/status, user + system CPU time from /proc/<pid>/stat.
+// /proc/<pid>/status, user + system CPU time from /proc/<pid>/stat; and the whole machine's CPU
+// from /proc/stat, so a report can say when a figure measured the machine rather than the operator.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
@@ -73,4 +74,60 @@ export class ProcSampler {
     this.maxRssMb = 0;
     return max;
   }
+}
+
+/** All cores' time since boot as /proc/stat counts it, in seconds: in use, and in all. */
+function sampleMachine(): { busySeconds: number; totalSeconds: number; cores: number } | undefined {
+  try {
+    const lines = readFileSync("/proc/stat", "utf8").split("\n");
+    // user nice system idle iowait irq softirq steal; guest time is already inside user and nice.
+    const ticks = (lines[0] ?? "").trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = ticks.reduce((sum, t) => sum + t, 0);
+    const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+    const cores = lines.filter((line) => /^cpu\d+ /.test(line)).length;
+    return { busySeconds: (total - idle) / clockTicks(), totalSeconds: total / clockTicks(), cores };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How the machine's CPU went while a phase ran. */
+export interface CpuShare {
+  cores: number;
+  /** Of all cores' time in the phase, the percent some process used. */
+  machineBusyPercent: number;
+  /** CPU seconds each named process used in the phase. */
+  processSeconds: Record<string, number>;
+}
+
+/** Where a phase began: the machine's counters and those of the processes it names. */
+export interface CpuMark {
+  machine: ReturnType<typeof sampleMachine>;
+  processes: Record<string, { pid: number; cpuSeconds: number }>;
+}
+
+export function cpuMark(pids: Record<string, number>): CpuMark {
+  const processes: CpuMark["processes"] = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    processes[name] = { pid, cpuSeconds: sampleProcess(pid)?.cpuSeconds ?? 0 };
+  }
+  return { machine: sampleMachine(), processes };
+}
+
+/** The CPU used since `mark`, in tenths of a second and whole percent. */
+export function cpuSince(mark: CpuMark): CpuShare {
+  const now = sampleMachine();
+  const before = mark.machine;
+  const total = now && before ? now.totalSeconds - before.totalSeconds : 0;
+  const busy = now && before ? now.busySeconds - before.busySeconds : 0;
+  const processSeconds: Record<string, number> = {};
+  for (const [name, { pid, cpuSeconds }] of Object.entries(mark.processes)) {
+    const used = (sampleProcess(pid)?.cpuSeconds ?? cpuSeconds) - cpuSeconds;
+    processSeconds[name] = Math.round(used * 10) / 10;
+  }
+  return {
+    cores: now?.cores ?? 0,
+    machineBusyPercent: total > 0 ? Math.round((busy / total) * 100) : 0,
+    processSeconds,
+  };
 }

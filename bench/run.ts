@@ -119,16 +119,17 @@ async function main(): Promise<void> {
       ...(footprint ? { footprint } : {}),
       logs: workDir,
     };
-    const report: BenchReport = { ...partial, targets: judgeTargets(partial) };
+    const scenarios = scenarioReports(options.outDir);
+    const report: BenchReport = { ...partial, targets: judgeTargets(partial, scenarios) };
     const previous = loadPrevious(options.outDir, options.name, options.previous);
     const files = await writeReport(report, options.outDir, {
       ...(previous ? { previous } : {}),
-      ...scenarioReports(options.outDir),
+      ...scenarios,
     });
     run.say(`report written: ${files.join(", ")}`);
     for (const t of report.targets) {
       run.say(
-        `target ${t.name}: ${t.measured} (wanted ${t.target}) ${t.met === false ? `MISSED by ${t.missedBy}` : "ok"}`,
+        `target ${t.name}: ${t.measured} (wanted ${t.target}) ${t.met === undefined ? "" : t.met ? "ok" : `MISSED by ${t.missedBy}`}`,
       );
     }
   } finally {

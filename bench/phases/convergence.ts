@@ -7,7 +7,7 @@ import { type Bound, convergenceBound } from "../bound.js";
 import { nowMs, pollUntil } from "../clock.js";
 import type { RunContext } from "../context.js";
 import type { ReconcileCounts } from "../operator-process.js";
-import { sampleProcess } from "../proc-stats.js";
+import { type CpuShare, cpuMark, cpuSince } from "../proc-stats.js";
 import { round } from "../stats.js";
 import type { ReadyTracker } from "../tracker.js";
 import { countByKind, type Workload } from "../workload.js";
@@ -34,6 +34,8 @@ export interface ConvergenceResult {
   kindReadySeconds: Record<string, number>;
   reconciles: ReconcileCounts;
   operatorCpuSeconds: number;
+  /** The machine's CPU in the phase: how busy all cores were, and the API server's, etcd's, the operator's and the benchmark's own share. */
+  cpu: CpuShare;
   operatorMaxRssMb: number;
   /** Seconds from the first create, objects Ready. */
   timeline: { seconds: number; ready: number }[];
@@ -54,7 +56,7 @@ export async function runConvergence(
   const boundMs = bound.readyMs * options.timeScale;
   // A slow machine still gets a report: generous, but bounded so a stuck run ends.
   const timeoutMs = Math.max(120_000, 2.5 * boundMs + 120_000);
-  const cpuBefore = sampleProcess(operator.pid)?.cpuSeconds ?? 0;
+  const cpuAtStart = cpuMark(run.cpuProcesses());
   run.sampler?.takeMaxRssMb();
 
   run.say(
@@ -78,6 +80,7 @@ export async function runConvergence(
     timeoutMs - (appliedAt - startedAt),
   );
   const endedAt = done ?? nowMs();
+  const cpu = cpuSince(cpuAtStart);
   const wallMs = endedAt - startedAt;
   const window = run.armLog.between(startedAt, endedAt);
   const calls = countCalls(window);
@@ -111,7 +114,8 @@ export async function runConvergence(
     lastWriteSeconds,
     kindReadySeconds,
     reconciles: operator.counts(startedAt, endedAt),
-    operatorCpuSeconds: round((sampleProcess(operator.pid)?.cpuSeconds ?? 0) - cpuBefore, 1) ?? 0,
+    operatorCpuSeconds: cpu.processSeconds.operator ?? 0,
+    cpu,
     operatorMaxRssMb: round(run.sampler?.takeMaxRssMb() ?? 0, 1) ?? 0,
     timeline: [
       { seconds: 0, ready: 0 },

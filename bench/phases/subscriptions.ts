@@ -1,14 +1,17 @@
 // Several subscriptions at once: the same workload spread over five subscriptions (about 450
 // objects each), applied in a namespace of its own while the operator keeps the main workload.
 // Each subscription has buckets of its own, so the bound is the slowest subscription's own
-// bound; an operator whose pacing serialized subscriptions would take about five times that.
+// bound; an operator whose pacing serialized subscriptions would take about five times that, and
+// its subscriptions' writes would follow one another instead of running side by side (the spread
+// of each subscription's writes shows which).
 // The objects are deleted afterwards (deletionPolicy Orphan: no ARM call), so later phases see
 // the main workload alone.
 import { isNotFound, type KubeObject, ResourceClient } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
+import type { ArmCall } from "../arm-log.js";
 import { pollUntil } from "../clock.js";
 import type { RunContext } from "../context.js";
-import { round } from "../stats.js";
+import { percentile, round } from "../stats.js";
 import { ReadyTracker } from "../tracker.js";
 import { buildWorkload } from "../workload.js";
 import { type ConvergenceResult, runConvergence } from "./convergence.js";
@@ -19,8 +22,15 @@ const CLEANUP_TIMEOUT_MS = 300_000;
 
 export interface SubscriptionsResult extends ConvergenceResult {
   subscriptions: number;
-  /** Per subscription: objects and the bound of its own buckets (scaled seconds). */
-  perSubscription: { subscriptionId: string; objects: number; boundSeconds: number }[];
+  /** Per subscription: objects, the bound of its own buckets (scaled seconds), and its binding bucket's writes. */
+  perSubscription: {
+    subscriptionId: string;
+    objects: number;
+    boundSeconds: number;
+    /** The bucket that binds its bound, and when its accepted writes went (seconds from the first create). */
+    bucket: string;
+    writeSeconds: { first?: number; median?: number; last?: number };
+  }[];
   /** Seconds until the phase's objects were gone again (the operator released them). */
   cleanupSeconds: number;
 }
@@ -41,14 +51,17 @@ export async function runSubscriptions(run: RunContext, namespace: string): Prom
   try {
     run.say(`subscriptions: ${workload.items.length} objects over ${SUBSCRIPTIONS} subscriptions`);
     const converged = await runConvergence(run, workload, tracker);
+    const calls = run.armLog.between(converged.startedAt, converged.endedAt);
     const perSubscription = workload.subscriptions.map((subscriptionId) => {
       const items = workload.items.filter((i) => i.subscriptionId === subscriptionId);
       const own = converged.bound.buckets.filter((b) => b.subscriptionId === subscriptionId);
-      const readyMs = Math.max(0, ...own.map((b) => b.readyMs));
+      const binding = own.reduce((a, b) => (b.readyMs > a.readyMs ? b : a), { bucket: "none", readyMs: 0 });
       return {
         subscriptionId,
         objects: items.length,
-        boundSeconds: round((readyMs * run.options.timeScale) / 1000, 1) ?? 0,
+        boundSeconds: round((binding.readyMs * run.options.timeScale) / 1000, 1) ?? 0,
+        bucket: binding.bucket,
+        writeSeconds: writeSpread(calls, subscriptionId, binding.bucket, converged.startedAt),
       };
     });
     const cleanupStarted = Date.now();
@@ -64,6 +77,25 @@ export async function runSubscriptions(run: RunContext, namespace: string): Prom
   } finally {
     await tracker.stop();
   }
+}
+
+/** When a subscription's accepted writes of one bucket went: the first, the median and the last. */
+function writeSpread(
+  calls: readonly ArmCall[],
+  subscriptionId: string,
+  bucket: string,
+  startedAt: number,
+): SubscriptionsResult["perSubscription"][number]["writeSeconds"] {
+  const prefix = `/subscriptions/${subscriptionId.toLowerCase()}/`;
+  const seconds = calls
+    .filter((c) => c.bucket === bucket && c.status < 400 && c.path.startsWith(prefix))
+    .map((c) => (c.at - startedAt) / 1000)
+    .sort((a, b) => a - b);
+  return {
+    first: round(seconds[0], 1),
+    median: round(percentile(seconds, 50), 1),
+    last: round(seconds.at(-1), 1),
+  };
 }
 
 /** Deletes every object of the phase, children first (the operator's finalizers release them). */

@@ -38,11 +38,31 @@ function newestJson<T>(dir: string, suffix: string): T | undefined {
   return file ? (JSON.parse(readFileSync(join(dir, file), "utf8")) as T) : undefined;
 }
 
-/** The newest reports of the scenarios that run as commands of their own (revocation, soak). */
-export function scenarioReports(dir: string): { revocation?: RevocationReport; soak?: SoakReport } {
+/**
+ * What names the run of several subscriptions at Azure's own speed:
+ * `npm run bench -- --time-scale 1 --subscriptions 5 --phases none --name <date>-scale1-five-subs`.
+ */
+export const AZURE_SPEED_SUBSCRIPTIONS_SUFFIX = "-scale1-five-subs";
+
+export interface ScenarioReports {
+  revocation?: RevocationReport;
+  soak?: SoakReport;
+  /** The workload over several subscriptions at time scale 1, when its settings say so. */
+  subscriptionsAtAzureSpeed?: PastReport;
+}
+
+/** The newest reports of the scenarios that run as commands of their own. */
+export function scenarioReports(dir: string): ScenarioReports {
   const revocation = newestJson<RevocationReport>(dir, "-revocation.json");
   const soak = newestJson<SoakReport>(dir, "-soak.json");
-  return { ...(revocation ? { revocation } : {}), ...(soak ? { soak } : {}) };
+  const atAzureSpeed = newestJson<PastReport>(dir, `${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json`);
+  const settings = atAzureSpeed?.settings;
+  const fits = settings?.timeScale === 1 && settings.shape.subscriptions > 1 && !settings.quick;
+  return {
+    ...(revocation ? { revocation } : {}),
+    ...(soak ? { soak } : {}),
+    ...(atAzureSpeed && fits ? { subscriptionsAtAzureSpeed: atAzureSpeed } : {}),
+  };
 }
 
 /** Reads per object per resync period, as the simulator counted them (lists included). */

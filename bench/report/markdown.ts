@@ -1,14 +1,8 @@
 // The Markdown report of a run, made from its JSON report: the headline, the targets, the
 // settings, then one section per phase that ran (report/sections.ts).
-import { comparisonSection, type PastReport } from "./compare.js";
+import { comparisonSection, type PastReport, type ScenarioReports } from "./compare.js";
 import { facts, minutes, n, table } from "./md.js";
-import {
-  bucketsTable,
-  otherScenariosSection,
-  type RevocationReport,
-  type SoakReport,
-  subscriptionsSection,
-} from "./scenarios.js";
+import { bucketsTable, otherScenariosSection, subscriptionsSection } from "./scenarios.js";
 import { convergenceSection, footprintSection, reactionSection, windowsSection } from "./sections.js";
 import type { BenchReport } from "./types.js";
 
@@ -17,7 +11,7 @@ export interface ChartFiles {
   buckets: string;
 }
 
-function headline(report: BenchReport): string {
+function headline(report: BenchReport, atAzureSpeed: PastReport | undefined): string {
   const { convergence: c, steadyState: steady, reaction: r, footprint: f, rePutBaseline: rePut } = report;
   const rows: [string, string | number][] = [
     [
@@ -74,12 +68,18 @@ function headline(report: BenchReport): string {
       rePut.calls.writes,
     ]);
   const m = report.subscriptions;
+  const fast = atAzureSpeed?.convergence;
   if (m)
     rows.push([
-      `${m.subscriptions} subscriptions at once: convergence / slowest subscription's bound`,
+      `${m.subscriptions} subscriptions at once: convergence / slowest subscription's bound (time scale ${report.settings.timeScale})`,
       m.ratio === undefined
         ? `not converged (${m.ready}/${m.objects})`
-        : `${m.ratio}x (${m.wallSeconds} s for ${m.bound.scaledSeconds} s)`,
+        : `${m.ratio}x (${m.wallSeconds} s for ${m.bound.scaledSeconds} s; machine CPU ${m.cpu.machineBusyPercent}% busy)`,
+    ]);
+  if (m && fast)
+    rows.push([
+      `the same at Azure's speed (time scale 1, its own run: ${atAzureSpeed?.name})`,
+      `${n(fast.ratio, "x")} (${fast.wallSeconds} s for ${fast.bound.scaledSeconds} s)`,
     ]);
   return table(["figure", "measured"], rows);
 }
@@ -125,10 +125,8 @@ function settings(report: BenchReport): string {
 }
 
 /** What the report shows besides its own run: the previous report, the other scenarios' reports. */
-export interface Neighbours {
+export interface Neighbours extends ScenarioReports {
   previous?: PastReport;
-  revocation?: RevocationReport;
-  soak?: SoakReport;
 }
 
 export function renderMarkdown(report: BenchReport, charts: ChartFiles, neighbours: Neighbours = {}): string {
@@ -145,14 +143,14 @@ export function renderMarkdown(report: BenchReport, charts: ChartFiles, neighbou
   const sections = [
     `# Benchmark ${report.name}${report.settings.quick ? " (quick)" : ""}`,
     `Run ${report.startedAt}, ${Math.round(report.durationSeconds)} s in all, by \`npm run bench${report.settings.quick ? " -- --quick" : ""}\` (bench/run.ts). Every figure is in \`${report.name}.json\`; how to read them: docs/benchmarks.md.`,
-    `## Headline\n\n${headline(report)}`,
+    `## Headline\n\n${headline(report, neighbours.subscriptionsAtAzureSpeed)}`,
     `## Targets\n\n${targets}`,
     comparisonSection(report, neighbours.previous),
     `## Settings and machine\n\n${settings(report)}`,
     convergenceSection(report, charts.convergence),
     windowsSection(report),
     reactionSection(report),
-    subscriptionsSection(report),
+    subscriptionsSection(report, neighbours.subscriptionsAtAzureSpeed),
     footprintSection(report),
     otherScenariosSection(neighbours.revocation, neighbours.soak),
     `## ARM calls per bucket\n\n![ARM calls per bucket](${charts.buckets})\n\n${bucketsTable(report)}`,

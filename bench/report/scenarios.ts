@@ -1,15 +1,19 @@
 // Sections for the scenarios beside the main workload: several subscriptions at once, and the
 // figures of the scenarios that run as commands of their own (revocation latency, soak).
+import { AZURE_SPEED_SUBSCRIPTIONS_SUFFIX, type PastReport } from "./compare.js";
 import { facts, n, table } from "./md.js";
+import { cpuUse } from "./sections.js";
 import type { BenchReport } from "./types.js";
 
-export function subscriptionsSection(report: BenchReport): string {
+export function subscriptionsSection(report: BenchReport, atAzureSpeed?: PastReport): string {
   const m = report.subscriptions;
   if (!m) return "";
   const slowest = Math.max(0, ...m.perSubscription.map((s) => s.boundSeconds));
+  const seconds = (value: number | undefined) => n(value, " s");
+  const fast = atAzureSpeed?.convergence;
   return [
     `## ${m.subscriptions} subscriptions at once`,
-    `The same workload again in a namespace of its own, its galleries spread round robin over ${m.subscriptions} subscriptions of the operator's tenant (deletionPolicy Orphan), applied while the operator keeps the main workload. Each subscription has buckets of its own, so the bound is the slowest subscription's own bound (${slowest} s scaled); pacing that serialized the subscriptions would need about ${m.subscriptions} times that.`,
+    `The same workload again in a namespace of its own, its galleries spread round robin over ${m.subscriptions} subscriptions of the operator's tenant (deletionPolicy Orphan), applied while the operator keeps the main workload. Each subscription has buckets of its own, so the bound is the slowest subscription's own bound (${slowest} s scaled); pacing that serialized the subscriptions would need about ${m.subscriptions} times that, and one subscription's writes would wait for another's: the spread of each subscription's writes below shows whether they ran side by side.`,
     facts([
       ["objects", m.objects.toLocaleString("en-US")],
       ["apply (every create answered)", `${m.applySeconds} s`],
@@ -23,20 +27,28 @@ export function subscriptionsSection(report: BenchReport): string {
         "ARM calls",
         `${m.calls.total} (${m.calls.reads} reads, ${m.calls.writes} writes), ${m.calls.throttled} answered 429`,
       ],
+      ["machine CPU in the phase", cpuUse(m.cpu)],
       ["objects released again (cleanup)", `${m.cleanupSeconds} s`],
     ]),
     table(
-      ["subscription", "objects", "own bound (scaled)", "measured: last write per bucket"],
+      [
+        "subscription",
+        "objects",
+        "own bound (scaled)",
+        "binding bucket",
+        "its writes: first / median / last",
+      ],
       m.perSubscription.map((s) => [
         s.subscriptionId.slice(0, 8),
         s.objects,
         `${s.boundSeconds} s`,
-        m.bound.buckets
-          .filter((b) => b.subscriptionId === s.subscriptionId && b.bucket.startsWith("CreateUpdate"))
-          .map((b) => `${b.bucket} ${b.writes} writes`)
-          .join(", "),
+        s.bucket,
+        `${seconds(s.writeSeconds.first)} / ${seconds(s.writeSeconds.median)} / ${seconds(s.writeSeconds.last)}`,
       ]),
     ),
+    fast
+      ? `At Azure's speed, from \`${atAzureSpeed?.name}.md\` (its own run of the same workload over ${atAzureSpeed?.settings?.shape.subscriptions} subscriptions at time scale 1): all Ready in ${fast.wallSeconds} s for a bound of ${fast.bound.scaledSeconds} s, ${n(fast.ratio, "x")}, ${fast.calls.throttled} answered 429; machine CPU ${cpuUse(fast.cpu)}. Why the target is judged there: docs/benchmarks.md#several-subscriptions-at-once.`
+      : `At Azure's speed: no \`*${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json\` report next to this one (docs/benchmarks.md#several-subscriptions-at-once).`,
   ].join("\n\n");
 }
 

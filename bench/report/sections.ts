@@ -1,5 +1,6 @@
 // One Markdown section per phase of a run; a phase that did not run gives an empty string.
 import type { CallWindow } from "../phases/window.js";
+import type { CpuShare } from "../proc-stats.js";
 import { facts, minutes, n, table } from "./md.js";
 import type { BenchReport } from "./types.js";
 
@@ -9,6 +10,18 @@ const KIND_OF_BUCKET: Record<string, string> = {
   CreateUpdateGalleryImageVersion: "ImageVersion",
   PostShareGallery: "GallerySharing",
 };
+
+/**
+ * How busy the machine was and who used it, the largest share first: a phase that kept every core
+ * busy measured the machine as much as the operator (docs/benchmarks.md).
+ */
+export function cpuUse(cpu: CpuShare | undefined): string {
+  if (!cpu) return "n/a";
+  const shares = Object.entries(cpu.processSeconds)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, seconds]) => `${name} ${seconds} s`);
+  return `${cpu.machineBusyPercent}% of ${cpu.cores} cores busy; ${shares.join(", ")}`;
+}
 
 export function convergenceSection(report: BenchReport, chart: string): string {
   const { convergence: c, settings: s } = report;
@@ -37,6 +50,7 @@ export function convergenceSection(report: BenchReport, chart: string): string {
     ["429s", c.calls.throttled],
     ["reconciles", `${c.reconciles.reconciles} (${c.reconciles.failures} failed and were retried)`],
     ["operator CPU / peak RSS", `${c.operatorCpuSeconds} s / ${c.operatorMaxRssMb} MB`],
+    ["machine CPU in the phase", cpuUse(c.cpu)],
     ...Object.entries(c.notReady).map(([why, count]): [string, number] => [`not Ready: ${why}`, count]),
   ]);
   const bound = table(

@@ -1,5 +1,6 @@
 // The issue's targets, judged against a report. Reported, never enforced: a slow shared machine
 // must still produce a report that says how far off it was. A phase that did not run is skipped.
+import { AZURE_SPEED_SUBSCRIPTIONS_SUFFIX, type ScenarioReports } from "./compare.js";
 import type { BenchReport, TargetRow } from "./types.js";
 
 const TARGET = {
@@ -25,7 +26,14 @@ function judge(
   return { name, target, measured, met, ...(missedBy ? { missedBy } : {}) };
 }
 
-export function judgeTargets(report: Omit<BenchReport, "targets">): TargetRow[] {
+/**
+ * The targets of `report`. Target 5 (several subscriptions at once) is judged at Azure's own speed
+ * when the run's time is compressed: from the newest such run in `scenarios`.
+ */
+export function judgeTargets(
+  report: Omit<BenchReport, "targets">,
+  scenarios: ScenarioReports = {},
+): TargetRow[] {
   const { convergence: c, steadyState: s, reaction: r, footprint: f, subscriptions: m } = report;
   const rows: TargetRow[] = [];
   if (s) {
@@ -66,15 +74,42 @@ export function judgeTargets(report: Omit<BenchReport, "targets">): TargetRow[] 
   rows.push(judge("429s during convergence", "0", String(c.calls.throttled), c.calls.throttled, " answers"));
   if (m) {
     const measured = m.ratio === undefined ? `not converged (${m.ready}/${m.objects} Ready)` : `${m.ratio}x`;
-    rows.push(
-      judge(
-        `${m.subscriptions} subscriptions at once / slowest subscription's bound`,
-        `<= ${TARGET.ratio}x`,
-        measured,
-        m.ratio === undefined ? 1 : m.ratio - TARGET.ratio,
-        "x",
-      ),
-    );
+    const timeScale = report.settings.timeScale;
+    const name = `${m.subscriptions} subscriptions at once / slowest subscription's bound`;
+    if (timeScale >= 1) {
+      rows.push(
+        judge(name, `<= ${TARGET.ratio}x`, measured, m.ratio === undefined ? 1 : m.ratio - TARGET.ratio, "x"),
+      );
+    } else {
+      // Compressed time asks the machine for 1/timeScale times Azure's own pace of work; with every
+      // core busy the figure is the machine's, so the target is judged at Azure's speed (below).
+      rows.push({
+        name: `${name}, at time scale ${timeScale}`,
+        target: "reported, not judged: at Azure's speed (next row)",
+        measured: `${measured} (machine CPU ${m.cpu ? `${m.cpu.machineBusyPercent}% busy` : "not measured"})`,
+        met: undefined,
+      });
+      const fast = scenarios.subscriptionsAtAzureSpeed?.convergence;
+      rows.push(
+        fast?.ratio === undefined
+          ? {
+              name: `${name}, at Azure's speed`,
+              target: `<= ${TARGET.ratio}x`,
+              measured: fast
+                ? `not converged (${fast.ready}/${fast.objects} Ready)`
+                : `no *${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json report next to this one`,
+              met: false,
+              missedBy: fast ? "did not converge" : "not measured",
+            }
+          : judge(
+              `${name}, at Azure's speed (${scenarios.subscriptionsAtAzureSpeed?.name}, time scale 1)`,
+              `<= ${TARGET.ratio}x`,
+              `${fast.ratio}x`,
+              fast.ratio - TARGET.ratio,
+              "x",
+            ),
+      );
+    }
     rows.push(
       judge(
         `429s, ${m.subscriptions} subscriptions at once`,
