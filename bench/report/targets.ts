@@ -86,10 +86,14 @@ export function judgeTargets(
       rows.push({
         name: `${name}, at time scale ${timeScale}`,
         target: "reported, not judged: at Azure's speed (next row)",
-        measured: `${measured} (machine CPU ${m.cpu ? `${m.cpu.machineBusyPercent}% busy` : "not measured"})`,
+        measured: `${measured} (machine CPU ${m.cpu.machineBusyPercent}% busy)`,
         met: undefined,
       });
-      const fast = scenarios.subscriptionsAtAzureSpeed?.convergence;
+      const atAzureSpeed = scenarios.subscriptionsAtAzureSpeed;
+      const fast = atAzureSpeed?.convergence;
+      // A figure from other code than this run's says so.
+      const commit = atAzureSpeed?.versions?.commit;
+      const otherCode = commit && commit !== report.versions.commit ? `, commit ${commit}` : "";
       rows.push(
         fast?.ratio === undefined
           ? {
@@ -102,7 +106,7 @@ export function judgeTargets(
               missedBy: fast ? "did not converge" : "not measured",
             }
           : judge(
-              `${name}, at Azure's speed (${scenarios.subscriptionsAtAzureSpeed?.name}, time scale 1)`,
+              `${name}, at Azure's speed (${atAzureSpeed?.name}, time scale 1${otherCode})`,
               `<= ${TARGET.ratio}x`,
               `${fast.ratio}x`,
               fast.ratio - TARGET.ratio,

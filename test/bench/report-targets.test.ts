@@ -18,6 +18,7 @@ function report(timeScale: number, subscriptionsRatio: number): Judged {
   const converged = { ratio: 1.05, ready: 10, objects: 10, calls: { throttled: 0 } };
   const fixture = {
     settings: { timeScale, quick: false, shape: { subscriptions: 1 } },
+    versions: { commit: "abc1234" },
     convergence: converged,
     subscriptions: {
       ...converged,
@@ -29,9 +30,15 @@ function report(timeScale: number, subscriptionsRatio: number): Judged {
   return fixture as unknown as Judged;
 }
 
-function atAzureSpeed(name: string, ratio: number | undefined, timeScale = 1): PastReport {
+function atAzureSpeed(
+  name: string,
+  ratio: number | undefined,
+  timeScale = 1,
+  commit = "abc1234",
+): PastReport {
   const fixture = {
     name,
+    versions: { commit },
     settings: { timeScale, quick: false, shape: { subscriptions: 5 } },
     convergence: { ratio, ready: 10, objects: 10, calls: { throttled: 0 } },
   };
@@ -57,6 +64,14 @@ describe("target 5 in a benchmark report", () => {
     expect(compressed?.name).toContain("time scale 0.1");
     expect(fast).toMatchObject({ measured: "1.04x", met: true });
     expect(fast?.name).toContain("2026-12-08-scale1-five-subs");
+    expect(fast?.name).not.toContain("commit");
+  });
+
+  it("names the commit of a run at Azure's speed made on other code", () => {
+    const rows = judgeTargets(report(0.1, 1.5), {
+      subscriptionsAtAzureSpeed: atAzureSpeed("older", 1.04, 1, "0000000"),
+    });
+    expect(rowsNamed(rows, "subscriptions at once /")[1]?.name).toContain("commit 0000000");
   });
 
   it("at compressed time with no run at Azure's speed, counts target 5 as missed, not met", () => {
