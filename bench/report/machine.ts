@@ -21,7 +21,7 @@ export interface Versions {
   /** The control plane's binaries (Kubernetes, etcd), from their pinned build directory. */
   controlPlane: string;
   commit: string;
-  /** True when the working tree had changes the commit does not hold. */
+  /** True when tracked files had changes the commit does not hold. */
   dirty: boolean;
 }
 
@@ -56,6 +56,7 @@ export function versions(repoRoot: string, binDir: string): Versions {
     node: process.version,
     controlPlane: basename(dirname(binDir)),
     commit: git(["rev-parse", "--short", "HEAD"]) || "unknown",
-    dirty: git(["status", "--porcelain"]).length > 0,
+    // Tracked files only: a run's own untracked reports (or a worktree's node_modules link) are not code.
+    dirty: git(["status", "--porcelain", "--untracked-files=no"]).length > 0,
   };
 }
