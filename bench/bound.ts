@@ -12,6 +12,9 @@
 import { COMPUTE_BUCKETS, type ComputeBucket, RECORDED_DURATIONS } from "../tools/sim/index.js";
 import type { WorkloadItem } from "./workload.js";
 
+/** The bound's name for ARM's subscription write token bucket, which every write spends. */
+export const SUBSCRIPTION_WRITES_BUCKET = "subscription-writes";
+
 const WINDOW_3_MIN_MS = 3 * 60_000;
 const WINDOW_30_MIN_MS = 30 * 60_000;
 /** ARM's regional write bucket per subscription (docs/arm-behaviour.md#subscription-limits, tools/sim/throttle/limits.ts). */
@@ -100,7 +103,7 @@ export function convergenceBound(items: readonly WorkloadItem[]): Bound {
     // Whatever the last write is, it is at least a definition: its parent before, its create after.
     buckets.push({
       subscriptionId,
-      bucket: "subscription-writes",
+      bucket: SUBSCRIPTION_WRITES_BUCKET,
       writes: own.length,
       lastWriteMs,
       readyMs: d.galleryCreate + lastWriteMs + d.imageCreate,

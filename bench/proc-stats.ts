@@ -80,8 +80,9 @@ export class ProcSampler {
 function sampleMachine(): { busySeconds: number; totalSeconds: number; cores: number } | undefined {
   try {
     const lines = readFileSync("/proc/stat", "utf8").split("\n");
-    // user nice system idle iowait irq softirq steal; guest time is already inside user and nice.
-    const ticks = (lines[0] ?? "").trim().split(/\s+/).slice(1, 9).map(Number);
+    // user nice system idle iowait irq softirq: time the machine ran or could have run; steal (the
+    // hypervisor's) is left out, and guest time is already inside user and nice.
+    const ticks = (lines[0] ?? "").trim().split(/\s+/).slice(1, 8).map(Number);
     const total = ticks.reduce((sum, t) => sum + t, 0);
     const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
     const cores = lines.filter((line) => /^cpu\d+ /.test(line)).length;

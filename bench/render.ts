@@ -1,7 +1,10 @@
 // Writes a report's Markdown and charts again from its JSON (after a change to the templates),
-// next to it: `node dist/bench/render.js bench/results/<name>.json`.
+// next to it: `node dist/bench/render.js bench/results/<name>.json`. Its targets are judged again
+// by today's rules, with the reports next to it (the one before it, the scenarios' newest).
 import { readFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { loadPrevious, scenarioReports } from "./report/compare.js";
+import { judgeTargets } from "./report/targets.js";
 import type { BenchReport } from "./report/types.js";
 import { writeReport } from "./report/write.js";
 
@@ -10,5 +13,11 @@ if (!file) {
   process.stderr.write("usage: node dist/bench/render.js <report.json>\n");
   process.exit(2);
 }
-const report = JSON.parse(await readFile(file, "utf8")) as BenchReport;
-for (const written of await writeReport(report, dirname(file))) process.stdout.write(`${written}\n`);
+const stored = JSON.parse(await readFile(file, "utf8")) as BenchReport;
+const dir = dirname(file);
+const scenarios = scenarioReports(dir);
+const report = { ...stored, targets: judgeTargets(stored, scenarios) };
+const previous = loadPrevious(dir, report.name);
+for (const written of await writeReport(report, dir, { ...(previous ? { previous } : {}), ...scenarios })) {
+  process.stdout.write(`${written}\n`);
+}

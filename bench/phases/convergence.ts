@@ -34,8 +34,11 @@ export interface ConvergenceResult {
   kindReadySeconds: Record<string, number>;
   reconciles: ReconcileCounts;
   operatorCpuSeconds: number;
-  /** The machine's CPU in the phase: how busy all cores were, and the API server's, etcd's, the operator's and the benchmark's own share. */
-  cpu: CpuShare;
+  /**
+   * The machine's CPU in the phase: how busy all cores were, and the API server's, etcd's, the
+   * operator's and the benchmark's own share. Absent in reports written before 2026-12-08.
+   */
+  cpu?: CpuShare;
   operatorMaxRssMb: number;
   /** Seconds from the first create, objects Ready. */
   timeline: { seconds: number; ready: number }[];

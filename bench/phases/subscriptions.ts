@@ -9,6 +9,7 @@
 import { isNotFound, type KubeObject, ResourceClient } from "../../src/kube/index.js";
 import { descriptorOf } from "../../src/reconcilers/index.js";
 import type { ArmCall } from "../arm-log.js";
+import { SUBSCRIPTION_WRITES_BUCKET } from "../bound.js";
 import { pollUntil } from "../clock.js";
 import type { RunContext } from "../context.js";
 import { percentile, round } from "../stats.js";
@@ -27,9 +28,12 @@ export interface SubscriptionsResult extends ConvergenceResult {
     subscriptionId: string;
     objects: number;
     boundSeconds: number;
-    /** The bucket that binds its bound, and when its accepted writes went (seconds from the first create). */
-    bucket: string;
-    writeSeconds: { first?: number; median?: number; last?: number };
+    /**
+     * The bucket that binds its bound, and when its accepted writes went (seconds from the first
+     * create). Absent in reports written before 2026-12-08.
+     */
+    bucket?: string;
+    writeSeconds?: { first?: number; median?: number; last?: number };
   }[];
   /** Seconds until the phase's objects were gone again (the operator released them). */
   cleanupSeconds: number;
@@ -88,7 +92,9 @@ function writeSpread(
 ): SubscriptionsResult["perSubscription"][number]["writeSeconds"] {
   const prefix = `/subscriptions/${subscriptionId.toLowerCase()}/`;
   const seconds = calls
-    .filter((c) => c.bucket === bucket && c.status < 400 && c.path.startsWith(prefix))
+    // ARM's subscription token bucket is spent by every write, not by one Compute RP bucket.
+    .filter((c) => (bucket === SUBSCRIPTION_WRITES_BUCKET ? c.method !== "GET" : c.bucket === bucket))
+    .filter((c) => c.status < 400 && c.path.startsWith(prefix))
     .map((c) => (c.at - startedAt) / 1000)
     .sort((a, b) => a - b);
   return {

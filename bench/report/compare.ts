@@ -2,6 +2,7 @@
 // written before a figure existed show "n/a" for it.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { SUBSCRIPTIONS } from "../phases/subscriptions.js";
 import type { WindowResult } from "../phases/window.js";
 import { n, table } from "./md.js";
 import type { RevocationReport, SoakReport } from "./scenarios.js";
@@ -11,7 +12,7 @@ import type { BenchReport } from "./types.js";
 export type PastReport = Partial<BenchReport> & Pick<BenchReport, "name" | "convergence">;
 
 /**
- * The newest full report in `dir` other than `name` (quick runs and the scenarios are not
+ * The newest full report in `dir` named before `name` (quick runs and the scenarios are not
  * compared), or `file` when given. Full reports are named by their date, with a letter for a
  * second one that day (`2026-12-07b`). Undefined when there is none.
  */
@@ -20,7 +21,7 @@ export function loadPrevious(dir: string, name: string, file?: string): PastRepo
     file ??
     (existsSync(dir)
       ? readdirSync(dir)
-          .filter((f) => /^\d{4}-\d{2}-\d{2}[a-z]?\.json$/.test(f) && f !== `${name}.json`)
+          .filter((f) => /^\d{4}-\d{2}-\d{2}[a-z]?\.json$/.test(f) && f < `${name}.json`)
           .sort()
           .map((f) => join(dir, f))
           .at(-1)
@@ -28,14 +29,22 @@ export function loadPrevious(dir: string, name: string, file?: string): PastRepo
   return path ? (JSON.parse(readFileSync(path, "utf8")) as PastReport) : undefined;
 }
 
-/** The newest file in `dir` whose name ends with `suffix` (dates sort by name), parsed. */
-function newestJson<T>(dir: string, suffix: string): T | undefined {
+/** The newest file in `dir` whose name ends with `suffix` (dates sort by name) and that `fits`, parsed. */
+function newestJson<T>(
+  dir: string,
+  suffix: string,
+  fits: (parsed: T) => boolean = () => true,
+): T | undefined {
   if (!existsSync(dir)) return undefined;
-  const file = readdirSync(dir)
+  const files = readdirSync(dir)
     .filter((f) => f.endsWith(suffix))
     .sort()
-    .at(-1);
-  return file ? (JSON.parse(readFileSync(join(dir, file), "utf8")) as T) : undefined;
+    .reverse();
+  for (const file of files) {
+    const parsed = JSON.parse(readFileSync(join(dir, file), "utf8")) as T;
+    if (fits(parsed)) return parsed;
+  }
+  return undefined;
 }
 
 /**
@@ -55,13 +64,15 @@ export interface ScenarioReports {
 export function scenarioReports(dir: string): ScenarioReports {
   const revocation = newestJson<RevocationReport>(dir, "-revocation.json");
   const soak = newestJson<SoakReport>(dir, "-soak.json");
-  const atAzureSpeed = newestJson<PastReport>(dir, `${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json`);
-  const settings = atAzureSpeed?.settings;
-  const fits = settings?.timeScale === 1 && settings.shape.subscriptions > 1 && !settings.quick;
+  // What the name promises: the whole workload over five subscriptions at time scale 1.
+  const atAzureSpeed = newestJson<PastReport>(dir, `${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json`, (r) => {
+    const s = r.settings;
+    return s?.timeScale === 1 && s.shape?.subscriptions === SUBSCRIPTIONS && s.scale === 1 && !s.quick;
+  });
   return {
     ...(revocation ? { revocation } : {}),
     ...(soak ? { soak } : {}),
-    ...(atAzureSpeed && fits ? { subscriptionsAtAzureSpeed: atAzureSpeed } : {}),
+    ...(atAzureSpeed ? { subscriptionsAtAzureSpeed: atAzureSpeed } : {}),
   };
 }
 

@@ -3,7 +3,13 @@
 import { comparisonSection, type PastReport, type ScenarioReports } from "./compare.js";
 import { facts, minutes, n, table } from "./md.js";
 import { bucketsTable, otherScenariosSection, subscriptionsSection } from "./scenarios.js";
-import { convergenceSection, footprintSection, reactionSection, windowsSection } from "./sections.js";
+import {
+  convergenceSection,
+  footprintSection,
+  machineBusy,
+  reactionSection,
+  windowsSection,
+} from "./sections.js";
 import type { BenchReport } from "./types.js";
 
 export interface ChartFiles {
@@ -74,7 +80,7 @@ function headline(report: BenchReport, atAzureSpeed: PastReport | undefined): st
       `${m.subscriptions} subscriptions at once: convergence / slowest subscription's bound (time scale ${report.settings.timeScale})`,
       m.ratio === undefined
         ? `not converged (${m.ready}/${m.objects})`
-        : `${m.ratio}x (${m.wallSeconds} s for ${m.bound.scaledSeconds} s; machine CPU ${m.cpu.machineBusyPercent}% busy)`,
+        : `${m.ratio}x (${m.wallSeconds} s for ${m.bound.scaledSeconds} s; machine CPU ${machineBusy(m.cpu)})`,
     ]);
   if (m && fast)
     rows.push([

@@ -1,10 +1,16 @@
 // The issue's targets, judged against a report. Reported, never enforced: a slow shared machine
 // must still produce a report that says how far off it was. A phase that did not run is skipped.
+
+import type { SubscriptionsResult } from "../phases/subscriptions.js";
 import { AZURE_SPEED_SUBSCRIPTIONS_SUFFIX, type ScenarioReports } from "./compare.js";
+import { n } from "./md.js";
+import { machineBusy } from "./sections.js";
 import type { BenchReport, TargetRow } from "./types.js";
 
 const TARGET = {
   ratio: 1.1,
+  /** The subscriptions' median writes at most this far apart, as a share of the slowest bound. */
+  sideBySide: 0.1,
   reactionP99Ms: 50,
   rssMb: 200,
   readsPerObject: 0.15,
@@ -26,10 +32,7 @@ function judge(
   return { name, target, measured, met, ...(missedBy ? { missedBy } : {}) };
 }
 
-/**
- * The targets of `report`. Target 5 (several subscriptions at once) is judged at Azure's own speed
- * when the run's time is compressed: from the newest such run in `scenarios`.
- */
+/** The targets of `report`; target 5 may take a figure from a run in `scenarios` (subscriptionsRows). */
 export function judgeTargets(
   report: Omit<BenchReport, "targets">,
   scenarios: ScenarioReports = {},
@@ -73,47 +76,7 @@ export function judgeTargets(
   );
   rows.push(judge("429s during convergence", "0", String(c.calls.throttled), c.calls.throttled, " answers"));
   if (m) {
-    const measured = m.ratio === undefined ? `not converged (${m.ready}/${m.objects} Ready)` : `${m.ratio}x`;
-    const timeScale = report.settings.timeScale;
-    const name = `${m.subscriptions} subscriptions at once / slowest subscription's bound`;
-    if (timeScale >= 1) {
-      rows.push(
-        judge(name, `<= ${TARGET.ratio}x`, measured, m.ratio === undefined ? 1 : m.ratio - TARGET.ratio, "x"),
-      );
-    } else {
-      // Compressed time asks the machine for 1/timeScale times Azure's own pace of work; with every
-      // core busy the figure is the machine's, so the target is judged at Azure's speed (below).
-      rows.push({
-        name: `${name}, at time scale ${timeScale}`,
-        target: "reported, not judged: at Azure's speed (next row)",
-        measured: `${measured} (machine CPU ${m.cpu.machineBusyPercent}% busy)`,
-        met: undefined,
-      });
-      const atAzureSpeed = scenarios.subscriptionsAtAzureSpeed;
-      const fast = atAzureSpeed?.convergence;
-      // A figure from other code than this run's says so.
-      const commit = atAzureSpeed?.versions?.commit;
-      const otherCode = commit && commit !== report.versions.commit ? `, commit ${commit}` : "";
-      rows.push(
-        fast?.ratio === undefined
-          ? {
-              name: `${name}, at Azure's speed`,
-              target: `<= ${TARGET.ratio}x`,
-              measured: fast
-                ? `not converged (${fast.ready}/${fast.objects} Ready)`
-                : `no *${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json report next to this one`,
-              met: false,
-              missedBy: fast ? "did not converge" : "not measured",
-            }
-          : judge(
-              `${name}, at Azure's speed (${atAzureSpeed?.name}, time scale 1${otherCode})`,
-              `<= ${TARGET.ratio}x`,
-              `${fast.ratio}x`,
-              fast.ratio - TARGET.ratio,
-              "x",
-            ),
-      );
-    }
+    rows.push(...subscriptionsRows(report, m, scenarios));
     rows.push(
       judge(
         `429s, ${m.subscriptions} subscriptions at once`,
@@ -148,6 +111,93 @@ export function judgeTargets(
         f.rssMb - TARGET.rssMb + (f.rssMb === TARGET.rssMb ? 1 : 0),
         " MB",
       ),
+    );
+  }
+  return rows;
+}
+
+/**
+ * Target 5's rows. Its ratio is judged at Azure's own speed: in this run when it ran at time scale
+ * 1, else from the newest run at time scale 1 next to the report (made on this commit, or it
+ * judges nothing). At compressed time the run's own ratio is reported with the machine's CPU, not
+ * judged: it asks two cores for 1/timeScale times Azure's pace of work. What the target guards,
+ * that pacing does not serialize subscriptions, is judged at any time scale from the spread of
+ * the subscriptions' median writes (docs/benchmarks.md#several-subscriptions-at-once).
+ */
+function subscriptionsRows(
+  report: Omit<BenchReport, "targets">,
+  m: SubscriptionsResult,
+  scenarios: ScenarioReports,
+): TargetRow[] {
+  const { timeScale, quick } = report.settings;
+  const name = `${m.subscriptions} subscriptions at once / slowest subscription's bound`;
+  const measured = m.ratio === undefined ? `not converged (${m.ready}/${m.objects} Ready)` : `${m.ratio}x`;
+  const rows: TargetRow[] = [];
+  const atAzureSpeedHere = timeScale >= 1 && !quick;
+  if (atAzureSpeedHere) {
+    rows.push(
+      judge(name, `<= ${TARGET.ratio}x`, measured, m.ratio === undefined ? 1 : m.ratio - TARGET.ratio, "x"),
+    );
+  } else {
+    const over =
+      m.ratio !== undefined && m.ratio > TARGET.ratio ? `, ${(m.ratio - TARGET.ratio).toFixed(2)}x over` : "";
+    rows.push({
+      name: `${name}, at time scale ${timeScale}`,
+      target: `reported, not judged: <= ${TARGET.ratio}x at Azure's speed`,
+      measured: `${measured}${over} (machine CPU ${machineBusy(m.cpu)})`,
+      met: undefined,
+    });
+  }
+  const medians = m.perSubscription.map((s) => s.writeSeconds?.median).filter((x) => x !== undefined);
+  const spread =
+    medians.length === m.perSubscription.length ? Math.max(...medians) - Math.min(...medians) : undefined;
+  rows.push(
+    judge(
+      `${m.subscriptions} subscriptions at once: writes side by side (spread of their median writes / slowest subscription's bound)`,
+      `<= ${TARGET.sideBySide}`,
+      spread === undefined
+        ? "not measured"
+        : `${(spread / m.bound.scaledSeconds).toFixed(3)} (${spread.toFixed(1)} s of ${m.bound.scaledSeconds} s)`,
+      spread === undefined ? undefined : spread / m.bound.scaledSeconds - TARGET.sideBySide,
+      "",
+    ),
+  );
+  if (atAzureSpeedHere || quick) return rows;
+  const atAzureSpeed = scenarios.subscriptionsAtAzureSpeed;
+  const fast = atAzureSpeed?.convergence;
+  const commit = atAzureSpeed?.versions?.commit;
+  if (!atAzureSpeed || !fast) {
+    rows.push({
+      name: `${name}, at Azure's speed`,
+      target: `<= ${TARGET.ratio}x`,
+      measured: `no *${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json report next to this one`,
+      met: false,
+      missedBy: "not measured",
+    });
+  } else if (commit !== report.versions.commit) {
+    rows.push({
+      name: `${name}, at Azure's speed (${atAzureSpeed.name})`,
+      target: `<= ${TARGET.ratio}x on this commit`,
+      measured: `${n(fast.ratio, "x")} on commit ${commit ?? "unknown"}, not this run's: run it again`,
+      met: undefined,
+    });
+  } else {
+    rows.push(
+      fast.ratio === undefined
+        ? {
+            name: `${name}, at Azure's speed (${atAzureSpeed.name})`,
+            target: `<= ${TARGET.ratio}x`,
+            measured: `not converged (${fast.ready}/${fast.objects} Ready)`,
+            met: false,
+            missedBy: "did not converge",
+          }
+        : judge(
+            `${name}, at Azure's speed (${atAzureSpeed.name}, time scale 1)`,
+            `<= ${TARGET.ratio}x`,
+            `${fast.ratio}x`,
+            fast.ratio - TARGET.ratio,
+            "x",
+          ),
     );
   }
   return rows;
