@@ -11,35 +11,37 @@ import type { BenchReport } from "./types.js";
 /** A report as read back: figures added since it was written may be missing. */
 export type PastReport = Partial<BenchReport> & Pick<BenchReport, "name" | "convergence">;
 
+/** Full reports are named by their date, with a letter for a second one that day (`2026-12-07b`). */
+const FULL_REPORT = /^\d{4}-\d{2}-\d{2}[a-z]?\.json$/;
+
 /**
- * The newest full report in `dir` named before `name` (quick runs and the scenarios are not
- * compared), or `file` when given. Full reports are named by their date, with a letter for a
- * second one that day (`2026-12-07b`). Undefined when there is none.
+ * The newest full report in `dir` other than `name` (quick runs and the scenarios are not
+ * compared), or `file` when given; with `startedBefore` (a report's `startedAt`), the newest that
+ * started before it, so a report written again is compared with the one before it, not a later one.
+ * Undefined when there is none.
  */
-export function loadPrevious(dir: string, name: string, file?: string): PastReport | undefined {
-  const path =
-    file ??
-    (existsSync(dir)
-      ? readdirSync(dir)
-          .filter((f) => /^\d{4}-\d{2}-\d{2}[a-z]?\.json$/.test(f) && f < `${name}.json`)
-          .sort()
-          .map((f) => join(dir, f))
-          .at(-1)
-      : undefined);
-  return path ? (JSON.parse(readFileSync(path, "utf8")) as PastReport) : undefined;
+export function loadPrevious(
+  dir: string,
+  name: string,
+  file?: string,
+  startedBefore?: string,
+): PastReport | undefined {
+  if (file) return JSON.parse(readFileSync(file, "utf8")) as PastReport;
+  return newestJson<PastReport>(
+    dir,
+    (f) => FULL_REPORT.test(f) && f !== `${name}.json`,
+    (r) => startedBefore === undefined || (r.startedAt !== undefined && r.startedAt < startedBefore),
+  );
 }
 
-/** The newest file in `dir` whose name ends with `suffix` (dates sort by name) and that `fits`, parsed. */
+/** The newest file in `dir` (dates sort by name) that `named` takes and whose contents `fit`, parsed. */
 function newestJson<T>(
   dir: string,
-  suffix: string,
+  named: (file: string) => boolean,
   fits: (parsed: T) => boolean = () => true,
 ): T | undefined {
   if (!existsSync(dir)) return undefined;
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith(suffix))
-    .sort()
-    .reverse();
+  const files = readdirSync(dir).filter(named).sort().reverse();
   for (const file of files) {
     const parsed = JSON.parse(readFileSync(join(dir, file), "utf8")) as T;
     if (fits(parsed)) return parsed;
@@ -60,15 +62,26 @@ export interface ScenarioReports {
   subscriptionsAtAzureSpeed?: PastReport;
 }
 
-/** The newest reports of the scenarios that run as commands of their own. */
-export function scenarioReports(dir: string): ScenarioReports {
-  const revocation = newestJson<RevocationReport>(dir, "-revocation.json");
-  const soak = newestJson<SoakReport>(dir, "-soak.json");
+/**
+ * The newest reports of the scenarios that run as commands of their own; with `startedBefore` (a
+ * report's `startedAt`), the run at Azure's speed is the newest that started before that report.
+ */
+export function scenarioReports(dir: string, startedBefore?: string): ScenarioReports {
+  const revocation = newestJson<RevocationReport>(dir, (f) => f.endsWith("-revocation.json"));
+  const soak = newestJson<SoakReport>(dir, (f) => f.endsWith("-soak.json"));
   // What the name promises: the whole workload over five subscriptions at time scale 1.
-  const atAzureSpeed = newestJson<PastReport>(dir, `${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json`, (r) => {
-    const s = r.settings;
-    return s?.timeScale === 1 && s.shape?.subscriptions === SUBSCRIPTIONS && s.scale === 1 && !s.quick;
-  });
+  const atAzureSpeed = newestJson<PastReport>(
+    dir,
+    (f) => f.endsWith(`${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json`),
+    (r) => {
+      const s = r.settings;
+      const fits =
+        s?.timeScale === 1 && s.shape?.subscriptions === SUBSCRIPTIONS && s.scale === 1 && !s.quick;
+      return (
+        fits && (startedBefore === undefined || (r.startedAt !== undefined && r.startedAt < startedBefore))
+      );
+    },
+  );
   return {
     ...(revocation ? { revocation } : {}),
     ...(soak ? { soak } : {}),

@@ -84,7 +84,7 @@ function headline(report: BenchReport, atAzureSpeed: PastReport | undefined): st
     ]);
   if (m && fast)
     rows.push([
-      `the same at Azure's speed (time scale 1, its own run: ${atAzureSpeed?.name})`,
+      `the same at Azure's speed (time scale 1, its own run: ${atAzureSpeed?.name}, commit ${atAzureSpeed?.versions?.commit ?? "unknown"})`,
       `${n(fast.ratio, "x")} (${fast.wallSeconds} s for ${fast.bound.scaledSeconds} s)`,
     ]);
   return table(["figure", "measured"], rows);

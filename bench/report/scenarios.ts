@@ -47,7 +47,7 @@ export function subscriptionsSection(report: BenchReport, atAzureSpeed?: PastRep
       ]),
     ),
     fast
-      ? `At Azure's speed, from \`${atAzureSpeed?.name}.md\` (its own run of the same workload over ${atAzureSpeed?.settings?.shape.subscriptions} subscriptions at time scale 1): all Ready in ${fast.wallSeconds} s for a bound of ${fast.bound.scaledSeconds} s, ${n(fast.ratio, "x")}, ${fast.calls.throttled} answered 429; machine CPU ${cpuUse(fast.cpu)}. How target 5 is judged: docs/benchmarks.md#several-subscriptions-at-once.`
+      ? `At Azure's speed, from \`${atAzureSpeed?.name}.md\` (its own run of the same workload over ${atAzureSpeed?.settings?.shape.subscriptions} subscriptions at time scale 1, commit ${atAzureSpeed?.versions?.commit ?? "unknown"}): all Ready in ${fast.wallSeconds} s for a bound of ${fast.bound.scaledSeconds} s, ${n(fast.ratio, "x")}, ${fast.calls.throttled} answered 429; machine CPU ${cpuUse(fast.cpu)}. How target 5 is judged: docs/benchmarks.md#several-subscriptions-at-once.`
       : `At Azure's speed: no \`*${AZURE_SPEED_SUBSCRIPTIONS_SUFFIX}.json\` report next to this one (docs/benchmarks.md#several-subscriptions-at-once).`,
   ].join("\n\n");
 }

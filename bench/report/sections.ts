@@ -11,15 +11,15 @@ const KIND_OF_BUCKET: Record<string, string> = {
   PostShareGallery: "GallerySharing",
 };
 
-/**
- * How busy the machine was and who used it, the largest share first: a phase that kept every core
- * busy measured the machine as much as the operator (docs/benchmarks.md).
- */
 /** "92% busy": the machine's busy share in a phase, for a line that says no more of it. */
 export function machineBusy(cpu: CpuShare | undefined): string {
   return cpu ? `${cpu.machineBusyPercent}% busy` : "not measured";
 }
 
+/**
+ * How busy the machine was and who used it, the largest share first: a phase that kept every core
+ * busy measured the machine as much as the operator (docs/benchmarks.md).
+ */
 export function cpuUse(cpu: CpuShare | undefined): string {
   if (!cpu) return "n/a";
   const shares = Object.entries(cpu.processSeconds)

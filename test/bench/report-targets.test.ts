@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { cpuMark, cpuSince } from "../../bench/proc-stats.js";
-import { type PastReport, scenarioReports } from "../../bench/report/compare.js";
+import { loadPrevious, type PastReport, scenarioReports } from "../../bench/report/compare.js";
 import { renderMarkdown } from "../../bench/report/markdown.js";
 import { judgeTargets } from "../../bench/report/targets.js";
 import type { BenchReport, TargetRow } from "../../bench/report/types.js";
@@ -21,8 +21,8 @@ const ONE_AFTER_ANOTHER = [6.5, 19.4, 32.4, 45.4, 58.3];
 /** A report with the fields the targets read: a converged main workload and the five-subscription phase. */
 function report(
   timeScale: number,
-  ratio: number,
-  options: { quick?: boolean; medians?: number[] } = {},
+  ratio: number | undefined,
+  options: { quick?: boolean; medians?: (number | undefined)[] } = {},
 ): Judged {
   const converged = { ratio: 1.05, ready: 10, objects: 10, calls: { throttled: 0 } };
   const fixture = {
@@ -60,27 +60,35 @@ function atAzureSpeed(
   return fixture as unknown as PastReport;
 }
 
-const ratioRows = (rows: TargetRow[]) =>
-  rows.filter((row) => row.name.includes("slowest subscription's bound"));
-const sideBySide = (rows: TargetRow[]) => rows.find((row) => row.name.includes("writes side by side"));
+const row = (rows: TargetRow[], part: string) => rows.filter((r) => r.name.includes(part));
+const compressedRow = (rows: TargetRow[]) => row(rows, "at time scale")[0];
+const sideBySide = (rows: TargetRow[]) => row(rows, "writes side by side")[0];
+const fastRow = (rows: TargetRow[]) => row(rows, "at Azure's speed")[0];
 
 describe("target 5 in a benchmark report", () => {
   it("judges the run's own ratio when it ran at Azure's speed, whatever run lies next to it", () => {
     const rows = judgeTargets(report(1, 1.3), { subscriptionsAtAzureSpeed: atAzureSpeed("other", 1.02) });
-    expect(ratioRows(rows).filter((row) => !row.name.includes("side by side"))).toEqual([
-      expect.objectContaining({ measured: "1.3x", met: false, missedBy: "0.2x" }),
-    ]);
+    const ratios = rows.filter((r) => r.name.startsWith("5 subscriptions at once / "));
+    expect(ratios).toEqual([expect.objectContaining({ measured: "1.3x", met: false, missedBy: "0.2x" })]);
   });
 
   it("at compressed time, reports its own ratio with the machine's load and judges the run at Azure's speed", () => {
     const rows = judgeTargets(report(0.1, 1.5), {
       subscriptionsAtAzureSpeed: atAzureSpeed("2026-12-08-scale1-five-subs", 1.04),
     });
-    const [compressed, , fast] = ratioRows(rows);
-    expect(compressed).toMatchObject({ measured: "1.5x, 0.40x over (machine CPU 98% busy)", met: undefined });
-    expect(compressed?.name).toContain("time scale 0.1");
-    expect(fast).toMatchObject({ measured: "1.04x", met: true });
-    expect(fast?.name).toContain("2026-12-08-scale1-five-subs");
+    expect(compressedRow(rows)).toMatchObject({
+      measured: "1.5x, 0.40x over (machine CPU 98% busy)",
+      met: undefined,
+    });
+    expect(fastRow(rows)).toMatchObject({ measured: "1.04x", met: true });
+    expect(fastRow(rows)?.name).toContain("2026-12-08-scale1-five-subs");
+  });
+
+  it("at compressed time, a phase that did not converge misses the target", () => {
+    const rows = judgeTargets(report(0.1, undefined), {
+      subscriptionsAtAzureSpeed: atAzureSpeed("2026-12-08-scale1-five-subs", 1.04),
+    });
+    expect(compressedRow(rows)).toMatchObject({ met: false, missedBy: "did not converge" });
   });
 
   it("judges at any time scale that the subscriptions' writes went side by side", () => {
@@ -95,30 +103,35 @@ describe("target 5 in a benchmark report", () => {
     expect(sideBySide(rows)).toMatchObject({ met: false });
   });
 
-  it("with no run at Azure's speed next to it, counts the ratio as missed, not met", () => {
-    const [, , fast] = ratioRows(judgeTargets(report(0.1, 1.05)));
-    expect(fast).toMatchObject({ met: false, missedBy: "not measured" });
+  it("counts a subscription whose writes are missing as a miss, and no subscriptions as not measured", () => {
+    const missing = report(0.1, 1.5, { medians: [35.3, 35.5, undefined] });
+    expect(sideBySide(judgeTargets(missing))).toMatchObject({ met: false });
+    expect(sideBySide(judgeTargets(report(0.1, 1.5, { medians: [] })))).toMatchObject({ met: undefined });
   });
 
-  it("a run at Azure's speed on another commit judges nothing and says so", () => {
+  it("with no run at Azure's speed next to it, counts the ratio as missed, not met", () => {
+    expect(fastRow(judgeTargets(report(0.1, 1.05)))).toMatchObject({ met: false, missedBy: "not measured" });
+  });
+
+  it("a run at Azure's speed on another commit does not count: the target is missed", () => {
     const rows = judgeTargets(report(0.1, 1.5), {
       subscriptionsAtAzureSpeed: atAzureSpeed("older", 1.04, { commit: "0000000" }),
     });
-    const [, , fast] = ratioRows(rows);
-    expect(fast).toMatchObject({ met: undefined });
-    expect(fast?.measured).toContain("commit 0000000");
+    expect(fastRow(rows)).toMatchObject({ met: false, missedBy: "not measured on this commit" });
+    expect(fastRow(rows)?.measured).toContain("commit 0000000");
   });
 
   it("a run at Azure's speed that did not converge misses the target", () => {
     const rows = judgeTargets(report(0.1, 1.05), { subscriptionsAtAzureSpeed: atAzureSpeed("x", undefined) });
-    expect(ratioRows(rows)[2]).toMatchObject({ met: false, missedBy: "did not converge" });
+    expect(fastRow(rows)).toMatchObject({ met: false, missedBy: "did not converge" });
   });
 
   it("a quick run takes nothing from a run at Azure's speed", () => {
     const rows = judgeTargets(report(0.01, 1.4, { quick: true }), {
       subscriptionsAtAzureSpeed: atAzureSpeed("full", 1.04),
     });
-    expect(ratioRows(rows).map((row) => row.met)).toEqual([undefined, true]);
+    expect(fastRow(rows)).toBeUndefined();
+    expect(compressedRow(rows)).toMatchObject({ met: undefined });
   });
 
   it("an old report without the CPU and spread figures is still judged and rendered", () => {
@@ -130,19 +143,25 @@ describe("target 5 in a benchmark report", () => {
   });
 });
 
-describe("the run at Azure's speed next to a report", () => {
-  let dir = "";
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+describe("the reports next to a report", () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
 
-  const reports = (...fixtures: PastReport[]) => {
-    dir = mkdtempSync(join(tmpdir(), "bench-reports-"));
+  /** A directory holding `fixtures`, each as `<name>.json`. */
+  const reportsDir = (...fixtures: { name: string }[]) => {
+    const dir = mkdtempSync(join(tmpdir(), "bench-reports-"));
+    dirs.push(dir);
     for (const f of fixtures) writeFileSync(join(dir, `${f.name}.json`), JSON.stringify(f));
-    return scenarioReports(dir).subscriptionsAtAzureSpeed?.name;
+    return dir;
   };
+  const atAzureSpeedIn = (...fixtures: PastReport[]) =>
+    scenarioReports(reportsDir(...fixtures)).subscriptionsAtAzureSpeed?.name;
 
-  it("is the newest by name, not the best", () => {
+  it("the run at Azure's speed is the newest by name, not the best", () => {
     expect(
-      reports(
+      atAzureSpeedIn(
         atAzureSpeed("2026-12-07-scale1-five-subs", 1.02),
         atAzureSpeed("2026-12-08-scale1-five-subs", 1.09),
       ),
@@ -151,15 +170,37 @@ describe("the run at Azure's speed next to a report", () => {
 
   it("skips a newer report so named that is not five subscriptions at time scale 1 over the whole workload", () => {
     const older = atAzureSpeed("2026-12-06-scale1-five-subs", 1.05);
-    expect(reports(older, atAzureSpeed("2026-12-08-scale1-five-subs", 1.04, { timeScale: 0.1 }))).toBe(
-      older.name,
+    const newer = (settings: Parameters<typeof atAzureSpeed>[2]) =>
+      atAzureSpeed("2026-12-08-scale1-five-subs", 1.04, settings);
+    expect(atAzureSpeedIn(older, newer({ timeScale: 0.1 }))).toBe(older.name);
+    expect(atAzureSpeedIn(older, newer({ subscriptions: 2 }))).toBe(older.name);
+    expect(atAzureSpeedIn(older, newer({ quick: true }))).toBe(older.name);
+    const partial = newer({});
+    if (partial.settings) partial.settings.scale = 0.5;
+    expect(atAzureSpeedIn(older, partial)).toBe(older.name);
+  });
+
+  it("a report written again takes the run at Azure's speed and the previous report from before it", () => {
+    const at = (name: string, startedAt: string) => ({ ...atAzureSpeed(name, 1.05), startedAt });
+    const dir = reportsDir(
+      at("2026-12-06-scale1-five-subs", "2026-12-06T10:00:00.000Z"),
+      at("2026-12-07", "2026-12-07T10:00:00.000Z"),
+      at("2026-12-08-scale1-five-subs", "2026-12-08T10:00:00.000Z"),
+      at("2026-12-08", "2026-12-08T11:00:00.000Z"),
     );
-    expect(reports(older, atAzureSpeed("2026-12-08-scale1-five-subs", 1.04, { subscriptions: 2 }))).toBe(
-      older.name,
+    expect(scenarioReports(dir, "2026-12-07T10:00:00.000Z").subscriptionsAtAzureSpeed?.name).toBe(
+      "2026-12-06-scale1-five-subs",
     );
-    expect(reports(older, atAzureSpeed("2026-12-08-scale1-five-subs", 1.04, { quick: true }))).toBe(
-      older.name,
-    );
+    expect(loadPrevious(dir, "2026-12-07", undefined, "2026-12-07T10:00:00.000Z")).toBeUndefined();
+    expect(loadPrevious(dir, "2026-12-07")?.name).toBe("2026-12-08");
+  });
+
+  it("a new run is compared with the newest full report, whatever its own name", () => {
+    const dir = reportsDir({ name: "2026-12-07g" }, { name: "2026-12-08" }, { name: "2026-12-08-quick" });
+    for (const name of ["2026-12-08b", "2026-12-08-quick", "2026-12-08-foo", "0-test", "q1"]) {
+      expect(loadPrevious(dir, name)?.name).toBe("2026-12-08");
+    }
+    expect(loadPrevious(dir, "2026-12-08")?.name).toBe("2026-12-07g");
   });
 });
 
