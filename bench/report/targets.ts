@@ -1,6 +1,5 @@
 // The targets, judged against a report. Reported, never enforced: a slow shared machine
 // must still produce a report that says how far off it was. A phase that did not run is skipped.
-
 import type { SubscriptionsResult } from "../phases/subscriptions.js";
 import { AZURE_SPEED_SUBSCRIPTIONS_SUFFIX, type ScenarioReports } from "./compare.js";
 import { n } from "./md.js";
