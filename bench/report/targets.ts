@@ -177,8 +177,8 @@ function sideBySideRow(m: SubscriptionsResult): TargetRow {
   const spreads = m.perSubscription.map((s) => s.writeSeconds);
   if (spreads.every((w) => w === undefined))
     return { name, target, measured: "not measured", met: undefined };
-  const medians = spreads.map((w) => w?.median);
-  if (medians.some((x) => x === undefined)) {
+  const medians = spreads.map((w) => w?.median).filter((x) => x !== undefined);
+  if (medians.length < spreads.length) {
     return {
       name,
       target,
@@ -187,8 +187,7 @@ function sideBySideRow(m: SubscriptionsResult): TargetRow {
       missedBy: "not measured",
     };
   }
-  const defined = medians.filter((x) => x !== undefined);
-  const spread = Math.max(...defined) - Math.min(...defined);
+  const spread = Math.max(...medians) - Math.min(...medians);
   const share = spread / m.bound.scaledSeconds;
   return judge(
     name,
