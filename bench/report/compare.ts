@@ -30,8 +30,13 @@ export function loadPrevious(
   return newestJson<PastReport>(
     dir,
     (f) => FULL_REPORT.test(f) && f !== `${name}.json`,
-    (r) => startedBefore === undefined || (r.startedAt !== undefined && r.startedAt < startedBefore),
+    (r) => startedInTime(r, startedBefore),
   );
+}
+
+/** Whether `report` started before `startedBefore` (a report's `startedAt`), or no limit is set. */
+function startedInTime(report: { startedAt?: string }, startedBefore: string | undefined): boolean {
+  return startedBefore === undefined || (report.startedAt !== undefined && report.startedAt < startedBefore);
 }
 
 /** The newest file in `dir` (dates sort by name) that `named` takes and whose contents `fit`, parsed. */
@@ -77,9 +82,7 @@ export function scenarioReports(dir: string, startedBefore?: string): ScenarioRe
       const s = r.settings;
       const fits =
         s?.timeScale === 1 && s.shape?.subscriptions === SUBSCRIPTIONS && s.scale === 1 && !s.quick;
-      return (
-        fits && (startedBefore === undefined || (r.startedAt !== undefined && r.startedAt < startedBefore))
-      );
+      return fits && startedInTime(r, startedBefore);
     },
   );
   return {
